@@ -1,0 +1,3 @@
+"""zoombot: run Zoom from Slack."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,139 @@
+"""The `zoombot` command line (also `python -m bot`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.settings import ConfigError, Settings, load_settings
+
+log = logging.getLogger("bot.cli")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="zoombot", description="Run Zoom from Slack.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="HTTP mode: one ASGI server for every route")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=None, help="default: $PORT or 3000")
+
+    socket = sub.add_parser("socket", help="Socket Mode; still serves the Zoom routes and /healthz")
+    socket.add_argument("--host", default="127.0.0.1")
+    socket.add_argument("--port", type=int, default=None)
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
+    db_sub.add_parser("upgrade", help="apply migrations to DATABASE_URL")
+    db_sub.add_parser("rotate-key", help="re-encrypt every stored token under the newest key")
+
+    sub.add_parser("keygen", help="print a fresh TOKEN_ENCRYPTION_KEY")
+
+    manifest = sub.add_parser("manifest", help="print the Slack app manifest")
+    manifest.add_argument("--url", required=True, help="public base URL, e.g. https://bot.example.com")
+    manifest.add_argument("--socket", action="store_true", help="Socket Mode variant (no request URLs)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except ConfigError as exc:
+        print(f"zoombot: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "keygen":
+        from bot.store.vault import generate_key
+
+        print(generate_key())
+        return 0
+    if args.command == "manifest":
+        from bot.manifest import render_manifest
+
+        try:
+            print(render_manifest(args.url, socket_mode=args.socket), end="")
+        except ValueError as exc:
+            print(f"zoombot: {exc}", file=sys.stderr)
+            return 2
+        return 0
+
+    settings = load_settings()
+    _configure_logging(settings)
+    if args.command == "db":
+        return _db(args.db_command, settings)
+    if args.command in ("serve", "socket"):
+        settings.require(args.command)
+        return _serve(settings, args.host, args.port or settings.PORT, socket_mode=args.command == "socket")
+    raise AssertionError(f"unhandled command {args.command}")
+
+
+def _configure_logging(settings: Settings) -> None:
+    from bot.logs import configure_logging
+
+    secrets = [
+        s
+        for s in (
+            settings.SLACK_SIGNING_SECRET,
+            settings.SLACK_BOT_TOKEN,
+            settings.SLACK_CLIENT_SECRET,
+            settings.SLACK_APP_TOKEN,
+            settings.ZOOM_CLIENT_SECRET,
+            settings.ZOOM_WEBHOOK_SECRET_TOKEN,
+            *settings.TOKEN_ENCRYPTION_KEY,
+        )
+        if s
+    ]
+    configure_logging(settings.LOG_LEVEL, settings.LOG_FORMAT, secrets)
+
+
+def _db(command: str, settings: Settings) -> int:
+    from bot.store.migrate import upgrade_to_head
+
+    if command == "upgrade":
+        upgrade_to_head(settings.DATABASE_URL)
+        print("database is at the newest schema")
+        return 0
+    if command == "rotate-key":
+        settings.require("rotate-key")
+        from bot.store.db import Database
+        from bot.store.rotate import rotate_keys
+        from bot.store.vault import TokenVault
+
+        async def rotate() -> int:
+            db = Database.from_url(settings.DATABASE_URL)
+            try:
+                return await rotate_keys(db, TokenVault(list(settings.TOKEN_ENCRYPTION_KEY)))
+            finally:
+                await db.dispose()
+
+        upgrade_to_head(settings.DATABASE_URL)
+        count = asyncio.run(rotate())
+        print(f"re-encrypted {count} stored secrets under the newest key")
+        return 0
+    raise AssertionError(command)
+
+
+def _serve(settings: Settings, host: str, port: int, *, socket_mode: bool) -> int:
+    import uvicorn
+
+    from bot.runtime import build_runtime
+    from bot.store.migrate import upgrade_to_head
+    from bot.web import create_web_app
+
+    upgrade_to_head(settings.DATABASE_URL)
+
+    async def factory():  # type: ignore[no-untyped-def]
+        return await build_runtime(settings, socket_mode=socket_mode)
+
+    app = create_web_app(factory)
+    log.info("zoombot listening on http://%s:%d (%s mode)", host, port, "socket" if socket_mode else "HTTP")
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, lifespan="on")
+    return 0

@@ -1,0 +1,118 @@
+"""The one ASGI app: every HTTP route of the contract, served by uvicorn.
+
+Routes only translate HTTP to a service call and back; the work happens in the
+services (``bot.runtime``) and in Bolt listeners (``bot.slack``).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from bot.metrics import CONTENT_TYPE_LATEST
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+RuntimeFactory = Callable[[], Awaitable[Runtime]]
+
+
+def create_web_app(runtime_factory: RuntimeFactory) -> Starlette:
+    """Build the app; ``runtime_factory`` is awaited once at start-up (lifespan)."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        runtime = await runtime_factory()
+        app.state.runtime = runtime
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.aclose()
+
+    def rt(request: Request) -> Runtime:
+        runtime: Runtime = request.app.state.runtime
+        return runtime
+
+    async def slack_events(request: Request) -> Response:
+        runtime = rt(request)
+        body = await request.body()
+        reason = runtime.signature_checker.check(body, request.headers)
+        if reason is not None:
+            runtime.metrics.slack_rejected.labels(reason=reason).inc()
+            log.info("refused a Slack request: %s", reason)
+            return JSONResponse({"error": "invalid request"}, status_code=401)
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return JSONResponse({"error": "invalid request"}, status_code=400)
+        return await runtime.bolt_handler.handle(request)
+
+    async def slack_oauth(request: Request) -> Response:
+        runtime = rt(request)
+        if not runtime.settings.multi_workspace:
+            return PlainTextResponse("Not found", status_code=404)
+        return await runtime.bolt_handler.handle(request)
+
+    async def zoom_oauth_callback(request: Request) -> Response:
+        runtime = rt(request)
+        status, html = await runtime.zoom_oauth_callback(dict(request.query_params))
+        return HTMLResponse(
+            html,
+            status_code=status,
+            headers={
+                "Cache-Control": "no-store",
+                "Referrer-Policy": "no-referrer",
+                "X-Content-Type-Options": "nosniff",
+                "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+            },
+        )
+
+    async def zoom_webhooks(request: Request) -> Response:
+        runtime = rt(request)
+        if runtime.settings.ZOOM_WEBHOOK_SECRET_TOKEN is None or runtime.zoom_webhooks is None:
+            return PlainTextResponse("Not found", status_code=404)
+        body = await request.body()
+        status, payload = await runtime.zoom_webhooks(body, request.headers)
+        return JSONResponse(payload, status_code=status)
+
+    async def healthz(request: Request) -> Response:
+        if await rt(request).db.ping():
+            return JSONResponse({"status": "ok"})
+        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+
+    async def metrics(request: Request) -> Response:
+        return Response(rt(request).metrics.render(), media_type=CONTENT_TYPE_LATEST)
+
+    def timed(name: str, endpoint: Callable[[Request], Awaitable[Response]]) -> Callable[..., Awaitable[Response]]:
+        async def wrapper(request: Request) -> Response:
+            started = time.perf_counter()
+            try:
+                response = await endpoint(request)
+            except Exception:
+                log.exception("unhandled error on %s", name)
+                response = JSONResponse({"error": "internal error"}, status_code=500)
+            runtime = rt(request)
+            runtime.metrics.http_requests.labels(route=name, status=str(response.status_code)).inc()
+            runtime.metrics.http_latency.labels(route=name).observe(time.perf_counter() - started)
+            return response
+
+        return wrapper
+
+    routes = [
+        Route("/slack/events", timed("/slack/events", slack_events), methods=["POST"]),
+        Route("/slack/install", timed("/slack/install", slack_oauth), methods=["GET"]),
+        Route("/slack/oauth_redirect", timed("/slack/oauth_redirect", slack_oauth), methods=["GET"]),
+        Route("/zoom/oauth/callback", timed("/zoom/oauth/callback", zoom_oauth_callback), methods=["GET"]),
+        Route("/zoom/webhooks", timed("/zoom/webhooks", zoom_webhooks), methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)

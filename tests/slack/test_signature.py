@@ -1,0 +1,55 @@
+"""The Slack signature check answers "no" to anything odd instead of raising."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.slack.signature import SlackSignatureChecker, compute_signature
+
+SECRET = "test-signing-secret"
+NOW = 1_800_000_000
+
+
+def checker() -> SlackSignatureChecker:
+    return SlackSignatureChecker(SECRET, clock=lambda: NOW)
+
+
+def headers(ts: str, sig: str) -> dict[str, str]:
+    return {"x-slack-request-timestamp": ts, "x-slack-signature": sig}
+
+
+def test_good_signature_passes_once() -> None:
+    body = b"command=%2Fzoom&text=help"
+    c = checker()
+    sig = compute_signature(SECRET, str(NOW), body)
+    assert c.check(body, headers(str(NOW), sig)) is None
+    assert c.check(body, headers(str(NOW), sig)) == "replayed request"
+
+
+def test_stale_in_both_directions() -> None:
+    body = b"x=1"
+    for ts in (NOW - 301, NOW + 301):
+        sig = compute_signature(SECRET, str(ts), body)
+        assert checker().check(body, headers(str(ts), sig)) == "stale timestamp"
+    for ts in (NOW - 299, NOW + 299):
+        sig = compute_signature(SECRET, str(ts), body)
+        assert checker().check(body, headers(str(ts), sig)) is None
+
+
+def test_missing_and_wrong() -> None:
+    assert checker().check(b"x", {}) == "missing signature"
+    assert checker().check(b"x", headers(str(NOW), "v0=" + "0" * 64)) == "wrong signature"
+    good = compute_signature(SECRET, str(NOW), b"x")
+    assert checker().check(b"y", headers(str(NOW), good)) == "wrong signature"
+
+
+@given(ts=st.text(max_size=40), sig=st.text(max_size=100), body=st.binary(max_size=500))
+def test_garbage_never_raises_and_never_passes(ts: str, sig: str, body: bytes) -> None:
+    assert checker().check(body, headers(ts, sig)) is not None
+
+
+@given(body=st.binary(max_size=2000))
+def test_non_utf8_bodies_are_checked_on_raw_bytes(body: bytes) -> None:
+    sig = compute_signature(SECRET, str(NOW), body)
+    assert checker().check(body, headers(str(NOW), sig)) is None

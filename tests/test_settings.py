@@ -1,0 +1,91 @@
+"""Settings: a missing or malformed value stops start-up with one line naming it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+
+from bot.settings import ConfigError, load_settings
+
+KEY = Fernet.generate_key().decode()
+
+COMPLETE = {
+    "TOKEN_ENCRYPTION_KEY": KEY,
+    "SLACK_SIGNING_SECRET": "signing-secret-for-tests",
+    "SLACK_BOT_TOKEN": "xoxb-1-2-abc",
+    "ZOOM_CLIENT_ID": "zoom-client",
+    "ZOOM_CLIENT_SECRET": "zoom-secret",
+}
+
+
+def run_cli(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ZOOM_", "TOKEN_", "DATABASE_"))}
+    base.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args], env=base, cwd=cwd, capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.mark.parametrize("missing", sorted(COMPLETE))
+def test_serve_refuses_to_start_without_each_required_variable(missing: str, tmp_path: Path) -> None:
+    env = {k: v for k, v in COMPLETE.items() if k != missing}
+    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path}/z.db"
+    result = run_cli(["serve", "--port", "1"], env, tmp_path)
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert missing in lines[0]
+    assert "expected" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("TOKEN_ENCRYPTION_KEY", "not-a-fernet-key"),
+        ("SLACK_BOT_TOKEN", "xoxp-user-token"),
+        ("DATABASE_URL", "mysql://nope"),
+        ("ZOOM_API_URL", "ftp://zoom"),
+        ("PORT", "70000"),
+        ("LOG_FORMAT", "xml"),
+    ],
+)
+def test_malformed_values_name_the_variable(variable: str, value: str, tmp_path: Path) -> None:
+    env = dict(COMPLETE, **{variable: value})
+    result = run_cli(["serve"], env, tmp_path)
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and variable in lines[0], result.stderr
+    assert value not in lines[0] or variable in ("PORT", "LOG_FORMAT")  # secrets are never echoed
+
+
+def test_several_keys_newest_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    older = Fernet.generate_key().decode()
+    monkeypatch.setenv("TOKEN_ENCRYPTION_KEY", f" {KEY} , {older} ")
+    assert load_settings(None).TOKEN_ENCRYPTION_KEY == (KEY, older)
+
+
+def test_dotenv_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ZOOM_CLIENT_ID", raising=False)
+    env_file = tmp_path / ".env"
+    env_file.write_text("ZOOM_CLIENT_ID=from-dotenv\nSLACK_API_URL=http://127.0.0.1:9/api\n")
+    settings = load_settings(str(env_file))
+    assert settings.ZOOM_CLIENT_ID == "from-dotenv"
+    assert settings.SLACK_API_URL == "http://127.0.0.1:9/api/"  # slash added for slack_sdk's urljoin
+
+
+def test_secrets_are_not_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
+    for k, v in COMPLETE.items():
+        monkeypatch.setenv(k, v)
+    text = repr(load_settings(None))
+    for secret in (KEY, COMPLETE["SLACK_SIGNING_SECRET"], COMPLETE["SLACK_BOT_TOKEN"], COMPLETE["ZOOM_CLIENT_SECRET"]):
+        assert secret not in text
+
+
+def test_config_error_is_one_line() -> None:
+    err = ConfigError("SLACK_SIGNING_SECRET", "is not set")
+    assert "\n" not in str(err) and str(err).startswith("SLACK_SIGNING_SECRET")
