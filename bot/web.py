@@ -84,7 +84,7 @@ def create_web_app(runtime_factory: RuntimeFactory) -> Starlette:
         return JSONResponse(payload, status_code=status)
 
     async def healthz(request: Request) -> Response:
-        if await rt(request).db.ping():
+        if await rt(request).healthy():
             return JSONResponse({"status": "ok"})
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
 

@@ -1,0 +1,40 @@
+"""The Zoom OAuth callback: complete the link flow and say how it went, as a page."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.pages import render_page
+from bot.services.people import PeopleDirectory
+from bot.slack.link_hints import link_outcome_page
+from bot.zoom.oauth import LinkFlow, LinkRefusal, LinkResult
+
+log = logging.getLogger(__name__)
+
+
+class LinkCallback:
+    def __init__(self, flow: LinkFlow, people: PeopleDirectory) -> None:
+        self._flow = flow
+        self._people = people
+
+    async def handle(self, query: dict[str, str]) -> tuple[int, str]:
+        """(HTTP status, HTML) for ``GET /zoom/oauth/callback?code=…&state=…``."""
+        code, state = query.get("code", ""), query.get("state", "")
+        if query.get("error"):  # the person pressed "Decline" at Zoom
+            result = LinkResult(ok=False, reason=LinkRefusal.CODE_REJECTED)
+            return self._page(result, declined=True)
+        if not code or not state or len(code) > 2048 or len(state) > 512:
+            return self._page(LinkResult(ok=False, reason=LinkRefusal.STATE_INVALID))
+        result = await self._flow.complete(code, state, self._slack_email)
+        log.info("zoom link attempt finished: %s", result.reason)
+        return self._page(result)
+
+    async def _slack_email(self, team_id: str, user_id: str) -> str | None:
+        self._people.forget(team_id, user_id)  # the e-mail check must use the profile as it is now
+        person = await self._people.get(team_id, user_id)
+        return person.email
+
+    def _page(self, result: LinkResult, *, declined: bool = False) -> tuple[int, str]:
+        title, paragraphs = link_outcome_page(result, declined=declined)
+        status = 200 if result.ok else 400
+        return status, render_page(title, paragraphs, ok=result.ok)

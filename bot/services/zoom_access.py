@@ -1,0 +1,194 @@
+"""A Zoom session bound to one Slack user, in either mode.
+
+Handlers never choose between ``me`` and a user id: they ask :class:`ZoomAccess` for the
+caller's :class:`ZoomActor` and call plain verbs on it. In user mode the actor wraps the
+caller's own link (``UserZoom``, which can only say ``me``); in account mode it wraps the
+account client bound to the Zoom user whose e-mail matches the caller's Slack profile
+(``AccountZoom`` with a ``ZoomUserRef``, which can never say ``me``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from bot.services.people import SlackPerson
+from bot.zoom.client import AccountZoom, UserZoom, ZoomUserRef
+from bot.zoom.errors import NotLinkedError, ZoomError, ZoomErrorKind
+from bot.zoom.http import ZoomHttp
+from bot.zoom.models import Meeting, MeetingRequest, MeetingType, MeetingUpdate, Recording, ZoomUser
+
+Mode = Literal["user", "account"]
+
+# Zoom roles that may use `/zoom users` and `/zoom user` (account mode). The role comes
+# from Zoom itself (GET /users/{email} → role_name), so Slack admins are not Zoom admins
+# unless Zoom says so.
+ADMIN_ROLES = frozenset({"owner", "admin"})
+MAX_LISTED_MEETINGS = 300
+
+
+@dataclass
+class ZoomActor:
+    """The caller's Zoom, whatever the mode. Every method is one plain verb."""
+
+    mode: Mode
+    _user: UserZoom | None = None
+    _account: AccountZoom | None = None
+    _ref: ZoomUserRef | None = None
+    _zoom_user_id: str | None = None  # known in user mode from the link
+
+    async def me(self) -> ZoomUser:
+        if self._user is not None:
+            return await self._user.get_user()
+        assert self._account is not None and self._ref is not None
+        return await self._account.get_user(self._ref)
+
+    async def create_instant(self, topic: str) -> Meeting:
+        return await self._create(MeetingRequest(topic=topic[:200], type=MeetingType.INSTANT, duration=60))
+
+    async def create_scheduled(
+        self, topic: str, *, start: datetime, duration: int, tz_name: str, agenda: str | None = None
+    ) -> Meeting:
+        request = MeetingRequest(
+            topic=topic[:200], type=MeetingType.SCHEDULED, start_time=start, duration=duration,
+            timezone=tz_name, agenda=(agenda or "")[:1900],
+        )
+        return await self._create(request)
+
+    async def _create(self, request: MeetingRequest) -> Meeting:
+        if self._user is not None:
+            return await self._user.create_meeting(request)
+        assert self._account is not None and self._ref is not None
+        return await self._account.create_meeting(self._ref, request)
+
+    async def upcoming(self, *, start: datetime, end: datetime) -> list[Meeting]:
+        """Meetings (or a recurring meeting's occurrences) starting in [start, end), soonest first."""
+        if self._user is not None:
+            found = await self._user.list_upcoming_meetings(limit=MAX_LISTED_MEETINGS)
+        else:
+            assert self._account is not None and self._ref is not None
+            found = await self._account.list_upcoming_meetings(self._ref, limit=MAX_LISTED_MEETINGS)
+        return sorted((m for m in found if _starts_within(m, start, end)), key=_sort_key)
+
+    async def get(self, meeting_id: int) -> Meeting:
+        meeting = await self._client().get_meeting(meeting_id)
+        await self._check_owner(meeting, "look at the meeting")
+        return meeting
+
+    async def move(self, meeting_id: int, *, start: datetime, tz_name: str) -> Meeting:
+        await self.get(meeting_id)
+        await self._client().update_meeting(meeting_id, MeetingUpdate(start_time=start, timezone=tz_name))
+        return await self._client().get_meeting(meeting_id)
+
+    async def cancel(self, meeting_id: int) -> None:
+        await self.get(meeting_id)
+        await self._client().delete_meeting(meeting_id)
+
+    async def recordings(self, *, since: datetime, until: datetime) -> list[Recording]:
+        if self._user is not None:
+            return await self._user.list_recordings(since.date(), until.date())
+        assert self._account is not None and self._ref is not None
+        return await self._account.list_recordings(self._ref, since.date(), until.date())
+
+    async def users(self) -> list[ZoomUser]:
+        account = await self._admin("list the account's users")
+        return await account.list_users()
+
+    async def user(self, email: str) -> ZoomUser:
+        account = await self._admin("look up that user")
+        return await account.get_user(ZoomUserRef(email))
+
+    # --- guards ---------------------------------------------------------------------------
+
+    def _client(self) -> UserZoom | AccountZoom:
+        client = self._user or self._account
+        assert client is not None
+        return client
+
+    async def _check_owner(self, meeting: Meeting, operation: str) -> None:
+        # A user token only ever sees its own meetings; an account token sees everyone's,
+        # so in account mode the bot itself must refuse other hosts' meetings.
+        if self._account is None:
+            return
+        me = await self.me()
+        if meeting.host_id and meeting.host_id != me.id:
+            raise ZoomError(
+                ZoomErrorKind.MEETING_NOT_FOUND, operation, status=None, code=None,
+                message=f"Meeting {meeting.id} is hosted by someone else.",
+                details={"reason": "not_yours"},
+            )
+
+    async def _admin(self, operation: str) -> AccountZoom:
+        if self._account is None:
+            raise ZoomError(
+                ZoomErrorKind.MODE_MISUSE, operation,
+                message="This command needs account mode (ZOOM_ACCOUNT_ID).",
+                details={"reason": "account_mode_required"},
+            )
+        me = await self.me()
+        if me.role_name.strip().lower() not in ADMIN_ROLES:
+            raise ZoomError(
+                ZoomErrorKind.PERMISSION, operation,
+                message=f"Your Zoom role is {me.role_name or 'Member'}; only Zoom admins and owners may do this.",
+                details={"reason": "not_zoom_admin"},
+            )
+        return self._account
+
+
+def _occurrence_starts(meeting: Meeting) -> list[datetime]:
+    starts = [o.start_time for o in meeting.occurrences if o.start_time is not None]
+    if meeting.start_time is not None:
+        starts.append(meeting.start_time)
+    return starts
+
+
+def _starts_within(meeting: Meeting, start: datetime, end: datetime) -> bool:
+    # A meeting already under way still counts as "upcoming" until it is due to end.
+    for begins in _occurrence_starts(meeting):
+        ends = begins + timedelta(minutes=meeting.duration or 60)
+        if begins < end and ends > start:
+            return True
+    return False
+
+
+def _sort_key(meeting: Meeting) -> datetime:
+    starts = _occurrence_starts(meeting)
+    return min(starts) if starts else datetime.max.replace(tzinfo=None).astimezone()
+
+
+class ZoomAccess:
+    """Builds the caller's :class:`ZoomActor`: their link in user mode, their e-mail in account mode."""
+
+    def __init__(
+        self,
+        http: ZoomHttp,
+        *,
+        mode: Mode,
+        user_tokens: Callable[[str, str], object] | None = None,
+        account: AccountZoom | None = None,
+        has_link: Callable[[str, str], object] | None = None,
+    ) -> None:
+        self._http = http
+        self.mode = mode
+        self._user_tokens = user_tokens
+        self._account = account
+        self._has_link = has_link
+
+    async def actor_for(self, person: SlackPerson) -> ZoomActor:
+        if self.mode == "account":
+            assert self._account is not None
+            if not person.email:
+                raise ZoomError(
+                    ZoomErrorKind.USER_NOT_FOUND, "find your Zoom user",
+                    message="Your Slack profile has no e-mail address I can read.",
+                    details={"reason": "no_slack_email"},
+                )
+            return ZoomActor("account", _account=self._account, _ref=ZoomUserRef(person.email))
+        assert self._user_tokens is not None and self._has_link is not None
+        link = await self._has_link(person.team_id, person.user_id)  # type: ignore[misc]
+        if link is None:
+            raise NotLinkedError(person.team_id, person.user_id)
+        tokens = self._user_tokens(person.team_id, person.user_id)
+        return ZoomActor("user", _user=UserZoom(self._http, tokens))  # type: ignore[arg-type]

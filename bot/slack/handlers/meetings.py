@@ -1,0 +1,117 @@
+"""`/zoom new | schedule | list | show | move | cancel`: parse → service → render."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.slack import views
+from bot.slack.views import notices
+from bot.slack.grammar import CancelMeeting, ListMeetings, MoveMeeting, NewMeeting, Period, Schedule, ShowMeeting
+from bot.slack.handlers.context import CommandContext
+from bot.slack.replies import Outcome
+from bot.slack.views import ScheduleForm
+from bot.slack.when import parse_when
+from bot.zoom.models import Meeting
+
+DEFAULT_DURATION = 30  # minutes, the same default the schedule form offers
+
+
+async def new_meeting(cmd: NewMeeting, ctx: CommandContext) -> Outcome:
+    person = await ctx.person()
+    zoom = await ctx.zoom()
+    meeting = await zoom.create_instant(cmd.topic or f"{person.name}'s Zoom meeting")
+    return Outcome(
+        private=views.start_link_ephemeral(meeting),
+        public=views.meeting_card(meeting, viewer_tz=person.tz, for_channel=True),
+        after_public=ctx.runtime.meeting_posts.remember(ctx.team_id, meeting.id),
+    )
+
+
+async def schedule(cmd: Schedule, ctx: CommandContext) -> Outcome:
+    person = await ctx.person()
+    start = parse_when(cmd.when_text, now=ctx.now(), tz=person.tz)
+    zoom = await ctx.zoom()
+    meeting = await zoom.create_scheduled(
+        cmd.topic, start=start, duration=cmd.duration_minutes or DEFAULT_DURATION, tz_name=person.tz_name
+    )
+    return _scheduled_reply(meeting, person.tz, ctx)
+
+
+async def schedule_from_form(form: ScheduleForm, ctx: CommandContext) -> Outcome:
+    person = await ctx.person()
+    zoom = await ctx.zoom()
+    meeting = await zoom.create_scheduled(
+        form.topic, start=form.start, duration=form.duration, tz_name=person.tz_name, agenda=form.agenda
+    )
+    outcome = _scheduled_reply(meeting, person.tz, ctx)
+    if form.channel and ctx.runtime.reminders is not None:
+        await ctx.runtime.reminders.add(
+            team_id=ctx.team_id, user_id=ctx.user_id, meeting=meeting, channel_id=form.channel,
+            minutes_before=10, now=ctx.now(),
+        )
+    return outcome
+
+
+def _scheduled_reply(meeting: Meeting, tz: ZoneInfo, ctx: CommandContext) -> Outcome:
+    details = views.meeting_details(meeting, viewer_tz=tz, now=ctx.now())
+    return Outcome(private=notices.prefixed(":white_check_mark: Scheduled.", details))
+
+
+def period_window(period: Period, now: datetime, person_tz: ZoneInfo) -> tuple[datetime, datetime, str]:
+    """The [start, end) instants of "today", "tomorrow" or "the next 7 days" in the caller's zone."""
+    local_now = now.astimezone(person_tz)
+    midnight = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if period == "today":
+        return now, _local_midnight(midnight, 1, person_tz), "Today's meetings"
+    if period == "tomorrow":
+        return _local_midnight(midnight, 1, person_tz), _local_midnight(midnight, 2, person_tz), "Tomorrow's meetings"
+    return now, now + timedelta(days=7), "Your meetings in the next 7 days"
+
+
+def _local_midnight(midnight: datetime, days: int, tz: ZoneInfo) -> datetime:
+    # Add calendar days on the wall clock, then re-attach the zone (DST-correct).
+    day = (midnight + timedelta(days=days)).date()
+    return datetime(day.year, day.month, day.day, tzinfo=tz)
+
+
+async def list_meetings(cmd: ListMeetings, ctx: CommandContext) -> Outcome:
+    person = await ctx.person()
+    start, end, title = period_window(cmd.period, ctx.now(), person.tz)
+    zoom = await ctx.zoom()
+    meetings = await zoom.upcoming(start=start, end=end)
+    return Outcome(private=views.meeting_list(meetings, viewer_tz=person.tz, title=title, now=ctx.now()))
+
+
+async def show_meeting(cmd: ShowMeeting, ctx: CommandContext) -> Outcome:
+    person = await ctx.person()
+    zoom = await ctx.zoom()
+    meeting = await zoom.get(cmd.meeting_id)
+    return Outcome(private=views.meeting_details(meeting, viewer_tz=person.tz, now=ctx.now()))
+
+
+async def move_meeting(cmd: MoveMeeting, ctx: CommandContext) -> Outcome:
+    person = await ctx.person()
+    start = parse_when(cmd.when_text, now=ctx.now(), tz=person.tz)
+    zoom = await ctx.zoom()
+    meeting = await zoom.move(cmd.meeting_id, start=start, tz_name=person.tz_name)
+    if ctx.runtime.reminders is not None:
+        await ctx.runtime.reminders.meeting_moved(meeting.id, meeting.start_time, now=ctx.now())
+    details = views.meeting_details(meeting, viewer_tz=person.tz, now=ctx.now())
+    return Outcome(private=notices.prefixed(":calendar: Moved.", details))
+
+
+async def ask_to_cancel(cmd: CancelMeeting, ctx: CommandContext) -> Outcome:
+    person = await ctx.person()
+    zoom = await ctx.zoom()
+    meeting = await zoom.get(cmd.meeting_id)  # also proves it exists and is the caller's
+    return Outcome(private=views.cancel_confirm(meeting, viewer_tz=person.tz))
+
+
+async def confirm_cancel(meeting_id: int, ctx: CommandContext) -> Outcome:
+    zoom = await ctx.zoom()
+    meeting = await zoom.get(meeting_id)
+    await zoom.cancel(meeting_id)
+    if ctx.runtime.reminders is not None:
+        await ctx.runtime.reminders.meeting_cancelled(meeting_id)
+    return Outcome(private=notices.cancelled_message(meeting))

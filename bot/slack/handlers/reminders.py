@@ -1,0 +1,47 @@
+"""`/zoom remind | reminders | digest`: parse → service → render."""
+
+from __future__ import annotations
+
+from bot.slack import views
+from bot.slack.views import notices
+from bot.slack.grammar import CancelReminder, DigestOff, DigestOn, ListReminders, Remind
+from bot.slack.handlers.context import CommandContext
+from bot.slack.replies import Outcome
+
+
+async def remind(cmd: Remind, ctx: CommandContext) -> Outcome:
+    person = await ctx.person()
+    zoom = await ctx.zoom()
+    meeting = await zoom.get(cmd.meeting_id)  # it must exist and be the caller's
+    channel_id = (cmd.channel.id if cmd.channel and cmd.channel.id else None) or ctx.channel_id
+    reminder = await ctx.runtime.reminders.add(
+        team_id=ctx.team_id,
+        user_id=ctx.user_id,
+        meeting=meeting,
+        channel_id=channel_id,
+        minutes_before=cmd.minutes_before,
+        now=ctx.now(),
+    )
+    return Outcome(private=notices.reminder_set_message(reminder, viewer_tz=person.tz))
+
+
+async def list_reminders(cmd: ListReminders, ctx: CommandContext) -> Outcome:
+    person = await ctx.person()
+    found = await ctx.runtime.reminders.list_for(ctx.team_id, ctx.user_id)
+    return Outcome(private=views.reminder_list(found, viewer_tz=person.tz))
+
+
+async def cancel_reminder(cmd: CancelReminder, ctx: CommandContext) -> Outcome:
+    cancelled = await ctx.runtime.reminders.cancel(ctx.team_id, ctx.user_id, cmd.reminder_id)
+    return Outcome(private=notices.reminder_cancelled_message(cmd.reminder_id, cancelled))
+
+
+async def digest_on(cmd: DigestOn, ctx: CommandContext) -> Outcome:
+    person = await ctx.person()
+    await ctx.runtime.digests.enable(ctx.team_id, ctx.user_id, at=cmd.at, tz_name=person.tz_name)
+    return Outcome(private=notices.digest_message(enabled=True, at=cmd.at, tz_name=person.tz_name))
+
+
+async def digest_off(cmd: DigestOff, ctx: CommandContext) -> Outcome:
+    await ctx.runtime.digests.disable(ctx.team_id, ctx.user_id)
+    return Outcome(private=notices.digest_message(enabled=False, at=None, tz_name=None))

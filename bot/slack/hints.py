@@ -1,0 +1,475 @@
+"""Every user-facing failure text, in one place.
+
+A reply about a failure always says **what** failed in plain words, **why** (Zoom's
+code and message, quoted, plus its tracking id), and **what to do** (the exact command,
+or the Zoom setting an admin must change). :func:`hint_for` maps any exception to a
+:class:`Hint`; the usage table (:data:`USAGE`) is shared with the command grammar and
+the help text so the three never disagree.
+
+Zoom's and users' words are escaped before they reach mrkdwn, and anything shaped like
+a URL or a token is removed from them first: no start URL, token or response URL can
+leak through a hint.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, tzinfo
+from typing import Literal
+
+from bot.slack.mrkdwn import date_token, escape, format_meeting_id, truncate
+from bot.slack.when import WhenError
+from bot.zoom.errors import NotLinkedError, Outcome, ZoomError, ZoomErrorKind
+
+Mode = Literal["user", "account"]
+
+SHARED_ACCESS_ARTICLE = "https://support.zoom.com/hc/en/article?id=zm_kb&sysparm_article=KB0063819"
+ZOOM_MESSAGE_LIMIT = 400  # characters of Zoom's message we quote
+
+
+# --- usage ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Usage:
+    syntax: str  # the usage line, e.g. "/zoom show <meeting-id>"
+    example: str  # a complete command that works
+    summary: str  # what it does, one line
+    account_only: bool = False  # needs account mode (ZOOM_ACCOUNT_ID)
+
+
+USAGE: dict[str, Usage] = {
+    "help": Usage("/zoom help", "/zoom help", "this help"),
+    "link": Usage("/zoom link", "/zoom link", "link your Zoom account"),
+    "unlink": Usage("/zoom unlink", "/zoom unlink", "unlink it (revokes zoombot's access)"),
+    "me": Usage("/zoom me", "/zoom me", "your linked Zoom user"),
+    "new": Usage("/zoom new [topic]", '/zoom new "Quick sync"', "start a meeting now and post a Join button"),
+    "schedule": Usage(
+        "/zoom schedule <topic> <when> [for <duration>]",
+        '/zoom schedule "Design review" tomorrow 3pm for 45m',
+        "schedule a meeting (no arguments opens a form)",
+    ),
+    "list": Usage("/zoom list [today|tomorrow|week]", "/zoom list today", "your upcoming meetings"),
+    "show": Usage("/zoom show <meeting-id>", "/zoom show 812 3456 7890", "one meeting's details"),
+    "move": Usage(
+        "/zoom move <meeting-id> <when>", "/zoom move 812 3456 7890 fri 10am", "reschedule a meeting"
+    ),
+    "cancel": Usage(
+        "/zoom cancel <meeting-id>", "/zoom cancel 812 3456 7890", "delete a meeting (asks first)"
+    ),
+    "remind": Usage(
+        "/zoom remind <meeting-id> [<N>m] [#channel]",
+        "/zoom remind 812 3456 7890 15m #team",
+        "post a reminder N minutes (default 10) before the start",
+    ),
+    "reminders": Usage(
+        "/zoom reminders | /zoom reminders cancel <id>",
+        "/zoom reminders cancel 12",
+        "list or cancel your reminders",
+    ),
+    "digest": Usage(
+        "/zoom digest on [HH:MM] | /zoom digest off",
+        "/zoom digest on 08:30",
+        "a DM each weekday morning with the day's meetings",
+    ),
+    "recordings": Usage(
+        "/zoom recordings [<days>]", "/zoom recordings 14", "cloud recordings of the last N days"
+    ),
+    "users": Usage("/zoom users", "/zoom users", "list the Zoom account's users (admins)", account_only=True),
+    "user": Usage(
+        "/zoom user <email>",
+        "/zoom user ada@example.com",
+        "one Zoom user's details (admins)",
+        account_only=True,
+    ),
+}
+
+
+class UsageError(Exception):
+    """A `/zoom` command we could not read; returned (not raised) by the grammar."""
+
+    def __init__(self, subcommand: str, message: str, usage: str, example: str) -> None:
+        super().__init__(message)
+        self.subcommand = subcommand
+        self.message = message
+        self.usage = usage
+        self.example = example
+
+    @classmethod
+    def for_subcommand(cls, subcommand: str, message: str) -> UsageError:
+        entry = USAGE[subcommand]
+        return cls(subcommand, message, entry.syntax, entry.example)
+
+    @classmethod
+    def unknown(cls, word: str) -> UsageError:
+        shown = truncate(word, 30)
+        close = difflib.get_close_matches(word.lower(), USAGE, n=1, cutoff=0.6)
+        if close:
+            entry = USAGE[close[0]]
+            message = f"I don't know `/zoom {shown}`. Did you mean `/zoom {close[0]}`?"
+            return cls(word, message, entry.syntax, entry.example)
+        return cls(word, f"I don't know `/zoom {shown}`.", "/zoom <command> — see /zoom help", "/zoom help")
+
+    def _key(self) -> tuple[str, str, str, str]:
+        return (self.subcommand, self.message, self.usage, self.example)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, UsageError) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"UsageError(subcommand={self.subcommand!r}, message={self.message!r})"
+
+
+# --- the hint ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hint:
+    """A failure explained. ``title`` is plain text; the other fields are escaped mrkdwn."""
+
+    title: str
+    what: str
+    why: str | None
+    fix: str
+    reference: str | None = None  # also logged by the caller, so support can find the log line
+
+    def text(self) -> str:
+        lines = [f":warning: *{escape(self.title)}*", self.what]
+        if self.why:
+            lines.append(f"*Why:* {self.why}")
+        lines.append(f"*What to do:* {self.fix}")
+        return "\n".join(lines)
+
+
+def new_reference() -> str:
+    """A short id to quote in a reply and log next to the details."""
+    return "ERR-" + secrets.token_hex(4).upper()
+
+
+_URL = re.compile(r"\b(?:https?|zoommtg|zoomus)://\S+", re.IGNORECASE)
+_JWT = re.compile(r"\beyJ[\w-]*\.[\w-]*\.?[\w-]*")
+_LONG_OPAQUE = re.compile(r"[A-Za-z0-9_\-+/=.]{32,}")
+
+
+def _redact(text: str) -> str:
+    """Strip anything that could be a credential from text we did not write."""
+    text = _URL.sub("[link removed]", text)
+    text = _JWT.sub("[token removed]", text)
+    return _LONG_OPAQUE.sub("[removed]", text)
+
+
+def quote_external(text: str, limit: int = ZOOM_MESSAGE_LIMIT, *, redact: bool = True) -> str:
+    """Someone else's words, made safe for mrkdwn: redacted, escaped, shortened."""
+    flat = " ".join(text.split())
+    return escape(truncate(_redact(flat) if redact else flat, limit))
+
+
+def _zoom_why(error: ZoomError) -> str:
+    parts = []
+    if error.status is not None:
+        parts.append(f"HTTP {error.status}")
+    if error.code is not None:
+        parts.append(f"code {quote_external(str(error.code), 40)}")
+    said = "Zoom answered " + ", ".join(parts) if parts else "Zoom gave no answer"
+    if error.message:
+        said += f": “{quote_external(error.message)}”"
+    if error.tracking_id:
+        said += f" (Zoom tracking id `{quote_external(error.tracking_id, 120, redact=False)}`)"
+    return said
+
+
+_SCOPE_LIST = re.compile(r"scopes?\s*:?\s*\[([^\]]*)\]", re.IGNORECASE)
+
+
+def _missing_scopes(error: ZoomError) -> tuple[str, ...]:
+    if error.missing_scopes:
+        return error.missing_scopes
+    found = _SCOPE_LIST.search(error.message)
+    if not found:
+        return ()
+    return tuple(s.strip(" '\"") for s in found.group(1).split(",") if s.strip(" '\""))
+
+
+def _code_str(error: ZoomError) -> str:
+    return str(error.code) if error.code is not None else ""
+
+
+def _unavailable(error: ZoomError, operation: str) -> tuple[str, str]:
+    """(what, fix) for a transient failure, honest about whether anything changed."""
+    if error.status is None:
+        what = f"I couldn't reach Zoom to {operation} (no answer in time)."
+    else:
+        what = f"Zoom had a problem on its side while I tried to {operation}."
+    if error.outcome is Outcome.UNKNOWN:
+        fix = (
+            "It may have gone through anyway. Check `/zoom list` before trying again, "
+            "so you don't end up with it twice."
+        )
+    elif error.outcome is Outcome.CHANGED:
+        fix = "Zoom did make the change, but I couldn't finish the rest. Check `/zoom list`."
+    else:
+        fix = "Nothing was changed. This is usually brief — try again in a minute."
+    return what, fix
+
+
+def _zoom_hint(error: ZoomError, mode: Mode, operation: str, tz: tzinfo, reference: str | None) -> Hint:
+    kind = error.kind
+    why = _zoom_why(error)
+    title = f"Couldn't {operation}"
+    if kind is ZoomErrorKind.AUTH:
+        if mode == "account":
+            return Hint(
+                title,
+                "Zoom refused zoombot's account credentials.",
+                why,
+                "A Zoom admin should check that zoombot's Server-to-Server OAuth app is activated in the "
+                "Zoom App Marketplace, and whoever runs zoombot that `ZOOM_ACCOUNT_ID`, `ZOOM_CLIENT_ID` "
+                "and `ZOOM_CLIENT_SECRET` belong to it.",
+            )
+        return Hint(
+            title,
+            "Your Zoom link has expired or was revoked (in Zoom, or by an admin).",
+            why,
+            "Run `/zoom link` to link your Zoom account again.",
+        )
+    if kind is ZoomErrorKind.SCOPE:
+        scopes = _missing_scopes(error)
+        named = (
+            ", ".join(f"`{quote_external(s, 80)}`" for s in scopes) if scopes else "a scope Zoom didn't name"
+        )
+        what = f"zoombot's Zoom access doesn't include {named}, which this needs."
+        if mode == "account":
+            fix = (
+                "A Zoom admin must add the scope(s) to zoombot's Server-to-Server OAuth app "
+                "(Zoom App Marketplace → the app → Scopes). No relinking is needed afterwards."
+            )
+        else:
+            fix = (
+                "The owner of zoombot's Zoom app must add the scope(s) in the Zoom App Marketplace "
+                "(the app → Scopes); then run `/zoom link` again so your link includes them."
+            )
+        return Hint(title, what, why, fix)
+    if kind is ZoomErrorKind.USER_NOT_FOUND:
+        who = error.details.get("user")
+        if who:
+            return Hint(
+                title,
+                f"Zoom has no user `{quote_external(who, 120)}` in this account.",
+                why,
+                "Check the e-mail address. `/zoom users` lists the account's users.",
+            )
+        if _code_str(error) == "1120":
+            return Hint(
+                title,
+                "Your Zoom invitation to this account hasn't been accepted (or it expired).",
+                why,
+                "Accept the invitation e-mail from Zoom, or ask a Zoom admin to send a new one.",
+            )
+        if mode == "account":
+            return Hint(
+                title,
+                "There is no Zoom user in this account with your Slack e-mail address.",
+                why,
+                "Ask a Zoom admin to add you to the Zoom account, or make your Slack profile e-mail "
+                "match your Zoom e-mail.",
+            )
+        return Hint(
+            title,
+            "Zoom no longer knows the user you linked (deleted, or moved to another Zoom account).",
+            why,
+            "Run `/zoom unlink`, then `/zoom link` with your current Zoom account.",
+        )
+    if kind is ZoomErrorKind.MEETING_NOT_FOUND:
+        raw_id = error.details.get("meeting_id", "")
+        shown = f" `{format_meeting_id(int(raw_id))}`" if raw_id.isdigit() and raw_id.isascii() else ""
+        return Hint(
+            title,
+            f"Zoom has no meeting{shown} that you can reach: the id may be mistyped, the meeting may "
+            "have been deleted or expired, or it belongs to someone else.",
+            why,
+            "Check the id with `/zoom list` (it shows your meetings with their ids).",
+        )
+    if kind is ZoomErrorKind.SCHEDULE_PRIVILEGE:
+        return Hint(
+            title,
+            "You don't have scheduling privilege for that Zoom user, so I can't act for them.",
+            why,
+            "That user opens the Zoom web portal → Settings → Meeting → *Schedule Privilege* and adds you "
+            "under “Assign scheduling privilege to”. Then try again.",
+        )
+    if kind is ZoomErrorKind.SHARED_ACCESS:
+        return Hint(
+            title,
+            "Zoom says the authorizing user hasn't allowed zoombot to use their shared access "
+            "permissions (needed to act for other users).",
+            why,
+            "Run `/zoom link` again and tick “Allow this app to use my shared access permissions” on "
+            f"Zoom's consent page. Zoom explains it here: <{SHARED_ACCESS_ARTICLE}|Allowing apps access "
+            "to shared access permissions>.",
+        )
+    if kind is ZoomErrorKind.MODE_MISUSE:
+        reference = reference or new_reference()
+        if mode == "account":
+            detail = "in account mode it must name the Zoom user, but it asked Zoom about `me`."
+        else:
+            detail = "in user mode it must use `me` for your own account, but it sent a user id."
+        return Hint(
+            title,
+            f"This is a bug in zoombot: {detail}",
+            why,
+            f"Retrying won't help. Please tell whoever runs zoombot and quote `{reference}`.",
+            reference,
+        )
+    if kind is ZoomErrorKind.PERMISSION:
+        code = _code_str(error)
+        if code == "3003":
+            what, fix = (
+                "You're not the host of that meeting.",
+                "Ask the host to make the change, or to add you as an alternative host.",
+            )
+        elif code == "3161":
+            what, fix = (
+                "Your Zoom user isn't allowed to host or schedule meetings.",
+                "Ask a Zoom admin to enable meeting hosting for your user (User Management → Users).",
+            )
+        elif "paid" in error.message.lower():
+            what, fix = (
+                "This needs a paid Zoom plan or licence.",
+                "Ask a Zoom admin to assign you a licence (User Management → Users → edit your user).",
+            )
+        else:
+            what, fix = (
+                "Your Zoom role or plan doesn't allow this.",
+                "Ask a Zoom admin to grant the permission to your role (User Management → Roles).",
+            )
+        return Hint(title, what, why, fix)
+    if kind is ZoomErrorKind.RATE_LIMITED:
+        if error.retry_after is not None and error.retry_after > 0:
+            seconds = min(math.ceil(error.retry_after), 3600)
+            wait = f"Try again in about {seconds} second{'s' if seconds != 1 else ''}."
+        else:
+            wait = "Try again in a few seconds."
+        return Hint(title, "Zoom is rate-limiting requests for your Zoom account right now.", why, wait)
+    if kind is ZoomErrorKind.DAILY_LIMIT:
+        if error.reset_at is not None:
+            when = date_token(error.reset_at, "{date_short_pretty} at {time}", fallback_tz=tz)
+            wait = f"Try again after {when}."
+        else:
+            wait = "Try again tomorrow (Zoom resets daily limits at 00:00 UTC)."
+        return Hint(
+            title,
+            "You've reached Zoom's daily limit for this (Zoom allows 100 meeting creates/updates "
+            "per user per day).",
+            why,
+            wait,
+        )
+    if kind is ZoomErrorKind.UNAVAILABLE:
+        what, fix = _unavailable(error, operation)
+        return Hint(title, what, why, fix)
+    if kind is ZoomErrorKind.VALIDATION:
+        fields = "; ".join(
+            f"{quote_external(k, 60)}: {quote_external(v, 120)}" for k, v in list(error.details.items())[:5]
+        )
+        what = "Zoom refused the details I sent."
+        if fields:
+            what += f" ({fields})"
+        return Hint(title, what, why, "Check what you typed and try again. `/zoom help` shows every form.")
+    reference = reference or new_reference()
+    return Hint(
+        title,
+        "Zoom returned an error I don't recognise.",
+        why,
+        f"Try again. If it keeps happening, tell whoever runs zoombot and quote `{reference}`.",
+        reference,
+    )
+
+
+def hint_for(
+    error: BaseException,
+    *,
+    mode: Mode,
+    operation: str | None = None,
+    tz: tzinfo = UTC,
+    reference: str | None = None,
+) -> Hint:
+    """Explain ``error`` to the person who ran the command.
+
+    ``operation`` ("create a meeting") overrides the one a ``ZoomError`` carries; ``tz``
+    writes fallback times in the reader's zone; ``reference`` (else a fresh one, for
+    unexpected errors) lets the caller log the details under the id the user sees.
+    """
+    if isinstance(error, ZoomError):
+        return _zoom_hint(error, mode, escape(operation or error.operation or "do that"), tz, reference)
+    if isinstance(error, NotLinkedError):
+        return Hint(
+            "Zoom isn't linked yet",
+            "You haven't linked a Zoom account to your Slack user.",
+            None,
+            "Run `/zoom link` and approve zoombot in Zoom — it takes a few seconds.",
+        )
+    if isinstance(error, WhenError):
+        fix = f"Try for example `{escape(error.example)}`."
+        if operation in USAGE:
+            fix += f" Usage: `{escape(USAGE[operation].syntax)}`"
+        return Hint("I couldn't use that time", escape(error.message), None, fix)
+    if isinstance(error, UsageError):
+        return Hint(
+            "Let's try that again",
+            escape(error.message),
+            None,
+            f"Usage: `{escape(error.usage)}`\nExample: `{escape(error.example)}`",
+        )
+    reference = reference or new_reference()
+    doing = f" while trying to {escape(operation)}" if operation else ""
+    return Hint(
+        "Something went wrong",
+        f"Sorry — something unexpected went wrong{doing}.",
+        None,
+        f"Please try again. If it keeps happening, tell whoever runs zoombot and quote `{reference}`.",
+        reference,
+    )
+
+
+# --- help -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkStatus:
+    """What the help text and Home tab say about the caller's Zoom connection."""
+
+    linked: bool
+    zoom_email: str | None = None
+    account_mode: bool = False
+
+
+def link_status_line(status: LinkStatus) -> str:
+    if status.account_mode:
+        who = f" as `{quote_external(status.zoom_email, 200)}`" if status.zoom_email else ""
+        return f":white_check_mark: zoombot acts through your organisation's Zoom account{who}."
+    if status.linked:
+        who = f" as `{quote_external(status.zoom_email, 200)}`" if status.zoom_email else ""
+        return f":white_check_mark: Your Zoom account is linked{who}."
+    return ":link: Your Zoom account isn't linked yet — run `/zoom link` to start."
+
+
+def usage_lines(*, account_mode: bool) -> list[str]:
+    """One mrkdwn line per command that exists in this mode."""
+    return [
+        f"`{escape(entry.syntax)}` — {escape(entry.summary)}"
+        for entry in USAGE.values()
+        if account_mode or not entry.account_only
+    ]
+
+
+def help_text(link_status: LinkStatus) -> str:
+    lines = [link_status_line(link_status), "", "*Commands*"]
+    lines += usage_lines(account_mode=link_status.account_mode)
+    lines += ["", "Times are read in your Slack time zone. Meeting ids may have spaces: `812 3456 7890`."]
+    return "\n".join(lines)

@@ -1,0 +1,109 @@
+"""Buttons: cancel confirmation, App Home buttons, and URL buttons (ack only)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack import views
+from bot.slack.views import notices
+from bot.slack.handlers import account, meetings
+from bot.slack.handlers.context import CommandContext
+from bot.slack.listeners.home import publish_home
+from bot.slack.listeners.run import deliver, run_and_reply
+from bot.slack.grammar import Link, NewMeeting, Unlink
+
+URL_BUTTONS = re.compile(rf"^({views.ACTION_JOIN}|{views.ACTION_START}|{views.ACTION_LINK_OPEN})$")
+
+
+def register(app: AsyncApp) -> None:
+    app.action(URL_BUTTONS)(ack_only)
+    app.action(views.ACTION_CANCEL_CONFIRM)(cancel_confirmed)
+    app.action(views.ACTION_CANCEL_ABORT)(cancel_aborted)
+    app.action(views.ACTION_HOME_LINK)(home_link)
+    app.action(views.ACTION_HOME_UNLINK)(home_unlink)
+    app.action(views.ACTION_HOME_NEW_MEETING)(home_new_meeting)
+
+
+def _ctx(body: dict[str, Any], context: AsyncBoltContext) -> CommandContext:
+    runtime = context["runtime"]
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or ""
+    return CommandContext(
+        runtime=runtime,
+        team_id=str((body.get("team") or {}).get("id") or context.team_id or ""),
+        user_id=str((body.get("user") or {}).get("id") or context.user_id or ""),
+        channel_id=str(channel),
+        clock=runtime.clock,
+    )
+
+
+def _meeting_id(action: dict[str, Any]) -> int | None:
+    value = str(action.get("value") or "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 15 else None
+
+
+async def ack_only(ack: AsyncAck) -> None:
+    await ack()
+
+
+async def cancel_confirmed(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond,
+                           client: AsyncWebClient, context: AsyncBoltContext) -> None:
+    await ack()
+    ctx = _ctx(body, context)
+    meeting_id = _meeting_id(action)
+    if meeting_id is None:
+        await respond(replace_original=True, **notices.stale_button_message())
+        return
+
+    async def replace(**kwargs: Any) -> Any:
+        return await respond(replace_original=True, **kwargs)
+
+    await run_and_reply(meetings.confirm_cancel(meeting_id, ctx), operation="cancel the meeting", ctx=ctx,
+                        respond=replace, client=client, label="CancelConfirmed")
+
+
+async def cancel_aborted(ack: AsyncAck, respond: AsyncRespond) -> None:
+    await ack()
+    await respond(delete_original=True)
+
+
+async def home_link(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext) -> None:
+    await ack()
+    ctx = _ctx(body, context)
+    await _dm_outcome(ctx, client, account.link(Link(), ctx), "link your Zoom account")
+
+
+async def home_unlink(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext) -> None:
+    await ack()
+    ctx = _ctx(body, context)
+    await _dm_outcome(ctx, client, account.unlink(Unlink(), ctx), "unlink your Zoom account")
+    await publish_home(ctx, client)
+
+
+async def home_new_meeting(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
+                           context: AsyncBoltContext) -> None:
+    await ack()
+    ctx = _ctx(body, context)
+    await _dm_outcome(ctx, client, meetings.new_meeting(NewMeeting(None), ctx), "start a meeting")
+
+
+async def _dm_outcome(ctx: CommandContext, client: AsyncWebClient, work: Any, operation: str) -> None:
+    """Home-tab buttons have no channel or response_url: reply in the app's DM with the user."""
+    opened = await client.conversations_open(users=ctx.user_id)
+    ctx.channel_id = str(opened["channel"]["id"])
+
+    async def respond_in_dm(**kwargs: Any) -> Any:
+        for key in ("replace_original", "delete_original", "response_type"):
+            kwargs.pop(key, None)
+        return await client.chat_postMessage(channel=ctx.channel_id, **kwargs)
+
+    await run_and_reply(work, operation=operation, ctx=ctx, respond=respond_in_dm, client=client, label="Home")
+
+
+__all__ = ["deliver", "register"]

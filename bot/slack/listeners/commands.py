@@ -1,0 +1,76 @@
+"""The `/zoom` slash command: parse, ack at once, then do the Zoom work."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack import views
+from bot.slack.grammar import OpenScheduleModal, parse_command
+from bot.slack.handlers import describe, dispatch
+from bot.slack.handlers.context import CommandContext
+from bot.slack.hints import UsageError, hint_for
+from bot.slack.listeners.run import run_and_reply
+
+log = logging.getLogger(__name__)
+
+
+def register(app: AsyncApp) -> None:
+    app.command("/zoom")(zoom_command)
+
+
+async def zoom_command(
+    ack: AsyncAck,
+    command: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    context: AsyncBoltContext,
+) -> None:
+    runtime = context["runtime"]
+    parsed = parse_command(command.get("text") or "")
+    label = type(parsed).__name__
+    if isinstance(parsed, UsageError):
+        # The usage reply needs no I/O, so it rides on the ack itself.
+        hint = hint_for(parsed, mode="account" if runtime.settings.account_mode else "user")
+        runtime.metrics.commands.labels(subcommand="usage", outcome="usage").inc()
+        await ack(**views.hint_message(hint))
+        return
+    ctx = CommandContext(
+        runtime=runtime,
+        team_id=str(command.get("team_id") or context.team_id or ""),
+        user_id=str(command.get("user_id") or context.user_id or ""),
+        channel_id=str(command.get("channel_id") or ""),
+        clock=runtime.clock,
+    )
+    await ack()
+    if isinstance(parsed, OpenScheduleModal):
+        await open_schedule_modal(ctx, client, str(command.get("trigger_id") or ""), respond)
+        return
+    await run_and_reply(
+        dispatch(parsed, ctx), operation=describe(parsed), ctx=ctx, respond=respond, client=client, label=label
+    )
+
+
+async def open_schedule_modal(ctx: CommandContext, client: AsyncWebClient, trigger_id: str, respond: AsyncRespond) -> None:
+    """`/zoom schedule` with no arguments: the form. The trigger id lives ~3 s, so open it first thing."""
+    try:
+        person = await ctx.person()
+        metadata = json.dumps({"channel_id": ctx.channel_id})
+        view = views.schedule_modal(
+            initial_channel=ctx.channel_id or None,
+            tz_name=person.tz_name,
+            private_metadata=metadata,
+            initial_date=ctx.now().astimezone(person.tz).date(),
+        )
+        await client.views_open(trigger_id=trigger_id, view=view)
+    except Exception as error:
+        log.warning("could not open the schedule form: %s", type(error).__name__)
+        hint = hint_for(error, mode=ctx.mode, operation="open the schedule form")
+        await respond(**views.hint_message(hint))

@@ -1,0 +1,30 @@
+"""Events API: App Home opened; Slack uninstall/revocation in multi-workspace mode."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack.handlers.context import CommandContext
+from bot.slack.listeners.home import publish_home
+
+
+def register(app: AsyncApp) -> None:
+    app.event("app_home_opened")(app_home_opened)
+
+
+async def app_home_opened(event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext) -> None:
+    if event.get("tab") != "home":
+        return
+    runtime = context["runtime"]
+    ctx = CommandContext(
+        runtime=runtime,
+        team_id=str(context.team_id or ""),
+        user_id=str(event.get("user") or ""),
+        channel_id=str(event.get("channel") or ""),
+        clock=runtime.clock,
+    )
+    await publish_home(ctx, client)

@@ -1,0 +1,100 @@
+"""Run a handler after the ack and deliver its outcome — or the hint for its failure."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack import views
+from bot.slack.handlers.context import CommandContext
+from bot.slack.hints import hint_for, new_reference
+from bot.slack.replies import Outcome, Respond, with_working_notice
+from bot.zoom.errors import NotLinkedError, ZoomError, ZoomErrorKind
+from bot.zoom.errors import Outcome as ZoomOutcome
+
+log = logging.getLogger(__name__)
+
+COMMAND_DEADLINE = 25.0  # seconds; the Zoom client gives up sooner, this is the last guard
+
+
+async def run_and_reply(
+    work: Awaitable[Outcome],
+    *,
+    operation: str,
+    ctx: CommandContext,
+    respond: Respond,
+    client: AsyncWebClient,
+    label: str,
+) -> None:
+    """Await the handler, then post its public and private messages; failures become hints."""
+    metrics = ctx.runtime.metrics
+    try:
+        outcome, noticed = await with_working_notice(_with_deadline(work, operation), respond)
+        metrics.commands.labels(subcommand=label, outcome="ok").inc()
+    except Exception as error:  # every failure must reach the user as a hint
+        outcome, noticed = await _failure(error, operation, ctx, label), False
+    await deliver(outcome, ctx=ctx, respond=respond, client=client, replace=noticed)
+
+
+async def _with_deadline(work: Awaitable[Outcome], operation: str) -> Outcome:
+    try:
+        async with asyncio.timeout(COMMAND_DEADLINE):
+            return await work
+    except TimeoutError:
+        raise ZoomError(
+            ZoomErrorKind.UNAVAILABLE, operation, message="Zoom did not answer in time.",
+            outcome=ZoomOutcome.UNKNOWN,
+        ) from None
+
+
+async def _failure(error: Exception, operation: str, ctx: CommandContext, label: str) -> Outcome:
+    expected = isinstance(error, ZoomError | NotLinkedError) or type(error).__name__ in (
+        "WhenError", "UsageError",
+    )
+    reference = None if expected else new_reference()
+    if expected:
+        log.info("/zoom %s failed for %s: %s", label, ctx.user_id, error)
+    else:
+        log.error("/zoom %s failed unexpectedly [%s]", label, reference, exc_info=error)
+    ctx.runtime.metrics.commands.labels(subcommand=label, outcome="error" if expected else "bug").inc()
+    try:
+        tz = (await ctx.person()).tz
+    except Exception:
+        tz = None
+    hint = hint_for(error, mode=ctx.mode, operation=operation, reference=reference,
+                    **({"tz": tz} if tz is not None else {}))
+    return Outcome(private=views.hint_message(hint))
+
+
+async def deliver(
+    outcome: Outcome, *, ctx: CommandContext, respond: Respond, client: AsyncWebClient, replace: bool = False
+) -> None:
+    if outcome.public is not None:
+        await _post_public(outcome, ctx=ctx, respond=respond, client=client)
+    if outcome.private is not None:
+        kwargs: dict[str, Any] = dict(outcome.private)
+        if replace:
+            kwargs["replace_original"] = True
+        await respond(**kwargs)
+
+
+async def _post_public(outcome: Outcome, *, ctx: CommandContext, respond: Respond, client: AsyncWebClient) -> None:
+    assert outcome.public is not None
+    try:
+        posted = await client.chat_postMessage(channel=ctx.channel_id, **outcome.public)
+    except SlackApiError as error:
+        # Not a member of a private channel or DM: the response_url still reaches everyone there.
+        log.info("chat.postMessage to %s failed (%s); answering in channel instead",
+                 ctx.channel_id, error.response.get("error"))
+        await respond(response_type="in_channel", **outcome.public)
+        return
+    if outcome.after_public is not None:
+        try:
+            await outcome.after_public(str(posted["channel"]), str(posted["ts"]))
+        except Exception:
+            log.warning("could not remember the channel post", exc_info=True)

@@ -1,0 +1,56 @@
+"""The schedule form: validate inline, then create the meeting after the ack."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack import views
+from bot.slack.handlers import meetings
+from bot.slack.handlers.context import CommandContext
+from bot.slack.listeners.run import run_and_reply
+
+log = logging.getLogger(__name__)
+
+
+def register(app: AsyncApp) -> None:
+    app.view(views.SCHEDULE_CALLBACK_ID)(schedule_submitted)
+
+
+async def schedule_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient,
+                             context: AsyncBoltContext) -> None:
+    runtime = context["runtime"]
+    try:
+        metadata = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        metadata = {}
+    ctx = CommandContext(
+        runtime=runtime,
+        team_id=str((body.get("team") or {}).get("id") or context.team_id or ""),
+        user_id=str((body.get("user") or {}).get("id") or context.user_id or ""),
+        channel_id=str(metadata.get("channel_id") or ""),
+        clock=runtime.clock,
+    )
+    person = await ctx.person()
+    form = views.parse_schedule_submission(view.get("state") or {}, tz=person.tz, now=ctx.now())
+    if isinstance(form, dict):
+        await ack(response_action="errors", errors=form)
+        return
+    await ack()
+    if not ctx.channel_id:
+        opened = await client.conversations_open(users=ctx.user_id)
+        ctx.channel_id = str(opened["channel"]["id"])
+
+    async def ephemeral(**kwargs: Any) -> Any:
+        for key in ("replace_original", "delete_original", "response_type"):
+            kwargs.pop(key, None)
+        return await client.chat_postEphemeral(channel=ctx.channel_id, user=ctx.user_id, **kwargs)
+
+    await run_and_reply(meetings.schedule_from_form(form, ctx), operation="schedule a meeting", ctx=ctx,
+                        respond=ephemeral, client=client, label="ScheduleForm")

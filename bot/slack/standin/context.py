@@ -1,0 +1,86 @@
+"""Shared plumbing for the stand-in's Web API methods: their state, refusals, argument reading."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.slack.standin.identity import BotIdentity
+from bot.slack.standin.recorder import Recorder
+from bot.slack.standin.throttle import ChannelRateLimiter
+from bot.slack.standin.workspace import Workspace
+
+# Arguments slack_sdk sends JSON-encoded inside a form body.
+_JSON_ARGS = ("blocks", "view", "attachments", "metadata")
+
+
+class Refusal(Exception):
+    """Slack's ``{"ok": false, "error": ...}`` answer, with its HTTP status."""
+
+    def __init__(
+        self,
+        error: str,
+        *,
+        status: int = 200,
+        retry_after: int | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(error)
+        self.error = error
+        self.status = status
+        self.retry_after = retry_after
+        self.extra = extra or {}
+
+    def body(self) -> dict[str, Any]:
+        return {"ok": False, "error": self.error, **self.extra}
+
+
+@dataclass
+class MethodContext:
+    workspace: Workspace
+    recorder: Recorder
+    identity: BotIdentity
+    post_limiter: ChannelRateLimiter | None = None
+    extra_tokens: dict[str, str] = field(default_factory=dict)  # token -> team id
+
+
+Method = Callable[[MethodContext, dict[str, Any]], dict[str, Any]]
+
+
+def normalise_args(raw: dict[str, Any]) -> dict[str, Any]:
+    """Decode the JSON-in-form arguments so JSON and form calls record the same way."""
+    args = dict(raw)
+    for key in _JSON_ARGS:
+        value = args.get(key)
+        if isinstance(value, str) and value[:1] in ("[", "{"):
+            try:
+                args[key] = json.loads(value)
+            except ValueError:
+                raise Refusal(f"invalid_{key}") from None
+    return args
+
+
+def text_arg(args: dict[str, Any], key: str) -> str | None:
+    value = args.get(key)
+    if value is None or value == "":
+        return None
+    return str(value)
+
+
+def required(args: dict[str, Any], key: str, error: str | None = None) -> str:
+    value = text_arg(args, key)
+    if value is None:
+        raise Refusal(
+            error or "invalid_arguments",
+            extra={"response_metadata": {"messages": [f"[ERROR] missing required field: {key}"]}},
+        )
+    return value
+
+
+def flag(args: dict[str, Any], key: str) -> bool:
+    value = args.get(key)
+    if isinstance(value, str):
+        return value.lower() in ("1", "true", "yes")
+    return bool(value)

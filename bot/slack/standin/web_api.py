@@ -1,0 +1,67 @@
+"""Route a Web API call: known method, bot token, injected fault, then the method itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.slack.standin import chat_methods, directory_methods, view_methods
+from bot.slack.standin.context import Method, MethodContext, Refusal
+from bot.slack.standin.throttle import FaultPlan
+
+METHODS: dict[str, Method] = {
+    "auth.test": directory_methods.auth_test,
+    "chat.postMessage": chat_methods.post_message,
+    "chat.postEphemeral": chat_methods.post_ephemeral,
+    "chat.update": chat_methods.update,
+    "chat.delete": chat_methods.delete,
+    "chat.scheduleMessage": chat_methods.schedule_message,
+    "chat.deleteScheduledMessage": chat_methods.delete_scheduled_message,
+    "users.info": directory_methods.users_info,
+    "conversations.open": directory_methods.conversations_open,
+    "conversations.info": directory_methods.conversations_info,
+    "views.open": view_methods.views_open,
+    "views.update": view_methods.views_update,
+    "views.push": view_methods.views_push,
+    "views.publish": view_methods.views_publish,
+}
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def error(self) -> str | None:
+        error = self.body.get("error")
+        return error if isinstance(error, str) else None
+
+
+def refusal_answer(refusal: Refusal) -> Answer:
+    headers = {"Retry-After": str(refusal.retry_after)} if refusal.retry_after is not None else {}
+    return Answer(refusal.status, refusal.body(), headers)
+
+
+def call_method(
+    ctx: MethodContext, faults: FaultPlan, method: str, args: dict[str, Any], token: str | None
+) -> Answer:
+    try:
+        implementation = METHODS.get(method)
+        if implementation is None:
+            raise Refusal("unknown_method", extra={"req_method": method})
+        _check_token(ctx, token)
+        fault = faults.take(method)
+        if fault is not None:
+            raise Refusal(fault.error, status=fault.status, retry_after=fault.retry_after)
+        return Answer(200, {"ok": True, **implementation(ctx, args)})
+    except Refusal as refusal:
+        return refusal_answer(refusal)
+
+
+def _check_token(ctx: MethodContext, token: str | None) -> None:
+    if not token:
+        raise Refusal("not_authed")
+    if token != ctx.identity.bot_token and token not in ctx.extra_tokens:
+        raise Refusal("invalid_auth")

@@ -1,0 +1,59 @@
+"""Pure Block Kit builders: data in, Slack payload dicts out. No I/O, no clock unless passed."""
+
+from bot.slack.views._blocks import SlackMessage
+from bot.slack.views.home import ACTION_HOME_LINK, ACTION_HOME_NEW_MEETING, ACTION_HOME_UNLINK, home_view
+from bot.slack.views.meetings import (
+    ACTION_CANCEL_ABORT,
+    ACTION_CANCEL_CONFIRM,
+    ACTION_JOIN,
+    ACTION_START,
+    cancel_confirm,
+    meeting_card,
+    meeting_details,
+    meeting_list,
+    start_link_ephemeral,
+)
+from bot.slack.views.people import user_card, user_list
+from bot.slack.views.recordings import recordings_list
+from bot.slack.views.reminders import reminder_list
+from bot.slack.views.replies import (
+    ACTION_LINK_OPEN,
+    help_blocks,
+    help_message,
+    hint_blocks,
+    hint_message,
+    link_prompt,
+)
+from bot.slack.views.schedule_form import CALLBACK_ID as SCHEDULE_CALLBACK_ID
+from bot.slack.views.schedule_form import ScheduleForm, parse_schedule_submission, schedule_modal
+
+__all__ = [
+    "ACTION_CANCEL_ABORT",
+    "ACTION_CANCEL_CONFIRM",
+    "ACTION_HOME_LINK",
+    "ACTION_HOME_NEW_MEETING",
+    "ACTION_HOME_UNLINK",
+    "ACTION_JOIN",
+    "ACTION_LINK_OPEN",
+    "ACTION_START",
+    "SCHEDULE_CALLBACK_ID",
+    "ScheduleForm",
+    "SlackMessage",
+    "cancel_confirm",
+    "help_blocks",
+    "help_message",
+    "hint_blocks",
+    "hint_message",
+    "home_view",
+    "link_prompt",
+    "meeting_card",
+    "meeting_details",
+    "meeting_list",
+    "parse_schedule_submission",
+    "recordings_list",
+    "reminder_list",
+    "schedule_modal",
+    "start_link_ephemeral",
+    "user_card",
+    "user_list",
+]

@@ -1,0 +1,356 @@
+"""Reading times and durations the way people type them in `/zoom`.
+
+Accepted forms (case-insensitive; "at", "on", "next", "this" and commas are ignored):
+
+- relative: ``in 30m``, ``in 2h``, ``in 1h30m``, ``in 2 hours``, ``in 3 days``
+- a day: ``today``, ``tomorrow``, a weekday (``mon``, ``monday`` …), an ISO date
+  ``2026-12-03``, or a month-name date ``Dec 3``, ``3 Dec``, ``December 3rd 2026``
+- a clock time: ``3pm``, ``3:30 pm``, ``15:30``, ``09:00``, ``noon``, ``midnight``
+- day and time in either order: ``tomorrow 3pm``, ``3pm tomorrow``, ``2026-12-03 14:00``
+
+Decisions (documented because users will ask):
+
+- A time with no day means *today*; if that moment has passed we refuse with "that time
+  is in the past" and suggest ``tomorrow …`` rather than silently moving to tomorrow.
+- A weekday means the next such day; today only if the time is still ahead.
+- A month-name date without a year means its next occurrence (this year, or next year
+  if it has passed). An explicit year is taken literally.
+- Numeric forms like ``12/3`` are refused: they mean different days in different countries.
+- Times are wall-clock times in the caller's zone. A time that does not exist (the
+  spring-forward gap) is refused; an ambiguous one (the fall-back hour) means the first
+  occurrence.
+- Anything at or before ``now`` is refused, and so is anything over five years ahead.
+
+Durations: ``45m``, ``1h``, ``1h30m``, ``1h30``, ``90 min``, ``1.5h``, ``2 hours``, or a
+bare number of minutes; 1–1440 minutes (Zoom's limits).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+MIN_DURATION = 1
+MAX_DURATION = 1440  # Zoom: duration is 1–1440 minutes
+MAX_AHEAD = timedelta(days=5 * 366)
+
+WHEN_EXAMPLE = "tomorrow 3pm"
+DURATION_EXAMPLE = "45m"
+
+
+class WhenError(Exception):
+    """A time or duration we could not accept; ``message`` is safe to show the user."""
+
+    def __init__(self, message: str, example: str = WHEN_EXAMPLE) -> None:
+        super().__init__(message)
+        self.message = message
+        self.example = example
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, WhenError) and (self.message, self.example) == (other.message, other.example)
+
+    def __hash__(self) -> int:
+        return hash((self.message, self.example))
+
+
+# --- durations ---------------------------------------------------------------------------
+
+_HOUR_UNITS = r"(?:h|hr|hrs|hour|hours)"
+_MINUTE_UNITS = r"(?:m|min|mins|minute|minutes)"
+_DAY_UNITS = r"(?:d|day|days)"
+_DURATION = re.compile(
+    rf"(?:(?P<hours>\d{{1,4}}(?:\.\d{{1,3}})?)\s*{_HOUR_UNITS})?"
+    rf"\s*(?:(?P<minutes>\d{{1,5}})\s*{_MINUTE_UNITS}?)?"
+)
+_SPAN_PART = re.compile(
+    rf"(\d{{1,6}}(?:\.\d{{1,3}})?)\s*({_DAY_UNITS}|{_HOUR_UNITS}|{_MINUTE_UNITS})(?![a-z])"
+)
+
+
+def duration_minutes(text: str) -> int | None:
+    """Minutes in a duration like ``1h30m``; None if it is not one (no range check)."""
+    cleaned = text.strip().lower().replace(" and ", " ")
+    match = _DURATION.fullmatch(cleaned)
+    if not cleaned or match is None:
+        return None
+    hours, minutes = match.group("hours"), match.group("minutes")
+    if hours is None and minutes is None:
+        return None
+    if hours is not None and minutes is not None and "." in hours:
+        return None  # "1.5h 10m" is too clever to guess
+    return round(float(hours or 0) * 60) + int(minutes or 0)
+
+
+def parse_duration(text: str) -> int:
+    """Minutes for ``45m`` / ``1h30m`` / ``1.5h`` / ``90 min`` / ``90``; raises :class:`WhenError`."""
+    minutes = duration_minutes(text)
+    if minutes is None:
+        raise WhenError("I couldn't read that duration.", DURATION_EXAMPLE)
+    if not MIN_DURATION <= minutes <= MAX_DURATION:
+        raise WhenError("A meeting lasts between 1 minute and 24 hours (1440 minutes).", DURATION_EXAMPLE)
+    return minutes
+
+
+def split_when_and_duration(text: str) -> tuple[str, int | None]:
+    """Split ``"tomorrow 3pm for 45m"`` into ``("tomorrow 3pm", 45)``.
+
+    Only a trailing ``for <something starting with a digit>`` counts as a duration, so
+    "Prep for launch" stays whole. A duration that is malformed or out of range raises
+    :class:`WhenError`.
+    """
+    match = re.search(r"(?:^|\s)for\s+(\d\S*(?:\s+\S+)*)\s*$", text, flags=re.IGNORECASE)
+    if match is None:
+        return text.strip(), None
+    head = text[: match.start()].strip()
+    return head, parse_duration(match.group(1))
+
+
+# --- times -------------------------------------------------------------------------------
+
+_WEEKDAYS = {
+    "mon": 0, "monday": 0,
+    "tue": 1, "tues": 1, "tuesday": 1,
+    "wed": 2, "weds": 2, "wednesday": 2,
+    "thu": 3, "thur": 3, "thurs": 3, "thursday": 3,
+    "fri": 4, "friday": 4,
+    "sat": 5, "saturday": 5,
+    "sun": 6, "sunday": 6,
+}  # fmt: skip
+_MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3,
+    "apr": 4, "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7,
+    "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10,
+    "nov": 11, "november": 11, "dec": 12, "december": 12,
+}  # fmt: skip
+_FILLER = {"at", "on", "next", "this", "@", "the", "of"}
+_RELATIVE_DAYS = {"today": 0, "tonight": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1, "tomorow": 1}
+
+_CLOCK_12H = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)")
+_CLOCK_24H = re.compile(r"(\d{1,2}):(\d{2})")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DAY_OF_MONTH = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?")
+_YEAR = re.compile(r"\d{4}")
+
+
+@dataclass(frozen=True)
+class _CalendarDate:
+    year: int | None
+    month: int
+    day: int
+
+
+_Day = int | str | _CalendarDate  # days from today | weekday marker "wd:N" | a calendar date
+
+
+@dataclass(frozen=True)
+class _WhenSpec:
+    """What the words said, before any calendar arithmetic."""
+
+    relative: timedelta | None = None
+    day: _Day | None = None
+    clock: time | None = None
+
+
+def _clock_from(hour: int, minute: int, meridiem: str | None) -> time | None:
+    if minute > 59:
+        return None
+    if meridiem is None:
+        return time(hour, minute) if hour <= 23 else None
+    if not 1 <= hour <= 12:
+        return None
+    hour %= 12
+    if meridiem.startswith("p"):
+        hour += 12
+    return time(hour, minute)
+
+
+def _read_relative(words: list[str]) -> timedelta | None:
+    text = " ".join(words).replace(" and ", " ")
+    total = timedelta()
+    position = 0
+    for match in _SPAN_PART.finditer(text):
+        if text[position : match.start()].strip():
+            return None
+        amount = float(match.group(1))
+        unit = match.group(2)
+        if unit.startswith("d"):
+            total += timedelta(days=amount)
+        elif unit.startswith("h"):
+            total += timedelta(hours=amount)
+        else:
+            total += timedelta(minutes=amount)
+        position = match.end()
+    if position == 0 or text[position:].strip():
+        return None
+    return total
+
+
+def _read_spec(text: str) -> _WhenSpec | None:
+    """Parse the words of a time expression; None if they are not one."""
+    cleaned = text.lower().replace(",", " ").replace("’", "'")
+    words = [w for w in cleaned.split() if w not in _FILLER]
+    if not words or len(words) > 8:
+        return None
+    if words[0] == "in":
+        relative = _read_relative(words[1:])
+        return _WhenSpec(relative=relative) if relative is not None else None
+
+    day: _Day | None = None
+    clock: time | None = None
+    i = 0
+    while i < len(words):
+        word = words[i]
+        following = words[i + 1] if i + 1 < len(words) else ""
+        consumed = 1
+        found_day: _Day | None = None
+        found_clock: time | None = None
+        if word in ("noon", "midday"):
+            found_clock = time(12, 0)
+        elif word == "midnight":
+            found_clock = time(0, 0)
+        elif word in _RELATIVE_DAYS:
+            found_day = _RELATIVE_DAYS[word]
+        elif word in _WEEKDAYS:
+            found_day = f"wd:{_WEEKDAYS[word]}"
+        elif (m := _CLOCK_12H.fullmatch(word)) is not None:
+            found_clock = _clock_from(int(m.group(1)), int(m.group(2) or 0), m.group(3))
+            if found_clock is None:
+                return None
+        elif following in ("am", "pm", "a.m.", "p.m.") and (
+            (m := re.fullmatch(r"(\d{1,2})(?:[:.](\d{2}))?", word)) is not None
+        ):
+            found_clock = _clock_from(int(m.group(1)), int(m.group(2) or 0), following)
+            if found_clock is None:
+                return None
+            consumed = 2
+        elif (m := _CLOCK_24H.fullmatch(word)) is not None:
+            found_clock = _clock_from(int(m.group(1)), int(m.group(2)), None)
+            if found_clock is None:
+                return None
+        elif (m := _ISO_DATE.fullmatch(word)) is not None:
+            found_day = _CalendarDate(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        elif word in _MONTHS and (m := _DAY_OF_MONTH.fullmatch(following)) is not None:
+            consumed = 2
+            year = None
+            after = words[i + 2] if i + 2 < len(words) else ""
+            if _YEAR.fullmatch(after):
+                year, consumed = int(after), 3
+            found_day = _CalendarDate(year, _MONTHS[word], int(m.group(1)))
+        elif (m := _DAY_OF_MONTH.fullmatch(word)) is not None and following in _MONTHS:
+            consumed = 2
+            year = None
+            after = words[i + 2] if i + 2 < len(words) else ""
+            if _YEAR.fullmatch(after):
+                year, consumed = int(after), 3
+            found_day = _CalendarDate(year, _MONTHS[following], int(m.group(1)))
+        else:
+            return None
+        if found_day is not None:
+            if day is not None:
+                return None
+            day = found_day
+        if found_clock is not None:
+            if clock is not None:
+                return None
+            clock = found_clock
+        i += consumed
+    if day is None and clock is None:
+        return None
+    return _WhenSpec(day=day, clock=clock)
+
+
+def parse_clock(text: str) -> time | None:
+    """A bare time of day (``8:30``, ``8am``, ``noon``); None if ``text`` is anything else."""
+    spec = _read_spec(text)
+    if spec is None or spec.day is not None or spec.relative is not None:
+        return None
+    return spec.clock
+
+
+def looks_like_when(text: str) -> bool:
+    """Whether ``text`` is worded like a time (no calendar checks) — used to split topics."""
+    return _read_spec(text) is not None
+
+
+def _describe_clock(clock: time) -> str:
+    hour = clock.hour % 12 or 12
+    suffix = "am" if clock.hour < 12 else "pm"
+    return f"{hour}{suffix}" if clock.minute == 0 else f"{hour}:{clock.minute:02d}{suffix}"
+
+
+def _is_past(moment: datetime, now: datetime) -> bool:
+    # Compare instants in UTC: Python compares two datetimes that share a tzinfo by wall
+    # clock alone, which is wrong around DST changes.
+    return moment.astimezone(UTC) <= now.astimezone(UTC)
+
+
+def _resolve_day(day: _Day, clock: time, today: date, now: datetime, tz: ZoneInfo) -> date:
+    if isinstance(day, int):
+        return today + timedelta(days=day)
+    if isinstance(day, str):  # "wd:N"
+        weekday = int(day[3:])
+        ahead = (weekday - today.weekday()) % 7
+        candidate = today + timedelta(days=ahead)
+        if ahead == 0 and _is_past(datetime.combine(candidate, clock, tzinfo=tz), now):
+            candidate += timedelta(days=7)
+        return candidate
+    try:
+        if day.year is not None:
+            return date(day.year, day.month, day.day)
+        candidate = date(today.year, day.month, day.day)
+        if _is_past(datetime.combine(candidate, clock, tzinfo=tz), now):
+            candidate = date(today.year + 1, day.month, day.day)
+        return candidate
+    except ValueError:
+        raise WhenError("That date doesn't exist.", "Dec 3 2pm") from None
+
+
+def local_datetime(day: date, clock: time, tz: ZoneInfo) -> datetime:
+    """The wall-clock time in ``tz``; first occurrence if ambiguous, error if it never happens."""
+    local = datetime.combine(day, clock).replace(tzinfo=tz, fold=0)
+    round_trip = local.astimezone(UTC).astimezone(tz)
+    if round_trip.replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise WhenError(
+            f"{_describe_clock(clock)} on {day:%a %d %b} doesn't exist in {tz.key}: "
+            "the clocks jump forward then. Pick a time outside that gap.",
+            f"{day:%Y-%m-%d} {(clock.hour + 1) % 24:02d}:{clock.minute:02d}",
+        )
+    return local
+
+
+def parse_when(text: str, *, now: datetime, tz: ZoneInfo) -> datetime:
+    """The moment ``text`` means, as an aware datetime in ``tz``; raises :class:`WhenError`."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    spec = _read_spec(text)
+    if spec is None:
+        raise WhenError(
+            "I couldn't read that time. Try a day and a time, like `tomorrow 3pm`, `mon 9:30am`, "
+            "`2026-12-03 14:00`, `Dec 3 2pm` or `in 2h`.",
+        )
+    now_local = now.astimezone(tz)
+    try:
+        if spec.relative is not None:
+            if spec.relative <= timedelta(0):
+                raise WhenError("That time is in the past.", "in 30m")
+            if spec.relative > MAX_AHEAD:
+                raise WhenError("That's more than five years ahead.", "in 2h")
+            # Add in UTC: wall-clock arithmetic would land in DST gaps ("in 1h" at 01:30).
+            return (now.astimezone(UTC) + spec.relative).astimezone(tz)
+        if spec.clock is None:
+            raise WhenError("Add a time of day too.", WHEN_EXAMPLE)
+        if spec.day is None:
+            result = local_datetime(now_local.date(), spec.clock, tz)
+            if _is_past(result, now):
+                raise WhenError("That time is in the past.", f"tomorrow {_describe_clock(spec.clock)}")
+            return result
+        result = local_datetime(_resolve_day(spec.day, spec.clock, now_local.date(), now, tz), spec.clock, tz)
+    except OverflowError:
+        raise WhenError("That's more than five years ahead.") from None
+    if _is_past(result, now):
+        raise WhenError("That time is in the past.", f"tomorrow {_describe_clock(spec.clock)}")
+    if result.astimezone(UTC) - now.astimezone(UTC) > MAX_AHEAD:
+        raise WhenError("That's more than five years ahead.")
+    return result

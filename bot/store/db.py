@@ -1,0 +1,124 @@
+"""The database handle: one async engine and a session factory per process.
+
+SQLite and PostgreSQL are both supported, and several bot processes may share one
+database. For SQLite that means WAL journaling (readers never block the writer), a busy
+timeout (a writer waits for the lock instead of failing at once) and foreign keys on,
+set on every new connection.
+
+Writes that must be safe across processes never rely on ``SELECT … FOR UPDATE`` (the
+SQLite dialect silently drops it); the repositories use conditional UPDATE/DELETE
+statements whose row count decides the winner.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from sqlalchemy import CursorResult, Result, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import StaticPool
+
+log = logging.getLogger(__name__)
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+# asyncpg's own connect timeout is 60 s; a health check must answer long before that.
+POSTGRES_CONNECT_TIMEOUT_S = 5.0
+PING_TIMEOUT_S = 3.0
+
+
+def is_sqlite(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite"
+
+
+def is_sqlite_memory(url: URL) -> bool:
+    return is_sqlite(url) and url.database in (None, "", ":memory:")
+
+
+def install_sqlite_pragmas(engine: AsyncEngine, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> None:
+    """Set WAL, busy timeout and foreign keys on every new SQLite connection of ``engine``."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            # busy_timeout first: switching to WAL needs a lock another process may hold.
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            # NORMAL is durable in WAL mode except for the last commits on power loss.
+            cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+
+
+def engine_options(url: URL) -> dict[str, Any]:
+    """Keyword arguments for ``create_async_engine`` that suit the backend of ``url``."""
+    options: dict[str, Any] = {
+        # Bound parameters are tokens and ciphertexts: keep them out of logs and error text.
+        "hide_parameters": True,
+        "pool_pre_ping": True,
+    }
+    if is_sqlite_memory(url):
+        # Every new connection to :memory: is a new empty database: share one connection.
+        options["poolclass"] = StaticPool
+        options["connect_args"] = {"check_same_thread": False}
+    elif url.get_backend_name() == "postgresql":
+        options["connect_args"] = {"timeout": POSTGRES_CONNECT_TIMEOUT_S}
+    return options
+
+
+def rowcount(result: Result[Any]) -> int:
+    """Rows matched by an UPDATE/DELETE: the verdict of every compare-and-set in the store."""
+    if not isinstance(result, CursorResult):
+        raise TypeError("rowcount needs the result of an UPDATE or DELETE")
+    return result.rowcount
+
+
+class Database:
+    """An ``AsyncEngine`` plus a session factory. Create one per process and share it."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def from_url(cls, url: str) -> Database:
+        parsed = make_url(url)
+        engine = create_async_engine(parsed, **engine_options(parsed))
+        if is_sqlite(parsed):
+            install_sqlite_pragmas(engine)
+        return cls(engine)
+
+    @property
+    def engine(self) -> AsyncEngine:
+        return self._engine
+
+    @property
+    def dialect_name(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self._engine.dialect.name
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """One unit of work: commits when the block ends, rolls back if it raises."""
+        async with self._sessions.begin() as session:
+            yield session
+
+    async def ping(self, timeout: float = PING_TIMEOUT_S) -> bool:
+        """True when the database answers ``SELECT 1`` within ``timeout``. Never raises."""
+        try:
+            async with asyncio.timeout(timeout):
+                async with self._engine.connect() as connection:
+                    await connection.execute(text("SELECT 1"))
+        except Exception as exc:  # any failure means "not healthy"; the reason goes to the log
+            log.warning("database ping failed: %s", type(exc).__name__)
+            return False
+        return True
+
+    async def dispose(self) -> None:
+        await self._engine.dispose()

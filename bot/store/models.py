@@ -1,0 +1,232 @@
+"""The schema, as SQLAlchemy 2 typed declarative models.
+
+Every table here is created by the Alembic migrations in ``bot/store/migrations``
+(never by ``create_all`` in production); a test checks that the migrations and these
+models agree. Datetimes are timezone-aware UTC in Python and naive UTC in the database,
+which stores them the same way on SQLite and PostgreSQL.
+
+Ciphertext columns (``*_enc``) hold ``TokenVault`` output, never plaintext.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Dialect,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+# Table names of slack_sdk's installation/state stores (its defaults, which
+# bot.store.slack_installations passes explicitly).
+SLACK_INSTALLATIONS_TABLE = "slack_installations"
+SLACK_BOTS_TABLE = "slack_bots"
+SLACK_OAUTH_STATES_TABLE = "slack_oauth_states"
+
+LINK_STATUSES = ("active", "needs_reauth")
+REMINDER_STATUSES = ("pending", "sending", "sent", "cancelled", "missed", "failed")
+EVENT_SOURCES = ("slack", "zoom")
+
+# Deterministic constraint names, so migrations can refer to them on both backends.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in Python, naive UTC in the database (portable across backends).
+
+    Naive datetimes are refused on the way in: their time zone is a guess, and a wrong
+    guess silently shifts reminders and leases by hours.
+    """
+
+    impl = DateTime(timezone=False)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError("naive datetime given to a UTC column; pass an aware datetime")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+    @property
+    def python_type(self) -> type[Any]:
+        return datetime
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime()}
+
+
+class ZoomLink(Base):
+    """A Slack user's linked Zoom account and its (encrypted) OAuth tokens.
+
+    ``version`` is bumped on every token change; writers compare-and-set on it so a
+    stale refresh result or a stale failure never overwrites a newer token. The
+    ``refresh_lease_*`` pair is a cross-process lease: whoever holds it may refresh.
+    """
+
+    __tablename__ = "zoom_links"
+    __table_args__ = (
+        UniqueConstraint("slack_team_id", "slack_user_id"),
+        UniqueConstraint("zoom_user_id"),
+        CheckConstraint(_in("status", LINK_STATUSES), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slack_team_id: Mapped[str] = mapped_column(String(32))
+    slack_user_id: Mapped[str] = mapped_column(String(32))
+    zoom_user_id: Mapped[str] = mapped_column(String(64))
+    zoom_email: Mapped[str] = mapped_column(String(320))
+    zoom_account_id: Mapped[str] = mapped_column(String(64))
+    scopes: Mapped[str] = mapped_column(Text, default="")  # space-separated
+    access_token_enc: Mapped[str] = mapped_column(Text)
+    refresh_token_enc: Mapped[str] = mapped_column(Text)
+    access_expires_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    refresh_lease_owner: Mapped[str | None] = mapped_column(String(128))
+    refresh_lease_until: Mapped[datetime | None]
+    api_url: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class OAuthState(Base):
+    """A pending Zoom OAuth consent, keyed by SHA-256 of the ``state`` (the state itself is never stored)."""
+
+    __tablename__ = "zoom_oauth_states"
+
+    state_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    slack_team_id: Mapped[str] = mapped_column(String(32))
+    slack_user_id: Mapped[str] = mapped_column(String(32))
+    code_verifier_enc: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Reminder(Base):
+    """A reminder to post in a channel before a meeting; the row is the source of truth."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        Index(None, "status", "due_at"),
+        Index(None, "slack_team_id", "slack_user_id"),
+        CheckConstraint(_in("status", REMINDER_STATUSES), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slack_team_id: Mapped[str] = mapped_column(String(32))
+    slack_user_id: Mapped[str] = mapped_column(String(32))  # the owner
+    zoom_meeting_id: Mapped[int] = mapped_column(BigInteger)
+    meeting_topic: Mapped[str] = mapped_column(String(300))
+    meeting_start_at: Mapped[datetime]
+    channel_id: Mapped[str] = mapped_column(String(32))
+    minutes_before: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(128))
+    lease_until: Mapped[datetime | None]
+    slack_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class DigestSubscription(Base):
+    """A user's weekday-morning DM listing the day's meetings."""
+
+    __tablename__ = "digest_subscriptions"
+    __table_args__ = (UniqueConstraint("slack_team_id", "slack_user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slack_team_id: Mapped[str] = mapped_column(String(32))
+    slack_user_id: Mapped[str] = mapped_column(String(32))
+    local_time: Mapped[str] = mapped_column(String(5), default="08:30")  # HH:MM in `timezone`
+    timezone: Mapped[str] = mapped_column(String(64))  # IANA name, e.g. Europe/Berlin
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_sent_on: Mapped[date | None] = mapped_column(Date)  # a local date in `timezone`
+    send_empty: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ProcessedEvent(Base):
+    """A Slack event / Zoom webhook delivery already handled (dedupe of retries)."""
+
+    __tablename__ = "processed_events"
+    __table_args__ = (CheckConstraint(_in("source", EVENT_SOURCES), name="source"),)
+
+    source: Mapped[str] = mapped_column(String(16), primary_key=True)
+    event_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class MeetingPost(Base):
+    """A channel message the bot posted for a meeting, so it can be updated when the meeting ends."""
+
+    __tablename__ = "meeting_posts"
+    __table_args__ = (UniqueConstraint("slack_team_id", "channel_id", "ts"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    zoom_meeting_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    slack_team_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    ts: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEvent(Base):
+    """What happened to whom, keyed by our own opaque id (never a Zoom id: those are user data)."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    internal_subject: Mapped[str] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# slack_sdk's own tables for multi-workspace installs, on OUR metadata so that Alembic
+# creates and evolves them (slack_sdk's create_tables() is never called).
+slack_installations_table = SQLAlchemyInstallationStore.build_installations_table(
+    Base.metadata, SLACK_INSTALLATIONS_TABLE
+)
+slack_bots_table = SQLAlchemyInstallationStore.build_bots_table(Base.metadata, SLACK_BOTS_TABLE)
+slack_oauth_states_table = SQLAlchemyOAuthStateStore.build_oauth_states_table(
+    Base.metadata, SLACK_OAUTH_STATES_TABLE
+)

@@ -1,0 +1,61 @@
+"""Talking to Zoom: the HTTP core, typed operations, OAuth and safe token refresh.
+
+Start-up wiring (once per process)::
+
+    http = ZoomHttp(settings.ZOOM_API_URL, settings.ZOOM_OAUTH_URL)
+    oauth = ZoomOAuth(http, client_id, client_secret, redirect_uri)
+    zoom = UserZoom(http, UserTokenSource(links, oauth, team_id, user_id))   # user mode
+    zoom = AccountZoom(http, AccountTokenSource(oauth, account_id))           # account mode
+"""
+
+from bot.zoom.client import AccountZoom, UserZoom, ZoomUserRef
+from bot.zoom.errors import NotLinkedError, Outcome, ZoomError, ZoomErrorKind
+from bot.zoom.http import RetryPolicy, TokenSource, ZoomHttp
+from bot.zoom.models import (
+    Meeting,
+    MeetingRequest,
+    MeetingType,
+    MeetingUpdate,
+    Occurrence,
+    Page,
+    Recording,
+    RecordingFile,
+    Recurrence,
+    TokenSet,
+    ZoomUser,
+)
+from bot.zoom.oauth import LinkFlow, LinkRefusal, LinkResult, UnlinkResult, ZoomOAuth, new_pkce
+from bot.zoom.tokens import AccountTokenSource, StaticTokenSource, UserTokenSource
+
+__all__ = [
+    "AccountTokenSource",
+    "AccountZoom",
+    "LinkFlow",
+    "LinkRefusal",
+    "LinkResult",
+    "Meeting",
+    "MeetingRequest",
+    "MeetingType",
+    "MeetingUpdate",
+    "NotLinkedError",
+    "Occurrence",
+    "Outcome",
+    "Page",
+    "Recording",
+    "RecordingFile",
+    "Recurrence",
+    "RetryPolicy",
+    "StaticTokenSource",
+    "TokenSet",
+    "TokenSource",
+    "UnlinkResult",
+    "UserTokenSource",
+    "UserZoom",
+    "ZoomError",
+    "ZoomErrorKind",
+    "ZoomHttp",
+    "ZoomOAuth",
+    "ZoomUser",
+    "ZoomUserRef",
+    "new_pkce",
+]

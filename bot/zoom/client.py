@@ -1,0 +1,381 @@
+"""Typed Zoom operations, safe by construction for the two auth modes.
+
+- ``UserZoom`` (user-managed OAuth): every call is about the token's own user, so every
+  user-scoped path uses ``me`` and no method takes a user id.
+- ``AccountZoom`` (Server-to-Server OAuth): ``me`` means nothing to an account token, so
+  every user-scoped method takes a ``ZoomUserRef`` — a user id or e-mail that can never
+  be empty or ``me``.
+
+Creating a meeting is the one operation that is not safe to repeat. When its answer is
+lost (read timeout, dropped connection, 5xx) we *reconcile* instead of retrying: each
+create carries a random reference in its agenda, and we look for it among the host's
+upcoming meetings. Zoom's list endpoint never returns instant (type 1) meetings, so an
+"instant" meeting is created as a scheduled meeting (type 2) starting now: it can be
+joined and started at once like an instant one, and it can be found again.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from bot.zoom.errors import Outcome, ZoomError, ZoomErrorKind
+from bot.zoom.http import TokenSource, ZoomHttp
+from bot.zoom.models import (
+    Meeting,
+    MeetingRequest,
+    MeetingType,
+    MeetingUpdate,
+    Page,
+    Recording,
+    ZoomUser,
+    date_windows,
+    ref_marker,
+    zoom_time,
+)
+
+MAX_PAGE_SIZE = 300
+_RECONCILE_LIST_LIMIT = 1000
+
+ME = "me"
+
+
+@dataclass(frozen=True)
+class ZoomUserRef:
+    """A Zoom user named by id or e-mail, for account mode. Never empty, never ``me``."""
+
+    value: str
+
+    def __post_init__(self) -> None:
+        cleaned = self.value.strip()
+        if not cleaned:
+            raise ValueError("a Zoom user reference cannot be empty")
+        if cleaned.lower() == ME:
+            raise ValueError("'me' has no meaning for an account token; name the user by id or e-mail")
+        if any(c in cleaned for c in "/?#\\") or any(c.isspace() for c in cleaned):
+            raise ValueError("a Zoom user reference is an id or an e-mail address")
+        object.__setattr__(self, "value", cleaned)
+
+
+def _meeting_id(meeting_id: int | str) -> str:
+    """Meeting ids as typed by people (``812 3456 7890``, ``812-3456-7890``) or as ints."""
+    digits = str(meeting_id).replace(" ", "").replace("-", "")
+    if not digits.isdigit() or int(digits) <= 0:
+        raise ValueError(f"not a Zoom meeting id: {meeting_id!r}")
+    return str(int(digits))
+
+
+class _Operations:
+    """The operations both modes share; ``user`` is ``me`` or a validated reference."""
+
+    def __init__(
+        self, http: ZoomHttp, tokens: TokenSource, *, new_ref: Callable[[], str] | None = None
+    ) -> None:
+        self._http = http
+        self._tokens = tokens
+        self._new_ref = new_ref or (lambda: secrets.token_hex(6))
+
+    async def _get_json(
+        self, path: str, operation: str, *, path_params: dict[str, str | int], params: dict[str, str | int]
+    ) -> dict[str, Any]:
+        response = await self._http.api(
+            "GET", path, tokens=self._tokens, operation=operation, path_params=path_params, params=params
+        )
+        data: dict[str, Any] = response.json()
+        return data
+
+    async def _get_user(self, user: str) -> ZoomUser:
+        data = await self._get_json(
+            "/users/{userId}", "look up the Zoom user", path_params={"userId": user}, params={}
+        )
+        return ZoomUser.from_zoom(data)
+
+    # -- meetings --------------------------------------------------------------------------
+
+    def _create_body(self, request: MeetingRequest, ref: str) -> dict[str, Any]:
+        # "Instant" goes out as a scheduled meeting starting now (see the module docstring).
+        start = request.start_time or self._http.clock()
+        wire_type = MeetingType.SCHEDULED if request.type == MeetingType.INSTANT else request.type
+        agenda = f"{request.agenda}\n\n{ref_marker(ref)}" if request.agenda else ref_marker(ref)
+        body: dict[str, Any] = {
+            "topic": request.topic,
+            "type": int(wire_type),
+            "start_time": zoom_time(start),
+            "duration": request.duration,
+            "agenda": agenda,
+        }
+        if request.timezone:
+            body["timezone"] = request.timezone
+        if request.recurrence is not None:
+            body["recurrence"] = request.recurrence.to_zoom()
+        if request.settings:
+            body["settings"] = dict(request.settings)
+        if request.schedule_for:
+            body["schedule_for"] = request.schedule_for
+        return body
+
+    async def _create_meeting(self, user: str, request: MeetingRequest) -> Meeting:
+        ref = self._new_ref()
+        body = self._create_body(request, ref)
+        try:
+            response = await self._http.api(
+                "POST",
+                "/users/{userId}/meetings",
+                tokens=self._tokens,
+                operation="create a meeting",
+                path_params={"userId": user},
+                json=body,
+                idempotent=False,
+            )
+        except ZoomError as error:
+            if error.kind != ZoomErrorKind.UNAVAILABLE:
+                raise
+            # Zoom may have created it: look before anyone tries again.
+            host = request.schedule_for or user
+            return await self._reconcile_create(host, ref, error)
+        return Meeting.from_zoom(response.json())
+
+    async def _reconcile_create(self, host: str, ref: str, cause: ZoomError) -> Meeting:
+        marker = ref_marker(ref)
+        try:
+            listed = await self._list_meetings_raw(host, "upcoming", limit=_RECONCILE_LIST_LIMIT)
+        except ZoomError:
+            cause.outcome = Outcome.UNKNOWN
+            cause.details["reconciled"] = "no: could not list meetings"
+            raise cause from None
+        for item in listed:
+            if marker in str(item.get("agenda") or ""):
+                return await self._get_meeting(int(item["id"]))
+        # A 5xx is an answer: with no trace in the listing, nothing was created. A lost
+        # answer is not: Zoom may still be working on it.
+        cause.outcome = Outcome.UNCHANGED if cause.status is not None else Outcome.UNKNOWN
+        cause.details["reconciled"] = "yes: no such meeting found"
+        raise cause
+
+    async def _list_meetings_raw(
+        self, user: str, kind: str, *, limit: int, page_size: int = MAX_PAGE_SIZE
+    ) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        async for page in self._pages(
+            "/users/{userId}/meetings",
+            "list meetings",
+            "meetings",
+            path_params={"userId": user},
+            params={"type": kind},
+            page_size=page_size,
+            limit=limit,
+        ):
+            found.extend(page)
+        return found[:limit]
+
+    async def _list_upcoming(self, user: str, limit: int, page_size: int) -> list[Meeting]:
+        items = await self._list_meetings_raw(user, "upcoming", limit=limit, page_size=page_size)
+        return [Meeting.from_zoom(item) for item in items]
+
+    async def _pages(
+        self,
+        path: str,
+        operation: str,
+        field: str,
+        *,
+        path_params: dict[str, str | int],
+        params: dict[str, str | int],
+        page_size: int,
+        limit: int,
+    ) -> Any:
+        """Follow ``next_page_token`` with the same query and page size until ``limit`` items."""
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise ValueError(f"page_size must be 1-{MAX_PAGE_SIZE}")
+        if limit < 1:
+            raise ValueError("limit must be at least 1")
+        token = ""
+        seen = 0
+        while True:
+            query: dict[str, str | int] = {**params, "page_size": page_size}
+            if token:
+                query["next_page_token"] = token
+            data = await self._get_json(path, operation, path_params=path_params, params=query)
+            items = list(data.get(field) or [])
+            page = Page(
+                items=items,
+                next_page_token=str(data.get("next_page_token") or ""),
+                total_records=data.get("total_records"),
+            )
+            yield page.items
+            seen += len(items)
+            if page.is_last or seen >= limit or not items:
+                return
+            token = page.next_page_token
+
+    async def _get_meeting(self, meeting_id: int | str) -> Meeting:
+        data = await self._get_json(
+            "/meetings/{meetingId}",
+            "look up the meeting",
+            path_params={"meetingId": _meeting_id(meeting_id)},
+            params={},
+        )
+        return Meeting.from_zoom(data)
+
+    async def _update_meeting(self, meeting_id: int | str, update: MeetingUpdate) -> None:
+        await self._http.api(
+            "PATCH",
+            "/meetings/{meetingId}",
+            tokens=self._tokens,
+            operation="change the meeting",
+            path_params={"meetingId": _meeting_id(meeting_id)},
+            json=update.to_zoom(),
+        )
+
+    async def _delete_meeting(self, meeting_id: int | str, occurrence_id: str | None, notify: bool) -> None:
+        params: dict[str, str | int] = {"cancel_meeting_reminder": "true" if notify else "false"}
+        if occurrence_id:
+            params["occurrence_id"] = occurrence_id
+        await self._http.api(
+            "DELETE",
+            "/meetings/{meetingId}",
+            tokens=self._tokens,
+            operation="cancel the meeting",
+            path_params={"meetingId": _meeting_id(meeting_id)},
+            params=params,
+        )
+
+    async def _end_meeting(self, meeting_id: int | str) -> None:
+        await self._http.api(
+            "PUT",
+            "/meetings/{meetingId}/status",
+            tokens=self._tokens,
+            operation="end the meeting",
+            path_params={"meetingId": _meeting_id(meeting_id)},
+            json={"action": "end"},
+        )
+
+    async def _invitation(self, meeting_id: int | str) -> str:
+        data = await self._get_json(
+            "/meetings/{meetingId}/invitation",
+            "get the meeting invitation",
+            path_params={"meetingId": _meeting_id(meeting_id)},
+            params={},
+        )
+        return str(data.get("invitation") or "")
+
+    async def _list_recordings(self, user: str, start: date, end: date, limit: int) -> list[Recording]:
+        found: list[Recording] = []
+        # Zoom answers at most one month per request; newest window first.
+        for window_start, window_end in reversed(date_windows(start, end)):
+            async for page in self._pages(
+                "/users/{userId}/recordings",
+                "list cloud recordings",
+                "meetings",
+                path_params={"userId": user},
+                params={"from": window_start.isoformat(), "to": window_end.isoformat()},
+                page_size=MAX_PAGE_SIZE,
+                limit=limit - len(found),
+            ):
+                found.extend(Recording.from_zoom(item) for item in page)
+            if len(found) >= limit:
+                break
+        return found[:limit]
+
+
+class UserZoom(_Operations):
+    """Zoom as one linked user sees it (user-managed OAuth). Every path uses ``me``."""
+
+    def __init__(
+        self, http: ZoomHttp, tokens: TokenSource, *, new_ref: Callable[[], str] | None = None
+    ) -> None:
+        super().__init__(http, tokens, new_ref=new_ref)
+
+    async def get_user(self) -> ZoomUser:
+        return await self._get_user(ME)
+
+    async def create_meeting(self, request: MeetingRequest) -> Meeting:
+        """Create a meeting (``request.schedule_for`` needs scheduling privilege at Zoom)."""
+        return await self._create_meeting(ME, request)
+
+    async def list_upcoming_meetings(self, *, limit: int = 100, page_size: int = 100) -> list[Meeting]:
+        return await self._list_upcoming(ME, limit, page_size)
+
+    async def get_meeting(self, meeting_id: int | str) -> Meeting:
+        return await self._get_meeting(meeting_id)
+
+    async def update_meeting(self, meeting_id: int | str, update: MeetingUpdate) -> None:
+        await self._update_meeting(meeting_id, update)
+
+    async def delete_meeting(
+        self, meeting_id: int | str, *, occurrence_id: str | None = None, notify: bool = False
+    ) -> None:
+        await self._delete_meeting(meeting_id, occurrence_id, notify)
+
+    async def end_meeting(self, meeting_id: int | str) -> None:
+        await self._end_meeting(meeting_id)
+
+    async def meeting_invitation(self, meeting_id: int | str) -> str:
+        return await self._invitation(meeting_id)
+
+    async def list_recordings(self, start: date, end: date, *, limit: int = 300) -> list[Recording]:
+        """Cloud recordings from ``start`` to ``end`` (UTC dates, inclusive), newest first."""
+        return await self._list_recordings(ME, start, end, limit)
+
+
+class AccountZoom(_Operations):
+    """Zoom as the whole account sees it (Server-to-Server OAuth). Never uses ``me``."""
+
+    def __init__(
+        self, http: ZoomHttp, tokens: TokenSource, *, new_ref: Callable[[], str] | None = None
+    ) -> None:
+        super().__init__(http, tokens, new_ref=new_ref)
+
+    async def get_user(self, user: ZoomUserRef) -> ZoomUser:
+        return await self._get_user(user.value)
+
+    async def list_users(
+        self, *, status: str = "active", limit: int = 1000, page_size: int = MAX_PAGE_SIZE
+    ) -> list[ZoomUser]:
+        found: list[ZoomUser] = []
+        async for page in self._pages(
+            "/users",
+            "list Zoom users",
+            "users",
+            path_params={},
+            params={"status": status},
+            page_size=page_size,
+            limit=limit,
+        ):
+            found.extend(ZoomUser.from_zoom(item) for item in page)
+        return found[:limit]
+
+    async def create_meeting(self, user: ZoomUserRef, request: MeetingRequest) -> Meeting:
+        return await self._create_meeting(user.value, request)
+
+    async def list_upcoming_meetings(
+        self, user: ZoomUserRef, *, limit: int = 100, page_size: int = 100
+    ) -> list[Meeting]:
+        return await self._list_upcoming(user.value, limit, page_size)
+
+    async def get_meeting(self, meeting_id: int | str) -> Meeting:
+        return await self._get_meeting(meeting_id)
+
+    async def update_meeting(self, meeting_id: int | str, update: MeetingUpdate) -> None:
+        await self._update_meeting(meeting_id, update)
+
+    async def delete_meeting(
+        self, meeting_id: int | str, *, occurrence_id: str | None = None, notify: bool = False
+    ) -> None:
+        await self._delete_meeting(meeting_id, occurrence_id, notify)
+
+    async def end_meeting(self, meeting_id: int | str) -> None:
+        await self._end_meeting(meeting_id)
+
+    async def meeting_invitation(self, meeting_id: int | str) -> str:
+        return await self._invitation(meeting_id)
+
+    async def list_recordings(
+        self, user: ZoomUserRef, start: date, end: date, *, limit: int = 300
+    ) -> list[Recording]:
+        return await self._list_recordings(user.value, start, end, limit)
+
+
+__all__ = ["AccountZoom", "UserZoom", "ZoomUserRef"]

@@ -1,0 +1,278 @@
+"""The HTTP core every Zoom call goes through: one pooled client, deadlines, retries.
+
+``ZoomHttp`` is created once per process (the app calls the constructor at start-up and
+``aclose()`` at shutdown). Each call:
+
+- runs under an overall deadline (``asyncio.timeout``) on top of httpx's per-phase
+  timeouts, so a user never waits on a hung connection;
+- retries what is safe to retry, with exponential backoff and full jitter, bounded by
+  attempts *and* total time: connect failures (nothing was sent) for any method; 429
+  per-second limits honouring ``Retry-After``; 502/503/504, and read failures, only for
+  idempotent calls. A daily limit, or a ``Retry-After`` beyond the budget, fails fast.
+  400/403/404 are never retried;
+- on a 401 (Zoom code 124) asks the token source once for a new token
+  (``invalidate``) and repeats the call once.
+
+A non-idempotent call (creating a meeting, the token endpoint) whose request may have
+reached Zoom (read timeout, dropped connection, 5xx) is not retried: it raises
+``UNAVAILABLE`` with ``outcome=UNKNOWN`` and the caller decides (see ``client.py``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+from urllib.parse import quote
+
+import httpx
+
+from bot.zoom.classify import error_from_response
+from bot.zoom.errors import Outcome, ZoomError, ZoomErrorKind
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = httpx.Timeout(connect=3.0, read=10.0, write=10.0, pool=2.0)
+Clock = Callable[[], datetime]
+Sleep = Callable[[float], Awaitable[None]]
+
+# Connection-level failures that happen before any byte of the request was sent.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_RETRY_STATUSES = {502, 503, 504}
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class TokenSource(Protocol):
+    """Where a call gets its bearer token (see ``tokens.py``)."""
+
+    async def access_token(self) -> str: ...
+
+    async def invalidate(self, stale_access_token: str) -> str:
+        """Zoom refused ``stale_access_token`` (124): return a token that should work."""
+        ...
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 3  # total tries, the first included
+    budget: float = 8.0  # seconds of waiting (and trying) before we give up
+    base_delay: float = 0.25
+    max_delay: float = 4.0
+
+    def backoff(self, retry_number: int, rng: random.Random) -> float:
+        """Full jitter: uniform(0, min(max, base * 2**n))."""
+        return rng.uniform(0, min(self.max_delay, self.base_delay * 2**retry_number))
+
+
+class ZoomHttp:
+    """The shared HTTP client for Zoom's REST API and its OAuth endpoints."""
+
+    def __init__(
+        self,
+        api_url: str,
+        oauth_url: str,
+        *,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        deadline: float = 25.0,
+        retry: RetryPolicy | None = None,
+        clock: Clock = utc_now,
+        sleep: Sleep = asyncio.sleep,
+        rng: random.Random | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.api_url = api_url.rstrip("/")
+        self.oauth_url = oauth_url.rstrip("/")
+        self.timeout = timeout
+        self.deadline = deadline
+        self.retry = retry or RetryPolicy()
+        self.clock = clock
+        self.sleep = sleep
+        self.rng = rng or random.Random()
+        self.client = httpx.AsyncClient(
+            timeout=timeout,
+            transport=transport,
+            headers={"Accept": "application/json", "User-Agent": "zoombot"},
+            follow_redirects=False,
+        )
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    # -- REST ------------------------------------------------------------------------------
+
+    async def api(
+        self,
+        method: str,
+        path_template: str,
+        *,
+        tokens: TokenSource,
+        operation: str,
+        path_params: Mapping[str, str | int] | None = None,
+        params: Mapping[str, str | int] | None = None,
+        json: Any = None,
+        idempotent: bool | None = None,
+    ) -> httpx.Response:
+        """Call ``method api_url+path_template`` and return the 2xx response, or raise ZoomError.
+
+        ``path_template`` uses Zoom's names (``/meetings/{meetingId}``); values are
+        percent-encoded (a ``/`` in a value cannot change the path).
+        """
+        path = path_template.format(**{k: quote(str(v), safe="@") for k, v in (path_params or {}).items()})
+        request = _Call(
+            method=method.upper(),
+            url=self.api_url + path,
+            params=dict(params or {}),
+            json=json,
+            operation=operation,
+            idempotent=method.upper() != "POST" if idempotent is None else idempotent,
+            meeting_path=path_template.startswith("/meetings/"),
+        )
+        try:
+            async with asyncio.timeout(self.deadline):
+                return await self._with_token(request, tokens)
+        except TimeoutError:
+            raise ZoomError(
+                kind=ZoomErrorKind.UNAVAILABLE,
+                operation=operation,
+                message=f"no answer from Zoom within {self.deadline:g} s",
+                outcome=Outcome.UNCHANGED if request.idempotent else Outcome.UNKNOWN,
+            ) from None
+
+    async def _with_token(self, call: _Call, tokens: TokenSource) -> httpx.Response:
+        token = await tokens.access_token()
+        try:
+            return await self._with_retries(call, token)
+        except ZoomError as error:
+            if error.kind != ZoomErrorKind.AUTH or error.status != 401:
+                raise
+            # Zoom refused the token (expired early, or a sibling's refresh rotated it).
+            log.info("zoom %s: token refused, asking for a new one", call.operation)
+            token = await tokens.invalidate(token)
+            return await self._with_retries(call, token)
+
+    async def _with_retries(self, call: _Call, token: str) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {token}"}
+        return await self.send_with_retries(
+            call.operation,
+            lambda: self.client.request(
+                call.method, call.url, params=call.params, json=call.json, headers=headers
+            ),
+            idempotent=call.idempotent,
+            to_error=lambda response, outcome: error_from_response(
+                response,
+                operation=call.operation,
+                meeting_path=call.meeting_path,
+                now=self.clock(),
+                secrets=(token,),
+                outcome=outcome,
+            ),
+        )
+
+    # -- the retry loop (shared with oauth.py) ------------------------------------------------
+
+    async def send_with_retries(
+        self,
+        operation: str,
+        send: Callable[[], Awaitable[httpx.Response]],
+        *,
+        idempotent: bool,
+        to_error: Callable[[httpx.Response, Outcome], ZoomError],
+    ) -> httpx.Response:
+        policy = self.retry
+        started = self.clock()
+        slept = 0.0
+        attempt = 0
+        while True:
+            attempt += 1
+            error = await self._attempt(operation, send, idempotent, to_error)
+            if isinstance(error, httpx.Response):
+                return error
+            if not _retryable(error, idempotent):
+                raise error
+            # Whichever is larger: real time passed, or time the (maybe fake) sleep was asked for.
+            spent = max((self.clock() - started).total_seconds(), slept)
+            jitter = policy.backoff(attempt - 1, self.rng)
+            delay = max(error.retry_after, jitter) if error.retry_after is not None else jitter
+            if attempt >= policy.attempts or spent + delay > policy.budget:
+                raise error
+            log.info(
+                "zoom %s: %s (HTTP %s), retry %d in %.2f s",
+                operation,
+                error.kind,
+                error.status,
+                attempt,
+                delay,
+            )
+            await self.sleep(delay)
+            slept += delay
+
+    async def _attempt(
+        self,
+        operation: str,
+        send: Callable[[], Awaitable[httpx.Response]],
+        idempotent: bool,
+        to_error: Callable[[httpx.Response, Outcome], ZoomError],
+    ) -> httpx.Response | ZoomError:
+        try:
+            response = await send()
+        except _NOT_SENT as exc:
+            return _transport_error(operation, exc, Outcome.UNCHANGED, retry_any=True)
+        except httpx.TransportError as exc:
+            # The request may have reached Zoom: only idempotent calls may be repeated.
+            outcome = Outcome.UNCHANGED if idempotent else Outcome.UNKNOWN
+            return _transport_error(operation, exc, outcome, retry_any=False)
+        if response.is_success:
+            _log_call(operation, response)
+            return response
+        _log_call(operation, response)
+        outcome = Outcome.UNKNOWN if response.status_code >= 500 and not idempotent else Outcome.UNCHANGED
+        return to_error(response, outcome)
+
+
+@dataclass(frozen=True)
+class _Call:
+    method: str
+    url: str
+    params: dict[str, str | int]
+    json: Any
+    operation: str
+    idempotent: bool
+    meeting_path: bool
+
+
+def _transport_error(
+    operation: str, exc: httpx.TransportError, outcome: Outcome, *, retry_any: bool
+) -> ZoomError:
+    error = ZoomError(
+        kind=ZoomErrorKind.UNAVAILABLE,
+        operation=operation,
+        message=f"could not reach Zoom ({type(exc).__name__})",
+        outcome=outcome,
+    )
+    error.details["retry_any_method"] = "yes" if retry_any else "no"
+    return error
+
+
+def _retryable(error: ZoomError, idempotent: bool) -> bool:
+    if error.kind == ZoomErrorKind.RATE_LIMITED:
+        return True  # Zoom refused before acting
+    if error.status is None and error.kind == ZoomErrorKind.UNAVAILABLE:
+        return idempotent or error.details.get("retry_any_method") == "yes"
+    return idempotent and error.status in _RETRY_STATUSES
+
+
+def _log_call(operation: str, response: httpx.Response) -> None:
+    # Method, path and status only: URLs and bodies stay out of our logs.
+    log.debug(
+        "zoom %s -> HTTP %d (tracking id %s)",
+        operation,
+        response.status_code,
+        response.headers.get("x-zm-trackingid", "-"),
+    )

@@ -1,0 +1,78 @@
+"""A Zoom simulator: zoom.us OAuth and the Zoom REST API, strict enough to test against.
+
+One ASGI app (``ZoomSimulator().app``) serves OAuth at ``/oauth/...`` and REST at
+``/v2/...`` on one origin: configure the bot with ``ZOOM_OAUTH_URL=<origin>`` and
+``ZOOM_API_URL=<origin>/v2``. Run it in-process (``httpx.ASGITransport``) or on a real
+loopback socket (``bot.zoom.simulator.server.serve_simulator``).
+
+Setup (Python)::
+
+    sim = ZoomSimulator(ManualClock(start), qps_limit=30, daily_create_update_limit=100)
+    sim.add_app("cid", "csecret", "http://localhost:3000/zoom/oauth/callback", ["meeting:read", ...])
+    sim.add_account("acc1", s2s_client_id="s2s", s2s_client_secret="s2ssecret")
+    alice = sim.add_user("alice@example.com", "Alice", "Ng", account_id="acc1", role="admin")
+    sim.grant_scheduling_privilege("alice@example.com", "bob@example.com", shared_access_allowed=True)
+    sim.add_recording("alice@example.com", "Standup", start_time)
+
+Inspection: ``sim.meetings_of(email)``, ``sim.stats`` (calls per route key, e.g.
+``"POST /v2/users/{userId}/meetings"``, ``"POST /oauth/token"`` and the grant-qualified
+``"POST /oauth/token:refresh_token"``), ``sim.tokens_issued``, ``sim.issued_secrets()``,
+``sim.expire_access_tokens(email=None)``.
+
+Faults: ``sim.inject(route, status=, body=, headers=, latency=, times=1, after_effect=False,
+drop=False)``. Without ``after_effect`` the call sleeps ``latency`` then answers the forced
+``status`` (or hangs with ``drop``, or runs normally if neither). With ``after_effect`` the
+real operation happens first, then the sleep, then the forced answer / the hang: a lost
+create or a lost refresh response.
+
+Behaviour worth knowing (simulator conventions, not Zoom's):
+
+- ``GET /oauth/authorize`` shows a consent page with one form per user; adding
+  ``login_hint=<email>`` skips it and redirects at once (for automation).
+- Tokens are opaque: access ``simat_…``, refresh ``simrt_…``; start URLs carry
+  ``zak=simzak_…``. Access tokens last 3599 s, refresh tokens 90 days (simulator clock).
+- A server-to-server token using ``me`` gets 400 ``{"code":1001,"message":"User does not
+  exist: me."}``.
+- ``page_size`` over 300 is 300 "Validation Failed.".
+- The per-second limit counts real (monotonic) time; everything else uses the clock.
+  ``qps_limit=0`` turns it off. Medium-category routes get two thirds of ``qps_limit``
+  unless ``medium_qps_limit`` is given.
+
+HTTP control API (JSON, unauthenticated, loopback only):
+
+==========================  ======  =====================================================
+``/_sim/users``             POST    add a user: ``email, first_name, last_name, account_id,
+                                    user_type?, timezone?, role?, pmi?``
+``/_sim/privileges``        POST    ``assistant_email, for_email, shared_access_allowed?``
+``/_sim/faults``            POST    inject: ``route`` plus the ``inject`` keywords
+``/_sim/faults``            GET     pending faults
+``/_sim/faults``            DELETE  clear faults
+``/_sim/stats``             GET     ``{"stats": {route key: count}}``
+``/_sim/clock``             GET     ``{"now": ..., "manual": bool}``
+``/_sim/clock/advance``     POST    ``seconds`` or ``to`` (ISO time); manual clock only
+``/_sim/meetings?email=``   GET     that user's meetings (no start URLs)
+``/_sim/tokens/expire``     POST    ``email?``: expire current access tokens
+``/_sim/recordings``        POST    ``user_email, topic, start_time, duration?, meeting_id?``
+``/_sim/webhooks/send``     POST    ``url, secret_token, event, params?, timestamp?``:
+                                    sign and deliver a webhook; answers the receiver's
+                                    ``status`` and ``body``
+==========================  ======  =====================================================
+"""
+
+from bot.zoom.simulator.app import ZoomSimulator
+from bot.zoom.simulator.clock import Clock, ManualClock, SystemClock
+from bot.zoom.simulator.model import SimMeeting, SimRecording, SimUser, TokenGrant
+from bot.zoom.simulator.webhooks import encrypted_token, sign_webhook
+
+__all__ = [
+    "Clock",
+    "ManualClock",
+    "SimMeeting",
+    "SimRecording",
+    "SimUser",
+    "SystemClock",
+    "TokenGrant",
+    "ZoomSimulator",
+    "encrypted_token",
+    "sign_webhook",
+]

@@ -1,0 +1,89 @@
+"""Zoom's rate limits: per-account requests per second by category, and the per-host
+daily cap on meeting create + update (100 a day, reset at 00:00 UTC)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from datetime import time as dt_time
+
+from bot.zoom.simulator.model import zoom_time
+from bot.zoom.simulator.responses import ZoomRefusal
+
+QPS_MESSAGE = "You have reached the maximum per-second rate limit for this API. Try again later."
+
+
+def daily_message(limit: int) -> str:
+    return (
+        f"You have exceeded the daily rate limit ({limit}) of Meeting Create/Update API requests "
+        "permitted for this particular user. You may resume these requests at GMT 00:00:00."
+    )
+
+
+class QpsLimiter:
+    """A sliding one-second window of real (monotonic) time per account and category.
+
+    A limit of 0 turns the check off for that category.
+    """
+
+    def __init__(self, limits: dict[str, int], monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._limits = limits
+        self._monotonic = monotonic
+        self._seen: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def check(self, account_id: str, category: str) -> None:
+        limit = self._limits.get(category, 0)
+        if limit <= 0:
+            return
+        now = self._monotonic()
+        with self._lock:
+            window = self._seen[(account_id, category)]
+            while window and now - window[0] >= 1.0:
+                window.popleft()
+            if len(window) >= limit:
+                raise ZoomRefusal(
+                    429,
+                    429,
+                    QPS_MESSAGE,
+                    headers={
+                        "Retry-After": "1",
+                        "X-RateLimit-Category": category,
+                        "X-RateLimit-Type": "QPS",
+                        "X-RateLimit-Limit": str(limit),
+                        "X-RateLimit-Remaining": "0",
+                    },
+                )
+            window.append(now)
+
+
+class DailyCreateUpdateLimit:
+    """Counts meeting creates and updates per host user per UTC day (simulator clock)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._counts: dict[tuple[str, date], int] = defaultdict(int)
+        self._lock = threading.Lock()
+
+    def consume(self, host_id: str, now: datetime) -> None:
+        """Count one call for ``host_id``, or refuse it with Zoom's daily 429."""
+        day = now.date()
+        with self._lock:
+            if self._counts[(host_id, day)] >= self.limit:
+                reset = datetime.combine(day + timedelta(days=1), dt_time(0), tzinfo=now.tzinfo)
+                raise ZoomRefusal(
+                    429,
+                    429,
+                    daily_message(self.limit),
+                    headers={
+                        "Retry-After": zoom_time(reset),
+                        "X-RateLimit-Category": "Light",
+                        "X-RateLimit-Type": "Daily-limit",
+                        "X-RateLimit-Limit": str(self.limit),
+                        "X-RateLimit-Remaining": "0",
+                    },
+                )
+            self._counts[(host_id, day)] += 1

@@ -1,0 +1,338 @@
+"""The REST API under /v2: users, meetings, invitation, recordings.
+
+Each endpoint runs the same gate before its own rules: bearer token (401 / 124), the
+account's per-second budget for the operation's category (429), then the operation's
+scope and the ``{userId}`` / ``{meetingId}`` access rules (``access.py``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bot.zoom.simulator import catalog, meetings
+from bot.zoom.simulator.access import Principal, authenticate, meeting_for, target_user
+from bot.zoom.simulator.catalog import Operation
+from bot.zoom.simulator.model import SimMeeting, SimRecording, SimUser, zoom_time
+from bot.zoom.simulator.paging import paginate
+from bot.zoom.simulator.responses import ZoomRefusal, missing_scope, validation_failed
+
+if TYPE_CHECKING:
+    from bot.zoom.simulator.app import ZoomSimulator
+
+
+@dataclass
+class Call:
+    """One authenticated REST request, as the handlers see it."""
+
+    sim: ZoomSimulator
+    op: Operation
+    principal: Principal
+    path: dict[str, str]
+    query: dict[str, str]
+    raw_body: bytes
+    origin_host: str
+    now: datetime
+
+    def json_object(self) -> dict[str, Any]:
+        try:
+            body = json.loads(self.raw_body or b"{}")
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise ZoomRefusal(400, 300, "Request Body should be a valid JSON object.")
+        return body
+
+
+Handler = Callable[[Call], Response]
+
+
+def rest_routes(sim: ZoomSimulator) -> list[Route]:
+    handlers: list[tuple[Operation, Handler]] = [
+        (catalog.LIST_USERS, list_users),
+        (catalog.GET_USER, get_user),
+        (catalog.LIST_MEETINGS, list_meetings),
+        (catalog.CREATE_MEETING, create_meeting),
+        (catalog.GET_MEETING, get_meeting),
+        (catalog.UPDATE_MEETING, update_meeting),
+        (catalog.DELETE_MEETING, delete_meeting),
+        (catalog.MEETING_STATUS, meeting_status),
+        (catalog.MEETING_INVITATION, meeting_invitation),
+        (catalog.LIST_RECORDINGS, list_recordings),
+    ]
+    routes = [
+        Route(f"/v2{op.path}", _endpoint(sim, op, handler), methods=[op.method]) for op, handler in handlers
+    ]
+
+    async def unknown(request: Request) -> Response:
+        return JSONResponse(
+            {"code": 2300, "message": "This API endpoint is not recognized."}, status_code=404
+        )
+
+    routes.append(Route("/v2/{rest:path}", unknown, methods=["GET", "POST", "PATCH", "PUT", "DELETE"]))
+    return routes
+
+
+def _endpoint(sim: ZoomSimulator, op: Operation, handler: Handler) -> Callable[[Request], Any]:
+    async def serve(request: Request) -> Response:
+        raw = await request.body()
+        authorization = request.headers.get("authorization")
+        path = {k: str(v) for k, v in request.path_params.items()}
+        query = dict(request.query_params)
+        origin_host = request.url.netloc
+
+        def operate() -> Response:
+            with sim.lock:
+                now = sim.clock.now()
+                principal = authenticate(sim, authorization, now)
+                sim.qps.check(principal.account_id, op.category)
+                return handler(Call(sim, op, principal, path, query, raw, origin_host, now))
+
+        return await sim.guarded([op.key], operate)
+
+    return serve
+
+
+# -- users ---------------------------------------------------------------------------------
+
+
+def get_user(call: Call) -> Response:
+    user = target_user(call.sim, call.principal, call.op, call.path["userId"])
+    return JSONResponse(user.as_zoom())
+
+
+def list_users(call: Call) -> Response:
+    principal, op = call.principal, call.op
+    # Only admin-level scopes list users; a member's token never carries them.
+    if principal.user is not None and not (principal.user.is_admin and principal.holds_any(op.admin_scopes)):
+        raise missing_scope(op.granular_scope(admin=True))
+    principal.require_scope(op)
+    status = call.query.get("status", "active")
+    if status not in ("active", "inactive", "pending"):
+        raise validation_failed([{"field": "status", "message": "Invalid field."}])
+    users = sorted(
+        (u for u in call.sim.users.values() if u.account_id == principal.account_id and u.status == status),
+        key=lambda u: (u.created_at, u.email),
+    )
+    page = paginate(
+        call.sim.cursors,
+        users,
+        query_key=f"{op.key}|{principal.account_id}|{status}",
+        query=call.query,
+        now=call.now,
+    )
+    return JSONResponse({**page.envelope(), "users": [u.as_zoom_list_item() for u in page.items]})
+
+
+# -- meetings ------------------------------------------------------------------------------
+
+LIST_TYPES = ("scheduled", "live", "upcoming", "upcoming_meetings", "previous_meetings")
+
+
+def list_meetings(call: Call) -> Response:
+    host = target_user(call.sim, call.principal, call.op, call.path["userId"])
+    kind = call.query.get("type", "scheduled")
+    if kind not in LIST_TYPES:
+        raise validation_failed([{"field": "type", "message": "Invalid field."}])
+    now = call.now
+    listed: list[tuple[datetime, SimMeeting]] = []
+    for m in call.sim.meetings.values():
+        # Zoom lists scheduled meetings only: instant meetings never appear.
+        if m.host_id != host.id or m.type == 1 or meetings.is_expired(m, now):
+            continue
+        upcoming = meetings.next_start(m, now)
+        if kind == "scheduled":
+            listed.append((upcoming or m.start_time, m))
+        elif kind in ("upcoming", "upcoming_meetings") and upcoming is not None:
+            listed.append((upcoming, m))
+        elif (kind == "live" and m.status == "started") or (kind == "previous_meetings" and upcoming is None):
+            listed.append((m.start_time, m))
+    listed.sort(key=lambda pair: (pair[0], pair[1].id))
+    page = paginate(
+        call.sim.cursors, listed, query_key=f"{call.op.key}|{host.id}|{kind}", query=call.query, now=now
+    )
+    return JSONResponse(
+        {**page.envelope(), "meetings": [meetings.list_item(m, start) for start, m in page.items]}
+    )
+
+
+def create_meeting(call: Call) -> Response:
+    sim, principal = call.sim, call.principal
+    caller = target_user(sim, principal, call.op, call.path["userId"])
+    body = call.json_object()
+    errors = meetings.validate_body(body)
+    if errors:
+        raise validation_failed(errors)
+    host, assistant = caller, None
+    schedule_for = body.get("schedule_for")
+    if schedule_for:
+        host, assistant = _schedule_for(sim, principal, caller, schedule_for, int(body.get("type", 2)))
+    sim.daily.consume(host.id, call.now)
+    meeting = meetings.build_meeting(
+        body=body,
+        host=host,
+        assistant=assistant,
+        meeting_id=meetings.new_meeting_id(sim.rng, set(sim.meetings)),
+        rng=sim.rng,
+        origin_host=call.origin_host,
+        now=call.now,
+    )
+    sim.meetings[meeting.id] = meeting
+    return JSONResponse(meetings.full_body(meeting, sim.new_start_url(meeting)), status_code=201)
+
+
+def _schedule_for(
+    sim: ZoomSimulator, principal: Principal, caller: SimUser, schedule_for: str, meeting_type: int
+) -> tuple[SimUser, SimUser | None]:
+    """Who hosts a meeting created with ``schedule_for``, and who scheduled it."""
+    if meeting_type == 1:
+        raise ZoomRefusal(
+            400,
+            3000,
+            f"Instant meetings do not support the schedule_for parameter, can not schedule a meeting for "
+            f"{schedule_for}",
+        )
+    host = sim.find_user(schedule_for)
+    if host is caller:
+        return caller, None
+    allowed = sim.scheduling_privilege(caller.id, host.id) if host else None
+    if host is None or allowed is None or host.account_id != caller.account_id:
+        raise meetings.refuse_schedule_for(schedule_for)
+    if allowed is False and principal.user is not None:
+        # The assistant holds the privilege but did not let this app use shared access.
+        raise ZoomRefusal(403, 403, "Authenticated user has not permitted access to the targeted resource.")
+    return host, caller
+
+
+def get_meeting(call: Call) -> Response:
+    meeting = meeting_for(call.sim, call.principal, call.op, call.path["meetingId"], call.now)
+    return JSONResponse(meetings.full_body(meeting, call.sim.new_start_url(meeting)))
+
+
+def update_meeting(call: Call) -> Response:
+    meeting = meeting_for(call.sim, call.principal, call.op, call.path["meetingId"], call.now)
+    body = call.json_object()
+    errors = meetings.validate_body(body)
+    if body.get("type") == 8 and "recurrence" not in body and meeting.recurrence is None:
+        errors.append({"field": "recurrence", "message": "Invalid field."})
+    if errors:
+        raise validation_failed(errors)
+    call.sim.daily.consume(meeting.host_id, call.now)
+    meetings.apply_update(meeting, body, call.now)
+    return Response(status_code=204)
+
+
+def delete_meeting(call: Call) -> Response:
+    meeting = meeting_for(call.sim, call.principal, call.op, call.path["meetingId"], call.now)
+    occurrence_id = call.query.get("occurrence_id")
+    if occurrence_id:
+        for occ in meeting.occurrences:
+            if occ.occurrence_id == occurrence_id:
+                occ.status = "deleted"
+                return Response(status_code=204)
+        raise ZoomRefusal(400, 300, "Invalid parameter: occurrence_id")
+    meeting.deleted = True
+    return Response(status_code=204)
+
+
+def meeting_status(call: Call) -> Response:
+    action = call.json_object().get("action")
+    if action not in ("end", "recover"):
+        raise validation_failed([{"field": "action", "message": "Invalid field."}])
+    meeting = meeting_for(
+        call.sim,
+        call.principal,
+        call.op,
+        call.path["meetingId"],
+        call.now,
+        include_deleted=action == "recover",
+    )
+    if action == "end":
+        meeting.ended = True
+        meeting.status = "waiting"
+    else:
+        meeting.deleted = False
+    return Response(status_code=204)
+
+
+def meeting_invitation(call: Call) -> Response:
+    meeting = meeting_for(call.sim, call.principal, call.op, call.path["meetingId"], call.now)
+    host = call.sim.user_by_id(meeting.host_id)
+    assert host is not None  # meetings are only created for existing users
+    return JSONResponse({"invitation": meetings.invitation_text(meeting, host), "sip_links": []})
+
+
+# -- recordings ----------------------------------------------------------------------------
+
+
+def list_recordings(call: Call) -> Response:
+    host = target_user(call.sim, call.principal, call.op, call.path["userId"])
+    today = call.now.date()
+    start = _date_param(call.query, "from", today)
+    end = _date_param(call.query, "to", today)
+    if end < start or end > _one_month_after(start):
+        raise validation_failed([{"field": "to", "message": "from and to may be at most one month apart."}])
+    found = sorted(
+        (r for r in call.sim.recordings if r.host_id == host.id and start <= r.start_time.date() <= end),
+        key=lambda r: r.start_time,
+        reverse=True,
+    )
+    page = paginate(
+        call.sim.cursors,
+        found,
+        query_key=f"{call.op.key}|{host.id}|{start}|{end}",
+        query=call.query,
+        now=call.now,
+    )
+    return JSONResponse(
+        {
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            **page.envelope(),
+            "meetings": [recording_json(r) for r in page.items],
+        }
+    )
+
+
+def _date_param(query: dict[str, str], name: str, default: date) -> date:
+    raw = query.get(name)
+    if not raw:
+        return default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise validation_failed([{"field": name, "message": "Invalid field."}]) from None
+
+
+def _one_month_after(day: date) -> date:
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    return day + timedelta(days=28)
+
+
+def recording_json(recording: SimRecording) -> dict[str, Any]:
+    return {
+        "uuid": recording.uuid,
+        "id": recording.meeting_id,
+        "account_id": recording.account_id,
+        "host_id": recording.host_id,
+        "topic": recording.topic,
+        "type": "2",
+        "start_time": zoom_time(recording.start_time),
+        "duration": recording.duration,
+        "total_size": sum(f["file_size"] for f in recording.files),
+        "recording_count": len(recording.files),
+        "share_url": recording.share_url,
+        "recording_files": recording.files,
+    }

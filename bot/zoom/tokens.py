@@ -1,0 +1,392 @@
+"""Access tokens for Zoom calls, refreshed safely across coroutines and processes.
+
+Zoom rotates refresh tokens: each refresh returns a new one and kills the old one (and
+the old access token). Two refreshes racing with the same refresh token means one of
+them gets ``invalid_grant``, and a refresh whose answer is lost strands the link. So
+for one link there must be exactly one refresh at a time, in the whole deployment.
+
+The algorithm (``UserTokenSource``)
+-----------------------------------
+
+``access_token()`` reads the link row; if the access token is valid for more than
+``REFRESH_MARGIN`` (5 min) it is used as is. Otherwise:
+
+1. **In process**: take the ``asyncio.Lock`` for this link (one per link key per event
+   loop) and read the row again (double-checked: the coroutine that held the lock
+   before us has probably refreshed already).
+2. **Across processes**: take the row's refresh *lease* with a conditional UPDATE
+   (``try_acquire_refresh_lease``: free or expired → ours for ``LEASE_TTL`` seconds).
+   This is portable compare-and-set, not ``SELECT ... FOR UPDATE``, which SQLite ignores.
+
+   - The winner **re-reads** the row. If another process refreshed meanwhile (version
+     moved, token fresh) it uses that. Otherwise it calls Zoom and immediately commits
+     the result with ``save_refreshed(expected_version=...)`` — no other I/O between
+     Zoom's answer and the commit — then releases the lease.
+   - Losers poll the row with jittered backoff until its version changes (someone
+     refreshed: use it) or the lease expires (then they take it themselves).
+
+3. Failures:
+
+   - ``invalid_grant``: re-read. If the version or refresh token changed, a sibling
+     refreshed: adopt its token. Only if nothing changed is the link really dead:
+     ``mark_needs_reauth(expected_version=...)`` — a compare-and-set, so a stale failure
+     can never clobber a newer token — and raise AUTH.
+   - The refresh request was sent but its answer lost (read timeout, dropped
+     connection): Zoom has probably rotated already and the old refresh token cannot
+     work again, so there is no retry loop. The link is marked ``needs_reauth`` and
+     AUTH is raised; the user relinks (the AUTH hint says so).
+   - Zoom unreachable before anything was sent, or a 5xx: nothing rotated; UNAVAILABLE
+     is raised and the stored tokens stay as they were.
+
+``invalidate(stale)`` follows a 401/124 from the API. It **re-reads the row first** (a
+sibling's refresh kills our old access token, and the row already has the new one),
+and only refreshes if the row still holds the refused token — at most once.
+
+``AccountTokenSource`` caches one Server-to-Server token per process and renews it
+``REFRESH_MARGIN`` before expiry, with a single fetch under contention.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import secrets
+import weakref
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from bot.zoom.errors import NotLinkedError, Outcome, ZoomError, ZoomErrorKind
+from bot.zoom.http import utc_now
+from bot.zoom.models import TokenSet
+
+log = logging.getLogger(__name__)
+
+REFRESH_MARGIN = timedelta(minutes=5)
+LEASE_TTL_SECONDS = 30.0
+NEEDS_REAUTH = "needs_reauth"
+
+Clock = Callable[[], datetime]
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class LinkRow(Protocol):
+    """The parts of ``bot.store`` ``LinkRecord`` this module reads."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def access_token(self) -> str: ...
+    @property
+    def refresh_token(self) -> str: ...
+    @property
+    def access_expires_at(self) -> datetime: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+
+
+class LinkRows(Protocol):
+    """The parts of ``bot.store`` ``LinkStore`` the refresh needs."""
+
+    async def get(self, team_id: str, user_id: str) -> LinkRow | None: ...
+    async def get_by_id(self, link_id: int) -> LinkRow | None: ...
+    async def try_acquire_refresh_lease(
+        self, link_id: int, owner: str, ttl_seconds: float, now: datetime
+    ) -> bool: ...
+    async def save_refreshed(
+        self,
+        link_id: int,
+        *,
+        expected_version: int,
+        lease_owner: str,
+        access_token: str,
+        refresh_token: str,
+        access_expires_at: datetime,
+        scopes: tuple[str, ...] | None,
+    ) -> bool: ...
+    async def release_lease(self, link_id: int, owner: str) -> None: ...
+    async def mark_needs_reauth(self, link_id: int, *, expected_version: int) -> bool: ...
+
+
+class Refresher(Protocol):
+    """The part of ``ZoomOAuth`` used here."""
+
+    async def refresh(self, refresh_token: str) -> TokenSet: ...
+
+
+def process_owner_id() -> str:
+    """Who holds a lease: unique per process (and per start of it)."""
+    return f"pid{os.getpid()}-{secrets.token_hex(4)}"
+
+
+_PROCESS_OWNER = process_owner_id()
+
+
+class _LinkLocks:
+    """One asyncio.Lock per link key, per event loop (locks cannot cross loops)."""
+
+    def __init__(self) -> None:
+        self._by_loop: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, dict[tuple[str, str], asyncio.Lock]
+        ]
+        self._by_loop = weakref.WeakKeyDictionary()
+
+    def lock(self, key: tuple[str, str]) -> asyncio.Lock:
+        locks = self._by_loop.setdefault(asyncio.get_running_loop(), {})
+        if key not in locks:
+            locks[key] = asyncio.Lock()
+        return locks[key]
+
+
+_LOCKS = _LinkLocks()
+
+
+def _auth_error(message: str, *, code: str | None = None, outcome: Outcome = Outcome.UNCHANGED) -> ZoomError:
+    return ZoomError(
+        kind=ZoomErrorKind.AUTH,
+        operation="refresh the Zoom authorization",
+        code=code,
+        message=message,
+        outcome=outcome,
+    )
+
+
+class UserTokenSource:
+    """Tokens of one Slack user's Zoom link (team_id, user_id). See the module docstring."""
+
+    def __init__(
+        self,
+        links: LinkRows,
+        oauth: Refresher,
+        team_id: str,
+        user_id: str,
+        *,
+        owner: str = _PROCESS_OWNER,
+        clock: Clock = utc_now,
+        sleep: Sleep = asyncio.sleep,
+        lease_ttl: float = LEASE_TTL_SECONDS,
+        margin: timedelta = REFRESH_MARGIN,
+        rng: random.Random | None = None,
+    ) -> None:
+        self._links = links
+        self._oauth = oauth
+        self.team_id = team_id
+        self.user_id = user_id
+        self._owner = owner
+        self._clock = clock
+        self._sleep = sleep
+        self._lease_ttl = lease_ttl
+        self._margin = margin
+        self._rng = rng or random.Random()
+
+    # -- public ------------------------------------------------------------------------------
+
+    async def access_token(self) -> str:
+        row = await self._load()
+        if self._fresh(row):
+            return row.access_token
+        return await self._refresh_locked(stale=None)
+
+    async def invalidate(self, stale_access_token: str) -> str:
+        row = await self._load()
+        if row.access_token != stale_access_token and self._fresh(row):
+            return row.access_token  # a sibling already refreshed
+        return await self._refresh_locked(stale=stale_access_token)
+
+    # -- steps ---------------------------------------------------------------------------------
+
+    async def _load(self) -> LinkRow:
+        row = await self._links.get(self.team_id, self.user_id)
+        if row is None:
+            raise NotLinkedError(self.team_id, self.user_id)
+        self._check_usable(row)
+        return row
+
+    def _check_usable(self, row: LinkRow) -> None:
+        if row.status == NEEDS_REAUTH:
+            raise _auth_error("the Zoom link needs to be authorized again", code="needs_reauth")
+
+    def _fresh(self, row: LinkRow, stale: str | None = None) -> bool:
+        if stale is not None and row.access_token == stale:
+            return False
+        return row.access_expires_at - self._margin > self._clock()
+
+    async def _refresh_locked(self, *, stale: str | None) -> str:
+        async with _LOCKS.lock((self.team_id, self.user_id)):
+            row = await self._load()
+            if self._fresh(row, stale):
+                return row.access_token
+            return await self._refresh_across_processes(row, stale)
+
+    async def _refresh_across_processes(self, seen: LinkRow, stale: str | None) -> str:
+        waited = 0.0
+        delay = 0.02
+        # Long enough for a lease to expire and be taken over, plus a refresh.
+        give_up_after = self._lease_ttl * 2 + 5
+        while True:
+            if await self._links.try_acquire_refresh_lease(
+                seen.id, self._owner, self._lease_ttl, self._clock()
+            ):
+                return await self._refresh_holding_lease(seen, stale)
+            # Someone else is refreshing: wait for their result.
+            pause = delay * (0.5 + self._rng.random())
+            await self._sleep(pause)
+            waited += pause
+            delay = min(delay * 1.5, 0.5)
+            row = await self._row(seen.id)
+            if row.version != seen.version and self._fresh(row, stale):
+                return row.access_token
+            if waited > give_up_after:
+                raise ZoomError(
+                    kind=ZoomErrorKind.UNAVAILABLE,
+                    operation="refresh the Zoom authorization",
+                    message="another process held the refresh lease for too long",
+                )
+
+    async def _row(self, link_id: int) -> LinkRow:
+        row = await self._links.get_by_id(link_id)
+        if row is None:
+            raise NotLinkedError(self.team_id, self.user_id)
+        self._check_usable(row)
+        return row
+
+    async def _refresh_holding_lease(self, seen: LinkRow, stale: str | None) -> str:
+        try:
+            row = await self._row(seen.id)
+            if row.version != seen.version and self._fresh(row, stale):
+                return row.access_token  # another process refreshed while we waited
+            return await self._call_zoom_and_save(row, adopt_retry=True)
+        finally:
+            # Harmless if save_refreshed already cleared it.
+            await self._links.release_lease(seen.id, self._owner)
+
+    async def _call_zoom_and_save(self, row: LinkRow, *, adopt_retry: bool) -> str:
+        try:
+            tokens = await self._oauth.refresh(row.refresh_token)
+        except ZoomError as error:
+            return await self._after_failed_refresh(row, error, adopt_retry=adopt_retry)
+        # Commit at once: Zoom has already killed the old refresh token.
+        saved = await self._links.save_refreshed(
+            row.id,
+            expected_version=row.version,
+            lease_owner=self._owner,
+            access_token=tokens.access_token,
+            refresh_token=tokens.refresh_token or row.refresh_token,
+            access_expires_at=tokens.expires_at,
+            scopes=tokens.scopes or None,
+        )
+        if not saved:
+            # Only possible if our lease expired mid-call and the row changed; our token is
+            # still the one Zoom issued last, so it works for this call.
+            log.warning("zoom link %s: refreshed, but the row changed underneath; not saved", row.id)
+        return tokens.access_token
+
+    async def _after_failed_refresh(self, row: LinkRow, error: ZoomError, *, adopt_retry: bool) -> str:
+        if error.kind == ZoomErrorKind.AUTH:
+            latest = await self._links.get_by_id(row.id)
+            if latest is None:
+                raise NotLinkedError(self.team_id, self.user_id) from None
+            self._check_usable(latest)
+            changed = latest.version != row.version or latest.refresh_token != row.refresh_token
+            if changed:
+                # A sibling refreshed with the token we held: theirs is the live one.
+                if self._fresh(latest):
+                    return latest.access_token
+                if adopt_retry:
+                    return await self._call_zoom_and_save(latest, adopt_retry=False)
+            if await self._links.mark_needs_reauth(row.id, expected_version=row.version):
+                log.info("zoom link %s: refresh refused (%s); marked needs_reauth", row.id, error.code)
+            raise _auth_error(
+                error.message or "Zoom refused the refresh token", code=_str_code(error)
+            ) from None
+        if error.outcome == Outcome.UNKNOWN:
+            # The request went out and the answer was lost: Zoom has most likely rotated,
+            # and the refresh token we hold is dead. Retrying cannot work.
+            await self._links.mark_needs_reauth(row.id, expected_version=row.version)
+            log.warning("zoom link %s: refresh answer lost; marked needs_reauth", row.id)
+            raise _auth_error(
+                "the answer to a token refresh was lost; the link must be authorized again",
+                code="refresh_lost",
+                outcome=Outcome.UNKNOWN,
+            ) from None
+        raise error
+
+
+def _str_code(error: ZoomError) -> str | None:
+    return None if error.code is None else str(error.code)
+
+
+class AccountFetcher(Protocol):
+    async def account_token(self, account_id: str) -> TokenSet: ...
+
+
+class AccountTokenSource:
+    """One Server-to-Server token per process, renewed before expiry, fetched once under contention.
+
+    Zoom has invalidated older S2S tokens when a new one is issued, so every caller in
+    the process must share this one object (the app creates it once).
+    """
+
+    def __init__(
+        self,
+        oauth: AccountFetcher,
+        account_id: str,
+        *,
+        clock: Clock = utc_now,
+        margin: timedelta = REFRESH_MARGIN,
+    ) -> None:
+        self._oauth = oauth
+        self.account_id = account_id
+        self._clock = clock
+        self._margin = margin
+        self._current: TokenSet | None = None
+        self._lock: asyncio.Lock | None = None
+        self._lock_loop: asyncio.AbstractEventLoop | None = None
+        self.fetches = 0
+
+    def _get_lock(self) -> asyncio.Lock:
+        loop = asyncio.get_running_loop()
+        if self._lock is None or self._lock_loop is not loop:
+            self._lock, self._lock_loop = asyncio.Lock(), loop
+        return self._lock
+
+    def _usable(self, stale: str | None = None) -> TokenSet | None:
+        current = self._current
+        if current is None or current.access_token == stale:
+            return None
+        return current if current.expires_at - self._margin > self._clock() else None
+
+    async def access_token(self) -> str:
+        return await self._get(stale=None)
+
+    async def invalidate(self, stale_access_token: str) -> str:
+        return await self._get(stale=stale_access_token)
+
+    async def _get(self, *, stale: str | None) -> str:
+        usable = self._usable(stale)
+        if usable is not None:
+            return usable.access_token
+        async with self._get_lock():
+            usable = self._usable(stale)  # fetched by whoever held the lock before us
+            if usable is not None:
+                return usable.access_token
+            self._current = await self._oauth.account_token(self.account_id)
+            self.fetches += 1
+            return self._current.access_token
+
+
+class StaticTokenSource:
+    """A token known up front (a just-exchanged code); a refusal cannot be repaired."""
+
+    def __init__(self, access_token: str) -> None:
+        self._token = access_token
+
+    async def access_token(self) -> str:
+        return self._token
+
+    async def invalidate(self, stale_access_token: str) -> str:
+        raise _auth_error("Zoom refused a token it has just issued")

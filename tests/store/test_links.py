@@ -1,0 +1,285 @@
+"""LinkStore on SQLite and PostgreSQL: linking, conflicts, the refresh lease and compare-and-set writes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import text
+
+from bot.store.db import Database
+from bot.store.links import LinkConflictError, LinkRecord, LinkStore
+from bot.store.vault import TokenVault
+
+NOW = datetime(2030, 1, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def links(db: Database, vault: TokenVault) -> LinkStore:
+    return LinkStore(db, vault)
+
+
+@pytest.fixture
+async def other_process(db_url: str) -> AsyncIterator[Database]:
+    """A second Database on the same database: what another bot process would see."""
+    database = Database.from_url(db_url)
+    yield database
+    await database.dispose()
+
+
+async def link(links: LinkStore, user: str = "U1", zoom_user: str = "zu1", **overrides: object) -> LinkRecord:
+    values: dict[str, object] = {
+        "zoom_user_id": zoom_user,
+        "zoom_email": f"{user.lower()}@example.com",
+        "zoom_account_id": "acc1",
+        "scopes": ("meeting:read", "meeting:write"),
+        "access_token": f"access-{user}",
+        "refresh_token": f"refresh-{user}",
+        "access_expires_at": NOW + timedelta(hours=1),
+    }
+    values.update(overrides)
+    return await links.save_new_link("T1", user, **values)  # type: ignore[arg-type]
+
+
+async def test_save_and_get(links: LinkStore) -> None:
+    saved = await link(links, api_url="https://api.example.test/v2")
+    got = await links.get("T1", "U1")
+    assert got == saved
+    assert got is not None
+    assert (got.team_id, got.user_id, got.zoom_user_id, got.zoom_email) == ("T1", "U1", "zu1", "u1@example.com")
+    assert got.scopes == ("meeting:read", "meeting:write")
+    assert (got.access_token, got.refresh_token) == ("access-U1", "refresh-U1")
+    assert got.access_expires_at == NOW + timedelta(hours=1)
+    assert got.access_expires_at.tzinfo is not None
+    assert (got.status, got.api_url) == ("active", "https://api.example.test/v2")
+    assert await links.get_by_id(saved.id) == saved
+    assert await links.find_by_zoom_user("zu1") == [saved]
+    assert await links.get("T1", "U2") is None
+    assert await links.get_by_id(saved.id + 1000) is None
+    assert await links.find_by_zoom_user("nobody") == []
+
+
+async def test_repr_hides_tokens(links: LinkStore) -> None:
+    saved = await link(links)
+    assert "access-U1" not in repr(saved) and "refresh-U1" not in repr(saved)
+
+
+async def test_relinking_replaces_in_place_and_bumps_version(links: LinkStore) -> None:
+    first = await link(links)
+    again = await link(links, zoom_user="zu9", access_token="access-new", refresh_token="refresh-new")
+    assert again.id == first.id
+    assert again.version == first.version + 1
+    assert (again.zoom_user_id, again.access_token, again.refresh_token) == ("zu9", "access-new", "refresh-new")
+    assert await links.find_by_zoom_user("zu1") == []
+    # A refresh that started before the relink must not overwrite the new tokens.
+    assert not await links.save_refreshed(
+        first.id,
+        expected_version=first.version,
+        lease_owner="p1",
+        access_token="stale",
+        refresh_token="stale",
+        access_expires_at=NOW,
+        scopes=None,
+    )
+    current = await links.get("T1", "U1")
+    assert current is not None and current.refresh_token == "refresh-new"
+
+
+async def test_relinking_the_same_zoom_user_is_not_a_conflict(links: LinkStore) -> None:
+    await link(links)
+    again = await link(links, access_token="access-2")
+    assert again.access_token == "access-2"
+
+
+async def test_zoom_user_linked_to_another_slack_user_is_refused(links: LinkStore) -> None:
+    await link(links, user="U1", zoom_user="zu1")
+    with pytest.raises(LinkConflictError):
+        await link(links, user="U2", zoom_user="zu1")
+    assert await links.get("T1", "U2") is None
+    # The refused attempt left U2's existing link (to another Zoom user) untouched too.
+    await link(links, user="U2", zoom_user="zu2")
+    with pytest.raises(LinkConflictError):
+        await link(links, user="U2", zoom_user="zu1")
+    kept = await links.get("T1", "U2")
+    assert kept is not None and kept.zoom_user_id == "zu2"
+
+
+async def test_simultaneous_links_of_one_zoom_user_let_exactly_one_win(
+    links: LinkStore, other_process: Database, vault: TokenVault
+) -> None:
+    rival = LinkStore(other_process, vault)
+    outcomes = await asyncio.gather(
+        link(links, user="U1", zoom_user="zu1"),
+        link(rival, user="U2", zoom_user="zu1"),
+        return_exceptions=True,
+    )
+    assert sorted(type(outcome).__name__ for outcome in outcomes) == ["LinkConflictError", "LinkRecord"]
+    assert len(await links.find_by_zoom_user("zu1")) == 1
+
+
+async def test_simultaneous_first_links_of_one_slack_user_both_succeed(
+    links: LinkStore, other_process: Database, vault: TokenVault
+) -> None:
+    rival = LinkStore(other_process, vault)
+    first, second = await asyncio.gather(link(links, access_token="a1"), link(rival, access_token="a2"))
+    assert first.id == second.id
+    stored = await links.get("T1", "U1")
+    assert stored is not None and stored.access_token in ("a1", "a2")
+
+
+async def test_refresh_lease_is_exclusive_across_processes(
+    links: LinkStore, other_process: Database, vault: TokenVault
+) -> None:
+    saved = await link(links)
+    stores = [links, LinkStore(other_process, vault)]
+    results = await asyncio.gather(
+        *(stores[i % 2].try_acquire_refresh_lease(saved.id, f"owner-{i}", 30, NOW) for i in range(10))
+    )
+    assert results.count(True) == 1
+    # Not re-entrant: even the holder cannot take it again while it is live.
+    winner = f"owner-{results.index(True)}"
+    assert not await links.try_acquire_refresh_lease(saved.id, winner, 30, NOW + timedelta(seconds=29))
+
+
+async def test_expired_lease_can_be_taken_over(links: LinkStore) -> None:
+    saved = await link(links)
+    assert await links.try_acquire_refresh_lease(saved.id, "crashed", 30, NOW)
+    assert not await links.try_acquire_refresh_lease(saved.id, "p2", 30, NOW + timedelta(seconds=29))
+    assert await links.try_acquire_refresh_lease(saved.id, "p2", 30, NOW + timedelta(seconds=30))
+    # The crashed owner's late release must not free p2's lease.
+    await links.release_lease(saved.id, "crashed")
+    assert not await links.try_acquire_refresh_lease(saved.id, "p3", 30, NOW + timedelta(seconds=31))
+    await links.release_lease(saved.id, "p2")
+    assert await links.try_acquire_refresh_lease(saved.id, "p3", 30, NOW + timedelta(seconds=31))
+
+
+async def test_lease_on_missing_link_is_refused(links: LinkStore) -> None:
+    assert not await links.try_acquire_refresh_lease(12345, "p1", 30, NOW)
+
+
+async def test_save_refreshed_compare_and_set(links: LinkStore) -> None:
+    saved = await link(links)
+    assert await links.try_acquire_refresh_lease(saved.id, "p1", 30, NOW)
+    assert await links.save_refreshed(
+        saved.id,
+        expected_version=saved.version,
+        lease_owner="p1",
+        access_token="access-2",
+        refresh_token="refresh-2",
+        access_expires_at=NOW + timedelta(hours=2),
+        scopes=("meeting:read",),
+    )
+    fresh = await links.get("T1", "U1")
+    assert fresh is not None
+    assert fresh.version == saved.version + 1
+    assert (fresh.access_token, fresh.refresh_token, fresh.scopes) == ("access-2", "refresh-2", ("meeting:read",))
+    assert fresh.access_expires_at == NOW + timedelta(hours=2)
+    # The lease was ours, so it is free again.
+    assert await links.try_acquire_refresh_lease(saved.id, "p2", 30, NOW)
+
+    # A writer holding the old version loses and changes nothing.
+    assert not await links.save_refreshed(
+        saved.id,
+        expected_version=saved.version,
+        lease_owner="p2",
+        access_token="stale",
+        refresh_token="stale",
+        access_expires_at=NOW,
+        scopes=None,
+    )
+    assert await links.get("T1", "U1") == fresh
+
+
+async def test_save_refreshed_keeps_scopes_when_none_and_keeps_others_lease(links: LinkStore) -> None:
+    saved = await link(links)
+    assert await links.try_acquire_refresh_lease(saved.id, "other", 30, NOW)
+    # Our lease ran out and "other" holds one now; the rotated token must still be kept.
+    assert await links.save_refreshed(
+        saved.id,
+        expected_version=saved.version,
+        lease_owner="me",
+        access_token="access-2",
+        refresh_token="refresh-2",
+        access_expires_at=NOW + timedelta(hours=1),
+        scopes=None,
+    )
+    fresh = await links.get("T1", "U1")
+    assert fresh is not None and fresh.scopes == saved.scopes and fresh.refresh_token == "refresh-2"
+    assert not await links.try_acquire_refresh_lease(saved.id, "third", 30, NOW + timedelta(seconds=1))
+
+
+async def test_save_refreshed_on_deleted_link_returns_false(links: LinkStore) -> None:
+    saved = await link(links)
+    await links.delete("T1", "U1")
+    assert not await links.save_refreshed(
+        saved.id,
+        expected_version=saved.version,
+        lease_owner="p1",
+        access_token="a",
+        refresh_token="r",
+        access_expires_at=NOW,
+        scopes=None,
+    )
+
+
+async def test_mark_needs_reauth_only_for_the_version_read(links: LinkStore) -> None:
+    saved = await link(links)
+    assert await links.save_refreshed(
+        saved.id,
+        expected_version=saved.version,
+        lease_owner="p1",
+        access_token="access-2",
+        refresh_token="refresh-2",
+        access_expires_at=NOW + timedelta(hours=1),
+        scopes=None,
+    )
+    # A stale invalid_grant (for the token before the refresh) must not clobber the new one.
+    assert not await links.mark_needs_reauth(saved.id, expected_version=saved.version)
+    current = await links.get("T1", "U1")
+    assert current is not None and current.status == "active" and current.refresh_token == "refresh-2"
+
+    assert await links.mark_needs_reauth(saved.id, expected_version=current.version)
+    flagged = await links.get("T1", "U1")
+    assert flagged is not None and flagged.status == "needs_reauth"
+    # Relinking makes it active again.
+    relinked = await link(links)
+    assert relinked.status == "active"
+
+
+async def test_delete_returns_what_was_removed(links: LinkStore) -> None:
+    saved = await link(links)
+    removed = await links.delete("T1", "U1")
+    assert removed == saved
+    assert await links.get("T1", "U1") is None
+    assert await links.delete("T1", "U1") is None
+
+
+async def test_delete_by_zoom_user(links: LinkStore) -> None:
+    mine = await link(links, user="U1", zoom_user="zu1")
+    theirs = await link(links, user="U2", zoom_user="zu2")
+    assert await links.delete_by_zoom_user("zu1") == [mine]
+    assert await links.delete_by_zoom_user("zu1") == []
+    assert await links.get("T1", "U2") == theirs
+
+
+async def test_concurrent_deletes_report_the_link_once(
+    links: LinkStore, other_process: Database, vault: TokenVault
+) -> None:
+    await link(links)
+    results = await asyncio.gather(links.delete("T1", "U1"), LinkStore(other_process, vault).delete("T1", "U1"))
+    assert sum(result is not None for result in results) == 1
+
+
+async def test_tokens_are_stored_encrypted(links: LinkStore, db: Database) -> None:
+    await link(links, access_token="canary-access-71d2", refresh_token="canary-refresh-71d2")
+    async with db.session() as session:
+        row = (await session.execute(text("SELECT access_token_enc, refresh_token_enc FROM zoom_links"))).one()
+    assert "canary" not in row[0] and "canary" not in row[1]
+
+
+async def test_naive_datetimes_are_refused(links: LinkStore) -> None:
+    saved = await link(links)
+    with pytest.raises(ValueError, match="naive"):
+        await links.try_acquire_refresh_lease(saved.id, "p1", 30, datetime(2030, 1, 1))  # noqa: DTZ001

@@ -1,0 +1,96 @@
+"""Fixtures for the Zoom simulator tests: a simulator on a manual clock, a client over ASGI,
+and helpers that link a user through the real OAuth flow."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.zoom.simulator import ManualClock, ZoomSimulator
+from bot.zoom.simulator.model import SimApp
+from bot.zoom.simulator.testing import link_user
+
+SIM_START = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # a Monday, 10:00 in New York
+USER_SCOPES = [
+    "user:read:user",
+    "meeting:read:meeting",
+    "meeting:write:meeting",
+    "meeting:update:meeting",
+    "meeting:delete:meeting",
+    "meeting:read:list_meetings",
+    "meeting:update:status",
+    "meeting:read:invitation",
+    "cloud_recording:read:list_user_recordings",
+]
+ADMIN_SCOPES = ["user:read:user:admin", "user:read:list_users:admin", "meeting:write:meeting:admin"]
+
+
+@pytest.fixture
+def sim_clock() -> ManualClock:
+    return ManualClock(SIM_START)
+
+
+@pytest.fixture
+def sim(sim_clock: ManualClock) -> ZoomSimulator:
+    simulator = ZoomSimulator(sim_clock, seed=7)
+    simulator.add_app(
+        "sim-client",
+        "sim-client-secret",
+        "http://localhost:3000/zoom/oauth/callback",
+        USER_SCOPES + ADMIN_SCOPES,
+    )
+    simulator.add_account("acc-1", s2s_client_id="sim-s2s", s2s_client_secret="sim-s2s-secret")
+    simulator.add_account("acc-2")
+    simulator.add_user("alice@example.com", "Alice", "Ng", account_id="acc-1")
+    simulator.add_user("bob@example.com", "Bob", "Meyer", account_id="acc-1", timezone="Europe/Berlin")
+    simulator.add_user("carol@example.com", "Carol", "Diaz", account_id="acc-1", role="admin")
+    simulator.add_user("dave@example.org", "Dave", "Other", account_id="acc-2")
+    return simulator
+
+
+@pytest.fixture
+def sim_app(sim: ZoomSimulator) -> SimApp:
+    return sim.apps["sim-client"]
+
+
+@pytest.fixture
+async def zoom(sim: ZoomSimulator) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=sim.app), base_url="http://zoom.test"
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+def sim_login(zoom: httpx.AsyncClient, sim_app: SimApp) -> Callable[[str], Awaitable[dict[str, Any]]]:
+    """Link ``email`` through authorize + code exchange (PKCE); returns the token response."""
+
+    async def login(email: str) -> dict[str, Any]:
+        return await link_user(
+            zoom,
+            client_id=sim_app.client_id,
+            client_secret=sim_app.client_secret,
+            redirect_uri=sim_app.redirect_uri,
+            email=email,
+        )
+
+    return login
+
+
+@pytest.fixture
+def s2s_token(zoom: httpx.AsyncClient) -> Callable[[], Awaitable[str]]:
+    async def fetch() -> str:
+        response = await zoom.post(
+            "/oauth/token",
+            params={"grant_type": "account_credentials", "account_id": "acc-1"},
+            auth=("sim-s2s", "sim-s2s-secret"),
+        )
+        assert response.status_code == 200, response.text
+        token: str = response.json()["access_token"]
+        return token
+
+    return fetch
