@@ -222,7 +222,7 @@ def _unavailable(error: ZoomError, operation: str) -> tuple[str, str]:
 def _zoom_hint(error: ZoomError, mode: Mode, operation: str, tz: tzinfo, reference: str | None) -> Hint:
     kind = error.kind
     why = _zoom_why(error)
-    title = f"Couldn't {operation}"
+    title = f"Couldn't {operation}"  # plain text: Hint.text() escapes it
     if kind is ZoomErrorKind.AUTH:
         if mode == "account":
             return Hint(
@@ -371,7 +371,7 @@ def _zoom_hint(error: ZoomError, mode: Mode, operation: str, tz: tzinfo, referen
             wait,
         )
     if kind is ZoomErrorKind.UNAVAILABLE:
-        what, fix = _unavailable(error, operation)
+        what, fix = _unavailable(error, escape(operation))
         return Hint(title, what, why, fix)
     if kind is ZoomErrorKind.VALIDATION:
         fields = "; ".join(
@@ -406,7 +406,7 @@ def hint_for(
     unexpected errors) lets the caller log the details under the id the user sees.
     """
     if isinstance(error, ZoomError):
-        return _zoom_hint(error, mode, escape(operation or error.operation or "do that"), tz, reference)
+        return _zoom_hint(error, mode, operation or error.operation or "do that", tz, reference)
     if isinstance(error, NotLinkedError):
         return Hint(
             "Zoom isn't linked yet",

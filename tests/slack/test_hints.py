@@ -187,6 +187,14 @@ def test_unavailable_is_honest_about_what_changed(
     assert expected_what in hint.what and expected_fix in hint.fix
 
 
+def test_operation_is_escaped_once() -> None:
+    error = zoom_error(ZoomErrorKind.UNAVAILABLE, status=None, operation="move R&D sync")
+    hint = hint_for(error, mode="user")
+    assert hint.title == "Couldn't move R&D sync"
+    assert "*Couldn't move R&amp;D sync*" in hint.text()
+    assert "to move R&amp;D sync" in hint.what
+
+
 def test_validation_lists_zooms_field_errors() -> None:
     error = zoom_error(
         ZoomErrorKind.VALIDATION, status=400, code=300, message="Validation Failed.",

@@ -74,7 +74,9 @@ async def test_calls_without_or_with_a_wrong_token_are_refused(standin: SlackSta
         wrong = (
             await http.post(standin.api_url + "auth.test", headers={"Authorization": "Bearer xoxb-not-ours"})
         ).json()
-        form_token = (await http.post(standin.api_url + "auth.test", data={"token": standin.bot_token})).json()
+        form_token = (
+            await http.post(standin.api_url + "auth.test", data={"token": standin.bot_token})
+        ).json()
     assert missing == {"ok": False, "error": "not_authed"}
     assert wrong == {"ok": False, "error": "invalid_auth"}
     assert form_token["ok"] is True
@@ -103,7 +105,9 @@ async def test_post_message_refusals_match_slack(client: AsyncWebClient) -> None
     assert (await error_of(client.chat_postMessage(channel="C404", text="x"))).response["error"] == (
         "channel_not_found"
     )
-    assert (await error_of(client.chat_postMessage(channel="G1", text="x"))).response["error"] == "not_in_channel"
+    assert (await error_of(client.chat_postMessage(channel="G1", text="x"))).response[
+        "error"
+    ] == "not_in_channel"
     assert (await error_of(client.chat_postMessage(channel="C1"))).response["error"] == "no_text"
 
 
@@ -117,7 +121,9 @@ async def test_posting_to_a_user_id_lands_in_their_dm(standin: SlackStandin, cli
     assert info["channel"]["is_im"] is True and info["channel"]["user"] == "U1"
 
 
-async def test_ephemeral_cannot_be_updated_but_a_post_can(standin: SlackStandin, client: AsyncWebClient) -> None:
+async def test_ephemeral_cannot_be_updated_but_a_post_can(
+    standin: SlackStandin, client: AsyncWebClient
+) -> None:
     ephemeral = await client.chat_postEphemeral(channel="C1", user="U1", text="only you")
     assert standin.ephemerals_for("U1")[-1].text == "only you"
     error = await error_of(client.chat_update(channel="C1", ts=ephemeral["message_ts"], text="edited"))
@@ -196,7 +202,9 @@ async def test_schedule_message_rules_and_delivery(
     ] == "time_too_far"
     kept = await client.chat_scheduleMessage(channel="C1", post_at=now + 600, text="in ten minutes")
     dropped = await client.chat_scheduleMessage(channel="C1", post_at=now + 300, text="cancelled")
-    await client.chat_deleteScheduledMessage(channel="C1", scheduled_message_id=dropped["scheduled_message_id"])
+    await client.chat_deleteScheduledMessage(
+        channel="C1", scheduled_message_id=dropped["scheduled_message_id"]
+    )
     gone = await error_of(
         client.chat_deleteScheduledMessage(channel="C1", scheduled_message_id=dropped["scheduled_message_id"])
     )
@@ -214,7 +222,12 @@ async def test_schedule_message_rules_and_delivery(
 async def test_modal_needs_a_fresh_single_use_trigger(
     standin: SlackStandin, client: AsyncWebClient, clock: FakeClock
 ) -> None:
-    modal = {"type": "modal", "callback_id": "schedule", "title": {"type": "plain_text", "text": "Schedule"}, "blocks": []}
+    modal = {
+        "type": "modal",
+        "callback_id": "schedule",
+        "title": {"type": "plain_text", "text": "Schedule"},
+        "blocks": [],
+    }
     trigger = standin.issue_trigger_id("U1")
     opened = (await client.views_open(trigger_id=trigger, view=modal))["view"]
     assert opened["id"].startswith("V") and opened["callback_id"] == "schedule"

@@ -101,11 +101,11 @@ class Recording:
 @dataclass(frozen=True)
 class Reminder:
     id: int = 12
-    meeting_id: int = 81234567890
-    topic: str = "Design review"
+    zoom_meeting_id: int = 81234567890
+    meeting_topic: str = "Design review"
     channel_id: str = "C0123ABC"
     minutes_before: int = 10
-    fire_at: datetime = datetime(2026, 6, 11, 12, 50, tzinfo=UTC)
+    due_at: datetime = datetime(2026, 6, 11, 12, 50, tzinfo=UTC)
 
 
 def dump(payload: Any) -> str:
@@ -443,7 +443,7 @@ def every_builder(topic: str, agenda: str, name: str) -> list[Any]:
         user_card(ZoomUser(first_name=name, last_name=topic, email=agenda or "a@b.c")),
         user_list([ZoomUser(first_name=name, email=topic or "a@b.c")]),
         recordings_list([Recording(topic=topic)], viewer_tz=BERLIN),
-        reminder_list([Reminder(topic=topic)], viewer_tz=BERLIN),
+        reminder_list([Reminder(meeting_topic=topic)], viewer_tz=BERLIN),
         home_view(LinkStatus(True, name), [meeting], viewer_tz=BERLIN),
     ]
 

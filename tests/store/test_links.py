@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import StatementError
 
 from bot.store.db import Database
 from bot.store.links import LinkConflictError, LinkRecord, LinkStore
@@ -281,5 +282,5 @@ async def test_tokens_are_stored_encrypted(links: LinkStore, db: Database) -> No
 
 async def test_naive_datetimes_are_refused(links: LinkStore) -> None:
     saved = await link(links)
-    with pytest.raises(ValueError, match="naive"):
+    with pytest.raises(StatementError, match="naive"):
         await links.try_acquire_refresh_lease(saved.id, "p1", 30, datetime(2030, 1, 1))  # noqa: DTZ001

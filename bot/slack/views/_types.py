@@ -1,7 +1,8 @@
 """What the builders need to know about Zoom objects, as read-only Protocols.
 
 The attribute names match ``bot.zoom.models`` (``Meeting``, ``ZoomUser``, ``Recording``)
-so those models fit without adapters; tests can pass small dataclasses.
+and ``bot.store.models.Reminder`` so those fit without adapters; tests can pass small
+dataclasses.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ class OccurrenceLike(Protocol):
     @property
     def occurrence_id(self) -> str | int: ...
     @property
-    def start_time(self) -> datetime: ...
+    def start_time(self) -> datetime | None: ...
     @property
     def duration(self) -> int | None: ...
     @property
@@ -38,7 +39,7 @@ class MeetingLike(Protocol):
     @property
     def join_url(self) -> str: ...
     @property
-    def start_url(self) -> str: ...  # a host credential: only ever shown to the host
+    def start_url(self) -> str | None: ...  # a host credential: only ever shown to the host
     @property
     def agenda(self) -> str | None: ...
     @property
@@ -68,7 +69,7 @@ class RecordingLike(Protocol):
     @property
     def topic(self) -> str: ...
     @property
-    def start_time(self) -> datetime: ...
+    def start_time(self) -> datetime | None: ...
     @property
     def share_url(self) -> str | None: ...
     @property
@@ -78,15 +79,17 @@ class RecordingLike(Protocol):
 
 
 class ReminderLike(Protocol):
+    """Matches ``bot.store.models.Reminder``."""
+
     @property
     def id(self) -> int: ...
     @property
-    def meeting_id(self) -> int: ...
+    def zoom_meeting_id(self) -> int: ...
     @property
-    def topic(self) -> str: ...
+    def meeting_topic(self) -> str: ...
     @property
     def channel_id(self) -> str: ...
     @property
     def minutes_before(self) -> int: ...
     @property
-    def fire_at(self) -> datetime: ...  # aware
+    def due_at(self) -> datetime: ...  # when the reminder posts

@@ -44,9 +44,10 @@ def _is_url(url: str | None) -> bool:
 def next_occurrence(meeting: MeetingLike, now: datetime | None = None) -> OccurrenceLike | None:
     """The first occurrence not deleted and (when ``now`` is given) not yet started."""
     for occurrence in meeting.occurrences:
-        if str(occurrence.status or "").lower() == "deleted":
+        start = occurrence.start_time
+        if start is None or str(occurrence.status or "").lower() == "deleted":
             continue
-        if now is None or occurrence.start_time >= now:
+        if now is None or start >= now:
             return occurrence
     return None
 
@@ -147,12 +148,14 @@ def meeting_details(meeting: MeetingLike, *, viewer_tz: tzinfo, now: datetime | 
     if meeting.agenda:
         blocks.append(section(f"*Agenda*\n{escape(meeting.agenda)}"))
     upcoming = [
-        o
+        start
         for o in meeting.occurrences
-        if str(o.status or "").lower() != "deleted" and (now is None or o.start_time >= now)
+        if (start := o.start_time) is not None
+        and str(o.status or "").lower() != "deleted"
+        and (now is None or start >= now)
     ]
     if upcoming:
-        lines = [date_token(o.start_time, WHEN_FORMAT, fallback_tz=viewer_tz) for o in upcoming]
+        lines = [date_token(start, WHEN_FORMAT, fallback_tz=viewer_tz) for start in upcoming]
         more = len(lines) - MAX_OCCURRENCES_SHOWN
         text = "*Upcoming*\n" + "\n".join(lines[:MAX_OCCURRENCES_SHOWN])
         if more > 0:

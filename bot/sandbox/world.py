@@ -1,0 +1,201 @@
+"""An offline world: the Zoom simulator, the Slack stand-in and the real bot, on loopback.
+
+The bot is the production code path — ``create_web_app(build_runtime(settings))`` served by
+uvicorn, signed Slack requests, a real SQLite (or PostgreSQL) database, the real Zoom
+client — only pointed at local stand-ins through its ordinary settings. End-to-end tests
+and ``zoombot sandbox`` both build on it.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import httpx
+from cryptography.fernet import Fernet
+
+from bot.devserver import serve_asgi
+from bot.runtime import Runtime, build_runtime
+from bot.settings import Settings
+from bot.slack.standin import SlackDriver, SlackStandin
+from bot.web import create_web_app
+from bot.zoom.simulator import ManualClock, ZoomSimulator
+
+SIGNING_SECRET = "sandbox-signing-secret"  # only ever used on loopback
+ZOOM_CLIENT_ID = "sandbox-zoom-client"
+ZOOM_CLIENT_SECRET = "sandbox-zoom-secret"  # noqa: S105 - a made-up credential for the simulator
+ACCOUNT_ID = "sandbox-account"
+USER_SCOPES = [
+    "user:read:user",
+    "meeting:read:meeting",
+    "meeting:read:list_meetings",
+    "meeting:write:meeting",
+    "meeting:update:meeting",
+    "meeting:delete:meeting",
+    "meeting:read:invitation",
+    "cloud_recording:read:list_user_recordings",
+]
+
+
+@dataclass(frozen=True)
+class Person:
+    slack_id: str
+    name: str
+    email: str
+    tz: str
+    zoom_role: str = "member"
+
+
+DEFAULT_PEOPLE = (
+    Person("U0ALICE", "alice", "alice@example.com", "America/New_York", "owner"),
+    Person("U0BOB", "bob", "bob@example.com", "Europe/Berlin"),
+    Person("U0CAROL", "carol", "carol@example.com", "Asia/Tokyo"),
+)
+DEFAULT_CHANNELS = (("C0GENERAL", "general"), ("C0DESIGN", "design"), ("C0RANDOM", "random"))
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _clock_callable(clock: ManualClock | None) -> Any:
+    if clock is None:
+        return lambda: datetime.now(UTC)
+    return clock.now
+
+
+@dataclass
+class OfflineWorld:
+    sim: ZoomSimulator
+    standin: SlackStandin
+    driver: SlackDriver
+    bot_url: str
+    zoom_url: str
+    slack_url: str
+    settings: Settings
+    runtime: Runtime
+    people: dict[str, Person] = field(default_factory=dict)
+
+    def person(self, name: str) -> Person:
+        return self.people[name]
+
+    async def link(self, name: str, *, as_zoom_user: str | None = None) -> httpx.Response:
+        """`/zoom link` as ``name``, then consent at the simulator (as ``as_zoom_user``'s e-mail)
+        and follow the redirect to the bot's callback, as a browser would. Returns the callback page."""
+        person = self.people[name]
+        await self.driver.slash(person.slack_id, "C0GENERAL", "link")
+        message = await self.standin.wait_for(
+            lambda: next((m for m in reversed(self.standin.messages) if _link_button(m.blocks)), None), timeout=5
+        )
+        url = _link_button(message.blocks)
+        assert url is not None
+        return await self.follow_consent(url, login_email=as_zoom_user or person.email)
+
+    async def follow_consent(self, authorize_url: str, *, login_email: str) -> httpx.Response:
+        async with httpx.AsyncClient(timeout=10) as browser:
+            separator = "&" if "?" in authorize_url else "?"
+            consent = await browser.get(f"{authorize_url}{separator}{urlencode({'login_hint': login_email})}")
+            assert consent.status_code in (302, 303), consent.text[:300]
+            return await browser.get(consent.headers["location"])
+
+
+def _link_button(blocks: list[dict[str, Any]] | None) -> str | None:
+    for block in blocks or []:
+        for element in block.get("elements", []) if block.get("type") == "actions" else []:
+            if element.get("action_id") == "link_zoom_open" and element.get("url"):
+                return str(element["url"])
+    return None
+
+
+def code_and_state(url: str) -> tuple[str, str]:
+    query = parse_qs(urlsplit(url).query)
+    return query.get("code", [""])[0], query.get("state", [""])[0]
+
+
+@asynccontextmanager
+async def offline_world(
+    data_dir: Path,
+    *,
+    database_url: str | None = None,
+    clock: ManualClock | None = None,
+    account_mode: bool = False,
+    people: tuple[Person, ...] = DEFAULT_PEOPLE,
+    settings_overrides: dict[str, Any] | None = None,
+    sim_options: dict[str, Any] | None = None,
+) -> AsyncIterator[OfflineWorld]:
+    """Start simulator, stand-in and bot; stop all three (nothing left listening) on exit."""
+    async with AsyncExitStack() as stack:
+        sim = ZoomSimulator(clock=clock, **(sim_options or {}))
+        standin = SlackStandin(SIGNING_SECRET)
+        for person in people:
+            standin.add_user(person.slack_id, person.name, person.email, tz=person.tz)
+        for channel_id, name in DEFAULT_CHANNELS:
+            standin.add_channel(channel_id, name)
+        zoom_url = await stack.enter_async_context(serve_asgi(sim.app))
+        slack_url = await stack.enter_async_context(standin.serve())
+
+        port = free_port()
+        bot_url = f"http://127.0.0.1:{port}"
+        redirect_uri = f"{bot_url}/zoom/oauth/callback"
+        sim.add_app(ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET, redirect_uri, USER_SCOPES)
+        sim.add_account(ACCOUNT_ID, ZOOM_CLIENT_ID if account_mode else None,
+                        ZOOM_CLIENT_SECRET if account_mode else None)
+        for person in people:
+            first, _, last = person.name.capitalize().partition(" ")
+            sim.add_user(person.email, first, last or "Example", account_id=ACCOUNT_ID, timezone=person.tz,
+                         role=person.zoom_role)
+
+        values: dict[str, Any] = {
+            "DATABASE_URL": database_url or f"sqlite+aiosqlite:///{data_dir / 'zoombot.db'}",
+            "TOKEN_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_BOT_TOKEN": standin.bot_token,
+            "SLACK_API_URL": standin.api_url,
+            "ZOOM_CLIENT_ID": ZOOM_CLIENT_ID,
+            "ZOOM_CLIENT_SECRET": ZOOM_CLIENT_SECRET,
+            "ZOOM_REDIRECT_URI": redirect_uri,
+            "ZOOM_API_URL": f"{zoom_url}/v2",
+            "ZOOM_OAUTH_URL": zoom_url,
+            "ZOOM_ACCOUNT_ID": ACCOUNT_ID if account_mode else None,
+            "ZOOM_WEBHOOK_SECRET_TOKEN": "sandbox-webhook-secret",
+        }
+        values.update(settings_overrides or {})
+        settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
+        runtime_box: list[Runtime] = []
+
+        async def factory() -> Runtime:
+            runtime = await build_runtime(settings, clock=_clock_callable(clock))
+            runtime_box.append(runtime)
+            return runtime
+
+        bot_url = await stack.enter_async_context(serve_asgi(create_web_app(factory), port=port, lifespan="on"))
+        driver = await stack.enter_async_context(SlackDriver(bot_url, standin, SIGNING_SECRET))
+        world = OfflineWorld(
+            sim=sim, standin=standin, driver=driver, bot_url=bot_url, zoom_url=zoom_url, slack_url=slack_url,
+            settings=settings, runtime=runtime_box[0], people={p.name: p for p in people},
+        )
+        await _wait_healthy(bot_url)
+        yield world
+
+
+async def _wait_healthy(bot_url: str, timeout: float = 15.0) -> None:
+    import asyncio
+    import time
+
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient(timeout=2) as client:
+        while True:
+            response = await client.get(f"{bot_url}/healthz")
+            if response.status_code == 200:
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the bot did not become healthy: {response.text}")
+            await asyncio.sleep(0.05)

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import time
+
+from bot.sandbox.world import OfflineWorld
+
+
+async def test_help_acks_and_replies(world: OfflineWorld) -> None:
+    started = time.perf_counter()
+    response = await world.driver.slash("U0ALICE", "C0GENERAL", "help")
+    assert response.status_code == 200
+    assert time.perf_counter() - started < 3
+    msg = await world.standin.wait_for(lambda: next(iter(world.standin.ephemerals_for("U0ALICE")), None), timeout=5)
+    assert "/zoom link" in msg.text or "/zoom link" in str(msg.blocks)
+
+
+async def test_link_then_new_meeting(linked_world: OfflineWorld) -> None:
+    w = linked_world
+    link = await w.runtime.links.get(w.standin.team_id, "U0ALICE")
+    assert link is not None and link.zoom_email == "alice@example.com"
+    response = await w.driver.slash("U0ALICE", "C0GENERAL", "new Standup")
+    assert response.status_code == 200
+    post = await w.standin.wait_for(
+        lambda: next((m for m in w.standin.messages_in("C0GENERAL") if m.kind == "post"), None), timeout=5
+    )
+    assert "Standup" in post.text
+    assert "zak=" not in str(post.blocks)
