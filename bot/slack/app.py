@@ -49,6 +49,6 @@ def build_bolt_app(settings: Settings, *, db: Database, socket_mode: bool = Fals
         )
         app.enable_token_revocation_listeners()
     else:
-        app = AsyncApp(token=settings.SLACK_BOT_TOKEN, **common)  # type: ignore[arg-type]
+        app = AsyncApp(**common)  # type: ignore[arg-type]  # the client carries the bot token
     register(app)
     return app

@@ -126,8 +126,12 @@ def process_owner_id() -> str:
 _PROCESS_OWNER = process_owner_id()
 
 
-class _LinkLocks:
-    """One asyncio.Lock per link key, per event loop (locks cannot cross loops)."""
+class RefreshLocks:
+    """One asyncio.Lock per link key, per event loop (locks cannot cross loops).
+
+    One registry per process (the default); tests give two sources separate registries
+    to model two processes inside one.
+    """
 
     def __init__(self) -> None:
         self._by_loop: weakref.WeakKeyDictionary[
@@ -142,7 +146,7 @@ class _LinkLocks:
         return locks[key]
 
 
-_LOCKS = _LinkLocks()
+PROCESS_LOCKS = RefreshLocks()
 
 
 def _auth_error(message: str, *, code: str | None = None, outcome: Outcome = Outcome.UNCHANGED) -> ZoomError:
@@ -171,8 +175,10 @@ class UserTokenSource:
         lease_ttl: float = LEASE_TTL_SECONDS,
         margin: timedelta = REFRESH_MARGIN,
         rng: random.Random | None = None,
+        locks: RefreshLocks = PROCESS_LOCKS,
     ) -> None:
         self._links = links
+        self._locks = locks
         self._oauth = oauth
         self.team_id = team_id
         self.user_id = user_id
@@ -216,7 +222,7 @@ class UserTokenSource:
         return row.access_expires_at - self._margin > self._clock()
 
     async def _refresh_locked(self, *, stale: str | None) -> str:
-        async with _LOCKS.lock((self.team_id, self.user_id)):
+        async with self._locks.lock((self.team_id, self.user_id)):
             row = await self._load()
             if self._fresh(row, stale):
                 return row.access_token
@@ -303,9 +309,11 @@ class UserTokenSource:
             raise _auth_error(
                 error.message or "Zoom refused the refresh token", code=_str_code(error)
             ) from None
-        if error.outcome == Outcome.UNKNOWN:
+        if error.outcome == Outcome.UNKNOWN and error.status is None:
             # The request went out and the answer was lost: Zoom has most likely rotated,
-            # and the refresh token we hold is dead. Retrying cannot work.
+            # and the refresh token we hold is dead. Retrying cannot work. (A 5xx *is* an
+            # answer: we keep the link; if Zoom did rotate, the next refresh's
+            # invalid_grant marks it then, so nothing is lost by waiting.)
             await self._links.mark_needs_reauth(row.id, expected_version=row.version)
             log.warning("zoom link %s: refresh answer lost; marked needs_reauth", row.id)
             raise _auth_error(

@@ -2,18 +2,39 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import json
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
 from pathlib import Path
 
 import pytest
 
 from bot.sandbox.world import OfflineWorld, offline_world
+from tests.slack.blockkit import assert_valid_blocks, assert_valid_home, assert_valid_modal
 
 
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[OfflineWorld]:
     async with offline_world(tmp_path) as w:
         yield w
+        assert_all_payloads_valid(w)
+
+
+def assert_all_payloads_valid(world: OfflineWorld) -> None:
+    """Every message and view the bot sent during the test is valid Block Kit."""
+    for message in world.standin.messages:
+        if message.blocks:
+            assert_valid_blocks(message.blocks)
+    for call in world.standin.calls:
+        if not call.method.startswith("views.") or "view" not in call.args:
+            continue
+        view = call.args["view"]
+        if isinstance(view, str):
+            view = json.loads(view)
+        if view.get("type") == "home":
+            assert_valid_home(view)
+        else:
+            assert_valid_modal(view)
 
 
 @pytest.fixture
@@ -21,3 +42,22 @@ async def linked_world(world: OfflineWorld) -> OfflineWorld:
     page = await world.link("alice")
     assert page.status_code == 200, page.text
     return world
+
+
+def mrkdwn_texts(world: OfflineWorld) -> Iterator[str]:
+    """Every text Slack would parse for mentions: top-level ``text`` and mrkdwn objects."""
+
+    def walk(node: Any) -> Iterator[str]:
+        if isinstance(node, dict):
+            if node.get("type") == "mrkdwn" and isinstance(node.get("text"), str):
+                yield node["text"]
+            for value in node.values():
+                yield from walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from walk(value)
+
+    for message in world.standin.messages:
+        if message.text:
+            yield message.text
+        yield from walk(message.blocks or [])

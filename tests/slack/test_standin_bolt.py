@@ -125,8 +125,11 @@ async def rig() -> AsyncIterator[Rig]:
         client = AsyncWebClient(token=standin.bot_token, base_url=standin.api_url)
         client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=1))
         async with serve_asgi(asgi_app(build_bolt_app(standin, client))) as bot_url:
-            async with SlackDriver(bot_url, standin, SECRET) as driver:
+            driver = SlackDriver(bot_url, standin, SECRET)
+            try:
                 yield Rig(standin, driver, bot_url)
+            finally:
+                await driver.aclose()
 
 
 async def test_slash_command_is_acked_and_its_work_lands_in_the_standin(rig: Rig) -> None:
@@ -197,10 +200,8 @@ async def test_rate_limited_post_is_retried_after_retry_after(rig: Rig) -> None:
     standin = rig.standin
     standin.inject("chat.postMessage", status=429, retry_after=1)
     await rig.driver.slash("U1", "C1", "new Standup")
-    # The retry's call record lands just after its message; wait for the record itself.
-    first, second = await standin.wait_for(
-        lambda: (calls := standin.calls_to("chat.postMessage")) and calls[-1].ok and calls, timeout=5
-    )
+    await standin.wait_for(lambda: [m for m in standin.messages_in("C1") if m.kind == "post"], timeout=5)
+    first, second = standin.calls_to("chat.postMessage")
     assert (first.status, first.error) == (429, "ratelimited")
     assert second.ok
     assert second.at - first.at >= 1.0

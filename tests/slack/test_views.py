@@ -101,11 +101,11 @@ class Recording:
 @dataclass(frozen=True)
 class Reminder:
     id: int = 12
-    zoom_meeting_id: int = 81234567890
-    meeting_topic: str = "Design review"
+    meeting_id: int = 81234567890
+    topic: str = "Design review"
     channel_id: str = "C0123ABC"
     minutes_before: int = 10
-    due_at: datetime = datetime(2026, 6, 11, 12, 50, tzinfo=UTC)
+    fire_at: datetime = datetime(2026, 6, 11, 12, 50, tzinfo=UTC)
 
 
 def dump(payload: Any) -> str:
@@ -443,7 +443,7 @@ def every_builder(topic: str, agenda: str, name: str) -> list[Any]:
         user_card(ZoomUser(first_name=name, last_name=topic, email=agenda or "a@b.c")),
         user_list([ZoomUser(first_name=name, email=topic or "a@b.c")]),
         recordings_list([Recording(topic=topic)], viewer_tz=BERLIN),
-        reminder_list([Reminder(meeting_topic=topic)], viewer_tz=BERLIN),
+        reminder_list([Reminder(topic=topic)], viewer_tz=BERLIN),
         home_view(LinkStatus(True, name), [meeting], viewer_tz=BERLIN),
     ]
 
@@ -465,3 +465,59 @@ def test_any_text_still_gives_valid_payloads(topic: str, agenda: str, name: str)
             assert_valid_home(payload)
         else:
             assert_valid_message(payload)
+
+
+# --- the real Zoom models fit the builders -------------------------------------------------
+
+
+def test_builders_accept_the_zoom_models_parsed_from_zoom_json() -> None:
+    from bot.zoom.models import Meeting as ZoomMeeting
+    from bot.zoom.models import Recording as ZoomRecording
+    from bot.zoom.models import ZoomUser as RealZoomUser
+
+    meeting = ZoomMeeting.from_zoom(
+        {
+            "id": 81234567890,
+            "topic": "Weekly <sync>",
+            "type": 8,
+            "start_time": "2026-06-03T07:00:00Z",
+            "duration": 30,
+            "timezone": "Europe/Berlin",
+            "join_url": JOIN_URL,
+            "start_url": START_URL,
+            "agenda": "",
+            "occurrences": [
+                {
+                    "occurrence_id": "1",
+                    "start_time": "2026-06-03T07:00:00Z",
+                    "duration": 30,
+                    "status": "available",
+                },
+                {
+                    "occurrence_id": "2",
+                    "start_time": "2026-06-17T07:00:00Z",
+                    "duration": 30,
+                    "status": "available",
+                },
+            ],
+        }
+    )
+    card = meeting_card(meeting, viewer_tz=BERLIN, for_channel=True)
+    assert_valid_message(card)
+    assert START_URL not in dump(card) and "Weekly &lt;sync&gt;" in dump(card)
+    assert (
+        "<!date^1781679600^"
+        in meeting_list([meeting], viewer_tz=BERLIN, title="x", now=NOW)["blocks"][1]["text"]["text"]
+    )
+    assert start_link_ephemeral(meeting)["blocks"][0]["accessory"]["url"] == START_URL
+    assert_valid_message(meeting_details(meeting, viewer_tz=BERLIN, now=NOW))
+
+    recording = ZoomRecording.from_zoom(
+        {"id": 1, "uuid": "u", "topic": "All hands", "start_time": "2026-06-08T15:00:00Z", "share_url": "",
+         "total_size": 1024, "recording_files": [{"id": "f", "file_type": "MP4", "download_url": "https://dl"}]}
+    )  # fmt: skip
+    listing = recordings_list([recording], viewer_tz=BERLIN)
+    assert_valid_message(listing)
+    assert "https://dl" not in dump(listing)
+    user = RealZoomUser.from_zoom({"id": "z1", "email": "ada@example.com", "first_name": "Ada", "type": 1})
+    assert_valid_message(user_card(user))

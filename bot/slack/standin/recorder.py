@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from bot.slack.standin.records import ApiCall, Message, ViewRecord
@@ -19,18 +20,46 @@ class Recorder:
         self.messages: list[Message] = []
         self.views: list[ViewRecord] = []
         self._lock = threading.Lock()
+        self._held = threading.local()
+
+    @contextmanager
+    def effects_after_call(self) -> Iterator[None]:
+        """Hold the messages and views a Web API call makes until its call record is in.
+
+        A test that waits for a message and then inspects ``calls`` must find the call
+        that made it; the method's effects happen before its answer (and record) exist.
+        """
+        self._held.effects = []
+        try:
+            yield
+        finally:
+            held, self._held.effects = self._held.effects, None
+            for effect in held:
+                self._append(effect)
 
     def call(self, call: ApiCall) -> None:
         with self._lock:
             self.calls.append(call)
 
     def message(self, message: Message) -> None:
-        with self._lock:
-            self.messages.append(message)
+        self._hold_or_append(message)
 
     def view(self, view: ViewRecord) -> None:
+        self._hold_or_append(view)
+
+    def _hold_or_append(self, effect: Message | ViewRecord) -> None:
+        held = getattr(self._held, "effects", None)
+        if held is not None:
+            held.append(effect)
+        else:
+            self._append(effect)
+
+    def _append(self, effect: Message | ViewRecord) -> None:
         with self._lock:
-            self.views.append(view)
+            if isinstance(effect, Message):
+                self.messages.append(effect)
+            else:
+                self.views.append(effect)
 
     def clear(self) -> None:
         with self._lock:

@@ -228,12 +228,14 @@ class SlackStandin:
             args = normalise_args(raw)
         except Refusal as refusal:
             args, token, answer = {}, _bearer(request), refusal_answer(refusal)
+            self._recorder.call(_record(method, args, token, arrived, answer))
         else:
             # Slack takes the token from the Authorization header or a `token` argument.
             form_token = args.pop("token", None)
             token = _bearer(request) or (str(form_token) if form_token else None)
-            answer = call_method(self._ctx, self._faults, method, args, token)
-        self._recorder.call(_record(method, args, token, arrived, answer))
+            with self._recorder.effects_after_call():
+                answer = call_method(self._ctx, self._faults, method, args, token)
+                self._recorder.call(_record(method, args, token, arrived, answer))
         return JSONResponse(answer.body, status_code=answer.status, headers=answer.headers)
 
     async def _response_url(self, request: Request) -> Response:

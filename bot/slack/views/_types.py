@@ -1,8 +1,7 @@
 """What the builders need to know about Zoom objects, as read-only Protocols.
 
 The attribute names match ``bot.zoom.models`` (``Meeting``, ``ZoomUser``, ``Recording``)
-and ``bot.store.models.Reminder`` so those fit without adapters; tests can pass small
-dataclasses.
+so those fit without adapters; tests can pass small dataclasses.
 """
 
 from __future__ import annotations
@@ -79,17 +78,18 @@ class RecordingLike(Protocol):
 
 
 class ReminderLike(Protocol):
-    """Matches ``bot.store.models.Reminder``."""
+    """A reminder as the reminders service hands it out (``bot.store.models.Reminder`` names
+    these ``zoom_meeting_id``, ``meeting_topic`` and ``due_at``)."""
 
     @property
     def id(self) -> int: ...
     @property
-    def zoom_meeting_id(self) -> int: ...
+    def meeting_id(self) -> int: ...
     @property
-    def meeting_topic(self) -> str: ...
+    def topic(self) -> str: ...
     @property
     def channel_id(self) -> str: ...
     @property
     def minutes_before(self) -> int: ...
     @property
-    def due_at(self) -> datetime: ...  # when the reminder posts
+    def fire_at(self) -> datetime: ...  # when the reminder posts (aware)

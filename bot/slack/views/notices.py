@@ -28,7 +28,7 @@ def cancelled_message(meeting: MeetingLike) -> SlackMessage:
 
 
 def stale_button_message() -> SlackMessage:
-    text = "That button no longer works. Run the command again, e.g. `/zoom cancel <meeting-id>`."
+    text = "That button no longer works. Run the command again, e.g. `/zoom cancel &lt;meeting-id&gt;`."
     return message("That button no longer works.", [section(text)])
 
 

@@ -25,7 +25,9 @@ def human_size(size: int | None) -> str:
 
 def _line(recording: RecordingLike, viewer_tz: tzinfo) -> str:
     start = recording.start_time
-    when = date_token(start, "{date_short_pretty} at {time}", fallback_tz=viewer_tz) if start else "Date unknown"
+    when = (
+        date_token(start, "{date_short_pretty} at {time}", fallback_tz=viewer_tz) if start else "Date unknown"
+    )
     files = len(recording.files)
     details = f"{when} · {files} file{'s' if files != 1 else ''} · {human_size(recording.total_size)}"
     title = f"*{escape(recording.topic)}*"

@@ -15,11 +15,11 @@ _CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{1,30}")
 
 
 def _line(reminder: ReminderLike, viewer_tz: tzinfo) -> str:
-    when = date_token(reminder.due_at, "{date_short_pretty} at {time}", fallback_tz=viewer_tz)
+    when = date_token(reminder.fire_at, "{date_short_pretty} at {time}", fallback_tz=viewer_tz)
     channel_id = reminder.channel_id
     channel = f"<#{channel_id}>" if _CHANNEL_ID.fullmatch(channel_id) else escape(channel_id)
     return (
-        f"*#{reminder.id}* · *{escape(reminder.meeting_topic)}* (`{format_meeting_id(reminder.zoom_meeting_id)}`)\n"
+        f"*#{reminder.id}* · *{escape(reminder.topic)}* (`{format_meeting_id(reminder.meeting_id)}`)\n"
         f"{reminder.minutes_before} min before, in {channel} · posts {when}"
     )
 

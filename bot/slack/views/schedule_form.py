@@ -124,9 +124,9 @@ def schedule_modal(
 class ScheduleForm:
     topic: str
     start: datetime  # aware, in the caller's zone
-    duration_minutes: int
+    duration: int  # minutes, as Zoom counts it
     agenda: str | None
-    reminder_channel_id: str | None
+    channel: str | None  # id of the channel to post a reminder in; None: no reminder
 
 
 def _value(values: Mapping[str, Any], block_id: str, action_id: str, key: str) -> Any:

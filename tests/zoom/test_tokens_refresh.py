@@ -1,0 +1,329 @@
+"""Safe token refresh over a real database (SQLite and PostgreSQL) and the simulator on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import textwrap
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.store.db import Database
+from bot.store.links import LinkRecord, LinkStore
+from bot.store.vault import TokenVault, generate_key
+from bot.zoom.client import UserZoom
+from bot.zoom.errors import NotLinkedError, Outcome, ZoomError, ZoomErrorKind
+from bot.zoom.http import ZoomHttp
+from bot.zoom.oauth import ZoomOAuth
+from bot.zoom.simulator import ManualClock, ZoomSimulator
+from bot.zoom.simulator.server import serve_simulator
+from bot.zoom.simulator.testing import Login
+from bot.zoom.tokens import AccountTokenSource, RefreshLocks, UserTokenSource
+
+REFRESH = "POST /oauth/token:refresh_token"
+GET_USER = "GET /v2/users/{userId}"
+TEAM, USER = "T1", "U1"
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def key() -> str:
+    return generate_key()
+
+
+@pytest.fixture
+async def links(db_url: str, key: str) -> AsyncIterator[LinkStore]:
+    database = Database.from_url(db_url)
+    yield LinkStore(database, TokenVault([key]))
+    await database.dispose()
+
+
+@pytest.fixture
+async def base_url(sim: ZoomSimulator) -> AsyncIterator[str]:
+    async with serve_simulator(sim) as url:
+        yield url
+
+
+@pytest.fixture
+async def http(base_url: str, sim_clock: ManualClock) -> AsyncIterator[ZoomHttp]:
+    client = ZoomHttp(base_url + "/v2", base_url, timeout=httpx.Timeout(3.0, read=0.5), clock=sim_clock.now)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+def oauth(http: ZoomHttp, sim: ZoomSimulator) -> ZoomOAuth:
+    app = sim.apps["sim-client"]
+    return ZoomOAuth(http, app.client_id, app.client_secret, app.redirect_uri)
+
+
+async def link_alice(
+    links: LinkStore, sim: ZoomSimulator, sim_login: Login, clock: ManualClock, *, expired: bool
+) -> LinkRecord:
+    body = await sim_login("alice@example.com")
+    user = sim.user("alice@example.com")
+    if expired:
+        sim.expire_access_tokens("alice@example.com")
+    expires = clock.now() + (timedelta(seconds=-1) if expired else timedelta(seconds=3599))
+    return await links.save_new_link(
+        TEAM,
+        USER,
+        zoom_user_id=user.id,
+        zoom_email=user.email,
+        zoom_account_id=user.account_id,
+        scopes=body["scope"].split(),
+        access_token=body["access_token"],
+        refresh_token=body["refresh_token"],
+        access_expires_at=expires,
+    )
+
+
+def live_refresh_token(sim: ZoomSimulator) -> str:
+    live = [g for g in sim.tokens_issued if g.user_email == "alice@example.com" and g.ended is None]
+    assert len(live) == 1
+    assert live[0].refresh_token is not None
+    return live[0].refresh_token
+
+
+async def test_twenty_coroutines_share_one_refresh(
+    links: LinkStore,
+    oauth: ZoomOAuth,
+    http: ZoomHttp,
+    sim: ZoomSimulator,
+    sim_login: Login,
+    sim_clock: ManualClock,
+) -> None:
+    await link_alice(links, sim, sim_login, sim_clock, expired=True)
+    source = UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now)
+    zoom = UserZoom(http, source)
+    users = await asyncio.gather(*(zoom.get_user() for _ in range(20)))
+    assert {u.email for u in users} == {"alice@example.com"}
+    assert sim.stats[REFRESH] == 1
+    row = await links.get(TEAM, USER)
+    assert row is not None and row.status == "active"
+    assert row.refresh_token == live_refresh_token(sim)
+    assert row.access_expires_at > sim_clock.now() + timedelta(minutes=50)
+
+
+PROCESS_SCRIPT = textwrap.dedent(
+    """
+    import asyncio, os, sys, time
+    from datetime import datetime
+    from bot.store.db import Database
+    from bot.store.links import LinkStore
+    from bot.store.vault import TokenVault
+    from bot.zoom.client import UserZoom
+    from bot.zoom.http import ZoomHttp
+    from bot.zoom.oauth import ZoomOAuth
+    from bot.zoom.tokens import UserTokenSource
+
+    db_url, key, base, now, go_file, secret = sys.argv[1:7]
+    fixed_now = datetime.fromisoformat(now)
+
+    async def main():
+        db = Database.from_url(db_url)
+        http = ZoomHttp(base + "/v2", base, clock=lambda: fixed_now)
+        oauth = ZoomOAuth(http, "sim-client", secret, "http://localhost:3000/zoom/oauth/callback")
+        zoom = UserZoom(http, UserTokenSource(LinkStore(db, TokenVault([key])), oauth, "T1", "U1", clock=lambda: fixed_now))
+        print("ready", flush=True)
+        while not os.path.exists(go_file):
+            await asyncio.sleep(0.005)
+        users = await asyncio.gather(*(zoom.get_user() for _ in range(5)))
+        print("ok", ",".join(sorted({u.email for u in users})), flush=True)
+        await http.aclose()
+        await db.dispose()
+
+    asyncio.run(main())
+    """
+)
+
+
+async def test_three_processes_share_one_refresh(
+    links: LinkStore,
+    db_url: str,
+    key: str,
+    base_url: str,
+    sim: ZoomSimulator,
+    sim_login: Login,
+    sim_clock: ManualClock,
+    tmp_path: Path,
+) -> None:
+    await link_alice(links, sim, sim_login, sim_clock, expired=True)
+    script = tmp_path / "worker.py"
+    script.write_text(PROCESS_SCRIPT)
+    go = tmp_path / "go"
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    args = [db_url, key, base_url, sim_clock.now().isoformat(), str(go), sim.apps["sim-client"].client_secret]
+    workers = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            str(script),
+            *args,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=env,
+        )
+        for _ in range(3)
+    ]
+    try:
+        for worker in workers:
+            assert worker.stdout is not None
+            line = await asyncio.wait_for(worker.stdout.readline(), timeout=60)
+            assert line.strip() == b"ready", line
+        go.touch()  # all three start at once
+        results = [await asyncio.wait_for(w.communicate(), timeout=60) for w in workers]
+    finally:
+        for worker in workers:
+            if worker.returncode is None:
+                worker.kill()
+    for (out, err), worker in zip(results, workers, strict=True):
+        assert worker.returncode == 0, err.decode()[-2000:]
+        assert out.strip() == b"ok alice@example.com"
+    assert sim.stats[REFRESH] == 1
+    row = await links.get(TEAM, USER)
+    assert row is not None and row.refresh_token == live_refresh_token(sim) and row.status == "active"
+
+
+async def test_stale_invalid_grant_cannot_clobber_a_newer_token(
+    links: LinkStore, oauth: ZoomOAuth, sim: ZoomSimulator, sim_login: Login, sim_clock: ManualClock
+) -> None:
+    """A's lease runs out while its refresh is slow; B refreshes; A's late invalid_grant adopts B's token."""
+    await link_alice(links, sim, sim_login, sim_clock, expired=True)
+    slow = UserTokenSource(
+        links, oauth, TEAM, USER, clock=sim_clock.now, owner="A", lease_ttl=0.2, locks=RefreshLocks()
+    )
+    fast = UserTokenSource(
+        links, oauth, TEAM, USER, clock=sim_clock.now, owner="B", lease_ttl=0.2, locks=RefreshLocks()
+    )
+
+    async def sleep_moving_the_clock(seconds: float) -> None:
+        # Leases are timed by the injected clock, which only moves when told to.
+        sim_clock.advance(seconds)
+        await asyncio.sleep(seconds)
+
+    fast._sleep = sleep_moving_the_clock
+    sim.inject(REFRESH, latency=0.45)  # A's request waits here, then hits a rotated token
+    slow_task = asyncio.create_task(slow.access_token())
+    await asyncio.sleep(0.05)
+    fast_token = await fast.access_token()
+    slow_token = await slow_task
+    assert slow_token == fast_token
+    assert sim.stats[REFRESH] == 2  # B's success, then A's refused stale refresh
+    row = await links.get(TEAM, USER)
+    assert row is not None and row.status == "active"
+    assert row.access_token == fast_token and row.refresh_token == live_refresh_token(sim)
+
+
+async def test_invalid_grant_with_unchanged_row_marks_needs_reauth(
+    links: LinkStore, oauth: ZoomOAuth, sim: ZoomSimulator, sim_login: Login, sim_clock: ManualClock
+) -> None:
+    await link_alice(links, sim, sim_login, sim_clock, expired=True)
+    sim.end_user_grants(sim.user("alice@example.com").id, reason="revoked")  # the user revoked at Zoom
+    source = UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now)
+    with pytest.raises(ZoomError) as caught:
+        await source.access_token()
+    assert caught.value.kind == ZoomErrorKind.AUTH and caught.value.code == "invalid_grant"
+    row = await links.get(TEAM, USER)
+    assert row is not None and row.status == "needs_reauth"
+    with pytest.raises(ZoomError):
+        await source.access_token()
+    assert sim.stats[REFRESH] == 1  # the second call did not go to Zoom
+
+
+async def test_lost_refresh_response_marks_needs_reauth_without_retrying(
+    links: LinkStore, oauth: ZoomOAuth, sim: ZoomSimulator, sim_login: Login, sim_clock: ManualClock
+) -> None:
+    await link_alice(links, sim, sim_login, sim_clock, expired=True)
+    sim.inject(REFRESH, after_effect=True, drop=True)  # Zoom rotates, the answer never arrives
+    source = UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now)
+    with pytest.raises(ZoomError) as caught:
+        await source.access_token()
+    assert caught.value.kind == ZoomErrorKind.AUTH and caught.value.outcome == Outcome.UNKNOWN
+    row = await links.get(TEAM, USER)
+    assert row is not None and row.status == "needs_reauth"
+    assert sim.stats[REFRESH] == 1
+    for secret in sim.issued_secrets():
+        assert secret not in str(caught.value)
+
+
+async def test_refresh_5xx_keeps_the_link(
+    links: LinkStore, oauth: ZoomOAuth, sim: ZoomSimulator, sim_login: Login, sim_clock: ManualClock
+) -> None:
+    linked = await link_alice(links, sim, sim_login, sim_clock, expired=True)
+    sim.inject(REFRESH, status=503)
+    source = UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now)
+    with pytest.raises(ZoomError) as caught:
+        await source.access_token()
+    assert caught.value.kind == ZoomErrorKind.UNAVAILABLE
+    row = await links.get(TEAM, USER)
+    assert row is not None and row.status == "active" and row.version == linked.version
+    assert await source.access_token() != linked.access_token  # next try works
+    assert sim.stats[REFRESH] == 2
+
+
+async def test_124_rereads_the_row_before_refreshing(
+    links: LinkStore,
+    oauth: ZoomOAuth,
+    http: ZoomHttp,
+    sim: ZoomSimulator,
+    sim_login: Login,
+    sim_clock: ManualClock,
+) -> None:
+    linked = await link_alice(links, sim, sim_login, sim_clock, expired=False)
+    sibling = UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now, locks=RefreshLocks())
+    new_token = await sibling.invalidate(linked.access_token)  # another process refreshed
+    assert sim.stats[REFRESH] == 1
+    source = UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now)
+    assert await source.invalidate(linked.access_token) == new_token
+    assert sim.stats[REFRESH] == 1  # re-read, no second refresh
+
+
+async def test_api_401_with_a_token_we_thought_fresh_refreshes_once(
+    links: LinkStore,
+    oauth: ZoomOAuth,
+    http: ZoomHttp,
+    sim: ZoomSimulator,
+    sim_login: Login,
+    sim_clock: ManualClock,
+) -> None:
+    await link_alice(links, sim, sim_login, sim_clock, expired=False)
+    sim.expire_access_tokens("alice@example.com")  # Zoom disagrees with our expiry
+    zoom = UserZoom(http, UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now))
+    users = await asyncio.gather(*(zoom.get_user() for _ in range(5)))
+    assert {u.email for u in users} == {"alice@example.com"}
+    assert sim.stats[REFRESH] == 1
+
+
+async def test_not_linked_and_needs_reauth(
+    links: LinkStore, oauth: ZoomOAuth, sim: ZoomSimulator, sim_login: Login, sim_clock: ManualClock
+) -> None:
+    with pytest.raises(NotLinkedError):
+        await UserTokenSource(links, oauth, TEAM, "nobody", clock=sim_clock.now).access_token()
+    linked = await link_alice(links, sim, sim_login, sim_clock, expired=False)
+    assert await links.mark_needs_reauth(linked.id, expected_version=linked.version)
+    with pytest.raises(ZoomError) as caught:
+        await UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now).access_token()
+    assert caught.value.kind == ZoomErrorKind.AUTH
+    assert sim.stats.get(REFRESH, 0) == 0
+
+
+async def test_account_token_is_fetched_once_and_renewed_before_expiry(
+    http: ZoomHttp, sim: ZoomSimulator, sim_clock: ManualClock
+) -> None:
+    oauth = ZoomOAuth(http, "sim-s2s", "sim-s2s-secret", "http://unused")
+    source = AccountTokenSource(oauth, "acc-1", clock=sim_clock.now)
+    tokens = await asyncio.gather(*(source.access_token() for _ in range(20)))
+    assert len(set(tokens)) == 1 and sim.stats["POST /oauth/token:account_credentials"] == 1
+    sim_clock.advance(3599 - 400)  # still more than 5 minutes left
+    assert await source.access_token() == tokens[0]
+    sim_clock.advance(200)  # now within the renewal margin
+    renewed = await source.access_token()
+    assert renewed != tokens[0] and sim.stats["POST /oauth/token:account_credentials"] == 2
+    again = await asyncio.gather(source.invalidate(renewed), source.invalidate(renewed))
+    assert again[0] == again[1] != renewed
+    assert sim.stats["POST /oauth/token:account_credentials"] == 3
