@@ -64,7 +64,8 @@ def _classify(status: int, body: Any = None, *, meeting_path: bool = False, **kw
             400,
             {
                 "code": 3000,
-                "message": "Instant meetings do not support the schedule_for parameter, can not schedule a meeting for b@x",
+                "message": "Instant meetings do not support the schedule_for parameter, "
+                "can not schedule a meeting for b@x",
             },
             False,
             ZoomErrorKind.SCHEDULE_PRIVILEGE,

@@ -68,7 +68,7 @@ def emails(mapping: dict[tuple[str, str], str]):  # type: ignore[no-untyped-def]
 
 async def consent(http: ZoomHttp, authorize_url: str, email: str) -> tuple[str, str]:
     """The user clicks the link and allows the app as ``email``; returns (code, state) from the redirect."""
-    response = await http.client.get(authorize_url, params={"login_hint": email})
+    response = await http.client.get(httpx.URL(authorize_url).copy_merge_params({"login_hint": email}))
     assert response.status_code == 302, response.text
     params = httpx.URL(response.headers["location"]).params
     return params["code"], params["state"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import sys
 import textwrap
@@ -129,7 +130,8 @@ PROCESS_SCRIPT = textwrap.dedent(
         db = Database.from_url(db_url)
         http = ZoomHttp(base + "/v2", base, clock=lambda: fixed_now)
         oauth = ZoomOAuth(http, "sim-client", secret, "http://localhost:3000/zoom/oauth/callback")
-        zoom = UserZoom(http, UserTokenSource(LinkStore(db, TokenVault([key])), oauth, "T1", "U1", clock=lambda: fixed_now))
+        links = LinkStore(db, TokenVault([key]))
+        zoom = UserZoom(http, UserTokenSource(links, oauth, "T1", "U1", clock=lambda: fixed_now))
         print("ready", flush=True)
         while not os.path.exists(go_file):
             await asyncio.sleep(0.005)
@@ -327,3 +329,29 @@ async def test_account_token_is_fetched_once_and_renewed_before_expiry(
     again = await asyncio.gather(source.invalidate(renewed), source.invalidate(renewed))
     assert again[0] == again[1] != renewed
     assert sim.stats["POST /oauth/token:account_credentials"] == 3
+
+
+async def test_no_secret_reaches_the_logs(
+    links: LinkStore,
+    oauth: ZoomOAuth,
+    http: ZoomHttp,
+    sim: ZoomSimulator,
+    sim_login: Login,
+    sim_clock: ManualClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)  # every logger: ours, httpx, httpcore, sqlalchemy
+    await link_alice(links, sim, sim_login, sim_clock, expired=True)
+    zoom = UserZoom(http, UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now))
+    sim.inject(GET_USER, status=401, body={"code": 124, "message": "Invalid access token."})
+    sim.inject(GET_USER, status=429, headers={"Retry-After": "0"})
+    await zoom.get_user()
+    sim.inject(REFRESH, after_effect=True, drop=True)
+    sim.expire_access_tokens("alice@example.com")
+    sim_clock.advance(3600)
+    with pytest.raises(ZoomError):
+        await zoom.get_user()
+    text = "\n".join(f"{r.getMessage()} {r.args}" for r in caplog.records)
+    assert "refresh answer lost" in text  # the capture did see our records
+    for secret in sim.issued_secrets():
+        assert secret not in text

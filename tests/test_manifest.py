@@ -1,0 +1,149 @@
+"""The rendered Slack app manifest validates against Slack's official v1 schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from jsonschema import Draft7Validator
+from jsonschema.exceptions import best_match
+from referencing import Registry, Resource
+
+from bot.cli import main as cli_main
+from bot.manifest import render_manifest
+
+SCHEMAS = Path("/work/shared/slack-schemas")
+V1_URL = (
+    "https://raw.githubusercontent.com/slackapi/manifest-schema/v0.5.0/schemas/manifest.schema.1.0.0.json"
+)
+V2_URL = (
+    "https://raw.githubusercontent.com/slackapi/manifest-schema/v0.5.0/schemas/manifest.schema.2.0.0.json"
+)
+BASE = "https://bot.example.com"
+EXPECTED_BOT_SCOPES = [
+    "commands",
+    "chat:write",
+    "chat:write.public",
+    "users:read",
+    "users:read.email",
+    "im:write",
+]
+
+
+def load_schema(name: str) -> dict[str, Any]:
+    return json.loads((SCHEMAS / name).read_text())
+
+
+def assert_valid(manifest: dict[str, Any]) -> None:
+    validator = Draft7Validator(load_schema("manifest.schema.1.0.0.json"))
+    error = best_match(validator.iter_errors(manifest))
+    assert error is None, f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
+    # The published oneOf wrapper too, with its two remote refs served from the local copies.
+    registry: Registry[Any] = Registry().with_resources(
+        [
+            (V1_URL, Resource.from_contents(load_schema("manifest.schema.1.0.0.json"))),
+            (V2_URL, Resource.from_contents(load_schema("manifest.schema.2.0.0.json"))),
+        ]
+    )
+    wrapper = Draft7Validator(load_schema("manifest.schema.json"), registry=registry)
+    assert wrapper.is_valid(manifest)
+
+
+def rendered(socket_mode: bool = False, base: str = BASE) -> dict[str, Any]:
+    return yaml.safe_load(render_manifest(base, socket_mode=socket_mode))
+
+
+def test_http_manifest_is_valid_and_points_every_request_url_at_slack_events() -> None:
+    manifest = rendered()
+    assert_valid(manifest)
+    events_url = f"{BASE}/slack/events"
+    [command] = manifest["features"]["slash_commands"]
+    assert command["url"] == events_url
+    assert manifest["settings"]["interactivity"] == {"is_enabled": True, "request_url": events_url}
+    assert manifest["settings"]["event_subscriptions"]["request_url"] == events_url
+    assert manifest["oauth_config"]["redirect_urls"] == [f"{BASE}/slack/oauth_redirect"]
+    assert manifest["settings"]["socket_mode_enabled"] is False
+    assert manifest["settings"]["org_deploy_enabled"] is False
+    assert manifest["settings"]["token_rotation_enabled"] is False
+
+
+def test_socket_mode_manifest_is_valid_and_has_no_request_urls() -> None:
+    manifest = rendered(socket_mode=True)
+    assert_valid(manifest)
+    assert manifest["settings"]["socket_mode_enabled"] is True
+    assert "url" not in manifest["features"]["slash_commands"][0]
+    assert "request_url" not in manifest["settings"]["interactivity"]
+    assert "request_url" not in manifest["settings"]["event_subscriptions"]
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
+    assert "app_home_opened" in manifest["settings"]["event_subscriptions"]["bot_events"]
+
+
+@pytest.mark.parametrize("socket_mode", [False, True], ids=["http", "socket"])
+def test_command_events_scopes_and_home(socket_mode: bool) -> None:
+    manifest = rendered(socket_mode)
+    [command] = manifest["features"]["slash_commands"]
+    assert command["command"] == "/zoom"
+    assert command["description"]
+    assert "schedule" in command["usage_hint"] and "link" in command["usage_hint"]
+    assert manifest["settings"]["event_subscriptions"]["bot_events"] == [
+        "app_home_opened",
+        "app_uninstalled",
+        "tokens_revoked",
+    ]
+    assert manifest["oauth_config"]["scopes"] == {"bot": EXPECTED_BOT_SCOPES}
+    assert manifest["features"]["app_home"] == {
+        "home_tab_enabled": True,
+        "messages_tab_enabled": True,
+        "messages_tab_read_only_enabled": True,
+    }
+    info = manifest["display_information"]
+    assert info["name"] == "zoombot" and len(info["long_description"]) >= 175
+
+
+def test_every_bot_scope_is_justified_by_a_comment_right_above_it() -> None:
+    lines = render_manifest(BASE).splitlines()
+    for scope in EXPECTED_BOT_SCOPES:
+        index = lines.index(f"      - {scope}")
+        assert lines[index - 1].strip().startswith("#"), f"scope {scope} has no comment"
+
+
+def test_template_notes_and_placeholders_do_not_leak_into_the_output() -> None:
+    text = render_manifest(BASE + "/")
+    assert "{BASE_URL}" not in text and "#!" not in text
+    assert f"{BASE}//" not in text  # trailing slash normalised
+
+
+def test_base_url_with_a_path_prefix_is_kept() -> None:
+    manifest = rendered(base="http://127.0.0.1:3000/zoombot")
+    assert (
+        manifest["settings"]["interactivity"]["request_url"] == "http://127.0.0.1:3000/zoombot/slack/events"
+    )
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "bot.example.com",
+        "ftp://bot.example.com",
+        "https://",
+        "https://bot.example.com/?a=b",
+        "https://bot.example.com/#x",
+        'https://bot.example.com/"x',
+        "https://bot.example.com:99999",
+        "https://user:pw@bot.example.com",
+        "https://bot example.com",
+        "",
+    ],
+)
+def test_bad_base_urls_are_refused(bad: str) -> None:
+    with pytest.raises(ValueError, match="--url"):
+        render_manifest(bad)
+
+
+def test_cli_prints_the_rendered_manifest(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli_main(["manifest", "--url", BASE]) == 0
+    assert capsys.readouterr().out == render_manifest(BASE)
+    assert cli_main(["manifest", "--url", "not a url"]) == 2
