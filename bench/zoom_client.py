@@ -125,7 +125,9 @@ async def overhead(sim: ZoomSimulator, base: str, calls: int) -> list[Row]:
     ]
 
 
-async def stampede(sim: ZoomSimulator, base: str, users: int, per_user: int, db_url: str) -> tuple[list[Row], int]:
+async def stampede(
+    sim: ZoomSimulator, base: str, users: int, per_user: int, db_url: str
+) -> tuple[list[Row], int]:
     db = Database.from_url(db_url)
     links = LinkStore(db, TokenVault([generate_key()]))
     http = ZoomHttp(base + "/v2", base)
@@ -189,7 +191,7 @@ def print_table(rows: list[Row]) -> None:
 
 
 async def run(quick: bool, db_url: str) -> int:
-    calls, users, per_user = (200, 10, 5) if quick else (1000, 100, 10)
+    calls, users, per_user = (100, 8, 4) if quick else (1000, 100, 10)
     sim = new_simulator(users)
     async with serve_simulator(sim) as base:
         rows = await overhead(sim, base, calls)
@@ -202,7 +204,9 @@ async def run(quick: bool, db_url: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="small sizes: runs in a few seconds")
     parser.add_argument("--database-url", help="SQLAlchemy async URL (default: a temporary SQLite file)")
     args = parser.parse_args(argv)

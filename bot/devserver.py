@@ -38,7 +38,9 @@ class ServerStartError(RuntimeError):
 
 
 def _bind_loopback(host: str, port: int) -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP makes asyncio set TCP_NODELAY on accepted connections; without it every
+    # small reply waits for a delayed ACK (~40 ms on loopback).
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))

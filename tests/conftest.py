@@ -158,6 +158,9 @@ async def _truncate_all(url: str) -> None:
     tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
     connection = await asyncpg.connect(_asyncpg_dsn(url), timeout=5)
     try:
+        # A connection a previous test left open inside a transaction would block
+        # TRUNCATE forever; fail with a clear lock timeout instead.
+        await connection.execute("SET lock_timeout = '10s'")
         await connection.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
     finally:
         await connection.close()

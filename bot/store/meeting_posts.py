@@ -23,7 +23,9 @@ class MeetingPostStore:
 
     async def add(self, meeting_id: int, team_id: str, channel_id: str, ts: str) -> None:
         async with self._db.session() as session:
-            session.add(MeetingPost(zoom_meeting_id=meeting_id, slack_team_id=team_id, channel_id=channel_id, ts=ts))
+            session.add(
+                MeetingPost(zoom_meeting_id=meeting_id, slack_team_id=team_id, channel_id=channel_id, ts=ts)
+            )
 
     async def for_meeting(self, meeting_id: int) -> list[PostedMessage]:
         async with self._db.session() as session:

@@ -8,6 +8,7 @@ thread (the caller blocks until it is done — migrations run once, at start-up)
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -24,6 +25,10 @@ from sqlalchemy.pool import NullPool
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 T = TypeVar("T")
+
+# Alembic keeps its migration context in module globals: two upgrades running on two
+# threads of one process would trample each other. Across processes, env.py locks.
+_ALEMBIC_IN_PROCESS = threading.Lock()
 
 
 def alembic_config(url: str) -> Config:
@@ -44,7 +49,12 @@ def head_revision() -> str:
 
 def upgrade_to_head(url: str) -> None:
     """Bring the database at ``url`` to the newest schema. Safe when several processes race."""
-    _outside_event_loop(lambda: command.upgrade(alembic_config(url), "head"))
+    _outside_event_loop(lambda: _upgrade(url))
+
+
+def _upgrade(url: str) -> None:
+    with _ALEMBIC_IN_PROCESS:
+        command.upgrade(alembic_config(url), "head")
 
 
 async def upgrade_to_head_async(url: str) -> None:

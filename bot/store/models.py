@@ -165,6 +165,8 @@ class Reminder(Base):
     slack_ts: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Added by migration 0002: the Join URL to post (never the host's start URL).
+    join_url: Mapped[str | None] = mapped_column(String(1024))
 
 
 class DigestSubscription(Base):
@@ -230,3 +232,6 @@ slack_bots_table = SQLAlchemyInstallationStore.build_bots_table(Base.metadata, S
 slack_oauth_states_table = SQLAlchemyOAuthStateStore.build_oauth_states_table(
     Base.metadata, SLACK_OAUTH_STATES_TABLE
 )
+
+# Added by migration 0002: reminders are looked up by meeting when it moves, ends or is deleted.
+Index("ix_reminders_zoom_meeting_id", Reminder.zoom_meeting_id)

@@ -15,7 +15,7 @@ from bot.store.models import SLACK_BOTS_TABLE, SLACK_INSTALLATIONS_TABLE, SLACK_
 SLACK_OAUTH_STATE_TTL_SECONDS = 600
 
 
-def build_installation_store(db: Database, client_id: str) -> AsyncSQLAlchemyInstallationStore:
+def installation_store(db: Database, client_id: str) -> AsyncSQLAlchemyInstallationStore:
     return AsyncSQLAlchemyInstallationStore(
         client_id=client_id,
         engine=db.engine,
@@ -24,7 +24,7 @@ def build_installation_store(db: Database, client_id: str) -> AsyncSQLAlchemyIns
     )
 
 
-def build_oauth_state_store(
+def oauth_state_store(
     db: Database, expiration_seconds: int = SLACK_OAUTH_STATE_TTL_SECONDS
 ) -> AsyncSQLAlchemyOAuthStateStore:
     return AsyncSQLAlchemyOAuthStateStore(

@@ -237,7 +237,11 @@ class UserTokenSource:
             if await self._links.try_acquire_refresh_lease(
                 seen.id, self._owner, self._lease_ttl, self._clock()
             ):
-                return await self._refresh_holding_lease(seen, stale)
+                # Shielded: a caller's deadline must not cut the refresh between Zoom
+                # rotating the token and our commit (that would lose the only valid one).
+                work = asyncio.ensure_future(self._refresh_holding_lease(seen, stale))
+                work.add_done_callback(_retrieve_exception)
+                return await asyncio.shield(work)
             # Someone else is refreshing: wait for their result.
             pause = delay * (0.5 + self._rng.random())
             await self._sleep(pause)
@@ -322,6 +326,13 @@ class UserTokenSource:
                 outcome=Outcome.UNKNOWN,
             ) from None
         raise error
+
+
+def _retrieve_exception(task: asyncio.Future[str]) -> None:
+    # If the caller was cancelled, nobody awaits the shielded refresh: mark its
+    # exception as seen (callers still waiting get it through the shield).
+    if not task.cancelled():
+        task.exception()
 
 
 def _str_code(error: ZoomError) -> str | None:

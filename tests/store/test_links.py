@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.exc import StatementError
 
 from bot.store.db import Database
@@ -49,7 +50,12 @@ async def test_save_and_get(links: LinkStore) -> None:
     got = await links.get("T1", "U1")
     assert got == saved
     assert got is not None
-    assert (got.team_id, got.user_id, got.zoom_user_id, got.zoom_email) == ("T1", "U1", "zu1", "u1@example.com")
+    assert (got.team_id, got.user_id, got.zoom_user_id, got.zoom_email) == (
+        "T1",
+        "U1",
+        "zu1",
+        "u1@example.com",
+    )
     assert got.scopes == ("meeting:read", "meeting:write")
     assert (got.access_token, got.refresh_token) == ("access-U1", "refresh-U1")
     assert got.access_expires_at == NOW + timedelta(hours=1)
@@ -72,7 +78,11 @@ async def test_relinking_replaces_in_place_and_bumps_version(links: LinkStore) -
     again = await link(links, zoom_user="zu9", access_token="access-new", refresh_token="refresh-new")
     assert again.id == first.id
     assert again.version == first.version + 1
-    assert (again.zoom_user_id, again.access_token, again.refresh_token) == ("zu9", "access-new", "refresh-new")
+    assert (again.zoom_user_id, again.access_token, again.refresh_token) == (
+        "zu9",
+        "access-new",
+        "refresh-new",
+    )
     assert await links.find_by_zoom_user("zu1") == []
     # A refresh that started before the relink must not overwrite the new tokens.
     assert not await links.save_refreshed(
@@ -175,7 +185,11 @@ async def test_save_refreshed_compare_and_set(links: LinkStore) -> None:
     fresh = await links.get("T1", "U1")
     assert fresh is not None
     assert fresh.version == saved.version + 1
-    assert (fresh.access_token, fresh.refresh_token, fresh.scopes) == ("access-2", "refresh-2", ("meeting:read",))
+    assert (fresh.access_token, fresh.refresh_token, fresh.scopes) == (
+        "access-2",
+        "refresh-2",
+        ("meeting:read",),
+    )
     assert fresh.access_expires_at == NOW + timedelta(hours=2)
     # The lease was ours, so it is free again.
     assert await links.try_acquire_refresh_lease(saved.id, "p2", 30, NOW)
@@ -269,14 +283,18 @@ async def test_concurrent_deletes_report_the_link_once(
     links: LinkStore, other_process: Database, vault: TokenVault
 ) -> None:
     await link(links)
-    results = await asyncio.gather(links.delete("T1", "U1"), LinkStore(other_process, vault).delete("T1", "U1"))
+    results = await asyncio.gather(
+        links.delete("T1", "U1"), LinkStore(other_process, vault).delete("T1", "U1")
+    )
     assert sum(result is not None for result in results) == 1
 
 
 async def test_tokens_are_stored_encrypted(links: LinkStore, db: Database) -> None:
     await link(links, access_token="canary-access-71d2", refresh_token="canary-refresh-71d2")
     async with db.session() as session:
-        row = (await session.execute(text("SELECT access_token_enc, refresh_token_enc FROM zoom_links"))).one()
+        row = (
+            await session.execute(text("SELECT access_token_enc, refresh_token_enc FROM zoom_links"))
+        ).one()
     assert "canary" not in row[0] and "canary" not in row[1]
 
 
@@ -284,3 +302,22 @@ async def test_naive_datetimes_are_refused(links: LinkStore) -> None:
     saved = await link(links)
     with pytest.raises(StatementError, match="naive"):
         await links.try_acquire_refresh_lease(saved.id, "p1", 30, datetime(2030, 1, 1))  # noqa: DTZ001
+
+
+async def test_lease_is_a_conditional_update_not_a_row_lock(links: LinkStore, db: Database) -> None:
+    # R2: SQLite silently drops FOR UPDATE, so exclusivity must come from the UPDATE's own WHERE.
+    saved = await link(links)
+    statements: list[str] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", capture)
+    try:
+        await links.try_acquire_refresh_lease(saved.id, "p1", 30, NOW)
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", capture)
+    sql = [s for s in statements if not s.upper().startswith(("BEGIN", "COMMIT", "SELECT 1", "SAVEPOINT"))]
+    assert len(sql) == 1 and sql[0].startswith("UPDATE zoom_links SET refresh_lease_owner")
+    assert "refresh_lease_until IS NULL OR zoom_links.refresh_lease_until <=" in sql[0]
+    assert all("FOR UPDATE" not in statement.upper() for statement in statements)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -41,7 +42,7 @@ async def test_empty_database_upgrades_to_head_and_matches_models(empty_url: str
     assert current_revision(empty_url) is None
     # Called from inside a running event loop, as `serve` start-up code may do.
     upgrade_to_head(empty_url)
-    assert current_revision(empty_url) == head_revision() == "0001"
+    assert current_revision(empty_url) == head_revision()
     assert await schema_diff(empty_url, Base.metadata) == []
 
 
@@ -54,7 +55,9 @@ async def test_schema_comparison_does_notice_a_mismatch(empty_url: str) -> None:
     sa.Table("not_migrated", drifted, sa.Column("id", sa.Integer, primary_key=True))
     drifted.tables["zoom_links"].append_column(sa.Column("extra", sa.String(10)))
     diff = await schema_diff(empty_url, drifted)
-    assert ("add_table", "not_migrated") in [(entry[0], entry[1].name) for entry in diff if entry[0] == "add_table"]
+    assert ("add_table", "not_migrated") in [
+        (entry[0], entry[1].name) for entry in diff if entry[0] == "add_table"
+    ]
     assert any(entry[0] == "add_column" and entry[3].name == "extra" for entry in diff)
 
 
@@ -64,27 +67,47 @@ def test_upgrade_twice_is_a_no_op(empty_url: str) -> None:
     assert current_revision(empty_url) == head_revision()
 
 
-def run_concurrently(work: Callable[[], None], times: int) -> list[BaseException]:
+def test_threads_of_one_process_can_upgrade_together(empty_url: str) -> None:
+    # Alembic's context is process-global; upgrade_to_head must serialise callers itself.
     errors: list[BaseException] = []
-    start = threading.Barrier(times)
 
-    def runner() -> None:
-        start.wait()
+    def work() -> None:
         try:
-            work()
-        except BaseException as exc:  # collected and asserted on below
+            upgrade_to_head(empty_url)
+        except BaseException as exc:  # asserted on below
             errors.append(exc)
 
-    threads = [threading.Thread(target=runner) for _ in range(times)]
+    threads = [threading.Thread(target=work) for _ in range(3)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=60)
-    return errors
+        thread.join(timeout=30)
+    assert not any(thread.is_alive() for thread in threads)
+    assert errors == []
+    assert current_revision(empty_url) == head_revision()
 
 
 def test_processes_starting_together_migrate_once(empty_url: str) -> None:
-    # Each thread has its own engine and event loop, like separate bot processes.
-    errors = run_concurrently(lambda: upgrade_to_head(empty_url), times=3)
-    assert errors == []
+    script = "import sys; from bot.store.migrate import upgrade_to_head; upgrade_to_head(sys.argv[1])"
+    processes = [
+        subprocess.Popen([sys.executable, "-c", script, empty_url], stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    for process in processes:
+        _, stderr = process.communicate(timeout=60)
+        assert process.returncode == 0, stderr
     assert current_revision(empty_url) == head_revision()
+
+
+@pytest.mark.postgres
+async def test_migration_lock_is_released(fresh_postgres_url: str) -> None:
+    upgrade_to_head(fresh_postgres_url)
+    engine = create_async_engine(fresh_postgres_url)
+    try:
+        async with engine.connect() as connection:
+            held = await connection.scalar(
+                sa.text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")
+            )
+    finally:
+        await engine.dispose()
+    assert held == 0

@@ -30,7 +30,9 @@ async def count_states(db: Database) -> int:
 
 async def test_issue_then_consume_once(states: OAuthStateStore) -> None:
     state = await states.issue("T1", "U1", VERIFIER, now=NOW)
-    assert await states.consume(state, now=NOW + timedelta(seconds=599)) == ConsumedState("T1", "U1", VERIFIER)
+    assert await states.consume(state, now=NOW + timedelta(seconds=599)) == ConsumedState(
+        "T1", "U1", VERIFIER
+    )
     assert await states.consume(state, now=NOW + timedelta(seconds=600)) is None
 
 
@@ -39,7 +41,9 @@ async def test_state_is_random_and_only_its_hash_is_stored(states: OAuthStateSto
     assert len(issued) == 5
     assert all(len(state) >= 22 for state in issued)  # >= 128 bits in URL-safe base64
     async with db.session() as session:
-        rows = (await session.execute(text("SELECT state_hash, code_verifier_enc FROM zoom_oauth_states"))).all()
+        rows = (
+            await session.execute(text("SELECT state_hash, code_verifier_enc FROM zoom_oauth_states"))
+        ).all()
     assert {row[0] for row in rows} == {hashlib.sha256(s.encode()).hexdigest() for s in issued}
     assert all(VERIFIER not in row[1] for row in rows)
 

@@ -59,7 +59,10 @@ async def test_swapping_access_and_refresh_columns_fails(db: Database, vault: To
     await save_link(links, "U1", "zu1")
     async with db.session() as session:
         await session.execute(
-            text("UPDATE zoom_links SET access_token_enc = refresh_token_enc, refresh_token_enc = access_token_enc")
+            text(
+                "UPDATE zoom_links "
+                "SET access_token_enc = refresh_token_enc, refresh_token_enc = access_token_enc"
+            )
         )
     with pytest.raises(VaultError):
         await links.get("T1", "U1")
@@ -85,7 +88,10 @@ async def test_key_rotation_then_dropping_the_old_key(db: Database) -> None:
     for user in ("U1", "U2", "U3"):
         record = await links.get("T1", user)
         assert record is not None
-        assert (record.access_token, record.refresh_token) == (f"{CANARY}-access-{user}", f"{CANARY}-refresh-{user}")
+        assert (record.access_token, record.refresh_token) == (
+            f"{CANARY}-access-{user}",
+            f"{CANARY}-refresh-{user}",
+        )
     consumed = await OAuthStateStore(db, new_only).consume(state, now=NOW)
     assert consumed is not None and consumed.code_verifier == f"{CANARY}-verifier"
 

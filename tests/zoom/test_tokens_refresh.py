@@ -355,3 +355,22 @@ async def test_no_secret_reaches_the_logs(
     assert "refresh answer lost" in text  # the capture did see our records
     for secret in sim.issued_secrets():
         assert secret not in text
+
+
+async def test_a_caller_deadline_does_not_cut_a_refresh_in_flight(
+    links: LinkStore, oauth: ZoomOAuth, sim: ZoomSimulator, sim_login: Login, sim_clock: ManualClock
+) -> None:
+    linked = await link_alice(links, sim, sim_login, sim_clock, expired=True)
+    sim.inject(REFRESH, after_effect=True, latency=0.3)  # Zoom rotates, then answers slowly
+    source = UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now)
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(source.access_token(), timeout=0.05)
+    for _ in range(100):  # the shielded refresh finishes and commits on its own
+        row = await links.get(TEAM, USER)
+        assert row is not None
+        if row.version != linked.version:
+            break
+        await asyncio.sleep(0.02)
+    assert row.status == "active" and row.refresh_token == live_refresh_token(sim)
+    assert await source.access_token() == row.access_token
+    assert sim.stats[REFRESH] == 1

@@ -1,0 +1,155 @@
+"""The per-process scheduler that drives reminder delivery and digests.
+
+APScheduler 3 (``AsyncIOScheduler``, in-memory job store only) holds exactly two
+interval jobs, with no arguments at all: "poll reminders" and "send due digests". No
+reminder lives in the scheduler — the database rows are the truth, so a restart, a
+crash or a second process changes nothing about what gets delivered. The jobs run
+once at start (catching up on anything that fell due while every process was down)
+and then every ``poll_seconds`` / ``digest_seconds``.
+
+Each job only *starts* its round as a task and returns, so a round that runs long (a
+big batch paced at one post per second per channel) never makes the scheduler skip
+and warn; a tick that finds its round still running does nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.reminders.delivery import ReminderDelivery
+from bot.reminders.digest_job import DigestSender
+
+log = logging.getLogger(__name__)
+
+DEFAULT_POLL_SECONDS = 5.0
+DEFAULT_DIGEST_SECONDS = 30.0
+STOP_GRACE_SECONDS = 5.0
+POLL_JOB_ID = "reminders-poll"
+DIGEST_JOB_ID = "digests-send"
+
+
+def process_identity() -> str:
+    """A lease owner name unique to this process (host, pid and a random part for restarts)."""
+    return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class ReminderWorker:
+    def __init__(
+        self,
+        delivery: ReminderDelivery,
+        digests: DigestSender | None = None,
+        *,
+        poll_seconds: float = DEFAULT_POLL_SECONDS,
+        digest_seconds: float = DEFAULT_DIGEST_SECONDS,
+    ) -> None:
+        self.delivery = delivery
+        self.digests = digests
+        self._poll_seconds = poll_seconds
+        self._digest_seconds = digest_seconds
+        self._scheduler: AsyncIOScheduler | None = None
+        self._rounds: dict[str, asyncio.Task[None]] = {}
+
+    @property
+    def scheduler(self) -> AsyncIOScheduler | None:
+        return self._scheduler
+
+    async def start(self) -> None:
+        if self._scheduler is not None:
+            return
+        scheduler = AsyncIOScheduler(timezone=UTC)
+        self._add_job(scheduler, self._poll_tick, POLL_JOB_ID, self._poll_seconds)
+        if self.digests is not None:
+            self._add_job(scheduler, self._digest_tick, DIGEST_JOB_ID, self._digest_seconds)
+        scheduler.start()
+        self._scheduler = scheduler
+        log.info("reminder worker %s started (poll every %.1f s)", self.delivery.owner, self._poll_seconds)
+
+    @staticmethod
+    def _add_job(
+        scheduler: AsyncIOScheduler, tick: Callable[[], Awaitable[None]], job_id: str, seconds: float
+    ) -> None:
+        scheduler.add_job(
+            tick,
+            IntervalTrigger(seconds=seconds, timezone=UTC),
+            id=job_id,
+            name=job_id,
+            # All three set on purpose: APScheduler 3's default misfire grace (1 s) would
+            # skip a late run; the rounds themselves read the database, so a late tick
+            # loses nothing and a queue of ticks is pointless.
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+            next_run_time=datetime.now(UTC),  # catch up at once on start
+            replace_existing=True,
+        )
+
+    async def stop(self) -> None:
+        """Stop scheduling, let running rounds finish briefly, hand unposted claims back."""
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
+        running = [task for task in self._rounds.values() if not task.done()]
+        if running:
+            _, pending = await asyncio.wait(running, timeout=STOP_GRACE_SECONDS)
+            for task in pending:
+                task.cancel()
+            try:
+                handed_back = await self.delivery.hand_back()
+            except Exception:
+                log.warning("could not hand back claimed reminders; their leases will expire", exc_info=True)
+            else:
+                if handed_back:
+                    log.info("handed back %d claimed reminders", handed_back)
+            if pending:
+                await asyncio.wait(pending)
+        self._rounds.clear()
+
+    # -- jobs --------------------------------------------------------------------------------
+
+    async def _poll_tick(self) -> None:
+        self._start_round("poll", self._poll_round)
+
+    async def _digest_tick(self) -> None:
+        self._start_round("digest", self._digest_round)
+
+    def _start_round(self, name: str, body: Callable[[], Awaitable[None]]) -> None:
+        task = self._rounds.get(name)
+        if task is not None and not task.done():
+            return
+        self._rounds[name] = asyncio.create_task(body(), name=f"reminder-worker-{name}")
+
+    async def _poll_round(self) -> None:
+        try:
+            report = await self.delivery.run_round()
+        except Exception:
+            log.exception("reminder round failed; the next poll retries")
+            return
+        if report.claimed or report.reaped:
+            log.info(
+                "reminders: claimed %d, sent %d (%d delayed), missed %d, failed %d, released %d, reaped %d",
+                report.claimed, report.sent, report.delayed, report.missed, report.failed, report.released,
+                report.reaped,
+            )
+        if report.claimed >= self.delivery.batch and report.released < report.claimed:
+            # A full batch means more may be due: go again without waiting for the next tick.
+            self._rounds.pop("poll", None)
+            self._start_round("poll", self._poll_round)
+
+    async def _digest_round(self) -> None:
+        assert self.digests is not None
+        try:
+            sent = await self.digests.run_once()
+        except Exception:
+            log.exception("digest round failed; the next tick retries")
+            return
+        if sent:
+            log.info("digests sent: %d", sent)
