@@ -26,7 +26,9 @@ _PATTERNS: list[re.Pattern[str]] = [
     re.compile(r"https?://[^\s'\"<>]*/(commands|actions|response)/[^\s'\"<>]+"),  # Slack response_urls
     re.compile(r"https?://[^\s'\"<>]*hooks\.slack\.com/[^\s'\"<>]+"),
     re.compile(r"https?://[^\s'\"<>]*/s/\d+\?[^\s'\"<>]*"),  # Zoom start_url (host credential)
-    re.compile(r"(?i)((?:^|[?&\s])(zak|code|code_verifier|token|access_token|refresh_token|state|pwd)=)[^&\s'\"<>]+"),
+    re.compile(
+        r"(?i)((?:^|[?&\s])(zak|code|code_verifier|token|access_token|refresh_token|state|pwd)=)[^&\s'\"<>]+"
+    ),
     re.compile(
         r"(?i)(['\"]?(access_token|refresh_token|client_secret|signing_secret|secret|password|"
         r"code_verifier|start_url|response_url|token)['\"]?\s*[:=]\s*['\"]?)[^'\"\s,&}]+"

@@ -16,32 +16,47 @@ class Metrics:
 
     def __post_init__(self) -> None:
         self.http_requests = Counter(
-            "zoombot_http_requests", "HTTP requests by route and status", ["route", "status"],
+            "zoombot_http_requests",
+            "HTTP requests by route and status",
+            ["route", "status"],
             registry=self.registry,
         )
         self.http_latency = Histogram(
-            "zoombot_http_request_seconds", "Time to answer an HTTP request", ["route"],
+            "zoombot_http_request_seconds",
+            "Time to answer an HTTP request",
+            ["route"],
             registry=self.registry,
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
         )
         self.slack_rejected = Counter(
-            "zoombot_slack_signature_rejections", "Slack requests refused by the signature check",
-            ["reason"], registry=self.registry,
+            "zoombot_slack_signature_rejections",
+            "Slack requests refused by the signature check",
+            ["reason"],
+            registry=self.registry,
         )
         self.commands = Counter(
-            "zoombot_commands", "/zoom subcommands handled", ["subcommand", "outcome"],
+            "zoombot_commands",
+            "/zoom subcommands handled",
+            ["subcommand", "outcome"],
             registry=self.registry,
         )
         self.zoom_calls = Counter(
-            "zoombot_zoom_calls", "Zoom API calls by operation and outcome", ["operation", "outcome"],
+            "zoombot_zoom_calls",
+            "Zoom API calls by operation and outcome",
+            ["operation", "outcome"],
             registry=self.registry,
         )
         self.token_refreshes = Counter(
-            "zoombot_token_refreshes", "Zoom token refreshes by outcome", ["outcome"],
+            "zoombot_token_refreshes",
+            "Zoom token refreshes by outcome",
+            ["outcome"],
             registry=self.registry,
         )
         self.reminders = Counter(
-            "zoombot_reminders", "Reminders by final state", ["state"], registry=self.registry,
+            "zoombot_reminders",
+            "Reminders by final state",
+            ["state"],
+            registry=self.registry,
         )
 
     def render(self) -> bytes:

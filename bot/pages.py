@@ -13,7 +13,8 @@ _PAGE = """<!doctype html>
 <meta name="referrer" content="no-referrer"><title>{title} · zoombot</title>
 <style>body{{font:16px/1.5 system-ui,sans-serif;max-width:36em;margin:4em auto;padding:0 1em;color:#1d1c1d}}
 h1{{font-size:1.4em}} .ok{{color:#007a5a}} .fail{{color:#e01e5a}}</style></head>
-<body><h1 class="{css}">{title}</h1>{paragraphs}<p>You can close this tab and go back to Slack.</p></body></html>
+<body><h1 class="{css}">{title}</h1>{paragraphs}
+<p>You can close this tab and go back to Slack.</p></body></html>
 """
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -126,13 +127,13 @@ async def build_runtime(
     db = Database.from_url(settings.DATABASE_URL)
     vault = TokenVault(list(settings.TOKEN_ENCRYPTION_KEY))
     metrics = Metrics()
-    checker = SlackSignatureChecker(
-        settings.SLACK_SIGNING_SECRET or "",
-        **({"clock": wall_clock} if wall_clock is not None else {}),
-    )
+    checker = SlackSignatureChecker(settings.SLACK_SIGNING_SECRET or "", clock=wall_clock or time.time)
     zoom_http = ZoomHttp(settings.ZOOM_API_URL, settings.ZOOM_OAUTH_URL, clock=clock, deadline=15.0)
     oauth = ZoomOAuth(
-        zoom_http, settings.ZOOM_CLIENT_ID or "", settings.ZOOM_CLIENT_SECRET or "", settings.ZOOM_REDIRECT_URI
+        zoom_http,
+        settings.ZOOM_CLIENT_ID or "",
+        settings.ZOOM_CLIENT_SECRET or "",
+        settings.ZOOM_REDIRECT_URI,
     )
     links = LinkStore(db, vault)
     states = OAuthStateStore(db, vault)

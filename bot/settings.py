@@ -8,7 +8,7 @@ the form it should take. ``bot.cli`` prints that line and exits non-zero.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from cryptography.fernet import Fernet
@@ -152,7 +152,9 @@ class Settings(BaseSettings):
     @classmethod
     def _normalise_case(cls, value: object) -> object:
         if isinstance(value, str):
-            return value.strip().upper() if value.strip().upper() in EXPECTED_LEVELS else value.strip().lower()
+            return (
+                value.strip().upper() if value.strip().upper() in EXPECTED_LEVELS else value.strip().lower()
+            )
         return value
 
     # --- derived --------------------------------------------------------------------------
@@ -191,7 +193,7 @@ class Settings(BaseSettings):
 EXPECTED_LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR"}
 
 
-def load_settings(env_file: str | None = ".env", **overrides: object) -> Settings:
+def load_settings(env_file: str | None = ".env", **overrides: Any) -> Settings:
     """Read the settings, turning pydantic's report into a one-line ConfigError."""
     try:
         return Settings(_env_file=env_file, **overrides)  # type: ignore[call-arg]

@@ -91,7 +91,9 @@ def create_web_app(runtime_factory: RuntimeFactory) -> Starlette:
     async def metrics(request: Request) -> Response:
         return Response(rt(request).metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
-    def timed(name: str, endpoint: Callable[[Request], Awaitable[Response]]) -> Callable[..., Awaitable[Response]]:
+    def timed(
+        name: str, endpoint: Callable[[Request], Awaitable[Response]]
+    ) -> Callable[..., Awaitable[Response]]:
         async def wrapper(request: Request) -> Response:
             started = time.perf_counter()
             try:

@@ -24,7 +24,9 @@ COMPLETE = {
 
 
 def run_cli(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ZOOM_", "TOKEN_", "DATABASE_"))}
+    base = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ZOOM_", "TOKEN_", "DATABASE_"))
+    }
     base.update(env)
     return subprocess.run(
         [sys.executable, "-m", "bot", *args], env=base, cwd=cwd, capture_output=True, text=True, timeout=60
@@ -66,7 +68,7 @@ def test_malformed_values_name_the_variable(variable: str, value: str, tmp_path:
 def test_several_keys_newest_first(monkeypatch: pytest.MonkeyPatch) -> None:
     older = Fernet.generate_key().decode()
     monkeypatch.setenv("TOKEN_ENCRYPTION_KEY", f" {KEY} , {older} ")
-    assert load_settings(None).TOKEN_ENCRYPTION_KEY == (KEY, older)
+    assert (KEY, older) == load_settings(None).TOKEN_ENCRYPTION_KEY
 
 
 def test_dotenv_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -82,7 +84,12 @@ def test_secrets_are_not_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
     for k, v in COMPLETE.items():
         monkeypatch.setenv(k, v)
     text = repr(load_settings(None))
-    for secret in (KEY, COMPLETE["SLACK_SIGNING_SECRET"], COMPLETE["SLACK_BOT_TOKEN"], COMPLETE["ZOOM_CLIENT_SECRET"]):
+    for secret in (
+        KEY,
+        COMPLETE["SLACK_SIGNING_SECRET"],
+        COMPLETE["SLACK_BOT_TOKEN"],
+        COMPLETE["ZOOM_CLIENT_SECRET"],
+    ):
         assert secret not in text
 
 

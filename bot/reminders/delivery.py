@@ -185,7 +185,9 @@ class ReminderDelivery:
                 continue
             if outcome is _Outcome.RATE_LIMITED:
                 rest = queue[index + 1 :]
-                await self._release(rest, current, due_at=self._clock() + timedelta(seconds=self._pacer.delay(key)))
+                await self._release(
+                    rest, current, due_at=self._clock() + timedelta(seconds=self._pacer.delay(key))
+                )
                 return
 
     def _fits_lease(self, current: _Round, wait: float) -> bool:
@@ -228,7 +230,9 @@ class ReminderDelivery:
             recorded = await self._store.mark_sent(row.id, self.owner, ts)
         if not recorded:
             current.report.lost_lease += 1
-            log.warning("reminder %s posted after its lease was lost; another process may post it too", row.id)
+            log.warning(
+                "reminder %s posted after its lease was lost; another process may post it too", row.id
+            )
             return _Outcome.DONE
         if verdict is Verdict.DELAYED:
             current.report.delayed += 1
@@ -251,7 +255,9 @@ class ReminderDelivery:
             current.report.released += await self._store.release([row.id], self.owner, due_at=due)
             return _Outcome.RELEASED
         except SlackRefused as refused:
-            log.warning("could not tell the owner of reminder %s that it was missed (%s)", row.id, refused.error)
+            log.warning(
+                "could not tell the owner of reminder %s that it was missed (%s)", row.id, refused.error
+            )
         if await self._store.mark_final(row.id, self.owner, "missed"):
             current.report.missed += 1
             self._on_outcome("missed")

@@ -67,7 +67,9 @@ def _trouble_notice(error: BaseException) -> SlackMessage:
 
 
 class DigestSender:
-    def __init__(self, store: DigestStore, slack: SlackOut, meetings_for: MeetingsFor, *, clock: Clock) -> None:
+    def __init__(
+        self, store: DigestStore, slack: SlackOut, meetings_for: MeetingsFor, *, clock: Clock
+    ) -> None:
         self._store = store
         self._slack = slack
         self._meetings_for = meetings_for
@@ -87,7 +89,9 @@ class DigestSender:
                 return False  # another process has it
             tz = ZoneInfo(digest.tz_name)
             try:
-                meetings = await self._meetings_for(digest.team_id, digest.user_id, now, end_of_local_day(day, tz))
+                meetings = await self._meetings_for(
+                    digest.team_id, digest.user_id, now, end_of_local_day(day, tz)
+                )
             except (ZoomError, NotLinkedError) as error:
                 log.info("digest %s: could not read meetings (%s)", digest.id, type(error).__name__)
                 return await self._dm(digest, _trouble_notice(error))

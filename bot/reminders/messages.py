@@ -46,7 +46,7 @@ def minutes_until(start: datetime, now: datetime) -> int:
 
 
 def reminder_post(row: ReminderRow, *, now: datetime, delayed: bool) -> SlackMessage:
-    """"<topic> starts <!date^…> (in N minutes)" with a Join button."""
+    """The channel post: "<topic> starts <!date^…> (in N minutes)", with a Join button."""
     minutes = minutes_until(row.meeting_start_at, now)
     when = date_token(row.meeting_start_at, "{time}", fallback_tz=UTC)
     soon = "in 1 minute" if minutes == 1 else f"in {minutes} minutes"
@@ -100,7 +100,9 @@ def digest(meetings: Sequence[MeetingLike], *, day: date, tz: tzinfo, now: datet
         when = date_token(start, "{time}", fallback_tz=tz) if start is not None else "No fixed time"
         line = f"*{escape(meeting.topic)}*\n{when} · ID `{format_meeting_id(meeting.id)}`"
         join = (
-            button("Join", action_id=ACTION_JOIN, url=meeting.join_url, value=str(meeting.id), style="primary")
+            button(
+                "Join", action_id=ACTION_JOIN, url=meeting.join_url, value=str(meeting.id), style="primary"
+            )
             if _is_url(meeting.join_url)
             else None
         )
@@ -132,5 +134,9 @@ def recording_ready(topic: str, share_url: str) -> SlackMessage:
     """Posted in the meeting's channel once Zoom finished the cloud recording."""
     text = f":movie_camera: The recording of *{escape(topic)}* is ready"
     # A plain mrkdwn link (no button: URL buttons need a listener to acknowledge them).
-    text += f": <{escape(share_url)}|watch it here>." if _SAFE_URL.fullmatch(share_url) else ". `/zoom recordings` lists it."
+    text += (
+        f": <{escape(share_url)}|watch it here>."
+        if _SAFE_URL.fullmatch(share_url)
+        else ". `/zoom recordings` lists it."
+    )
     return message(f"Recording ready: {escape(topic)}", [section(text)])

@@ -91,7 +91,9 @@ class ReminderService:
         due_at = start - timedelta(minutes=minutes_before)
         if due_at <= now:
             if start <= now:
-                raise ReminderError(f"Meeting {meeting.id} has already started, so a reminder would come too late.")
+                raise ReminderError(
+                    f"Meeting {meeting.id} has already started, so a reminder would come too late."
+                )
             raise ReminderError(
                 f"Meeting {meeting.id} starts in less than {minutes_before} minutes, so that reminder time "
                 "has already passed. Pick fewer minutes, e.g. `5m`."

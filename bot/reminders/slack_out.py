@@ -28,7 +28,14 @@ DEFAULT_TIMEOUT_S = 10.0
 DEFAULT_RETRY_AFTER_S = 1.0
 # Errors Slack documents as temporary (everything else it answers is a refusal).
 _TRANSIENT_ERRORS = frozenset(
-    {"internal_error", "fatal_error", "service_unavailable", "request_timeout", "ratelimited", "team_added_to_org"}
+    {
+        "internal_error",
+        "fatal_error",
+        "service_unavailable",
+        "request_timeout",
+        "ratelimited",
+        "team_added_to_org",
+    }
 )
 
 ClientFor = Callable[[str], Awaitable[Any]]  # team id -> slack_sdk AsyncWebClient
@@ -110,7 +117,9 @@ class SlackOut:
 
     async def update(self, team_id: str, channel: str, ts: str, message: SlackMessage) -> None:
         await self._call(
-            team_id, "chat_update", {"channel": channel, "ts": ts, "text": message["text"], "blocks": message["blocks"]}
+            team_id,
+            "chat_update",
+            {"channel": channel, "ts": ts, "text": message["text"], "blocks": message["blocks"]},
         )
 
     async def _call(self, team_id: str, method: str, arguments: dict[str, Any]) -> Any:

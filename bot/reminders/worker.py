@@ -19,8 +19,9 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, datetime
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -121,7 +122,7 @@ class ReminderWorker:
     async def _digest_tick(self) -> None:
         self._start_round("digest", self._digest_round)
 
-    def _start_round(self, name: str, body: Callable[[], Awaitable[None]]) -> None:
+    def _start_round(self, name: str, body: Callable[[], Coroutine[Any, Any, None]]) -> None:
         task = self._rounds.get(name)
         if task is not None and not task.done():
             return
@@ -136,7 +137,12 @@ class ReminderWorker:
         if report.claimed or report.reaped:
             log.info(
                 "reminders: claimed %d, sent %d (%d delayed), missed %d, failed %d, released %d, reaped %d",
-                report.claimed, report.sent, report.delayed, report.missed, report.failed, report.released,
+                report.claimed,
+                report.sent,
+                report.delayed,
+                report.missed,
+                report.failed,
+                report.released,
                 report.reaped,
             )
         if report.claimed >= self.delivery.batch and report.released < report.claimed:

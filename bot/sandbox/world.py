@@ -14,7 +14,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
@@ -49,7 +49,7 @@ class Person:
     name: str
     email: str
     tz: str
-    zoom_role: str = "member"
+    zoom_role: Literal["member", "admin", "owner"] = "member"
 
 
 DEFAULT_PEOPLE = (
@@ -93,9 +93,10 @@ class OfflineWorld:
         person = self.people[name]
         await self.driver.slash(person.slack_id, "C0GENERAL", "link")
         message = await self.standin.wait_for(
-            lambda: next((m for m in reversed(self.standin.messages) if _link_button(m.blocks)), None), timeout=5
+            lambda: next((m for m in reversed(self.standin.messages) if _link_button(m.blocks)), None),
+            timeout=5,
         )
-        url = _link_button(message.blocks)
+        url = _link_button(message.blocks if message is not None else None)
         assert url is not None
         return await self.follow_consent(url, login_email=as_zoom_user or person.email)
 
@@ -146,12 +147,19 @@ async def offline_world(
         bot_url = f"http://127.0.0.1:{port}"
         redirect_uri = f"{bot_url}/zoom/oauth/callback"
         sim.add_app(ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET, redirect_uri, USER_SCOPES)
-        sim.add_account(ACCOUNT_ID, ZOOM_CLIENT_ID if account_mode else None,
-                        ZOOM_CLIENT_SECRET if account_mode else None)
+        sim.add_account(
+            ACCOUNT_ID, ZOOM_CLIENT_ID if account_mode else None, ZOOM_CLIENT_SECRET if account_mode else None
+        )
         for person in people:
             first, _, last = person.name.capitalize().partition(" ")
-            sim.add_user(person.email, first, last or "Example", account_id=ACCOUNT_ID, timezone=person.tz,
-                         role=person.zoom_role)
+            sim.add_user(
+                person.email,
+                first,
+                last or "Example",
+                account_id=ACCOUNT_ID,
+                timezone=person.tz,
+                role=person.zoom_role,
+            )
 
         values: dict[str, Any] = {
             "DATABASE_URL": database_url or f"sqlite+aiosqlite:///{data_dir / 'zoombot.db'}",
@@ -176,11 +184,20 @@ async def offline_world(
             runtime_box.append(runtime)
             return runtime
 
-        bot_url = await stack.enter_async_context(serve_asgi(create_web_app(factory), port=port, lifespan="on"))
+        bot_url = await stack.enter_async_context(
+            serve_asgi(create_web_app(factory), port=port, lifespan="on")
+        )
         driver = await stack.enter_async_context(SlackDriver(bot_url, standin, SIGNING_SECRET))
         world = OfflineWorld(
-            sim=sim, standin=standin, driver=driver, bot_url=bot_url, zoom_url=zoom_url, slack_url=slack_url,
-            settings=settings, runtime=runtime_box[0], people={p.name: p for p in people},
+            sim=sim,
+            standin=standin,
+            driver=driver,
+            bot_url=bot_url,
+            zoom_url=zoom_url,
+            slack_url=slack_url,
+            settings=settings,
+            runtime=runtime_box[0],
+            people={p.name: p for p in people},
         )
         await _wait_healthy(bot_url)
         yield world

@@ -52,8 +52,13 @@ def person_from_users_info(team_id: str, user: dict[str, Any]) -> SlackPerson:
 class PeopleDirectory:
     """Caches `users.info` per user for a few minutes (it is Tier 4, but every command needs it)."""
 
-    def __init__(self, users_info: UsersInfo, *, ttl: float = CACHE_SECONDS,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        users_info: UsersInfo,
+        *,
+        ttl: float = CACHE_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._users_info = users_info
         self._ttl = ttl
         self._clock = clock

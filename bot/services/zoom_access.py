@@ -52,8 +52,12 @@ class ZoomActor:
         self, topic: str, *, start: datetime, duration: int, tz_name: str, agenda: str | None = None
     ) -> Meeting:
         request = MeetingRequest(
-            topic=topic[:200], type=MeetingType.SCHEDULED, start_time=start, duration=duration,
-            timezone=tz_name, agenda=(agenda or "")[:1900],
+            topic=topic[:200],
+            type=MeetingType.SCHEDULED,
+            start_time=start,
+            duration=duration,
+            timezone=tz_name,
+            agenda=(agenda or "")[:1900],
         )
         return await self._create(request)
 
@@ -115,7 +119,10 @@ class ZoomActor:
         me = await self.me()
         if meeting.host_id and meeting.host_id != me.id:
             raise ZoomError(
-                ZoomErrorKind.MEETING_NOT_FOUND, operation, status=None, code=None,
+                ZoomErrorKind.MEETING_NOT_FOUND,
+                operation,
+                status=None,
+                code=None,
                 message=f"Meeting {meeting.id} is hosted by someone else.",
                 details={"reason": "not_yours"},
             )
@@ -123,15 +130,18 @@ class ZoomActor:
     async def _admin(self, operation: str) -> AccountZoom:
         if self._account is None:
             raise ZoomError(
-                ZoomErrorKind.MODE_MISUSE, operation,
+                ZoomErrorKind.MODE_MISUSE,
+                operation,
                 message="This command needs account mode (ZOOM_ACCOUNT_ID).",
                 details={"reason": "account_mode_required"},
             )
         me = await self.me()
         if me.role_name.strip().lower() not in ADMIN_ROLES:
             raise ZoomError(
-                ZoomErrorKind.PERMISSION, operation,
-                message=f"Your Zoom role is {me.role_name or 'Member'}; only Zoom admins and owners may do this.",
+                ZoomErrorKind.PERMISSION,
+                operation,
+                message=f"Your Zoom role is {me.role_name or 'Member'}; "
+                "only Zoom admins and owners may do this.",
                 details={"reason": "not_zoom_admin"},
             )
         return self._account
@@ -181,7 +191,8 @@ class ZoomAccess:
             assert self._account is not None
             if not person.email:
                 raise ZoomError(
-                    ZoomErrorKind.USER_NOT_FOUND, "find your Zoom user",
+                    ZoomErrorKind.USER_NOT_FOUND,
+                    "find your Zoom user",
                     message="Your Slack profile has no e-mail address I can read.",
                     details={"reason": "no_slack_email"},
                 )

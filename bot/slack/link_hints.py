@@ -6,7 +6,6 @@ from bot.slack.hints import quote_external
 from bot.zoom.errors import ZoomError
 from bot.zoom.oauth import LinkRefusal, LinkResult
 
-
 # --- the Zoom link page -----------------------------------------------------------------
 
 
@@ -21,8 +20,10 @@ def link_outcome_page(result: LinkResult, *, declined: bool = False) -> tuple[st
             ],
         )
     if declined:
-        return ("Zoom was not linked", ["You declined access at Zoom, so nothing was linked.",
-                                         "Run /zoom link in Slack to try again."])
+        return (
+            "Zoom was not linked",
+            ["You declined access at Zoom, so nothing was linked.", "Run /zoom link in Slack to try again."],
+        )
     reason = result.reason
     if reason == LinkRefusal.STATE_INVALID:
         return (
@@ -36,11 +37,11 @@ def link_outcome_page(result: LinkResult, *, declined: bool = False) -> tuple[st
         return (
             "That Zoom account isn't yours",
             [
-                f"You signed in to Zoom as {result.zoom_email or 'another user'}, which is not the e-mail address "
-                "of the Slack user who asked for this link.",
-                "Nothing was linked and the access Zoom just granted was revoked. If this link was forwarded to "
-                "you, run /zoom link yourself in Slack. Otherwise sign in to Zoom with the same e-mail as your "
-                "Slack profile and try again.",
+                f"You signed in to Zoom as {result.zoom_email or 'another user'}, "
+                "which is not the e-mail address of the Slack user who asked for this link.",
+                "Nothing was linked and the access Zoom just granted was revoked. "
+                "If this link was forwarded to you, run /zoom link yourself in Slack. "
+                "Otherwise sign in to Zoom with the same e-mail as your Slack profile and try again.",
             ],
         )
     if reason == LinkRefusal.ALREADY_LINKED_ELSEWHERE:
@@ -53,11 +54,21 @@ def link_outcome_page(result: LinkResult, *, declined: bool = False) -> tuple[st
         )
     if reason == LinkRefusal.CODE_REJECTED:
         why = _page_why(result.error)
-        return ("Zoom refused the sign-in", [f"Zoom did not accept the authorization.{why}",
-                                             "Nothing was linked. Run /zoom link in Slack to try again."])
+        return (
+            "Zoom refused the sign-in",
+            [
+                f"Zoom did not accept the authorization.{why}",
+                "Nothing was linked. Run /zoom link in Slack to try again.",
+            ],
+        )
     why = _page_why(result.error)
-    return ("Zoom could not be reached", [f"Linking failed because Zoom did not answer properly.{why}",
-                                           "Nothing was linked. Please run /zoom link again in a minute."])
+    return (
+        "Zoom could not be reached",
+        [
+            f"Linking failed because Zoom did not answer properly.{why}",
+            "Nothing was linked. Please run /zoom link again in a minute.",
+        ],
+    )
 
 
 def _page_why(error: ZoomError | None) -> str:

@@ -114,7 +114,9 @@ class DigestStore:
                 .where(
                     DigestSubscription.id == digest_id,
                     DigestSubscription.enabled.is_(True),
-                    or_(DigestSubscription.last_sent_on.is_(None), DigestSubscription.last_sent_on < local_day),
+                    or_(
+                        DigestSubscription.last_sent_on.is_(None), DigestSubscription.last_sent_on < local_day
+                    ),
                 )
                 .values(last_sent_on=local_day)
             )

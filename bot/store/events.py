@@ -26,7 +26,9 @@ class ProcessedEventStore:
         """Record the delivery; False when it was recorded before (a duplicate)."""
         try:
             async with self._db.session() as session:
-                session.add(ProcessedEvent(source=source, event_key=event_key[:MAX_KEY_LENGTH], received_at=now))
+                session.add(
+                    ProcessedEvent(source=source, event_key=event_key[:MAX_KEY_LENGTH], received_at=now)
+                )
         except IntegrityError:
             return False
         return True
@@ -42,7 +44,9 @@ class ProcessedEventStore:
     async def prune(self, older_than: datetime) -> int:
         """Drop keys older than any retry can be (Zoom stops retrying after about 90 minutes)."""
         async with self._db.session() as session:
-            result = await session.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < older_than))
+            result = await session.execute(
+                delete(ProcessedEvent).where(ProcessedEvent.received_at < older_than)
+            )
             return rowcount(result)
 
 

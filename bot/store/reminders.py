@@ -41,6 +41,8 @@ _CLAIM_COLUMNS = (
     Reminder.attempts,
 )
 
+AnySelect = Select[*tuple[Any, ...]]
+
 FINAL_STATUSES = ("missed", "failed")
 
 
@@ -189,7 +191,9 @@ class ReminderStore:
             )
             return rowcount(result)
 
-    async def claim_due(self, owner: str, now: datetime, *, lease: timedelta, limit: int) -> list[ReminderRow]:
+    async def claim_due(
+        self, owner: str, now: datetime, *, lease: timedelta, limit: int
+    ) -> list[ReminderRow]:
         """Atomically take up to ``limit`` due rows for ``owner`` until ``now + lease``, soonest first."""
         due_ids = (
             select(Reminder.id)
@@ -203,8 +207,14 @@ class ReminderStore:
             update(Reminder)
             # The status predicate stays here, outside the subquery: it is what makes a
             # double claim impossible even where the subquery locks nothing (SQLite).
-            .where(Reminder.status == "pending", Reminder.due_at <= now, Reminder.id.in_(due_ids.scalar_subquery()))
-            .values(status="sending", lease_owner=owner, lease_until=now + lease, attempts=Reminder.attempts + 1)
+            .where(
+                Reminder.status == "pending",
+                Reminder.due_at <= now,
+                Reminder.id.in_(due_ids.scalar_subquery()),
+            )
+            .values(
+                status="sending", lease_owner=owner, lease_until=now + lease, attempts=Reminder.attempts + 1
+            )
             .returning(*_CLAIM_COLUMNS)
             .execution_options(synchronize_session=False)
         )
@@ -240,7 +250,9 @@ class ReminderStore:
         async with self._db.session() as session:
             result = await session.execute(
                 update(Reminder)
-                .where(Reminder.id == reminder_id, Reminder.lease_owner == owner, Reminder.status == "sending")
+                .where(
+                    Reminder.id == reminder_id, Reminder.lease_owner == owner, Reminder.status == "sending"
+                )
                 .values(lease_owner=None, lease_until=None, **values)
             )
             return rowcount(result) == 1
@@ -251,9 +263,9 @@ class ReminderStore:
             return rowcount(result)
 
     @staticmethod
-    def _select() -> Select[Any]:
+    def _select() -> AnySelect:
         return select(*_CLAIM_COLUMNS)
 
-    async def _fetch(self, query: Select[Any]) -> list[ReminderRow]:
+    async def _fetch(self, query: AnySelect) -> list[ReminderRow]:
         async with self._db.session() as session:
             return [_row(values) for values in (await session.execute(query)).all()]

@@ -9,6 +9,7 @@ the project notes (zoom-api-facts §3, §4).
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, time, timedelta
@@ -45,6 +46,9 @@ def parse_missing_scopes(message: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+_MAX_RETRY_AFTER = 400 * 24 * 3600.0  # longer than any daily reset; beyond this a value is garbage
+
+
 def parse_retry_after(value: str | None, now: datetime) -> tuple[float | None, datetime | None]:
     """``Retry-After`` as seconds, an HTTP-date or an ISO-8601 instant.
 
@@ -58,8 +62,8 @@ def parse_retry_after(value: str | None, now: datetime) -> tuple[float | None, d
     except ValueError:
         pass
     else:
-        if seconds < 0 or seconds != seconds:  # negative or NaN
-            return None, None
+        if not math.isfinite(seconds) or seconds < 0 or seconds > _MAX_RETRY_AFTER:
+            return None, None  # negative, NaN, infinite or absurd: treat as absent
         return seconds, now + timedelta(seconds=seconds)
     at = _parse_instant(text)
     if at is None:

@@ -6,8 +6,8 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from bot.sandbox.world import OfflineWorld
-from tests.e2e.conftest import mrkdwn_texts
 from bot.slack.standin import Message
+from tests.e2e.conftest import mrkdwn_texts
 
 ALICE, BOB = "U0ALICE", "U0BOB"
 GENERAL = "C0GENERAL"
@@ -17,8 +17,9 @@ def texts(messages: list[Message]) -> str:
     return "\n".join(f"{m.text}\n{m.blocks}" for m in messages)
 
 
-async def reply_to(world: OfflineWorld, user: str, text: str, *, channel: str = GENERAL,
-                   count: int = 1, timeout: float = 8) -> list[Message]:
+async def reply_to(
+    world: OfflineWorld, user: str, text: str, *, channel: str = GENERAL, count: int = 1, timeout: float = 8
+) -> list[Message]:
     """Send `/zoom <text>` and wait until ``count`` new replies visible to ``user`` arrived."""
     before = len(world.standin.messages)
     response = await world.driver.slash(user, channel, text)
@@ -47,7 +48,9 @@ async def test_unlinked_user_is_told_to_link(world: OfflineWorld) -> None:
     assert world.sim.stats.get("GET /v2/users/{userId}/meetings", 0) == 0
 
 
-async def test_new_meeting_posts_join_in_channel_and_start_link_only_to_caller(linked_world: OfflineWorld) -> None:
+async def test_new_meeting_posts_join_in_channel_and_start_link_only_to_caller(
+    linked_world: OfflineWorld,
+) -> None:
     w = linked_world
     replies = await reply_to(w, ALICE, 'new "Quick sync"', count=2)
     public = [m for m in replies if m.kind == "post"]
@@ -86,12 +89,16 @@ async def test_schedule_modal_submission(linked_world: OfflineWorld) -> None:
     view = await w.standin.wait_for(lambda: next(iter(w.standin.views), None), timeout=5)
     day = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
     before = len(w.standin.messages)
-    response = await w.driver.view_submission(ALICE, view, {
-        "topic": {"topic_input": {"type": "plain_text_input", "value": "Planning <!channel>"}},
-        "date": {"date_picker": {"type": "datepicker", "selected_date": day}},
-        "time": {"time_picker": {"type": "timepicker", "selected_time": "10:30"}},
-        "duration": {"duration_select": {"type": "static_select", "selected_option": {"value": "60"}}},
-    })
+    response = await w.driver.view_submission(
+        ALICE,
+        view,
+        {
+            "topic": {"topic_input": {"type": "plain_text_input", "value": "Planning <!channel>"}},
+            "date": {"date_picker": {"type": "datepicker", "selected_date": day}},
+            "time": {"time_picker": {"type": "timepicker", "selected_time": "10:30"}},
+            "duration": {"duration_select": {"type": "static_select", "selected_option": {"value": "60"}}},
+        },
+    )
     assert response.status_code == 200
     await w.standin.wait_for(lambda: len(w.standin.messages) > before or None, timeout=5)
     (meeting,) = w.sim.meetings_of("alice@example.com")
@@ -103,9 +110,13 @@ async def test_schedule_modal_inline_errors(linked_world: OfflineWorld) -> None:
     w = linked_world
     await w.driver.slash(ALICE, GENERAL, "schedule")
     view = await w.standin.wait_for(lambda: next(iter(w.standin.views), None), timeout=5)
-    response = await w.driver.view_submission(ALICE, view, {
-        "topic": {"topic_input": {"type": "plain_text_input", "value": ""}},
-    })
+    response = await w.driver.view_submission(
+        ALICE,
+        view,
+        {
+            "topic": {"topic_input": {"type": "plain_text_input", "value": ""}},
+        },
+    )
     assert response.status_code == 200
     assert response.json()["response_action"] == "errors"
     assert meeting_ids(w, "alice@example.com") == []

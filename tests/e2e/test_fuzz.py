@@ -11,11 +11,39 @@ from hypothesis import strategies as st
 from bot.sandbox.world import offline_world
 from tests.e2e.conftest import mrkdwn_texts
 
-WORDS = st.sampled_from([
-    "new", "schedule", "list", "show", "move", "cancel", "remind", "reminders", "digest", "recordings",
-    "me", "help", "users", "user", "link", "tomorrow", "3pm", "for", "45m", "<!channel>", "<@U0BOB>",
-    "&amp;", "&lt;", "812 3456 7890", '"Design review"', "\u202e", "\x00", "#general", "<#C0GENERAL|general>",
-])
+WORDS = st.sampled_from(
+    [
+        "new",
+        "schedule",
+        "list",
+        "show",
+        "move",
+        "cancel",
+        "remind",
+        "reminders",
+        "digest",
+        "recordings",
+        "me",
+        "help",
+        "users",
+        "user",
+        "link",
+        "tomorrow",
+        "3pm",
+        "for",
+        "45m",
+        "<!channel>",
+        "<@U0BOB>",
+        "&amp;",
+        "&lt;",
+        "812 3456 7890",
+        '"Design review"',
+        "\u202e",
+        "\x00",
+        "#general",
+        "<#C0GENERAL|general>",
+    ]
+)
 COMMANDS = st.one_of(
     st.text(max_size=300),
     st.lists(WORDS, max_size=8).map(" ".join),
@@ -34,8 +62,9 @@ def test_any_text_gets_an_ack_and_a_reply(tmp_path: Path) -> None:
                 assert response.status_code == 200, (text, response.text)
                 acked_with_reply = bool(response.content) and "text" in response.json()
                 if not acked_with_reply:
-                    await world.standin.wait_for(lambda b=before: len(world.standin.messages) > b or None,
-                                                 timeout=20)
+                    await world.standin.wait_for(
+                        lambda b=before: len(world.standin.messages) > b or None, timeout=20
+                    )
             await asyncio.sleep(0.3)
             for text in mrkdwn_texts(world):
                 assert "<!channel>" not in text and "<@U0BOB>" not in text

@@ -23,16 +23,26 @@ async def hint(world: OfflineWorld, text: str, *, timeout: float = 15) -> str:
 async def test_refresh_failed_asks_to_relink(linked_world: OfflineWorld) -> None:
     w = linked_world
     w.sim.expire_access_tokens("alice@example.com")
-    w.sim.inject("POST /oauth/token:refresh_token", status=400,
-                 body={"reason": "Invalid Token!", "error": "invalid_grant"}, times=5)
+    w.sim.inject(
+        "POST /oauth/token:refresh_token",
+        status=400,
+        body={"reason": "Invalid Token!", "error": "invalid_grant"},
+        times=5,
+    )
     body = await hint(w, "list")
     assert "/zoom link" in body and "invalid_grant" in body
 
 
 async def test_missing_scope_is_named(linked_world: OfflineWorld) -> None:
     w = linked_world
-    w.sim.inject(LIST, status=400, body={
-        "code": 4711, "message": "Invalid access token, does not contain scopes:[meeting:read:list_meetings]."})
+    w.sim.inject(
+        LIST,
+        status=400,
+        body={
+            "code": 4711,
+            "message": "Invalid access token, does not contain scopes:[meeting:read:list_meetings].",
+        },
+    )
     body = await hint(w, "list")
     assert "meeting:read:list_meetings" in body and "4711" in body and "/zoom link" in body
 
@@ -51,24 +61,38 @@ async def test_meeting_not_found(linked_world: OfflineWorld) -> None:
 
 async def test_schedule_privilege(linked_world: OfflineWorld) -> None:
     w = linked_world
-    w.sim.inject(MEETINGS, status=400, body={"code": 3000, "message": "You cannot schedule a meeting for bob@example.com"})
+    w.sim.inject(
+        MEETINGS,
+        status=400,
+        body={"code": 3000, "message": "You cannot schedule a meeting for bob@example.com"},
+    )
     body = await hint(w, 'schedule "For Bob" tomorrow 10am')
     assert "3000" in body and "privilege" in body.lower()
 
 
 async def test_shared_access_points_to_the_article(linked_world: OfflineWorld) -> None:
     w = linked_world
-    w.sim.inject(MEETINGS, status=403, body={
-        "code": 403, "message": "Authenticated user has not permitted access to the targeted resource."})
+    w.sim.inject(
+        MEETINGS,
+        status=403,
+        body={
+            "code": 403,
+            "message": "Authenticated user has not permitted access to the targeted resource.",
+        },
+    )
     body = await hint(w, 'schedule "Shared" tomorrow 10am')
     assert "KB0063819" in body and "shared access" in body.lower()
 
 
 async def test_rate_limited_says_when(linked_world: OfflineWorld) -> None:
     w = linked_world
-    w.sim.inject(LIST, status=429, headers={"Retry-After": "1", "X-RateLimit-Type": "QPS"},
-                 body={"code": 429, "message": "You have reached the maximum per-second rate limit for this API."},
-                 times=10)
+    w.sim.inject(
+        LIST,
+        status=429,
+        headers={"Retry-After": "1", "X-RateLimit-Type": "QPS"},
+        body={"code": 429, "message": "You have reached the maximum per-second rate limit for this API."},
+        times=10,
+    )
     body = await hint(w, "list")
     assert "429" in body and "again" in body.lower()
 
@@ -76,9 +100,12 @@ async def test_rate_limited_says_when(linked_world: OfflineWorld) -> None:
 async def test_daily_limit_says_when_it_resets(linked_world: OfflineWorld) -> None:
     w = linked_world
     reset = (datetime.now(UTC) + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    w.sim.inject(MEETINGS, status=429, headers={"Retry-After": reset.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                                                "X-RateLimit-Type": "Daily-limit"},
-                 body={"code": 429, "message": "You have reached the maximum daily rate limit for this API."})
+    w.sim.inject(
+        MEETINGS,
+        status=429,
+        headers={"Retry-After": reset.strftime("%Y-%m-%dT%H:%M:%SZ"), "X-RateLimit-Type": "Daily-limit"},
+        body={"code": 429, "message": "You have reached the maximum daily rate limit for this API."},
+    )
     body = await hint(w, 'schedule "Busy" tomorrow 10am')
     assert "<!date^" in body or "00:00" in body
 
@@ -98,11 +125,14 @@ async def test_hanging_zoom_never_delays_the_ack(linked_world: OfflineWorld) -> 
     assert response.status_code == 200
     assert time.perf_counter() - started < 3
     working = await w.standin.wait_for(
-        lambda: next((m for m in w.standin.messages if (m.text or "").startswith(":hourglass")), None), timeout=5)
+        lambda: next((m for m in w.standin.messages if (m.text or "").startswith(":hourglass")), None),
+        timeout=5,
+    )
     assert working is not None
     final = await w.standin.wait_for(
         lambda: next((m for m in w.standin.messages if "What to do" in (m.text or "") + str(m.blocks)), None),
-        timeout=30)
+        timeout=30,
+    )
     assert "Zoom" in final.text
 
 

@@ -54,7 +54,9 @@ async def test_zoom_account_linked_to_someone_else_is_refused(world: OfflineWorl
 
 async def test_forged_state_is_refused(world: OfflineWorld) -> None:
     async with httpx.AsyncClient() as browser:
-        page = await browser.get(f"{world.bot_url}/zoom/oauth/callback", params={"code": "x", "state": "forged"})
+        page = await browser.get(
+            f"{world.bot_url}/zoom/oauth/callback", params={"code": "x", "state": "forged"}
+        )
     assert page.status_code == 400 and "expired or was already used" in page.text
 
 

@@ -10,7 +10,9 @@ async def test_help_acks_and_replies(world: OfflineWorld) -> None:
     response = await world.driver.slash("U0ALICE", "C0GENERAL", "help")
     assert response.status_code == 200
     assert time.perf_counter() - started < 3
-    msg = await world.standin.wait_for(lambda: next(iter(world.standin.ephemerals_for("U0ALICE")), None), timeout=5)
+    msg = await world.standin.wait_for(
+        lambda: next(iter(world.standin.ephemerals_for("U0ALICE")), None), timeout=5
+    )
     assert "/zoom link" in msg.text or "/zoom link" in str(msg.blocks)
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.slack import views
-from bot.slack.views import notices
 from bot.slack.grammar import Help, Link, Me, Recordings, ShowUser, Unlink
 from bot.slack.handlers.context import CommandContext
 from bot.slack.hints import LinkStatus
 from bot.slack.replies import Outcome
+from bot.slack.views import notices
 
 
 async def link_status(ctx: CommandContext) -> LinkStatus:

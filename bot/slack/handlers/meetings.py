@@ -6,11 +6,18 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.slack import views
-from bot.slack.views import notices
-from bot.slack.grammar import CancelMeeting, ListMeetings, MoveMeeting, NewMeeting, Period, Schedule, ShowMeeting
+from bot.slack.grammar import (
+    CancelMeeting,
+    ListMeetings,
+    MoveMeeting,
+    NewMeeting,
+    Period,
+    Schedule,
+    ShowMeeting,
+)
 from bot.slack.handlers.context import CommandContext
 from bot.slack.replies import Outcome
-from bot.slack.views import ScheduleForm
+from bot.slack.views import ScheduleForm, notices
 from bot.slack.when import parse_when
 from bot.zoom.models import Meeting
 
@@ -47,8 +54,12 @@ async def schedule_from_form(form: ScheduleForm, ctx: CommandContext) -> Outcome
     outcome = _scheduled_reply(meeting, person.tz, ctx)
     if form.channel and ctx.runtime.reminders is not None:
         await ctx.runtime.reminders.add(
-            team_id=ctx.team_id, user_id=ctx.user_id, meeting=meeting, channel_id=form.channel,
-            minutes_before=10, now=ctx.now(),
+            team_id=ctx.team_id,
+            user_id=ctx.user_id,
+            meeting=meeting,
+            channel_id=form.channel,
+            minutes_before=10,
+            now=ctx.now(),
         )
     return outcome
 
@@ -65,7 +76,11 @@ def period_window(period: Period, now: datetime, person_tz: ZoneInfo) -> tuple[d
     if period == "today":
         return now, _local_midnight(midnight, 1, person_tz), "Today's meetings"
     if period == "tomorrow":
-        return _local_midnight(midnight, 1, person_tz), _local_midnight(midnight, 2, person_tz), "Tomorrow's meetings"
+        return (
+            _local_midnight(midnight, 1, person_tz),
+            _local_midnight(midnight, 2, person_tz),
+            "Tomorrow's meetings",
+        )
     return now, now + timedelta(days=7), "Your meetings in the next 7 days"
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from bot.slack import views
-from bot.slack.views import notices
 from bot.slack.grammar import CancelReminder, DigestOff, DigestOn, ListReminders, Remind
 from bot.slack.handlers.context import CommandContext
 from bot.slack.replies import Outcome
+from bot.slack.views import notices
 
 
 async def remind(cmd: Remind, ctx: CommandContext) -> Outcome:

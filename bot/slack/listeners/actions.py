@@ -12,12 +12,12 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import views
-from bot.slack.views import notices
+from bot.slack.grammar import Link, NewMeeting, Unlink
 from bot.slack.handlers import account, meetings
 from bot.slack.handlers.context import CommandContext
 from bot.slack.listeners.home import publish_home
 from bot.slack.listeners.run import deliver, run_and_reply
-from bot.slack.grammar import Link, NewMeeting, Unlink
+from bot.slack.views import notices
 
 URL_BUTTONS = re.compile(rf"^({views.ACTION_JOIN}|{views.ACTION_START}|{views.ACTION_LINK_OPEN})$")
 
@@ -52,8 +52,14 @@ async def ack_only(ack: AsyncAck) -> None:
     await ack()
 
 
-async def cancel_confirmed(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], respond: AsyncRespond,
-                           client: AsyncWebClient, context: AsyncBoltContext) -> None:
+async def cancel_confirmed(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    context: AsyncBoltContext,
+) -> None:
     await ack()
     ctx = _ctx(body, context)
     meeting_id = _meeting_id(action)
@@ -64,8 +70,14 @@ async def cancel_confirmed(ack: AsyncAck, body: dict[str, Any], action: dict[str
     async def replace(**kwargs: Any) -> Any:
         return await respond(replace_original=True, **kwargs)
 
-    await run_and_reply(meetings.confirm_cancel(meeting_id, ctx), operation="cancel the meeting", ctx=ctx,
-                        respond=replace, client=client, label="CancelConfirmed")
+    await run_and_reply(
+        meetings.confirm_cancel(meeting_id, ctx),
+        operation="cancel the meeting",
+        ctx=ctx,
+        respond=replace,
+        client=client,
+        label="CancelConfirmed",
+    )
 
 
 async def cancel_aborted(ack: AsyncAck, respond: AsyncRespond) -> None:
@@ -73,21 +85,26 @@ async def cancel_aborted(ack: AsyncAck, respond: AsyncRespond) -> None:
     await respond(delete_original=True)
 
 
-async def home_link(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext) -> None:
+async def home_link(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
     await ack()
     ctx = _ctx(body, context)
     await _dm_outcome(ctx, client, account.link(Link(), ctx), "link your Zoom account")
 
 
-async def home_unlink(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext) -> None:
+async def home_unlink(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
     await ack()
     ctx = _ctx(body, context)
     await _dm_outcome(ctx, client, account.unlink(Unlink(), ctx), "unlink your Zoom account")
     await publish_home(ctx, client)
 
 
-async def home_new_meeting(ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient,
-                           context: AsyncBoltContext) -> None:
+async def home_new_meeting(
+    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+) -> None:
     await ack()
     ctx = _ctx(body, context)
     await _dm_outcome(ctx, client, meetings.new_meeting(NewMeeting(None), ctx), "start a meeting")
@@ -103,7 +120,9 @@ async def _dm_outcome(ctx: CommandContext, client: AsyncWebClient, work: Any, op
             kwargs.pop(key, None)
         return await client.chat_postMessage(channel=ctx.channel_id, **kwargs)
 
-    await run_and_reply(work, operation=operation, ctx=ctx, respond=respond_in_dm, client=client, label="Home")
+    await run_and_reply(
+        work, operation=operation, ctx=ctx, respond=respond_in_dm, client=client, label="Home"
+    )
 
 
 __all__ = ["deliver", "register"]

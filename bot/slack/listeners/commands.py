@@ -6,10 +6,10 @@ import json
 import logging
 from typing import Any
 
-from slack_bolt.context.ack.async_ack import AsyncAck
-from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import views
@@ -54,11 +54,18 @@ async def zoom_command(
         await open_schedule_modal(ctx, client, str(command.get("trigger_id") or ""), respond)
         return
     await run_and_reply(
-        dispatch(parsed, ctx), operation=describe(parsed), ctx=ctx, respond=respond, client=client, label=label
+        dispatch(parsed, ctx),
+        operation=describe(parsed),
+        ctx=ctx,
+        respond=respond,
+        client=client,
+        label=label,
     )
 
 
-async def open_schedule_modal(ctx: CommandContext, client: AsyncWebClient, trigger_id: str, respond: AsyncRespond) -> None:
+async def open_schedule_modal(
+    ctx: CommandContext, client: AsyncWebClient, trigger_id: str, respond: AsyncRespond
+) -> None:
     """`/zoom schedule` with no arguments: the form. The trigger id lives ~3 s, so open it first thing."""
     try:
         person = await ctx.person()

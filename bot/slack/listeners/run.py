@@ -47,14 +47,17 @@ async def _with_deadline(work: Awaitable[Outcome], operation: str) -> Outcome:
             return await work
     except TimeoutError:
         raise ZoomError(
-            ZoomErrorKind.UNAVAILABLE, operation, message="Zoom did not answer in time.",
+            ZoomErrorKind.UNAVAILABLE,
+            operation,
+            message="Zoom did not answer in time.",
             outcome=ZoomOutcome.UNKNOWN,
         ) from None
 
 
 async def _failure(error: Exception, operation: str, ctx: CommandContext, label: str) -> Outcome:
     expected = isinstance(error, ZoomError | NotLinkedError) or type(error).__name__ in (
-        "WhenError", "UsageError",
+        "WhenError",
+        "UsageError",
     )
     reference = None if expected else new_reference()
     if expected:
@@ -66,8 +69,13 @@ async def _failure(error: Exception, operation: str, ctx: CommandContext, label:
         tz = (await ctx.person()).tz
     except Exception:
         tz = None
-    hint = hint_for(error, mode=ctx.mode, operation=operation, reference=reference,
-                    **({"tz": tz} if tz is not None else {}))
+    hint = hint_for(
+        error,
+        mode=ctx.mode,
+        operation=operation,
+        reference=reference,
+        **({"tz": tz} if tz is not None else {}),
+    )
     return Outcome(private=views.hint_message(hint))
 
 
@@ -83,14 +91,19 @@ async def deliver(
         await respond(**kwargs)
 
 
-async def _post_public(outcome: Outcome, *, ctx: CommandContext, respond: Respond, client: AsyncWebClient) -> None:
+async def _post_public(
+    outcome: Outcome, *, ctx: CommandContext, respond: Respond, client: AsyncWebClient
+) -> None:
     assert outcome.public is not None
     try:
         posted = await client.chat_postMessage(channel=ctx.channel_id, **outcome.public)
     except SlackApiError as error:
         # Not a member of a private channel or DM: the response_url still reaches everyone there.
-        log.info("chat.postMessage to %s failed (%s); answering in channel instead",
-                 ctx.channel_id, error.response.get("error"))
+        log.info(
+            "chat.postMessage to %s failed (%s); answering in channel instead",
+            ctx.channel_id,
+            error.response.get("error"),
+        )
         await respond(response_type="in_channel", **outcome.public)
         return
     if outcome.after_public is not None:

@@ -23,8 +23,13 @@ def register(app: AsyncApp) -> None:
     app.view(views.SCHEDULE_CALLBACK_ID)(schedule_submitted)
 
 
-async def schedule_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], client: AsyncWebClient,
-                             context: AsyncBoltContext) -> None:
+async def schedule_submitted(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    client: AsyncWebClient,
+    context: AsyncBoltContext,
+) -> None:
     runtime = context["runtime"]
     try:
         metadata = json.loads(view.get("private_metadata") or "{}")
@@ -52,5 +57,11 @@ async def schedule_submitted(ack: AsyncAck, body: dict[str, Any], view: dict[str
             kwargs.pop(key, None)
         return await client.chat_postEphemeral(channel=ctx.channel_id, user=ctx.user_id, **kwargs)
 
-    await run_and_reply(meetings.schedule_from_form(form, ctx), operation="schedule a meeting", ctx=ctx,
-                        respond=ephemeral, client=client, label="ScheduleForm")
+    await run_and_reply(
+        meetings.schedule_from_form(form, ctx),
+        operation="schedule a meeting",
+        ctx=ctx,
+        respond=ephemeral,
+        client=client,
+        label="ScheduleForm",
+    )

@@ -34,6 +34,7 @@ from typing import Any
 from jsonschema import Draft4Validator, Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
+
 def docs_dir() -> Path:
     """Where Zoom's OpenAPI documents are: ``$ZOOM_OPENAPI_DIR`` or ``../shared/zoom-openapi``."""
     configured = os.environ.get("ZOOM_OPENAPI_DIR")

@@ -1,0 +1,131 @@
+"""Create the reminder, digest and Zoom-webhook services of one bot process and hook them to its runtime."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.reminders.delivery import DEFAULT_LEASE, ReminderDelivery
+from bot.reminders.digest import DigestService
+from bot.reminders.digest_job import DigestSender
+from bot.reminders.service import ReminderService
+from bot.reminders.slack_out import ClientFor, SlackOut
+from bot.reminders.worker import (
+    DEFAULT_DIGEST_SECONDS,
+    DEFAULT_POLL_SECONDS,
+    ReminderWorker,
+    process_identity,
+)
+from bot.store.digests import DigestStore
+from bot.store.events import AuditTrail, ProcessedEventStore
+from bot.store.reminders import ReminderStore
+from bot.zoom.models import Meeting
+from bot.zoom.webhooks import ZoomEventEffects, ZoomWebhooks
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
+
+@dataclass
+class ReminderParts:
+    service: ReminderService
+    digests: DigestService
+    worker: ReminderWorker
+    slack: SlackOut
+    webhooks: ZoomWebhooks | None
+
+
+class _SlackClients:
+    """Web API clients for background work. Unlike the Bolt app's client, these never sleep on a
+    429 (delivery turns a rate limit into a later due time), and share one HTTP session."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+        self._session: aiohttp.ClientSession | None = None
+        self._single: AsyncWebClient | None = None
+
+    async def client_for(self, team_id: str) -> Any:
+        settings = self._runtime.settings
+        if not settings.SLACK_BOT_TOKEN:
+            from bot.runtime import bot_client_for  # multi-workspace: the installation's token
+
+            return await bot_client_for(self._runtime.bolt_app, settings, team_id)
+        if self._single is None:
+            self._session = aiohttp.ClientSession()
+            self._single = AsyncWebClient(
+                token=settings.SLACK_BOT_TOKEN, base_url=settings.SLACK_API_URL, session=self._session
+            )
+        return self._single
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+            self._single = None
+
+
+def build(
+    runtime: Runtime,
+    *,
+    poll_seconds: float = DEFAULT_POLL_SECONDS,
+    digest_seconds: float = DEFAULT_DIGEST_SECONDS,
+    lease: timedelta = DEFAULT_LEASE,
+    client_for: ClientFor | None = None,
+) -> tuple[ReminderParts, _SlackClients | None]:
+    clock = runtime.clock
+    clients = _SlackClients(runtime) if client_for is None else None
+    slack = SlackOut(client_for or clients.client_for)  # type: ignore[union-attr]
+    reminders = ReminderService(ReminderStore(runtime.db))
+    digest_store = DigestStore(runtime.db)
+    digests = DigestService(digest_store, clock=clock)
+
+    def count(state: str) -> None:
+        runtime.metrics.reminders.labels(state=state).inc()
+
+    delivery = ReminderDelivery(
+        ReminderStore(runtime.db), slack, owner=process_identity(), clock=clock, lease=lease, on_outcome=count
+    )
+
+    async def meetings_for(team_id: str, user_id: str, start: datetime, end: datetime) -> Sequence[Meeting]:
+        person = await runtime.people.get(team_id, user_id)
+        actor = await runtime.zoom_access.actor_for(person)
+        return await actor.upcoming(start=start, end=end)
+
+    sender = DigestSender(digest_store, slack, meetings_for, clock=clock)
+    worker = ReminderWorker(delivery, sender, poll_seconds=poll_seconds, digest_seconds=digest_seconds)
+    webhooks = None
+    secret = runtime.settings.ZOOM_WEBHOOK_SECRET_TOKEN
+    if secret:
+        effects = ZoomEventEffects(
+            reminders=reminders,
+            digests=digests,
+            links=runtime.links,
+            meeting_posts=runtime.meeting_posts,
+            slack=slack,
+            audit=AuditTrail(runtime.db),
+            clock=clock,
+            forget_person=runtime.people.forget,
+        )
+        webhooks = ZoomWebhooks(secret, events=ProcessedEventStore(runtime.db), effects=effects, clock=clock)
+    return ReminderParts(reminders, digests, worker, slack, webhooks), clients
+
+
+def install(runtime: Runtime, **options: Any) -> ReminderParts:
+    """Set ``runtime.reminders``, ``runtime.digests`` and (with a webhook secret) ``runtime.zoom_webhooks``;
+    start the worker when the schema is ready and stop it (then the rest) on close."""
+    parts, clients = build(runtime, **options)
+    runtime.reminders = parts.service
+    runtime.digests = parts.digests
+    if clients is not None:
+        runtime.on_close(clients.aclose)  # closers run in reverse: this one last
+    if parts.webhooks is not None:
+        runtime.zoom_webhooks = parts.webhooks.handle
+        runtime.on_close(parts.webhooks.aclose)
+    runtime.on_ready(parts.worker.start)
+    runtime.on_close(parts.worker.stop)
+    return parts

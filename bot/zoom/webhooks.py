@@ -1,0 +1,279 @@
+"""Zoom webhooks (``POST /zoom/webhooks``): verify, answer fast, act once.
+
+Verification follows Zoom's scheme on the *raw* body bytes — ``x-zm-signature =
+"v0=" + hex(HMAC-SHA256(secret token, "v0:{x-zm-request-timestamp}:{body}"))`` —
+compared with ``hmac.compare_digest``. Anything unsigned, wrongly signed or with a
+timestamp more than five minutes off gets 401 and does nothing (a validly signed but
+stale delivery is logged, so the window can be tuned from real traffic).
+
+``endpoint.url_validation`` is answered in the response (``plainToken`` and its HMAC).
+Every other event is deduplicated — Zoom delivers at least once and retries — by a
+key stored in ``processed_events``, answered 200 at once, and acted on in a background
+task; :meth:`ZoomWebhooks.aclose` waits for those tasks at shutdown. If the work fails
+its key is forgotten again, so a later delivery of the same event is processed.
+
+Request bodies are never logged: ``recording.completed`` carries a download token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+import time
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from bot.reminders import messages
+from bot.reminders.digest import DigestService
+from bot.reminders.service import ReminderService
+from bot.reminders.slack_out import SlackOut, SlackOutError
+from bot.services.meeting_posts import MeetingPosts
+from bot.store.events import AuditTrail, ProcessedEventStore
+from bot.store.links import LinkStore
+from bot.zoom.models import parse_time
+
+log = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "x-zm-signature"
+TIMESTAMP_HEADER = "x-zm-request-timestamp"
+TRACKING_HEADER = "x-zm-trackingid"
+TIMESTAMP_TOLERANCE_S = 300
+EVENT_SOURCE = "zoom"
+DEAUTHORIZED_ACTION = "zoom_app_deauthorized"
+
+Response = tuple[int, dict[str, Any]]
+Clock = Callable[[], datetime]
+
+
+def signature_for(secret_token: str, timestamp: str, body: bytes) -> bytes:
+    message = b"v0:" + timestamp.encode("ascii") + b":" + body
+    return b"v0=" + hmac.new(secret_token.encode(), message, hashlib.sha256).hexdigest().encode("ascii")
+
+
+def encrypted_token(secret_token: str, plain_token: str) -> str:
+    return hmac.new(secret_token.encode(), plain_token.encode(), hashlib.sha256).hexdigest()
+
+
+def delivery_key(event: str, body: Mapping[str, Any], tracking_id: str | None, raw: bytes) -> str:
+    """What identifies one event across Zoom's retries.
+
+    The event's own time and object are the same in every retry, so they come first;
+    Zoom's tracking id (not documented as stable across retries) is the fallback, and a
+    hash of the body the last resort.
+    """
+    payload = body.get("payload") if isinstance(body.get("payload"), dict) else {}
+    assert isinstance(payload, dict)
+    obj = payload.get("object") if isinstance(payload.get("object"), dict) else {}
+    assert isinstance(obj, dict)
+    subject = obj.get("uuid") or obj.get("id") or payload.get("user_id")
+    event_ts = body.get("event_ts")
+    if event_ts is not None and subject is not None:
+        return f"{event}:{event_ts}:{subject}"
+    if tracking_id:
+        return f"{event}:trk:{tracking_id}"
+    return f"{event}:sha256:{hashlib.sha256(raw).hexdigest()}"
+
+
+class ZoomEventEffects:
+    """What each Zoom event changes here."""
+
+    def __init__(
+        self,
+        *,
+        reminders: ReminderService,
+        digests: DigestService,
+        links: LinkStore,
+        meeting_posts: MeetingPosts,
+        slack: SlackOut,
+        audit: AuditTrail,
+        clock: Clock,
+        forget_person: Callable[[str, str], None] | None = None,
+    ) -> None:
+        self._reminders = reminders
+        self._digests = digests
+        self._links = links
+        self._posts = meeting_posts
+        self._slack = slack
+        self._audit = audit
+        self._clock = clock
+        self._forget_person = forget_person
+
+    async def apply(self, event: str, payload: dict[str, Any]) -> None:
+        handler = {
+            "meeting.updated": self.meeting_updated,
+            "meeting.deleted": self.meeting_deleted,
+            "meeting.ended": self.meeting_ended,
+            "recording.completed": self.recording_completed,
+            "app_deauthorized": self.app_deauthorized,
+        }.get(event)
+        if handler is None:
+            log.info("Zoom event %s ignored (not subscribed to by zoombot)", event)
+            return
+        await handler(payload)
+
+    async def meeting_updated(self, payload: dict[str, Any]) -> None:
+        obj = _object(payload)
+        if "start_time" not in obj or "id" not in obj:
+            return  # topic, agenda… changed: reminders keep their time
+        moved = await self._reminders.meeting_moved(
+            int(obj["id"]), parse_time(obj.get("start_time")), now=self._clock()
+        )
+        log.info("meeting moved at Zoom: %d reminder(s) followed", moved)
+
+    async def meeting_deleted(self, payload: dict[str, Any]) -> None:
+        obj = _object(payload)
+        meeting_id = int(obj["id"])
+        occurrences = obj.get("occurrences")
+        if isinstance(occurrences, list) and occurrences:
+            starts = {start for o in occurrences if (start := parse_time(o.get("start_time"))) is not None}
+            cancelled = await self._reminders.occurrences_cancelled(meeting_id, starts)
+        else:
+            cancelled = await self._reminders.meeting_cancelled(meeting_id)
+        log.info("meeting deleted at Zoom: %d reminder(s) cancelled", cancelled)
+
+    async def meeting_ended(self, payload: dict[str, Any]) -> None:
+        obj = _object(payload)
+        meeting_id = int(obj["id"])
+        body = messages.meeting_ended(
+            str(obj.get("topic") or "Zoom meeting"), meeting_id, ended_at=parse_time(obj.get("end_time"))
+        )
+        for post in await self._posts.of(meeting_id):
+            try:
+                await self._slack.update(post.team_id, post.channel_id, post.ts, body)
+            except SlackOutError as error:
+                log.warning("could not mark a meeting post as ended (%s)", error)
+
+    async def recording_completed(self, payload: dict[str, Any]) -> None:
+        obj = _object(payload)
+        meeting_id = int(obj["id"])
+        body = messages.recording_ready(
+            str(obj.get("topic") or "Zoom meeting"), str(obj.get("share_url") or "")
+        )
+        posted_in: set[tuple[str, str]] = set()
+        for post in await self._posts.of(meeting_id):
+            where = (post.team_id, post.channel_id)
+            if where in posted_in:
+                continue
+            posted_in.add(where)
+            try:
+                await self._slack.post(post.team_id, post.channel_id, body, thread_ts=post.ts)
+            except SlackOutError as error:
+                log.warning("could not post a recording link (%s)", error)
+
+    async def app_deauthorized(self, payload: dict[str, Any]) -> None:
+        zoom_user_id = str(payload.get("user_id") or "")
+        if not zoom_user_id:
+            return
+        removed = await self._links.delete_by_zoom_user(zoom_user_id)  # tokens gone first: no more API use
+        now = self._clock()
+        for link in removed:
+            meeting_ids = await self._reminders.owner_removed(link.team_id, link.user_id)
+            await self._digests.owner_removed(link.team_id, link.user_id)
+            for meeting_id in meeting_ids:
+                await self._posts.forget(meeting_id)
+            if self._forget_person is not None:
+                self._forget_person(link.team_id, link.user_id)
+            await self._audit.record(f"zoom_link:{link.id}", DEAUTHORIZED_ACTION, now=now)
+        log.info("Zoom app deauthorized: %d link(s) and their data removed", len(removed))
+
+
+def _object(payload: dict[str, Any]) -> dict[str, Any]:
+    obj = payload.get("object")
+    if not isinstance(obj, dict):
+        raise ValueError("event without an object")
+    return obj
+
+
+class ZoomWebhooks:
+    """The runtime's ``zoom_webhooks`` callable: ``await handle(raw_body, headers) -> (status, json)``."""
+
+    def __init__(
+        self,
+        secret_token: str,
+        *,
+        events: ProcessedEventStore,
+        effects: ZoomEventEffects,
+        clock: Clock,
+        wall_clock: Callable[[], float] = time.time,
+        tolerance_s: int = TIMESTAMP_TOLERANCE_S,
+    ) -> None:
+        if not secret_token:
+            raise ValueError("a webhook secret token is required")
+        self._secret = secret_token
+        self._events = events
+        self._effects = effects
+        self._clock = clock
+        self._wall_clock = wall_clock
+        self._tolerance = tolerance_s
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def __call__(self, body: bytes, headers: Mapping[str, str]) -> Response:
+        return await self.handle(body, headers)
+
+    async def handle(self, body: bytes, headers: Mapping[str, str]) -> Response:
+        lowered = {str(k).lower(): str(v) for k, v in headers.items()}
+        if not self._verified(body, lowered):
+            return 401, {"error": "invalid signature"}
+        try:
+            parsed = json.loads(body)
+        except ValueError:
+            return 400, {"error": "body is not JSON"}
+        if not isinstance(parsed, dict) or not isinstance(parsed.get("event"), str):
+            return 400, {"error": "no event"}
+        event: str = parsed["event"]
+        payload = parsed.get("payload") if isinstance(parsed.get("payload"), dict) else {}
+        assert isinstance(payload, dict)
+        if event == "endpoint.url_validation":
+            plain = payload.get("plainToken")
+            if not isinstance(plain, str) or not plain:
+                return 400, {"error": "no plainToken"}
+            return 200, {"plainToken": plain, "encryptedToken": encrypted_token(self._secret, plain)}
+        key = delivery_key(event, parsed, lowered.get(TRACKING_HEADER), body)
+        if not await self._events.first_time(EVENT_SOURCE, key, now=self._clock()):
+            log.info("Zoom event %s delivered again; already handled", event)
+            return 200, {"status": "duplicate"}
+        task = asyncio.create_task(self._apply(event, payload, key), name=f"zoom-webhook:{event}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return 200, {"status": "accepted"}
+
+    def _verified(self, body: bytes, headers: Mapping[str, str]) -> bool:
+        signature, timestamp = headers.get(SIGNATURE_HEADER), headers.get(TIMESTAMP_HEADER)
+        if not signature or not timestamp or not timestamp.isascii() or not timestamp.isdigit():
+            log.warning("Zoom webhook refused: signature or timestamp missing or malformed")
+            return False
+        try:
+            given = signature.encode("ascii")
+        except UnicodeEncodeError:
+            log.warning("Zoom webhook refused: signature is not ASCII")
+            return False
+        if not hmac.compare_digest(given, signature_for(self._secret, timestamp, body)):
+            log.warning("Zoom webhook refused: wrong signature")
+            return False
+        skew = abs(self._wall_clock() - int(timestamp))
+        if skew > self._tolerance:
+            log.warning("Zoom webhook refused: correctly signed but %d s away from our clock", int(skew))
+            return False
+        return True
+
+    async def _apply(self, event: str, payload: dict[str, Any], key: str) -> None:
+        try:
+            await self._effects.apply(event, payload)
+        except Exception:
+            log.exception("Zoom event %s could not be handled; a redelivery will be processed", event)
+            try:
+                await self._events.forget(EVENT_SOURCE, key)
+            except Exception:
+                log.warning("could not forget Zoom event key after a failure", exc_info=True)
+
+    async def drain(self) -> None:
+        """Wait until every accepted event has been acted on (tests; shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def aclose(self) -> None:
+        await self.drain()

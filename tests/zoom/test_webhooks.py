@@ -1,0 +1,267 @@
+"""Zoom webhooks: signature on raw bytes, URL validation, stale timestamps, dedupe, and each event's effect."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import aiohttp
+import pytest
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy import func, select, text
+
+from bot.reminders.digest import DigestService
+from bot.reminders.service import ReminderService
+from bot.reminders.slack_out import SlackOut
+from bot.services.meeting_posts import MeetingPosts
+from bot.slack.standin import SlackStandin
+from bot.store.db import Database
+from bot.store.digests import DigestStore
+from bot.store.events import AuditTrail, ProcessedEventStore
+from bot.store.links import LinkStore
+from bot.store.models import AuditEvent, DigestSubscription, Reminder
+from bot.store.reminders import ReminderStore
+from bot.store.vault import TokenVault
+from bot.zoom.simulator.webhooks import sign_webhook
+from bot.zoom.webhooks import ZoomEventEffects, ZoomWebhooks, encrypted_token, signature_for
+
+SECRET = "zoombot-test-secret"
+TEAM, USER, CHANNEL = "T0001", "U0ALICE", "C0GENERAL"
+ZOOM_USER = "zoomuser-Abc123"
+NOW = datetime(2025, 6, 2, 14, 0, tzinfo=UTC)
+MEETING_ID = 81234567890
+
+
+# -- known vectors (computed once with HMAC-SHA256; they pin the exact message format) ------------
+
+
+def test_signature_matches_known_vectors() -> None:
+    body = b'{"event":"meeting.deleted","payload":{"object":{"id":1}}}'
+    assert signature_for(SECRET, "1700000000", body) == (
+        b"v0=80a1972a9e9fcecaf92967a043444100fd2008141a4af3346fc009a3d0091bcd"
+    )
+    assert encrypted_token(SECRET, "qgg8vlvZRS6UYooatFL8Aw") == (
+        "3176bd35752f57e971a90ee486f1f488d13cacb85a4201e3318d6dab878ec24a"
+    )
+    # And it agrees with the simulator's independent signer.
+    assert sign_webhook(SECRET, body, 1700000000)["x-zm-signature"].encode() == signature_for(
+        SECRET, "1700000000", body
+    )
+
+
+# -- fixtures -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def standin() -> AsyncIterator[SlackStandin]:
+    slack = SlackStandin("test-signing-secret", team_id=TEAM)
+    slack.add_user(USER, "alice", "alice@example.com")
+    slack.add_channel(CHANNEL, "general")
+    async with slack.serve():
+        yield slack
+
+
+@pytest.fixture
+async def slack_out(standin: SlackStandin) -> AsyncIterator[SlackOut]:
+    async with aiohttp.ClientSession() as session:
+        client = AsyncWebClient(token=standin.bot_token, base_url=standin.api_url, session=session)
+
+        async def client_for(team_id: str) -> Any:
+            return client
+
+        yield SlackOut(client_for, timeout=2.0)
+
+
+class Parts:
+    def __init__(self, db: Database, vault: TokenVault, slack: SlackOut, wall: list[float]) -> None:
+        self.db = db
+        self.links = LinkStore(db, vault)
+        self.reminders = ReminderService(ReminderStore(db))
+        self.digests = DigestService(DigestStore(db), clock=lambda: NOW)
+        self.posts = MeetingPosts(db)
+        effects = ZoomEventEffects(
+            reminders=self.reminders, digests=self.digests, links=self.links, meeting_posts=self.posts,
+            slack=slack, audit=AuditTrail(db), clock=lambda: NOW,
+        )
+        self.webhooks = ZoomWebhooks(
+            SECRET, events=ProcessedEventStore(db), effects=effects, clock=lambda: NOW, wall_clock=lambda: wall[0]
+        )
+
+
+@pytest.fixture
+def wall() -> list[float]:
+    return [time.time()]
+
+
+@pytest.fixture
+def parts(db: Database, vault: TokenVault, slack_out: SlackOut, wall: list[float]) -> Parts:
+    return Parts(db, vault, slack_out, wall)
+
+
+def signed(event: dict[str, Any], *, at: float, secret: str = SECRET) -> tuple[bytes, dict[str, str]]:
+    body = json.dumps(event, separators=(",", ":")).encode()
+    return body, {**sign_webhook(secret, body, int(at)), "Content-Type": "application/json"}
+
+
+# -- verification ---------------------------------------------------------------------------------
+
+
+async def test_url_validation_is_answered_only_when_signed(parts: Parts, wall: list[float]) -> None:
+    event = {"event": "endpoint.url_validation", "payload": {"plainToken": "qgg8vlvZRS6UYooatFL8Aw"}, "event_ts": 1}
+    body, headers = signed(event, at=wall[0])
+    assert await parts.webhooks.handle(body, headers) == (
+        200,
+        {"plainToken": "qgg8vlvZRS6UYooatFL8Aw", "encryptedToken": encrypted_token(SECRET, "qgg8vlvZRS6UYooatFL8Aw")},
+    )
+    status, answer = await parts.webhooks.handle(body, {"Content-Type": "application/json"})
+    assert status == 401 and "encryptedToken" not in answer
+
+
+async def test_re_serialised_json_with_the_same_content_is_refused(parts: Parts, wall: list[float]) -> None:
+    event = {"event": "endpoint.url_validation", "payload": {"plainToken": "abc"}, "event_ts": 1}
+    body, headers = signed(event, at=wall[0])
+    reformatted = json.dumps(json.loads(body), indent=1).encode()  # same JSON, other bytes
+    assert json.loads(reformatted) == json.loads(body)
+    assert (await parts.webhooks.handle(reformatted, headers))[0] == 401
+    assert (await parts.webhooks.handle(body, headers))[0] == 200
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda h: {**h, "x-zm-signature": "v0=" + "0" * 64},
+        lambda h: {**h, "x-zm-signature": "v0=ünïcode"},
+        lambda h: {**h, "x-zm-request-timestamp": "not-a-number"},
+        lambda h: {k: v for k, v in h.items() if k != "x-zm-request-timestamp"},
+    ],
+    ids=["wrong", "non-ascii", "bad-timestamp", "no-timestamp"],
+)
+async def test_tampered_requests_get_401_never_500(parts: Parts, wall: list[float], tamper: Any) -> None:
+    body, headers = signed({"event": "meeting.deleted", "payload": {"object": {"id": 1}}}, at=wall[0])
+    assert (await parts.webhooks.handle(body, tamper(headers)))[0] == 401
+
+
+async def test_a_correctly_signed_but_stale_delivery_is_refused_and_logged(
+    parts: Parts, wall: list[float], caplog: pytest.LogCaptureFixture
+) -> None:
+    event = {"event": "endpoint.url_validation", "payload": {"plainToken": "abc"}, "event_ts": 1}
+    body, headers = signed(event, at=wall[0] - 301)
+    with caplog.at_level(logging.WARNING, logger="bot.zoom.webhooks"):
+        assert (await parts.webhooks.handle(body, headers))[0] == 401
+    assert "correctly signed but 301 s away" in caplog.text
+    body, headers = signed(event, at=wall[0] - 299)
+    assert (await parts.webhooks.handle(body, headers))[0] == 200
+
+
+# -- effects --------------------------------------------------------------------------------------
+
+
+async def test_duplicate_deliveries_have_one_effect_and_each_answer_is_fast(
+    parts: Parts, standin: SlackStandin, slack_out: SlackOut, wall: list[float]
+) -> None:
+    from bot.slack.views._blocks import message, section
+
+    ts = await slack_out.post(TEAM, CHANNEL, message("card", [section("Standup — Join")]))
+    await parts.posts.remember(TEAM, MEETING_ID)(CHANNEL, ts)
+    event = {
+        "event": "meeting.ended",
+        "event_ts": 1717336800000,
+        "payload": {"object": {"id": str(MEETING_ID), "uuid": "u1==", "topic": "Standup", "end_time": "2025-06-02T14:30:00Z"}},
+    }
+    for _ in range(3):
+        body, headers = signed(event, at=wall[0])  # each retry is signed anew, as Zoom does
+        started = time.perf_counter()
+        status, answer = await parts.webhooks.handle(body, {**headers, "x-zm-trackingid": f"trk-{_}"})
+        assert status == 200 and time.perf_counter() - started < 1.0
+    await parts.webhooks.drain()
+    assert len(standin.calls_to("chat.update")) == 1
+    live = standin.live_message(CHANNEL, ts)
+    assert live is not None and "ended" in live.all_text() and "Join" not in live.all_text()
+
+
+async def test_meeting_updated_and_deleted_move_and_cancel_reminders(
+    parts: Parts, db: Database, wall: list[float]
+) -> None:
+    from tests.reminders.helpers import add_reminder
+
+    store = ReminderStore(db)
+    moved = await add_reminder(store, starts=NOW + timedelta(hours=1), meeting_id=MEETING_ID)
+    dropped = await add_reminder(store, starts=NOW + timedelta(hours=1), meeting_id=MEETING_ID + 1)
+    new_start = NOW + timedelta(hours=3)
+    updated = {
+        "event": "meeting.updated",
+        "event_ts": 1,
+        "payload": {
+            "object": {"id": MEETING_ID, "uuid": "u1", "start_time": new_start.strftime("%Y-%m-%dT%H:%M:%SZ")},
+            "old_object": {"id": MEETING_ID, "uuid": "u1", "start_time": "2025-06-02T15:00:00Z"},
+        },
+    }
+    deleted = {"event": "meeting.deleted", "event_ts": 2, "payload": {"object": {"id": MEETING_ID + 1, "uuid": "u2"}}}
+    for event in (updated, deleted):
+        assert (await parts.webhooks.handle(*signed(event, at=wall[0])))[0] == 200
+    await parts.webhooks.drain()
+    assert (await store.get(moved.id)).due_at == new_start - timedelta(minutes=10)  # type: ignore[union-attr]
+    assert (await store.get(dropped.id)).status == "cancelled"  # type: ignore[union-attr]
+
+
+async def test_recording_completed_posts_the_link_in_the_meetings_thread(
+    parts: Parts, standin: SlackStandin, slack_out: SlackOut, wall: list[float], caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.slack.views._blocks import message, section
+
+    ts = await slack_out.post(TEAM, CHANNEL, message("card", [section("Standup")]))
+    await parts.posts.remember(TEAM, MEETING_ID)(CHANNEL, ts)
+    event = {
+        "event": "recording.completed",
+        "event_ts": 3,
+        "download_token": "SECRET-DOWNLOAD-TOKEN",
+        "payload": {"object": {"id": MEETING_ID, "uuid": "u3", "topic": "Standup", "share_url": "https://zoom.example/rec/share/abc?x=1&y=2"}},
+    }
+    with caplog.at_level(logging.DEBUG):
+        assert (await parts.webhooks.handle(*signed(event, at=wall[0])))[0] == 200
+        await parts.webhooks.drain()
+    [post] = [m for m in standin.messages_in(CHANNEL) if m.thread_ts == ts]
+    assert "<https://zoom.example/rec/share/abc?x=1&amp;y=2|watch it here>" in post.all_text()
+    assert "SECRET-DOWNLOAD-TOKEN" not in caplog.text
+
+
+async def test_deauthorization_removes_tokens_and_data_keeps_only_an_internal_audit_row(
+    parts: Parts, db: Database, wall: list[float]
+) -> None:
+    from tests.reminders.helpers import add_reminder
+
+    link = await parts.links.save_new_link(
+        TEAM, USER, zoom_user_id=ZOOM_USER, zoom_email="alice@example.com", zoom_account_id="acct-XyZ",
+        scopes=["meeting:read"], access_token="ACCESS-CANARY", refresh_token="REFRESH-CANARY",
+        access_expires_at=NOW + timedelta(hours=1),
+    )
+    await add_reminder(ReminderStore(db), starts=NOW + timedelta(hours=1), user_id=USER, meeting_id=MEETING_ID)
+    await parts.digests.enable(TEAM, USER, at=datetime(2025, 1, 1, 8, 30).time(), tz_name="Europe/Berlin")
+    await parts.posts.remember(TEAM, MEETING_ID)(CHANNEL, "1717336800.000100")
+    event = {
+        "event": "app_deauthorized",
+        "event_ts": 1717336800000,
+        "payload": {"user_id": ZOOM_USER, "account_id": "acct-XyZ", "client_id": "cid", "user_data_retention": "false"},
+    }
+    assert (await parts.webhooks.handle(*signed(event, at=wall[0])))[0] == 200
+    await parts.webhooks.drain()
+    assert await parts.links.get(TEAM, USER) is None
+    async with db.session() as session:
+        assert await session.scalar(select(func.count()).select_from(Reminder)) == 0
+        assert await session.scalar(select(func.count()).select_from(DigestSubscription)) == 0
+        audit = (await session.scalars(select(AuditEvent))).all()
+        leftovers = (await session.execute(text("SELECT * FROM meeting_posts"))).all()
+    assert leftovers == []
+    assert [(a.internal_subject, a.action) for a in audit] == [(f"zoom_link:{link.id}", "zoom_app_deauthorized")]
+    assert ZOOM_USER not in repr([(a.internal_subject, a.action) for a in audit])
+    # A retry (same event) is answered and changes nothing; so is a new delivery for a user already gone.
+    assert await parts.webhooks.handle(*signed(event, at=wall[0])) == (200, {"status": "duplicate"})
+    again = {**event, "event_ts": 1717336900000}
+    assert (await parts.webhooks.handle(*signed(again, at=wall[0])))[0] == 200
+    await parts.webhooks.drain()
+    async with db.session() as session:
+        assert await session.scalar(select(func.count()).select_from(AuditEvent)) == 1
