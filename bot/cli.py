@@ -125,11 +125,10 @@ def _serve(settings: Settings, host: str, port: int, *, socket_mode: bool) -> in
     import uvicorn
 
     from bot.runtime import build_runtime
-    from bot.store.migrate import upgrade_to_head
     from bot.web import create_web_app
 
-    upgrade_to_head(settings.DATABASE_URL)
-
+    # Migrations run at start-up inside the app (Runtime.start), retried while the database is
+    # unreachable, so the process still serves /healthz (503) instead of crashing.
     async def factory():  # type: ignore[no-untyped-def]
         return await build_runtime(settings, socket_mode=socket_mode)
 

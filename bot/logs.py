@@ -14,6 +14,7 @@ import logging
 import re
 import sys
 from collections.abc import Iterable
+from typing import IO
 
 REDACTED = "[redacted]"
 
@@ -94,9 +95,11 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(payload, ensure_ascii=False)
 
 
-def configure_logging(level: str = "INFO", fmt: str = "text", extra_secrets: Iterable[str] = ()) -> None:
+def configure_logging(
+    level: str = "INFO", fmt: str = "text", extra_secrets: Iterable[str] = (), *, stream: IO[str] | None = None
+) -> None:
     """Install one redacting handler on the root logger (every library logger propagates to it)."""
-    handler = logging.StreamHandler(sys.stderr)
+    handler = logging.StreamHandler(stream or sys.stderr)
     handler.addFilter(RedactingFilter(extra_secrets))
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
@@ -107,6 +110,7 @@ def configure_logging(level: str = "INFO", fmt: str = "text", extra_secrets: Ite
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, root.level))
     # uvicorn installs its own handlers; route them through ours instead.
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         lib_logger = logging.getLogger(name)

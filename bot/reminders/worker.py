@@ -51,11 +51,13 @@ class ReminderWorker:
         *,
         poll_seconds: float = DEFAULT_POLL_SECONDS,
         digest_seconds: float = DEFAULT_DIGEST_SECONDS,
+        stop_grace: float = STOP_GRACE_SECONDS,
     ) -> None:
         self.delivery = delivery
         self.digests = digests
         self._poll_seconds = poll_seconds
         self._digest_seconds = digest_seconds
+        self._stop_grace = stop_grace
         self._scheduler: AsyncIOScheduler | None = None
         self._rounds: dict[str, asyncio.Task[None]] = {}
 
@@ -100,7 +102,7 @@ class ReminderWorker:
             self._scheduler = None
         running = [task for task in self._rounds.values() if not task.done()]
         if running:
-            _, pending = await asyncio.wait(running, timeout=STOP_GRACE_SECONDS)
+            _, pending = await asyncio.wait(running, timeout=self._stop_grace)
             for task in pending:
                 task.cancel()
             try:

@@ -61,3 +61,32 @@ def mrkdwn_texts(world: OfflineWorld) -> Iterator[str]:
         if message.text:
             yield message.text
         yield from walk(message.blocks or [])
+
+
+@pytest.fixture(scope="module")
+def world_sync(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, object]]:
+    """A world running on its own thread, for synchronous (Hypothesis) clients."""
+    import asyncio
+    import threading
+
+    ready: dict[str, object] = {}
+    stop = threading.Event()
+
+    async def run() -> None:
+        async with offline_world(tmp_path_factory.mktemp("world")) as w:
+            ready["world"] = w
+            while not stop.is_set():
+                await asyncio.sleep(0.05)
+
+    thread = threading.Thread(target=lambda: asyncio.run(run()), daemon=True)
+    thread.start()
+    import time
+
+    deadline = time.monotonic() + 30
+    while "world" not in ready:
+        assert time.monotonic() < deadline and thread.is_alive(), "offline world did not start"
+        time.sleep(0.05)
+    world = ready["world"]
+    yield world.bot_url, world  # type: ignore[attr-defined]
+    stop.set()
+    thread.join(timeout=15)

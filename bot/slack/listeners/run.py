@@ -38,7 +38,10 @@ async def run_and_reply(
         metrics.commands.labels(subcommand=label, outcome="ok").inc()
     except Exception as error:  # every failure must reach the user as a hint
         outcome, noticed = await _failure(error, operation, ctx, label), False
-    await deliver(outcome, ctx=ctx, respond=respond, client=client, replace=noticed)
+    try:
+        await deliver(outcome, ctx=ctx, respond=respond, client=client, replace=noticed)
+    except Exception as error:  # Slack unreachable or the response_url refused: nobody left to tell
+        log.warning("could not deliver the /zoom %s reply: %s", label, type(error).__name__)
 
 
 async def _with_deadline(work: Awaitable[Outcome], operation: str) -> Outcome:
