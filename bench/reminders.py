@@ -39,7 +39,6 @@ from bot.store.migrate import upgrade_to_head
 from bot.store.models import Reminder
 
 ROOT = Path(__file__).resolve().parents[1]
-START_MARGIN_S = 8.0  # workers need a moment to start before the first reminder falls due
 
 
 @dataclass
@@ -50,6 +49,7 @@ class Plan:
     window_s: float
     poll_s: float
     lease_s: float
+    start_margin_s: float = 8.0  # workers need a moment to start before the first reminder falls due
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -128,13 +128,16 @@ async def run(plan: Plan, database_url: str | None) -> int:
         url = database_url or f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
         await asyncio.to_thread(upgrade_to_head, url)
         db = Database.from_url(url)
-        first_due = datetime.now(UTC) + timedelta(seconds=START_MARGIN_S)
+        first_due = datetime.now(UTC) + timedelta(seconds=plan.start_margin_s)
         due = await seed(db, plan, first_due)
         stats = [Path(tmp) / f"stats-{n}.json" for n in range(plan.processes)]
         processes = await asyncio.gather(
-            *(start_worker(n, url, standin.api_url, standin.bot_token, plan, stats[n]) for n in range(plan.processes))
+            *(
+                start_worker(n, url, standin.api_url, standin.bot_token, plan, stats[n])
+                for n in range(plan.processes)
+            )
         )
-        deadline = time.time() + START_MARGIN_S + plan.window_s + max(60.0, plan.window_s)
+        deadline = time.time() + plan.start_margin_s + plan.window_s + max(60.0, plan.window_s)
         try:
             while time.time() < deadline:
                 async with db.session() as session:
@@ -178,14 +181,16 @@ async def run(plan: Plan, database_url: str | None) -> int:
     print(f"  lateness:     p50 {statistics.median(lateness):.2f} s, p99 {percentile(lateness, 0.99):.2f} s")
     print(
         f"  beyond the 1/s/channel limit: p50 {statistics.median(beyond):.2f} s, "
-        f"p99 {percentile(beyond, 0.99):.2f} s, max {max(beyond):.2f} s"
+        f"p99 {percentile(beyond, 0.99):.2f} s, max {max(beyond):.2f} s (negative: Slack's burst allowance)"
     )
     print(f"  peak RSS per process: {', '.join(f'{mb:.0f} MiB' for mb in rss)}")
     return 1 if duplicates or lost else 0
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="300 reminders in 3 s, 30 channels")
     parser.add_argument("--reminders", type=int, default=10_000)
     parser.add_argument("--channels", type=int, default=1_000)
@@ -194,7 +199,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
     args = parser.parse_args()
     if args.quick:
-        plan = Plan(reminders=300, channels=30, processes=2, window_s=3.0, poll_s=0.2, lease_s=10.0)
+        plan = Plan(300, 30, 2, window_s=3.0, poll_s=0.2, lease_s=10.0, start_margin_s=1.0)
     else:
         plan = Plan(args.reminders, args.channels, args.processes, args.window, poll_s=1.0, lease_s=60.0)
     sys.exit(asyncio.run(run(plan, args.database_url)))

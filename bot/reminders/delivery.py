@@ -66,9 +66,13 @@ class Verdict(StrEnum):
 
 
 def lateness(row: ReminderRow, now: datetime, *, delayed_after: timedelta = DEFAULT_DELAYED_AFTER) -> Verdict:
-    if now >= row.meeting_start_at:
+    late = now - row.original_due_at
+    # A "0 minutes before" reminder is due at the start itself, so a moment past the
+    # start is still on time for it; any other reminder is pointless once it began.
+    on_time_at_start = row.minutes_before == 0 and late <= delayed_after
+    if now >= row.meeting_start_at and not on_time_at_start:
         return Verdict.MISSED
-    if now - row.original_due_at > delayed_after:
+    if late > delayed_after:
         return Verdict.DELAYED
     return Verdict.ON_TIME
 

@@ -49,7 +49,7 @@ def reminder_post(row: ReminderRow, *, now: datetime, delayed: bool) -> SlackMes
     """The channel post: "<topic> starts <!date^…> (in N minutes)", with a Join button."""
     minutes = minutes_until(row.meeting_start_at, now)
     when = date_token(row.meeting_start_at, "{time}", fallback_tz=UTC)
-    soon = "in 1 minute" if minutes == 1 else f"in {minutes} minutes"
+    soon = "now" if minutes == 0 else "in 1 minute" if minutes == 1 else f"in {minutes} minutes"
     lead = ":alarm_clock: " + ("(delayed) " if delayed else "")
     text = f"{lead}*{escape(row.topic)}* starts {when} ({soon})"
     join = (

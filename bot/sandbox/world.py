@@ -146,10 +146,12 @@ async def offline_world(
         port = free_port()
         bot_url = f"http://127.0.0.1:{port}"
         redirect_uri = f"{bot_url}/zoom/oauth/callback"
-        sim.add_app(ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET, redirect_uri, USER_SCOPES)
-        sim.add_account(
-            ACCOUNT_ID, ZOOM_CLIENT_ID if account_mode else None, ZOOM_CLIENT_SECRET if account_mode else None
-        )
+        # One Zoom app: a user-managed OAuth app, or in account mode a Server-to-Server app.
+        if account_mode:
+            sim.add_account(ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET)
+        else:
+            sim.add_app(ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET, redirect_uri, USER_SCOPES)
+            sim.add_account(ACCOUNT_ID)
         for person in people:
             first, _, last = person.name.capitalize().partition(" ")
             sim.add_user(

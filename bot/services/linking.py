@@ -6,7 +6,7 @@ import logging
 
 from bot.pages import render_page
 from bot.services.people import PeopleDirectory
-from bot.slack.link_hints import link_outcome_page
+from bot.slack.hints import link_outcome_page
 from bot.zoom.oauth import LinkFlow, LinkRefusal, LinkResult
 
 log = logging.getLogger(__name__)

@@ -21,6 +21,7 @@ import httpx
 from bot.zoom.errors import Outcome, ZoomError, ZoomErrorKind
 
 _USER_NOT_FOUND = {1001, 1010, 1120}
+_ME_NOT_A_USER = re.compile(r"\bdoes not exist:\s*me\.?\s*$", re.IGNORECASE)
 _MEETING_NOT_FOUND = {3001, 3301}
 _PERMISSION = {200, 3003, 3161}
 # Token-endpoint codes that mean "this grant/code/client is no good": relink.
@@ -144,6 +145,9 @@ def error_from_response(
         error.kind = ZoomErrorKind.AUTH
     elif status == 403 and "has not permitted access to the targeted resource" in lowered:
         error.kind = ZoomErrorKind.SHARED_ACCESS
+    elif numeric == 1001 and _ME_NOT_A_USER.search(message):
+        # What Zoom answers when an account (Server-to-Server) token asks about `me`.
+        error.kind = ZoomErrorKind.MODE_MISUSE
     elif numeric in _USER_NOT_FOUND:
         error.kind = ZoomErrorKind.USER_NOT_FOUND
     elif numeric in _MEETING_NOT_FOUND or (status == 404 and meeting_path):

@@ -16,7 +16,6 @@ from bot.zoom.simulator.clock import ManualClock
 from tests.reminders.helpers import CHANNELS, OWNER, TEAM
 
 
-
 @pytest.fixture
 async def standin() -> AsyncIterator[SlackStandin]:
     slack = SlackStandin("test-signing-secret", team_id=TEAM)

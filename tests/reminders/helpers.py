@@ -51,4 +51,6 @@ def reminder_ids_posted(standin: SlackStandin) -> list[int]:
 
 async def statuses(db: Database) -> dict[int, str]:
     async with db.session() as session:
-        return {row.id: row.status for row in (await session.execute(select(Reminder.id, Reminder.status))).all()}
+        return {
+            row.id: row.status for row in (await session.execute(select(Reminder.id, Reminder.status))).all()
+        }

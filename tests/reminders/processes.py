@@ -53,7 +53,8 @@ async def start_worker(
     args = [
         sys.executable, "-m", "bot.reminders.standalone",
         "--database-url", database_url, "--slack-api-url", slack_api_url, "--owner", owner,
-        "--poll", str(poll), "--lease", str(lease), "--slack-timeout", str(slack_timeout), "--batch", str(batch),
+        "--poll", str(poll), "--lease", str(lease), "--slack-timeout", str(slack_timeout),
+        "--batch", str(batch),
     ]  # fmt: skip
     if stats_file is not None:
         args += ["--stats-file", str(stats_file)]

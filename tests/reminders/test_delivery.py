@@ -33,11 +33,19 @@ class FakeTime:
             self._clock.advance(seconds)
 
 
-def delivery(db: Database, slack: SlackOut, clock: ManualClock, fake: FakeTime | None = None, **options: object):  # type: ignore[no-untyped-def]
+def delivery(
+    db: Database, slack: SlackOut, clock: ManualClock, fake: FakeTime | None = None, **options: object
+):  # type: ignore[no-untyped-def]
     fake = fake or FakeTime(clock)
     return ReminderDelivery(
-        ReminderStore(db), slack, owner="proc-1", clock=clock.now,
-        pacer=ChannelPacer(monotonic=fake.monotonic), sleep=fake.sleep, lease=timedelta(seconds=30), **options,  # type: ignore[arg-type]
+        ReminderStore(db),
+        slack,
+        owner="proc-1",
+        clock=clock.now,
+        pacer=ChannelPacer(monotonic=fake.monotonic),
+        sleep=fake.sleep,
+        lease=timedelta(seconds=30),
+        **options,  # type: ignore[arg-type]
     )
 
 
@@ -142,7 +150,11 @@ async def test_posts_to_one_channel_are_spaced_a_second_apart_but_channels_run_i
             await add_reminder(store, starts=start, channel=channel)
     # Real time with a 0.2 s spacing, so that the two channels really do wait side by side.
     worker = ReminderDelivery(
-        ReminderStore(db), slack_out, owner="proc-1", clock=clock.now, pacer=ChannelPacer(0.2),
+        ReminderStore(db),
+        slack_out,
+        owner="proc-1",
+        clock=clock.now,
+        pacer=ChannelPacer(0.2),
         lease=timedelta(seconds=30),
     )
     began = time.monotonic()
@@ -196,3 +208,24 @@ async def test_stop_hands_back_claims_whose_post_has_not_started(
     assert await worker.hand_back() == 4
     round_task.cancel()
     assert sorted((await statuses(db)).values()) == ["pending"] * 4 + ["sent"]
+
+
+def test_lateness_policy_decides_on_the_original_due_time() -> None:
+    from datetime import UTC, datetime
+
+    from bot.reminders.delivery import Verdict, lateness
+    from bot.store.reminders import ReminderRow
+
+    start = datetime(2025, 6, 2, 15, 0, tzinfo=UTC)
+
+    def row(minutes: int, due_pushed_to: datetime | None = None) -> ReminderRow:
+        due = due_pushed_to or start - timedelta(minutes=minutes)
+        return ReminderRow(1, "T", "U", 1, "t", start, "C1", minutes, due, "sending", None, 1)
+
+    assert lateness(row(10), start - timedelta(minutes=9)) is Verdict.ON_TIME
+    assert lateness(row(10), start - timedelta(minutes=7)) is Verdict.DELAYED
+    # Pushed back by 429s does not make it "on time": the original due time counts.
+    assert lateness(row(10, start - timedelta(minutes=1)), start - timedelta(minutes=1)) is Verdict.DELAYED
+    assert lateness(row(10), start) is Verdict.MISSED
+    assert lateness(row(0), start + timedelta(seconds=30)) is Verdict.ON_TIME  # "starts now"
+    assert lateness(row(0), start + timedelta(minutes=5)) is Verdict.MISSED

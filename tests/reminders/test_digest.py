@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -67,7 +67,8 @@ async def slash(w: OfflineWorld, text: str) -> None:
     before = len(w.standin.messages)
     assert (await w.driver.slash(ALICE, GENERAL, text)).status_code == 200
     await w.standin.wait_for(
-        lambda: [m for m in w.standin.messages[before:] if not (m.text or "").startswith(":hourglass")], timeout=8
+        lambda: [m for m in w.standin.messages[before:] if not (m.text or "").startswith(":hourglass")],
+        timeout=8,
     )
 
 
@@ -119,7 +120,9 @@ async def test_two_processes_due_at_once_send_one_digest(world: tuple[OfflineWor
     assert clients is not None and parts.worker.digests is not None
     other_db = Database.from_url(w.settings.DATABASE_URL)  # a second process's engine
     try:
-        await parts.digests.enable(w.standin.team_id, ALICE, at=time(8, 30), tz_name=NEW_YORK, send_empty=True)
+        await parts.digests.enable(
+            w.standin.team_id, ALICE, at=time(8, 30), tz_name=NEW_YORK, send_empty=True
+        )
 
         async def meetings_for(team_id: str, user_id: str, start: datetime, end: datetime):  # type: ignore[no-untyped-def]
             actor = await w.runtime.zoom_access.actor_for(await w.runtime.people.get(team_id, user_id))
@@ -141,7 +144,9 @@ async def test_enabling_after_todays_time_starts_tomorrow(world: tuple[OfflineWo
     assert clients is not None and parts.worker.digests is not None
     try:
         clock.set(datetime(2025, 3, 7, 15, 0, tzinfo=UTC))  # 10:00 in New York, after 08:30
-        await parts.digests.enable(w.standin.team_id, ALICE, at=time(8, 30), tz_name=NEW_YORK, send_empty=True)
+        await parts.digests.enable(
+            w.standin.team_id, ALICE, at=time(8, 30), tz_name=NEW_YORK, send_empty=True
+        )
         assert await parts.worker.digests.run_once() == 0
         clock.set(datetime(2025, 3, 10, 12, 30, tzinfo=UTC))
         assert await parts.worker.digests.run_once() == 1  # an empty digest, as asked

@@ -111,7 +111,9 @@ async def test_a_process_killed_while_holding_claims_loses_nothing(
             for n in range(40)
         ]
         async with serve_asgi(proxy.app, lifespan="off", on_exit=proxy.release.set) as proxy_url:
-            victim = await start_worker(db_url, f"{proxy_url}/api/", limited_standin.bot_token, owner="victim")
+            victim = await start_worker(
+                db_url, f"{proxy_url}/api/", limited_standin.bot_token, owner="victim"
+            )
             try:
 
                 async def stuck_with_claims() -> bool:

@@ -40,10 +40,14 @@ def service(db: Database) -> ReminderService:
 
 
 async def add(service: ReminderService, m: Meeting, minutes: int = 10, channel: str = "C0001"):  # type: ignore[no-untyped-def]
-    return await service.add(team_id=TEAM, user_id=OWNER, meeting=m, channel_id=channel, minutes_before=minutes, now=NOW)
+    return await service.add(
+        team_id=TEAM, user_id=OWNER, meeting=m, channel_id=channel, minutes_before=minutes, now=NOW
+    )
 
 
-async def test_add_computes_the_fire_time_and_lists_soonest_first(service: ReminderService, db: Database) -> None:
+async def test_add_computes_the_fire_time_and_lists_soonest_first(
+    service: ReminderService, db: Database
+) -> None:
     late = await add(service, meeting(NOW + timedelta(hours=3), meeting_id=2))
     soon = await add(service, meeting(NOW + timedelta(hours=1)), minutes=15)
     assert soon.fire_at == NOW + timedelta(minutes=45)
@@ -115,8 +119,12 @@ async def test_moved_into_the_past_or_cancelled_meeting_cancels_reminders(
 async def test_cancel_and_unlink_touch_only_the_owners_reminders(service: ReminderService) -> None:
     mine = await add(service, meeting(NOW + timedelta(hours=1)))
     theirs = await service.add(
-        team_id=TEAM, user_id="U0OTHER", meeting=meeting(NOW + timedelta(hours=1)), channel_id="C1",
-        minutes_before=5, now=NOW,
+        team_id=TEAM,
+        user_id="U0OTHER",
+        meeting=meeting(NOW + timedelta(hours=1)),
+        channel_id="C1",
+        minutes_before=5,
+        now=NOW,
     )
     assert await service.cancel(TEAM, "U0OTHER", mine.id) is False
     assert await service.owner_unlinked(TEAM, OWNER) == 1

@@ -30,7 +30,9 @@ async def test_concurrent_claimers_in_separate_engines_split_the_rows(db_url: st
     # Three engines = three processes' connection pools on the same database.
     setup = Database.from_url(db_url)
     store = ReminderStore(setup)
-    ids = {(await add_reminder(store, starts=NOW + timedelta(minutes=1), channel=f"C{i}")).id for i in range(60)}
+    ids = {
+        (await add_reminder(store, starts=NOW + timedelta(minutes=1), channel=f"C{i}")).id for i in range(60)
+    }
     engines = [Database.from_url(db_url) for _ in range(3)]
     try:
 

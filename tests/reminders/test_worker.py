@@ -48,7 +48,9 @@ async def test_a_starting_worker_delivers_what_fell_due_while_it_was_down(
     db: Database, slack_out: SlackOut, standin: SlackStandin, clock: ManualClock
 ) -> None:
     row = await add_reminder(ReminderStore(db), starts=clock.now() + timedelta(minutes=10))
-    worker = ReminderWorker(ReminderDelivery(ReminderStore(db), slack_out, owner="p1", clock=clock.now), poll_seconds=60)
+    worker = ReminderWorker(
+        ReminderDelivery(ReminderStore(db), slack_out, owner="p1", clock=clock.now), poll_seconds=60
+    )
     await worker.start()  # the first poll runs now, not after 60 s
     try:
         await standin.wait_for(lambda: reminder_ids_posted(standin) == [row.id], timeout=5)
@@ -83,7 +85,9 @@ async def test_install_wires_commands_worker_and_webhook_route_end_to_end(tmp_pa
             before = len(w.standin.messages)
             assert (await w.driver.slash(alice, general, text)).status_code == 200
             fresh = await w.standin.wait_for(
-                lambda: [m for m in w.standin.messages[before:] if not (m.text or "").startswith(":hourglass")],
+                lambda: [
+                    m for m in w.standin.messages[before:] if not (m.text or "").startswith(":hourglass")
+                ],
                 timeout=8,
             )
             return "\n".join(m.all_text() for m in fresh)
@@ -98,7 +102,8 @@ async def test_install_wires_commands_worker_and_webhook_route_end_to_end(tmp_pa
             await parts.worker.start()
             clock.set(datetime(2025, 6, 2, 14, 20, 5, tzinfo=UTC))
             post = await w.standin.wait_for(
-                lambda: next((m for m in w.standin.messages_in(general) if "starts" in m.all_text()), None), timeout=5
+                lambda: next((m for m in w.standin.messages_in(general) if "starts" in m.all_text()), None),
+                timeout=5,
             )
             assert "*Design review* starts" in post.all_text() and "zak=" not in str(post.blocks)
         finally:
@@ -113,9 +118,12 @@ async def test_install_wires_commands_worker_and_webhook_route_end_to_end(tmp_pa
         signature = hmac.new(secret.encode(), f"v0:{stamp}:".encode() + body, hashlib.sha256).hexdigest()
         async with httpx.AsyncClient() as client:
             answer = await client.post(
-                f"{w.bot_url}/zoom/webhooks", content=body,
+                f"{w.bot_url}/zoom/webhooks",
+                content=body,
                 headers={"x-zm-signature": f"v0={signature}", "x-zm-request-timestamp": stamp},
             )
         assert answer.status_code == 200
-        assert answer.json()["encryptedToken"] == hmac.new(secret.encode(), b"tok", hashlib.sha256).hexdigest()
+        assert (
+            answer.json()["encryptedToken"] == hmac.new(secret.encode(), b"tok", hashlib.sha256).hexdigest()
+        )
         await asyncio.sleep(0)

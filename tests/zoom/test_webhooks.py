@@ -1,4 +1,4 @@
-"""Zoom webhooks: signature on raw bytes, URL validation, stale timestamps, dedupe, and each event's effect."""
+"""Zoom webhooks: signature on raw bytes, URL validation, stale timestamps, dedupe, and each effect."""
 
 from __future__ import annotations
 
@@ -84,11 +84,20 @@ class Parts:
         self.digests = DigestService(DigestStore(db), clock=lambda: NOW)
         self.posts = MeetingPosts(db)
         effects = ZoomEventEffects(
-            reminders=self.reminders, digests=self.digests, links=self.links, meeting_posts=self.posts,
-            slack=slack, audit=AuditTrail(db), clock=lambda: NOW,
+            reminders=self.reminders,
+            digests=self.digests,
+            links=self.links,
+            meeting_posts=self.posts,
+            slack=slack,
+            audit=AuditTrail(db),
+            clock=lambda: NOW,
         )
         self.webhooks = ZoomWebhooks(
-            SECRET, events=ProcessedEventStore(db), effects=effects, clock=lambda: NOW, wall_clock=lambda: wall[0]
+            SECRET,
+            events=ProcessedEventStore(db),
+            effects=effects,
+            clock=lambda: NOW,
+            wall_clock=lambda: wall[0],
         )
 
 
@@ -111,11 +120,18 @@ def signed(event: dict[str, Any], *, at: float, secret: str = SECRET) -> tuple[b
 
 
 async def test_url_validation_is_answered_only_when_signed(parts: Parts, wall: list[float]) -> None:
-    event = {"event": "endpoint.url_validation", "payload": {"plainToken": "qgg8vlvZRS6UYooatFL8Aw"}, "event_ts": 1}
+    event = {
+        "event": "endpoint.url_validation",
+        "payload": {"plainToken": "qgg8vlvZRS6UYooatFL8Aw"},
+        "event_ts": 1,
+    }
     body, headers = signed(event, at=wall[0])
     assert await parts.webhooks.handle(body, headers) == (
         200,
-        {"plainToken": "qgg8vlvZRS6UYooatFL8Aw", "encryptedToken": encrypted_token(SECRET, "qgg8vlvZRS6UYooatFL8Aw")},
+        {
+            "plainToken": "qgg8vlvZRS6UYooatFL8Aw",
+            "encryptedToken": encrypted_token(SECRET, "qgg8vlvZRS6UYooatFL8Aw"),
+        },
     )
     status, answer = await parts.webhooks.handle(body, {"Content-Type": "application/json"})
     assert status == 401 and "encryptedToken" not in answer
@@ -170,7 +186,14 @@ async def test_duplicate_deliveries_have_one_effect_and_each_answer_is_fast(
     event = {
         "event": "meeting.ended",
         "event_ts": 1717336800000,
-        "payload": {"object": {"id": str(MEETING_ID), "uuid": "u1==", "topic": "Standup", "end_time": "2025-06-02T14:30:00Z"}},
+        "payload": {
+            "object": {
+                "id": str(MEETING_ID),
+                "uuid": "u1==",
+                "topic": "Standup",
+                "end_time": "2025-06-02T14:30:00Z",
+            }
+        },
     }
     for _ in range(3):
         body, headers = signed(event, at=wall[0])  # each retry is signed anew, as Zoom does
@@ -196,11 +219,19 @@ async def test_meeting_updated_and_deleted_move_and_cancel_reminders(
         "event": "meeting.updated",
         "event_ts": 1,
         "payload": {
-            "object": {"id": MEETING_ID, "uuid": "u1", "start_time": new_start.strftime("%Y-%m-%dT%H:%M:%SZ")},
+            "object": {
+                "id": MEETING_ID,
+                "uuid": "u1",
+                "start_time": new_start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            },
             "old_object": {"id": MEETING_ID, "uuid": "u1", "start_time": "2025-06-02T15:00:00Z"},
         },
     }
-    deleted = {"event": "meeting.deleted", "event_ts": 2, "payload": {"object": {"id": MEETING_ID + 1, "uuid": "u2"}}}
+    deleted = {
+        "event": "meeting.deleted",
+        "event_ts": 2,
+        "payload": {"object": {"id": MEETING_ID + 1, "uuid": "u2"}},
+    }
     for event in (updated, deleted):
         assert (await parts.webhooks.handle(*signed(event, at=wall[0])))[0] == 200
     await parts.webhooks.drain()
@@ -209,7 +240,11 @@ async def test_meeting_updated_and_deleted_move_and_cancel_reminders(
 
 
 async def test_recording_completed_posts_the_link_in_the_meetings_thread(
-    parts: Parts, standin: SlackStandin, slack_out: SlackOut, wall: list[float], caplog: pytest.LogCaptureFixture
+    parts: Parts,
+    standin: SlackStandin,
+    slack_out: SlackOut,
+    wall: list[float],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     from bot.slack.views._blocks import message, section
 
@@ -219,7 +254,14 @@ async def test_recording_completed_posts_the_link_in_the_meetings_thread(
         "event": "recording.completed",
         "event_ts": 3,
         "download_token": "SECRET-DOWNLOAD-TOKEN",
-        "payload": {"object": {"id": MEETING_ID, "uuid": "u3", "topic": "Standup", "share_url": "https://zoom.example/rec/share/abc?x=1&y=2"}},
+        "payload": {
+            "object": {
+                "id": MEETING_ID,
+                "uuid": "u3",
+                "topic": "Standup",
+                "share_url": "https://zoom.example/rec/share/abc?x=1&y=2",
+            }
+        },
     }
     with caplog.at_level(logging.DEBUG):
         assert (await parts.webhooks.handle(*signed(event, at=wall[0])))[0] == 200
@@ -235,17 +277,30 @@ async def test_deauthorization_removes_tokens_and_data_keeps_only_an_internal_au
     from tests.reminders.helpers import add_reminder
 
     link = await parts.links.save_new_link(
-        TEAM, USER, zoom_user_id=ZOOM_USER, zoom_email="alice@example.com", zoom_account_id="acct-XyZ",
-        scopes=["meeting:read"], access_token="ACCESS-CANARY", refresh_token="REFRESH-CANARY",
+        TEAM,
+        USER,
+        zoom_user_id=ZOOM_USER,
+        zoom_email="alice@example.com",
+        zoom_account_id="acct-XyZ",
+        scopes=["meeting:read"],
+        access_token="ACCESS-CANARY",
+        refresh_token="REFRESH-CANARY",
         access_expires_at=NOW + timedelta(hours=1),
     )
-    await add_reminder(ReminderStore(db), starts=NOW + timedelta(hours=1), user_id=USER, meeting_id=MEETING_ID)
+    await add_reminder(
+        ReminderStore(db), starts=NOW + timedelta(hours=1), user_id=USER, meeting_id=MEETING_ID
+    )
     await parts.digests.enable(TEAM, USER, at=datetime(2025, 1, 1, 8, 30).time(), tz_name="Europe/Berlin")
     await parts.posts.remember(TEAM, MEETING_ID)(CHANNEL, "1717336800.000100")
     event = {
         "event": "app_deauthorized",
         "event_ts": 1717336800000,
-        "payload": {"user_id": ZOOM_USER, "account_id": "acct-XyZ", "client_id": "cid", "user_data_retention": "false"},
+        "payload": {
+            "user_id": ZOOM_USER,
+            "account_id": "acct-XyZ",
+            "client_id": "cid",
+            "user_data_retention": "false",
+        },
     }
     assert (await parts.webhooks.handle(*signed(event, at=wall[0])))[0] == 200
     await parts.webhooks.drain()
@@ -256,7 +311,9 @@ async def test_deauthorization_removes_tokens_and_data_keeps_only_an_internal_au
         audit = (await session.scalars(select(AuditEvent))).all()
         leftovers = (await session.execute(text("SELECT * FROM meeting_posts"))).all()
     assert leftovers == []
-    assert [(a.internal_subject, a.action) for a in audit] == [(f"zoom_link:{link.id}", "zoom_app_deauthorized")]
+    assert [(a.internal_subject, a.action) for a in audit] == [
+        (f"zoom_link:{link.id}", "zoom_app_deauthorized")
+    ]
     assert ZOOM_USER not in repr([(a.internal_subject, a.action) for a in audit])
     # A retry (same event) is answered and changes nothing; so is a new delivery for a user already gone.
     assert await parts.webhooks.handle(*signed(event, at=wall[0])) == (200, {"status": "duplicate"})
