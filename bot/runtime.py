@@ -175,6 +175,9 @@ async def build_runtime(
         bolt_handler=AsyncSlackRequestHandler(bolt_app),
     )
 
+    if socket_mode:
+        _connect_socket_mode(runtime)
+
     @bolt_app.middleware
     async def attach_runtime(context: Any, next: Callable[[], Awaitable[None]]) -> None:  # noqa: A002
         context["runtime"] = runtime
@@ -219,3 +222,17 @@ async def bot_client_for(app: AsyncApp, settings: Settings, team_id: str) -> Any
     if bot is None or not bot.bot_token:
         raise LookupError(f"zoombot is not installed in workspace {team_id}")
     return AsyncWebClient(token=bot.bot_token, base_url=settings.SLACK_API_URL)
+
+
+def _connect_socket_mode(runtime: Runtime) -> None:
+    """`zoombot socket`: Slack events arrive over a WebSocket; the HTTP routes still serve Zoom."""
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    handler = AsyncSocketModeHandler(runtime.bolt_app, runtime.settings.SLACK_APP_TOKEN)
+
+    async def connect() -> None:
+        await handler.connect_async()
+        log.info("connected to Slack in Socket Mode")
+
+    runtime.on_ready(connect)
+    runtime.on_close(handler.close_async)

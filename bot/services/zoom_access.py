@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from bot.services.people import SlackPerson
@@ -165,7 +165,7 @@ def _starts_within(meeting: Meeting, start: datetime, end: datetime) -> bool:
 
 def _sort_key(meeting: Meeting) -> datetime:
     starts = _occurrence_starts(meeting)
-    return min(starts) if starts else datetime.max.replace(tzinfo=None).astimezone()
+    return min(starts) if starts else datetime.max.replace(tzinfo=UTC)  # no fixed time: last
 
 
 class ZoomAccess:
