@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from typing import Literal
 
+from bot.reminders.service import ReminderError
 from bot.slack.mrkdwn import date_token, escape, format_meeting_id, truncate
 from bot.slack.when import WhenError
 from bot.zoom.errors import NotLinkedError, Outcome, ZoomError, ZoomErrorKind
@@ -414,6 +415,13 @@ def hint_for(
             "You haven't linked a Zoom account to your Slack user.",
             None,
             "Run `/zoom link` and approve zoombot in Zoom — it takes a few seconds.",
+        )
+    if isinstance(error, ReminderError):
+        return Hint(
+            "I couldn't set that reminder",
+            escape(error.message),
+            None,
+            f"Usage: `{escape(USAGE['remind'].syntax)}`\nExample: `{escape(USAGE['remind'].example)}`",
         )
     if isinstance(error, WhenError):
         fix = f"Try for example `{escape(error.example)}`."

@@ -10,10 +10,12 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.reminders.service import ReminderError
 from bot.slack import views
 from bot.slack.handlers.context import CommandContext
-from bot.slack.hints import hint_for, new_reference
+from bot.slack.hints import UsageError, hint_for, new_reference
 from bot.slack.replies import Outcome, Respond, with_working_notice
+from bot.slack.when import WhenError
 from bot.zoom.errors import NotLinkedError, ZoomError, ZoomErrorKind
 from bot.zoom.errors import Outcome as ZoomOutcome
 
@@ -58,10 +60,7 @@ async def _with_deadline(work: Awaitable[Outcome], operation: str) -> Outcome:
 
 
 async def _failure(error: Exception, operation: str, ctx: CommandContext, label: str) -> Outcome:
-    expected = isinstance(error, ZoomError | NotLinkedError) or type(error).__name__ in (
-        "WhenError",
-        "UsageError",
-    )
+    expected = isinstance(error, ZoomError | NotLinkedError | WhenError | UsageError | ReminderError)
     reference = None if expected else new_reference()
     if expected:
         log.info("/zoom %s failed for %s: %s", label, ctx.user_id, error)
