@@ -205,6 +205,10 @@ async def test_stop_hands_back_claims_whose_post_has_not_started(
     worker = delivery(db, slack_out, clock, fake)
     round_task = asyncio.create_task(worker.run_round())
     await standin.wait_for(lambda: len(standin.messages_in(CHANNELS[0])) == 1)
+    for _ in range(100):  # the first post's "sent" commit follows Slack's answer
+        if "sent" in (await statuses(db)).values():
+            break
+        await asyncio.sleep(0.02)
     assert await worker.hand_back() == 4
     round_task.cancel()
     assert sorted((await statuses(db)).values()) == ["pending"] * 4 + ["sent"]

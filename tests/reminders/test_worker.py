@@ -68,6 +68,10 @@ async def test_stop_returns_unposted_claims_at_once(
     worker = ReminderWorker(delivery, poll_seconds=60, stop_grace=0.1)
     await worker.start()
     await standin.wait_for(lambda: len(reminder_ids_posted(standin)) == 1, timeout=5)
+    for _ in range(100):  # the first post's "sent" commit follows Slack's answer
+        if "sent" in (await statuses(db)).values():
+            break
+        await asyncio.sleep(0.02)
     await worker.stop()  # the other three wait for this channel's pacing: handed back, not left leased
     assert sorted((await statuses(db)).values()) == ["pending", "pending", "pending", "sent"]
 
