@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.reminders.service import ReminderError
 from bot.slack import views
 from bot.slack.grammar import CancelReminder, DigestOff, DigestOn, ListReminders, Remind
 from bot.slack.handlers.context import CommandContext
@@ -13,7 +14,14 @@ async def remind(cmd: Remind, ctx: CommandContext) -> Outcome:
     person = await ctx.person()
     zoom = await ctx.zoom()
     meeting = await zoom.get(cmd.meeting_id)  # it must exist and be the caller's
-    channel_id = (cmd.channel.id if cmd.channel and cmd.channel.id else None) or ctx.channel_id
+    if cmd.channel is not None and not cmd.channel.id:
+        # Slack sends a channel picked from autocomplete as <#C123|name>; a bare name cannot be
+        # resolved without reading every channel (a scope we do not ask for).
+        raise ReminderError(
+            f"I couldn't tell which channel #{cmd.channel.name or ''} is. "
+            "Pick it from Slack's autocomplete as you type # so it turns into a channel link."
+        )
+    channel_id = cmd.channel.id if cmd.channel is not None and cmd.channel.id else ctx.channel_id
     reminder = await ctx.runtime.reminders.add(
         team_id=ctx.team_id,
         user_id=ctx.user_id,
