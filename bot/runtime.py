@@ -64,8 +64,8 @@ class Runtime:
     meeting_posts: MeetingPosts
     bolt_app: AsyncApp
     bolt_handler: AsyncSlackRequestHandler
-    reminders: Any = None  # bot.reminders.service.ReminderService once wired
-    digests: Any = None
+    reminders: Any = None  # bot.reminders.service.ReminderService, set by bot.reminders.install
+    digests: Any = None  # bot.reminders.digest.DigestService
     zoom_webhooks: WebhookHandler | None = None
     schema_ready: bool = False
     _background: list[asyncio.Task[None]] = field(default_factory=list)
@@ -122,6 +122,7 @@ async def build_runtime(
     socket_mode: bool = False,
     clock: Clock = utc_now,
     wall_clock: Callable[[], float] | None = None,
+    reminder_options: dict[str, Any] | None = None,
 ) -> Runtime:
     """Build every service of one process. ``clock`` is injectable for the sandbox and tests."""
     db = Database.from_url(settings.DATABASE_URL)
@@ -175,6 +176,9 @@ async def build_runtime(
         bolt_handler=AsyncSlackRequestHandler(bolt_app),
     )
 
+    from bot.reminders import install as install_reminders
+
+    install_reminders(runtime, **(reminder_options or {}))
     if socket_mode:
         _connect_socket_mode(runtime)
 
