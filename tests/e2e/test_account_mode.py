@@ -55,6 +55,11 @@ async def test_unknown_slack_email_gets_the_user_hint(account_world: OfflineWorl
 
 async def test_users_in_user_mode_explains_account_mode(linked_world: OfflineWorld) -> None:
     response = await linked_world.driver.slash(ALICE, "C0GENERAL", "users")
-    body = str(response.json()) if response.content else texts(
-        await linked_world.standin.wait_for(lambda: linked_world.standin.messages[-1:] or None, timeout=5))
+    body = (
+        str(response.json())
+        if response.content
+        else texts(
+            await linked_world.standin.wait_for(lambda: linked_world.standin.messages[-1:] or None, timeout=5)
+        )
+    )
     assert "account mode" in body.lower() or "ZOOM_ACCOUNT_ID" in body

@@ -13,17 +13,34 @@ from bot.logs import configure_logging
 from bot.sandbox.world import SIGNING_SECRET, ZOOM_CLIENT_SECRET, OfflineWorld
 from tests.e2e.test_commands import ALICE, reply_to
 
-LOGGERS = ["", "bot", "slack_bolt", "slack_sdk", "httpx", "httpcore", "sqlalchemy.engine", "sqlalchemy.pool",
-           "aiosqlite", "asyncpg", "apscheduler", "uvicorn", "uvicorn.error", "alembic"]
+LOGGERS = [
+    "",
+    "bot",
+    "slack_bolt",
+    "slack_sdk",
+    "httpx",
+    "httpcore",
+    "sqlalchemy.engine",
+    "sqlalchemy.pool",
+    "aiosqlite",
+    "asyncpg",
+    "apscheduler",
+    "uvicorn",
+    "uvicorn.error",
+    "alembic",
+]
 
 
 @pytest.fixture
 def debug_log(world: OfflineWorld) -> Iterator[io.StringIO]:
-    saved = {name: (logging.getLogger(name).level, list(logging.getLogger(name).handlers)) for name in LOGGERS}
+    saved = {
+        name: (logging.getLogger(name).level, list(logging.getLogger(name).handlers)) for name in LOGGERS
+    }
     stream = io.StringIO()
     settings = world.settings
-    configure_logging("DEBUG", "text", [SIGNING_SECRET, ZOOM_CLIENT_SECRET, *settings.TOKEN_ENCRYPTION_KEY],
-                      stream=stream)
+    configure_logging(
+        "DEBUG", "text", [SIGNING_SECRET, ZOOM_CLIENT_SECRET, *settings.TOKEN_ENCRYPTION_KEY], stream=stream
+    )
     for name in LOGGERS:
         logging.getLogger(name).setLevel(logging.DEBUG)
     yield stream
@@ -46,7 +63,9 @@ async def test_no_secret_reaches_the_log(world: OfflineWorld, debug_log: io.Stri
     canaries = set(world.sim.issued_secrets()) | {SIGNING_SECRET, ZOOM_CLIENT_SECRET, world.standin.bot_token}
     canaries |= set(world.settings.TOKEN_ENCRYPTION_KEY)
     # every response_url the stand-in handed out (they are bearer capabilities)
-    canaries |= set(re.findall(r"/response/([A-Za-z0-9_-]{8,})", str([m.extra for m in world.standin.messages])))
+    canaries |= set(
+        re.findall(r"/response/([A-Za-z0-9_-]{8,})", str([m.extra for m in world.standin.messages]))
+    )
     assert world.driver.last_response_url and world.driver.last_response_url not in log
     leaked = sorted(c for c in canaries if c and c in log)
     assert not leaked, f"{len(leaked)} secrets leaked into the log"

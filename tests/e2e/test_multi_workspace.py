@@ -11,7 +11,11 @@ from bot.sandbox.world import offline_world
 
 
 async def test_install_page_and_installation_tables(tmp_path: Path) -> None:
-    overrides = {"SLACK_CLIENT_ID": "111.222", "SLACK_CLIENT_SECRET": "install-secret", "SLACK_BOT_TOKEN": None}
+    overrides = {
+        "SLACK_CLIENT_ID": "111.222",
+        "SLACK_CLIENT_SECRET": "install-secret",
+        "SLACK_BOT_TOKEN": None,
+    }
     async with offline_world(tmp_path, settings_overrides=overrides) as world:
         async with httpx.AsyncClient() as client:
             page = await client.get(f"{world.bot_url}/slack/install")

@@ -36,7 +36,8 @@ async def test_the_whole_path_on_postgresql(fresh_postgres_url: str, tmp_path) -
         page = await w.link("alice")
         assert page.status_code == 200
         await w.driver.slash("U0ALICE", "C0GENERAL", 'schedule "On Postgres" tomorrow 10am')
-        await w.standin.wait_for(lambda: any("Scheduled" in (m.text or "") for m in w.standin.messages) or None,
-                                 timeout=8)
+        await w.standin.wait_for(
+            lambda: any("Scheduled" in (m.text or "") for m in w.standin.messages) or None, timeout=8
+        )
         assert w.runtime.db.dialect_name == "postgresql"
         assert [m.topic for m in w.sim.meetings_of("alice@example.com")] == ["On Postgres"]

@@ -63,8 +63,11 @@ async def test_missing_wrong_stale_and_garbage_signatures_get_401(world: Offline
 async def test_non_utf8_body_is_refused_without_a_500(world: OfflineWorld) -> None:
     body = b"text=\xff\xfe&command=%2Fzoom"
     now = int(time.time())
-    assert (await post(world, body, {"x-slack-request-timestamp": str(now),
-                                     "x-slack-signature": "v0=" + "1" * 64})).status_code == 401
+    assert (
+        await post(
+            world, body, {"x-slack-request-timestamp": str(now), "x-slack-signature": "v0=" + "1" * 64}
+        )
+    ).status_code == 401
     assert (await post(world, body, signed(body, now))).status_code == 400
 
 
@@ -79,8 +82,9 @@ def test_hypothesis_garbage_headers_never_500(world_sync: tuple[str, object]) ->
     bot_url, _ = world_sync
 
     # Any header value HTTP can carry: visible ASCII and Latin-1 bytes (CR, LF and NUL cannot be sent).
-    header_text = st.text(st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_characters="\x7f"),
-                          max_size=80)
+    header_text = st.text(
+        st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_characters="\x7f"), max_size=80
+    )
 
     @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
     @given(ts=header_text, sig=header_text, body=st.binary(max_size=300))
