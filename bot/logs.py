@@ -96,7 +96,11 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(
-    level: str = "INFO", fmt: str = "text", extra_secrets: Iterable[str] = (), *, stream: IO[str] | None = None
+    level: str = "INFO",
+    fmt: str = "text",
+    extra_secrets: Iterable[str] = (),
+    *,
+    stream: IO[str] | None = None,
 ) -> None:
     """Install one redacting handler on the root logger (every library logger propagates to it)."""
     handler = logging.StreamHandler(stream or sys.stderr)

@@ -19,18 +19,22 @@ KEY = Fernet.generate_key().decode()
 
 
 def base_env(database_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ZOOM_", "TOKEN_", "DATABASE_"))}
-    env.update({
-        "DATABASE_URL": database_url,
-        "TOKEN_ENCRYPTION_KEY": KEY,
-        "SLACK_SIGNING_SECRET": "cli-test-signing-secret",
-        "SLACK_BOT_TOKEN": "xoxb-cli-test",
-        "SLACK_API_URL": "http://127.0.0.1:9/api/",
-        "ZOOM_CLIENT_ID": "cli-client",
-        "ZOOM_CLIENT_SECRET": "cli-secret",
-        "ZOOM_API_URL": "http://127.0.0.1:9/v2",
-        "ZOOM_OAUTH_URL": "http://127.0.0.1:9",
-    })
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ZOOM_", "TOKEN_", "DATABASE_"))
+    }
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "TOKEN_ENCRYPTION_KEY": KEY,
+            "SLACK_SIGNING_SECRET": "cli-test-signing-secret",
+            "SLACK_BOT_TOKEN": "xoxb-cli-test",
+            "SLACK_API_URL": "http://127.0.0.1:9/api/",
+            "ZOOM_CLIENT_ID": "cli-client",
+            "ZOOM_CLIENT_SECRET": "cli-secret",
+            "ZOOM_API_URL": "http://127.0.0.1:9/v2",
+            "ZOOM_OAUTH_URL": "http://127.0.0.1:9",
+        }
+    )
     return env
 
 
@@ -45,7 +49,10 @@ def serving(env: dict[str, str], cwd: Path) -> Iterator[str]:
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "--port", str(port)],
-        env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env=env,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -100,24 +107,36 @@ def test_keygen_prints_a_fernet_key(tmp_path: Path) -> None:
 
 
 def test_manifest_has_the_urls(tmp_path: Path) -> None:
-    out = subprocess.run([sys.executable, "-m", "bot", "manifest", "--url", "https://bot.example.com"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "manifest", "--url", "https://bot.example.com"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     manifest = yaml.safe_load(out.stdout)
     assert manifest["features"]["slash_commands"][0]["url"] == "https://bot.example.com/slack/events"
-    bad = subprocess.run([sys.executable, "-m", "bot", "manifest", "--url", "ftp://x"], capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "bot", "manifest", "--url", "ftp://x"], capture_output=True, text=True
+    )
     assert bad.returncode != 0 and len(bad.stderr.strip().splitlines()) == 1
 
 
 def test_db_upgrade_then_rotate_key(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path}/r.db"
     env = base_env(url)
-    up = subprocess.run([sys.executable, "-m", "bot", "db", "upgrade"], env=env, cwd=tmp_path,
-                        capture_output=True, text=True)
+    up = subprocess.run(
+        [sys.executable, "-m", "bot", "db", "upgrade"], env=env, cwd=tmp_path, capture_output=True, text=True
+    )
     assert up.returncode == 0, up.stderr
     new_key = Fernet.generate_key().decode()
     env["TOKEN_ENCRYPTION_KEY"] = f"{new_key},{KEY}"
-    rotated = subprocess.run([sys.executable, "-m", "bot", "db", "rotate-key"], env=env, cwd=tmp_path,
-                             capture_output=True, text=True)
+    rotated = subprocess.run(
+        [sys.executable, "-m", "bot", "db", "rotate-key"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert rotated.returncode == 0, rotated.stderr
     assert "re-encrypted 0" in rotated.stdout
     assert new_key not in rotated.stdout + rotated.stderr

@@ -11,7 +11,10 @@ from hypothesis import strategies as st
 from bot.sandbox.world import OfflineWorld
 from bot.slack.signature import compute_signature
 
-BODY = b"token=x&team_id=T0001&user_id=U0ALICE&channel_id=C0GENERAL&command=%2Fzoom&text=help&response_url=http%3A%2F%2F127.0.0.1%3A9%2Fnowhere"
+BODY = (
+    b"token=x&team_id=T0001&user_id=U0ALICE&channel_id=C0GENERAL&command=%2Fzoom&text=help"
+    b"&response_url=http%3A%2F%2F127.0.0.1%3A9%2Fnowhere"
+)
 
 
 async def post(world: OfflineWorld, body: bytes, headers: dict[str, str]) -> httpx.Response:
