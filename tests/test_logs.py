@@ -56,3 +56,23 @@ def test_filter_applies_to_args_and_tracebacks() -> None:
     for canary in ("canary-access-token", "canary-secret-value", "canary-refresh"):
         assert canary not in out
     assert "RuntimeError" in out
+
+
+def test_json_format_is_one_redacted_object_per_line() -> None:
+    import json
+
+    from bot.logs import configure_logging
+
+    root = logging.getLogger()
+    saved = (root.level, list(root.handlers))
+    stream = io.StringIO()
+    try:
+        configure_logging("INFO", "json", ["json-canary-secret"], stream=stream)
+        logging.getLogger("bot.test").info("token %s and Bearer abc.def", "json-canary-secret")
+    finally:
+        root.setLevel(saved[0])
+        root.handlers = saved[1]
+    (line,) = stream.getvalue().splitlines()
+    record = json.loads(line)
+    assert record["level"] == "INFO" and record["logger"] == "bot.test"
+    assert "json-canary-secret" not in line and "abc.def" not in line

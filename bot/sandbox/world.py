@@ -131,8 +131,13 @@ async def offline_world(
     people: tuple[Person, ...] = DEFAULT_PEOPLE,
     settings_overrides: dict[str, Any] | None = None,
     sim_options: dict[str, Any] | None = None,
+    reminder_options: dict[str, Any] | None = None,
 ) -> AsyncIterator[OfflineWorld]:
-    """Start simulator, stand-in and bot; stop all three (nothing left listening) on exit."""
+    """Start simulator, stand-in and bot; stop all three (nothing left listening) on exit.
+
+    ``reminder_options`` go to the bot's reminder worker (e.g. ``poll_seconds``: the sandbox
+    polls often so a fast-forwarded clock shows its reminder at once).
+    """
     async with AsyncExitStack() as stack:
         sim = ZoomSimulator(clock=clock, **(sim_options or {}))
         standin = SlackStandin(SIGNING_SECRET)
@@ -176,13 +181,23 @@ async def offline_world(
             "ZOOM_OAUTH_URL": zoom_url,
             "ZOOM_ACCOUNT_ID": ACCOUNT_ID if account_mode else None,
             "ZOOM_WEBHOOK_SECRET_TOKEN": "sandbox-webhook-secret",
+            # Named explicitly so a developer's SLACK_*/LOG_* environment cannot switch the
+            # offline bot into multi-workspace or Socket Mode, or break its start-up.
+            "SLACK_CLIENT_ID": None,
+            "SLACK_CLIENT_SECRET": None,
+            "SLACK_APP_TOKEN": None,
+            "LOG_LEVEL": "INFO",
+            "LOG_FORMAT": "text",
+            "PORT": port,
         }
         values.update(settings_overrides or {})
         settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
         runtime_box: list[Runtime] = []
 
         async def factory() -> Runtime:
-            runtime = await build_runtime(settings, clock=_clock_callable(clock))
+            runtime = await build_runtime(
+                settings, clock=_clock_callable(clock), reminder_options=reminder_options
+            )
             runtime_box.append(runtime)
             return runtime
 
