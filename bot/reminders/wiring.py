@@ -97,7 +97,19 @@ def build(
         return await actor.upcoming(start=start, end=end)
 
     sender = DigestSender(digest_store, slack, meetings_for, clock=clock)
-    worker = ReminderWorker(delivery, sender, poll_seconds=poll_seconds, digest_seconds=digest_seconds)
+    events = ProcessedEventStore(runtime.db)
+
+    async def prune_event_keys() -> int:
+        # Zoom stops retrying a webhook after about 90 minutes; keep the keys a day to be safe.
+        return await events.prune(older_than=clock() - timedelta(days=1))
+
+    worker = ReminderWorker(
+        delivery,
+        sender,
+        poll_seconds=poll_seconds,
+        digest_seconds=digest_seconds,
+        housekeeping=prune_event_keys,
+    )
     webhooks = None
     secret = runtime.settings.ZOOM_WEBHOOK_SECRET_TOKEN
     if secret:
@@ -111,7 +123,7 @@ def build(
             clock=clock,
             forget_person=runtime.people.forget,
         )
-        webhooks = ZoomWebhooks(secret, events=ProcessedEventStore(runtime.db), effects=effects, clock=clock)
+        webhooks = ZoomWebhooks(secret, events=events, effects=effects, clock=clock)
     return ReminderParts(reminders, digests, worker, slack, webhooks), clients
 
 

@@ -52,8 +52,10 @@ class ReminderWorker:
         poll_seconds: float = DEFAULT_POLL_SECONDS,
         digest_seconds: float = DEFAULT_DIGEST_SECONDS,
         stop_grace: float = STOP_GRACE_SECONDS,
+        housekeeping: Callable[[], Coroutine[Any, Any, object]] | None = None,
     ) -> None:
         self.delivery = delivery
+        self._housekeeping = housekeeping  # cheap clean-ups, run on the digest tick
         self.digests = digests
         self._poll_seconds = poll_seconds
         self._digest_seconds = digest_seconds
@@ -161,3 +163,8 @@ class ReminderWorker:
             return
         if sent:
             log.info("digests sent: %d", sent)
+        if self._housekeeping is not None:
+            try:
+                await self._housekeeping()
+            except Exception:
+                log.warning("housekeeping failed; the next tick retries", exc_info=True)
