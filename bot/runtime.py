@@ -152,7 +152,7 @@ async def build_runtime(
         account = AccountZoom(zoom_http, AccountTokenSource(oauth, settings.ZOOM_ACCOUNT_ID, clock=clock))
         zoom_access = ZoomAccess(zoom_http, mode="account", account=account)
     else:
-        zoom_access = ZoomAccess(zoom_http, mode="user", user_tokens=user_tokens, has_link=links.get)
+        zoom_access = ZoomAccess(zoom_http, mode="user", user_tokens=user_tokens)
 
     bolt_app = build_bolt_app(settings, db=db, socket_mode=socket_mode)
     people = PeopleDirectory(_users_info(bolt_app, settings))

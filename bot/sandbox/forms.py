@@ -41,12 +41,14 @@ class FormField:
     initial_shown: str | None = None  # how the initial value reads, for the prompt
     current_conversation: bool = False  # conversations_select defaulting to where the command ran
 
-    def question(self, *, current_channel_name: str | None = None) -> str:
-        """The prompt line: label, what to type, and the default an empty answer takes."""
+    def question(self, *, channel_default: str | None = None) -> str:
+        """The prompt line: label, what to type, and the default an empty answer takes.
+
+        ``channel_default`` is how a channel select's default reads (``#general``): the
+        form only knows channel ids, the session knows their names.
+        """
         hint = _HINTS.get(self.kind, "")
-        default = self.initial_shown
-        if default is None and self.current_conversation and current_channel_name:
-            default = f"#{current_channel_name}"
+        default = self.initial_shown or channel_default
         parts = [self.label]
         if hint:
             parts.append(f"({hint})")

@@ -16,8 +16,8 @@ from typing import Literal
 
 from bot.services.people import SlackPerson
 from bot.zoom.client import AccountZoom, UserZoom, ZoomUserRef
-from bot.zoom.errors import NotLinkedError, ZoomError, ZoomErrorKind
-from bot.zoom.http import ZoomHttp
+from bot.zoom.errors import ZoomError, ZoomErrorKind
+from bot.zoom.http import TokenSource, ZoomHttp
 from bot.zoom.models import Meeting, MeetingRequest, MeetingType, MeetingUpdate, Recording, ZoomUser
 
 Mode = Literal["user", "account"]
@@ -176,15 +176,13 @@ class ZoomAccess:
         http: ZoomHttp,
         *,
         mode: Mode,
-        user_tokens: Callable[[str, str], object] | None = None,
+        user_tokens: Callable[[str, str], TokenSource] | None = None,
         account: AccountZoom | None = None,
-        has_link: Callable[[str, str], object] | None = None,
     ) -> None:
         self._http = http
         self.mode = mode
         self._user_tokens = user_tokens
         self._account = account
-        self._has_link = has_link
 
     async def actor_for(self, person: SlackPerson) -> ZoomActor:
         if self.mode == "account":
@@ -197,9 +195,8 @@ class ZoomAccess:
                     details={"reason": "no_slack_email"},
                 )
             return ZoomActor("account", _account=self._account, _ref=ZoomUserRef(person.email))
-        assert self._user_tokens is not None and self._has_link is not None
-        link = await self._has_link(person.team_id, person.user_id)  # type: ignore[misc]
-        if link is None:
-            raise NotLinkedError(person.team_id, person.user_id)
+        assert self._user_tokens is not None
+        # No existence check here: the token source raises NotLinkedError on the first call,
+        # which saves a database read on every command.
         tokens = self._user_tokens(person.team_id, person.user_id)
-        return ZoomActor("user", _user=UserZoom(self._http, tokens))  # type: ignore[arg-type]
+        return ZoomActor("user", _user=UserZoom(self._http, tokens))
