@@ -205,3 +205,26 @@ async def test_topic_cannot_ping_the_channel(linked_world: OfflineWorld) -> None
     await reply_to(w, ALICE, "new <!channel> <@U0BOB> & co", count=2)
     for text in mrkdwn_texts(w):
         assert "<!channel>" not in text and "<@U0BOB>" not in text
+
+
+async def test_home_buttons_reply_in_the_app_dm(linked_world: OfflineWorld) -> None:
+    w = linked_world
+    await w.driver.app_home_opened(ALICE)
+    home = await w.standin.wait_for(lambda: next(iter(w.standin.views), None), timeout=5)
+    before = len(w.standin.messages)
+    await w.driver.block_action(ALICE, None, "home_new_meeting", view=home)
+    dm = w.standin.dm_channel(ALICE)
+    posted = await w.standin.wait_for(
+        lambda: (lambda found: found if len(found) >= 2 else None)(
+            [m for m in w.standin.messages[before:] if m.channel == dm]
+        ),
+        timeout=8,
+    )
+    assert "zak=" in texts(posted)  # the host link went to the host's own DM
+    assert len(meeting_ids(w, "alice@example.com")) == 1
+
+    await w.driver.block_action(ALICE, None, "home_unlink", view=home)
+    await w.standin.wait_for(
+        lambda: any("Unlinked" in (m.text or "") for m in w.standin.messages) or None, timeout=8
+    )
+    assert await w.runtime.links.get(w.standin.team_id, ALICE) is None
