@@ -25,6 +25,9 @@ def _parser() -> argparse.ArgumentParser:
     socket.add_argument("--host", default="127.0.0.1")
     socket.add_argument("--port", type=int, default=None)
 
+    # Listed for --help; `main` hands `sandbox` to bot.sandbox.cli before any settings are read.
+    sub.add_parser("sandbox", help="offline try-out with a Zoom simulator and a Slack stand-in", add_help=False)
+
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
     db_sub.add_parser("upgrade", help="apply migrations to DATABASE_URL")
@@ -39,6 +42,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # `zoombot sandbox` has its own options and never reads .env or the environment's settings.
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["sandbox"]:
+        from bot.sandbox.cli import main as sandbox_main
+
+        return sandbox_main(arguments[1:])
     args = _parser().parse_args(argv)
     try:
         return _run(args)

@@ -17,6 +17,7 @@ from typing import Any
 from bot.sandbox.render import text_object
 
 CANCEL_WORD = "!cancel"  # typed at any question: close the modal without submitting
+CHANNEL_SELECTS = ("conversations_select", "channels_select")
 
 
 class AnswerError(ValueError):
@@ -108,7 +109,7 @@ def _initial(kind: str, element: dict[str, Any]) -> tuple[Any, str | None]:
     if kind == "static_select" and isinstance(element.get("initial_option"), dict):
         option = element["initial_option"]
         return option, text_object(option.get("text"))
-    if kind in ("conversations_select", "channels_select"):
+    if kind in CHANNEL_SELECTS:
         initial = element.get("initial_conversation") or element.get("initial_channel")
         if initial:
             return initial, None  # shown by name by the session (it knows the names)
@@ -157,7 +158,7 @@ def read_answer(
         return state_entry(field_, _time(text))
     if field_.kind == "static_select":
         return state_entry(field_, _choice(field_, text).option)
-    if field_.kind in ("conversations_select", "channels_select"):
+    if field_.kind in CHANNEL_SELECTS:
         channel = channel_id_for(text.lstrip("#").lower())
         if channel is None:
             raise AnswerError(f"there is no channel {text!r} here")

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
+from bot.slack.standin.records import Channel, Message
+
 INDENT = "  "
 DIVIDER = "─" * 40
 
@@ -138,7 +140,7 @@ class _BlockWriter:
         if kind in ("plain_text", "mrkdwn"):
             return text_object(element, self.names)
         placeholder = text_object(element.get("placeholder"), self.names)
-        return f"[{kind}{': ' + placeholder if placeholder else ''}]"
+        return f"[{kind}, placeholder {placeholder!r}]" if placeholder else f"[{kind}]"
 
     def block(self, block: dict[str, Any]) -> None:
         kind = block.get("type")
@@ -174,7 +176,9 @@ class _BlockWriter:
             self.line(self.element(accessory), "  ")
 
 
-def render_blocks(blocks: list[dict[str, Any]], *, names: Names | None = None, first_number: int = 1) -> Rendered:
+def render_blocks(
+    blocks: list[dict[str, Any]], *, names: Names | None = None, first_number: int = 1
+) -> Rendered:
     """Block Kit blocks as lines; buttons numbered from ``first_number`` in reading order."""
     writer = _BlockWriter(names or Names(), first_number)
     for block in blocks:
@@ -220,6 +224,41 @@ def confirm_dialog(confirm: dict[str, Any]) -> str:
     yes = text_object(confirm.get("confirm")) or "Confirm"
     no = text_object(confirm.get("deny")) or "Cancel"
     return f"{title} — {body} [{yes} / {no}]"
+
+
+# --- where a message is -----------------------------------------------------------------
+
+
+def message_label(
+    message: Message, channel: Channel, *, viewer: str, viewer_channel: str, names: Names
+) -> str:
+    """Where ``message`` appeared and who sees it, as the viewer would put it.
+
+    ``[ephemeral to you]``, ``[#general]``, ``[DM]`` (the viewer's DM with the bot),
+    ``[DM to @bob]``; ``ephemeral … in #design`` when it is not the viewer's channel;
+    ``, edited`` / ``, replacing the message above`` for changes; deletions say so.
+    """
+
+    def who(user_id: str | None) -> str:
+        return "@" + (names.user(user_id or "") or user_id or "someone")
+
+    if channel.is_im:
+        where = "DM" if channel.im_user == viewer else f"DM to {who(channel.im_user)}"
+    else:
+        where = f"#{channel.name}"
+    if message.is_ephemeral:
+        label = f"ephemeral to {'you' if message.user == viewer else who(message.user)}"
+        if message.channel != viewer_channel:
+            label += f" in {where}"
+    else:
+        label = where
+    if message.kind == "delete" or message.delete_original:
+        return f"[{label}] (a message was deleted)"
+    if message.kind == "update":
+        label += ", edited"
+    elif message.replace_original:
+        label += ", replacing the message above"
+    return f"[{label}]"
 
 
 # --- web pages ---------------------------------------------------------------------------

@@ -44,7 +44,4 @@ def escape_typed(text: str, *, channels: Mapping[str, str], users: Mapping[str, 
 def _outside_tokens(text: str, pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str]) -> str:
     """Apply ``pattern`` only to the parts of ``text`` that are not already ``<…>`` tokens."""
     pieces = _SLACK_TOKEN.split(text)
-    return "".join(
-        piece if index % 2 else pattern.sub(replace, piece)
-        for index, piece in enumerate(pieces)
-    )
+    return "".join(piece if index % 2 else pattern.sub(replace, piece) for index, piece in enumerate(pieces))

@@ -1,0 +1,249 @@
+"""`zoombot sandbox` as a command: --run scripts, exit status, a polluted environment, clean exits."""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.sandbox.cli import DATABASE_FILE
+
+REPO = Path(__file__).resolve().parents[2]
+QUICK_START = ["/zoom link", "click 1", "/zoom new Standup", "/zoom list"]
+
+# What a developer's shell and working directory may hold; none of it may reach the sandbox bot.
+POLLUTED_ENV = {
+    "SLACK_CLIENT_ID": "123.456",
+    "SLACK_CLIENT_SECRET": "developer-slack-client-secret",
+    "SLACK_APP_TOKEN": "xapp-developer-token",
+    "SLACK_BOT_TOKEN": "xoxb-developer-token",
+    "SLACK_API_URL": "https://slack.invalid/api/",
+    "ZOOM_API_URL": "https://zoom.invalid/v2",
+    "ZOOM_OAUTH_URL": "https://zoom.invalid",
+    "ZOOM_ACCOUNT_ID": "developer-account",
+    "DATABASE_URL": "postgresql+asyncpg://nobody@127.0.0.1:1/nothing",
+    "TOKEN_ENCRYPTION_KEY": "not-a-fernet-key",
+    "LOG_LEVEL": "LOUD",
+    "PORT": "not-a-port",
+}
+POLLUTED_DOTENV = "\n".join(f"{k}={v}" for k, v in POLLUTED_ENV.items()) + "\n"
+
+
+@pytest.fixture(autouse=True)
+def restore_logging() -> Iterator[None]:
+    """The sandbox installs its own log handler; give the test runner its own back."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+@pytest.fixture
+def polluted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name, value in POLLUTED_ENV.items():
+        monkeypatch.setenv(name, value)
+    (tmp_path / ".env").write_text(POLLUTED_DOTENV)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_quick_start_runs_with_a_polluted_environment(
+    polluted: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data_dir = polluted / "data"
+    data_dir.mkdir()
+    (data_dir / DATABASE_FILE).write_bytes(b"left over from an earlier run, not a database")
+    (data_dir / "zoombot.db").write_bytes(b"someone's real database")
+
+    args = ["sandbox", "--data-dir", str(data_dir)]
+    for line in QUICK_START:
+        args += ["--run", line]
+    status = main(args)
+
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert "you are @alice (America/New_York) in #general" in out
+    assert "@alice in #general> /zoom link" in out  # each --run line echoed after the prompt
+    assert "[browser] Zoom account linked" in out
+    assert "[#general]\n  *Standup*" in out
+    assert "== Your meetings in the next 7 days ==" in out
+    assert ":warning:" not in out
+    # The environment never got in: no secret of it shows, and nothing but loopback was used.
+    for value in POLLUTED_ENV.values():
+        assert value not in out
+    assert (data_dir / "zoombot.db").read_bytes() == b"someone's real database"
+
+
+def test_an_error_reply_makes_the_exit_status_non_zero(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(
+        ["sandbox", "--data-dir", str(tmp_path), "--as", "bob", "--in", "#design", "--run", "/zoom list"]
+    )
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "you are @bob (Europe/Berlin) in #design" in out
+    assert ":warning: *Zoom isn't linked yet*" in out
+
+
+def test_a_usage_error_makes_the_exit_status_non_zero(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = main(["sandbox", "--data-dir", str(tmp_path), "--run", "/zoom help", "--run", "click 7"])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "sandbox: no button [7]" in out
+
+
+def test_an_unknown_person_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sandbox", "--data-dir", str(tmp_path), "--as", "mallory", "--run", "/zoom"]) == 2
+    assert "nobody called 'mallory' here" in capsys.readouterr().out
+
+
+# --- the interactive prompt, as a real process ---------------------------------------------
+
+
+class Sandbox:
+    """``python -m bot sandbox`` with its stdin and stdout on pipes."""
+
+    def __init__(self, data_dir: Path) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ZOOM_"))}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "sandbox", "--data-dir", str(data_dir)],
+            cwd=REPO,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.output: list[str] = []
+        self._chunks: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self) -> None:
+        assert self.process.stdout is not None
+        while chunk := self.process.stdout.read(1):
+            self._chunks.put(chunk)
+
+    def text(self) -> str:
+        while not self._chunks.empty():
+            self.output.append(self._chunks.get_nowait())
+        return "".join(self.output)
+
+    def wait_for(self, pattern: str, timeout: float = 30) -> re.Match[str]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            match = re.search(pattern, self.text())
+            if match:
+                return match
+            time.sleep(0.05)
+        self.process.kill()
+        raise AssertionError(f"{pattern!r} not seen in:\n{self.text()}")
+
+    def type(self, line: str) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(line + "\n")
+        self.process.stdin.flush()
+
+    def finish(self, timeout: float = 20) -> int:
+        try:
+            return self.process.wait(timeout)
+        finally:
+            self.process.kill()
+
+
+def _listening(url: str) -> bool:
+    host, port = url.removeprefix("http://").split(":")
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex((host, int(port))) == 0
+
+
+def test_prompt_runs_commands_and_ctrl_c_leaves_nothing_listening(tmp_path: Path) -> None:
+    sandbox = Sandbox(tmp_path)
+    bot_url = sandbox.wait_for(r"the real bot at (http://127\.0\.0\.1:\d+)").group(1)
+    sandbox.wait_for(r"you are @alice \(America/New_York\) in #general\n")
+    sandbox.wait_for(r"@alice in #general> ")
+    assert _listening(bot_url)
+    sandbox.type("/zoom help")
+    sandbox.wait_for(r"== Zoom from Slack ==[\s\S]*@alice in #general> ")
+    sandbox.type("as carol")
+    sandbox.wait_for(r"@carol in #general> ")
+
+    sandbox.process.send_signal(signal.SIGINT)
+    assert sandbox.finish() == 0, sandbox.text()
+    assert "bye" in sandbox.text()
+    assert "Traceback" not in sandbox.text()
+    assert not _listening(bot_url)
+
+
+def test_end_of_input_is_a_clean_exit(tmp_path: Path) -> None:
+    sandbox = Sandbox(tmp_path)
+    bot_url = sandbox.wait_for(r"the real bot at (http://127\.0\.0\.1:\d+)").group(1)
+    sandbox.wait_for(r"@alice in #general> ")
+    assert sandbox.process.stdin is not None
+    sandbox.process.stdin.close()
+    assert sandbox.finish() == 0, sandbox.text()
+    assert sandbox.text().rstrip().endswith("bye")
+    assert "Traceback" not in sandbox.text()
+    assert not _listening(bot_url)
+
+
+def test_at_a_real_terminal_ctrl_c_gives_the_terminal_back(tmp_path: Path) -> None:
+    """Under a pseudo-terminal the prompt uses input()/readline, which switches echo off while it
+    reads; leaving with Ctrl-C mid-read must switch it back on."""
+    import pty
+    import select
+    import termios
+
+    master, terminal = pty.openpty()
+    modes_before = termios.tcgetattr(terminal)[3] & (termios.ECHO | termios.ICANON)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ZOOM_"))}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "sandbox", "--data-dir", str(tmp_path)],
+        cwd=REPO,
+        env=env,
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+    )
+    screen = b""
+
+    def read_until(pattern: bytes, timeout: float = 30) -> None:
+        nonlocal screen
+        deadline = time.monotonic() + timeout
+        while pattern not in screen:
+            assert time.monotonic() < deadline, screen.decode(errors="replace")
+            ready, _, _ = select.select([master], [], [], 0.1)
+            if ready:
+                screen += os.read(master, 4096)
+
+    try:
+        read_until(b"@alice in #general> ")
+        os.write(master, b"/zoom help\n")
+        read_until(b"== Zoom from Slack ==")
+        read_until(b"@alice in #general> ")
+        time.sleep(0.2)  # the prompt's input() is now waiting inside readline
+        assert termios.tcgetattr(terminal)[3] & termios.ECHO == 0
+        process.send_signal(signal.SIGINT)
+        read_until(b"bye")
+        assert process.wait(20) == 0
+        assert termios.tcgetattr(terminal)[3] & (termios.ECHO | termios.ICANON) == modes_before
+    finally:
+        process.kill()
+        os.close(master)
+        os.close(terminal)

@@ -1,0 +1,235 @@
+"""A scripted sandbox session against the real bot, asserting on what the terminal shows.
+
+The world is the real one (Zoom simulator, Slack stand-in, the bot under uvicorn, a
+SQLite file); the clock is a manual one starting Monday 2030-01-07 08:00 in New York,
+so `wait` lands exactly where the test wants it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.sandbox.session import SandboxSession
+from bot.sandbox.world import OfflineWorld, offline_world
+from bot.zoom.simulator import ManualClock
+
+START = datetime(2030, 1, 7, 13, 0, tzinfo=UTC)  # Mon 08:00 in New York
+POLL = 0.2
+
+
+class Typist:
+    """Answers for the questions a session asks mid-command (form fields, confirmations)."""
+
+    def __init__(self, interactive: bool = False) -> None:
+        self.answers: list[str] = []
+        self._interactive = interactive
+
+    @property
+    def interactive(self) -> bool:
+        return self._interactive
+
+    async def read(self, prompt: str) -> str | None:
+        return self.answers.pop(0) if self.answers else None
+
+
+class Terminal:
+    def __init__(self, world: OfflineWorld, clock: ManualClock, typist: Typist) -> None:
+        self.lines: list[str] = []
+        self.session = SandboxSession(
+            world, clock=clock, source=typist, out=self.lines.append, reminder_poll_seconds=POLL
+        )
+        self.typist = typist
+
+    async def type(self, line: str, *answers: str) -> str:
+        """Run ``line`` (answering follow-up questions with ``answers``); return what it printed."""
+        self.typist.answers = list(answers)
+        before = len(self.lines)
+        assert await self.session.run_line(line)
+        assert self.typist.answers == [], "not every answer was asked for"
+        return "\n".join(self.lines[before:])
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[tuple[OfflineWorld, ManualClock]]:
+    clock = ManualClock(START)
+    async with offline_world(
+        tmp_path, clock=clock, reminder_options={"poll_seconds": POLL, "digest_seconds": POLL}
+    ) as w:
+        yield w, clock
+
+
+@pytest.fixture
+def terminal(world: tuple[OfflineWorld, ManualClock]) -> Terminal:
+    return Terminal(*world, Typist())
+
+
+def meeting_id(output: str, topic: str) -> str:
+    match = re.search(rf"\*{re.escape(topic)}\*\n.*ID `([\d ]+)`", output)
+    assert match, output
+    return match.group(1)
+
+
+async def test_link_new_schedule_list_remind_wait_cancel(
+    terminal: Terminal, world: tuple[OfflineWorld, ManualClock]
+) -> None:
+    w, _ = world
+    t = terminal
+    assert t.session.banner() == "you are @alice (America/New_York) in #general"
+
+    out = await t.type("/zoom link")
+    assert out.startswith("[ephemeral to you]\n")
+    assert re.search(r"\[1\] Link Zoom account → http://127\.0\.0\.1:\d+/oauth/authorize\?", out)
+
+    out = await t.type("click 1")
+    assert out.startswith("[browser] Zoom account linked")
+    assert "alice@example.com is now linked" in out
+
+    out = await t.type("/zoom new Standup")
+    channel_post, _, host_only = out.partition("[ephemeral to you]")
+    assert channel_post.startswith("[#general]\n  *Standup*")
+    assert "[1] Join → https://" in channel_post and "zak=" not in channel_post
+    assert "[2] Start as host → https://" in host_only  # the host's own link, only to the host
+
+    # The schedule form: every input asked in turn, the bot's reply rendered after submitting.
+    out = await t.type("/zoom schedule", "Design review", "tomorrow", "10:00", "2", "", "#design")
+    assert "[modal]\n  ┌ Schedule a meeting" in out
+    assert "  1) 15 min" in out  # the duration choices are listed by number
+    assert out.count("[ephemeral to you]") == 1
+    assert "Design review" in out.split("[ephemeral to you]")[1]
+
+    out = await t.type("/zoom list")
+    assert "== Your meetings in the next 7 days ==" in out
+    assert "*Standup*" in out and "*Design review*" in out
+    review = meeting_id(out, "Design review")
+    assert "Tue 08 Jan 2030 at 10:00 EST" in out  # the date token's fallback, in alice's zone
+
+    out = await t.type(f"/zoom remind {review} 15m #design")  # the sandbox escapes #design as Slack does
+    assert out.startswith("[ephemeral to you]") and "#design" in out, out
+    assert ":warning:" not in out
+
+    out = await t.type("/zoom reminders")
+    assert "15 min before" in out
+
+    # Tomorrow 10:00 New York is 15:00 UTC; its 15-minute reminder is due at 14:45. One
+    # minute past that (and before the form's own 10-minute reminder at 14:50):
+    out = await t.type("wait 1d1h46m")
+    assert out.startswith("[clock] fast-forwarded 1d1h46m: it is now Tue 08 Jan 09:46 (America/New_York)")
+    posted = out.split("[#design]", 1)
+    assert len(posted) == 2, out
+    assert ":alarm_clock: *Design review* starts" in posted[1]
+    assert "(in 14 minutes)" in posted[1]
+    assert "[1] Join → https://" in posted[1]
+
+    out = await t.type(f"/zoom cancel {review}")
+    assert "[1] Cancel meeting   [2] Keep it" in out
+    out = await t.type("click 1")
+    assert "[ephemeral to you, replacing the message above]" in out
+    assert [m.topic for m in w.sim.meetings_of("alice@example.com")] == ["Standup"]
+    out = await t.type("/zoom reminders")
+    assert "Design review" not in out
+
+    assert not t.session.failed, "\n".join(t.lines)
+    assert not await t.session.run_line("quit")
+    assert_no_secrets_shown(w, "\n".join(t.lines))
+
+
+def assert_no_secrets_shown(w: OfflineWorld, shown: str) -> None:
+    """Nothing of the bot's own shows: tokens, client secrets, keys, response URLs.
+    (The host's start link is the host's own and is shown to them on purpose.)"""
+    settings = w.settings
+    secrets = [s for s in w.sim.issued_secrets() if not s.startswith("simzak_")]
+    secrets += [settings.SLACK_SIGNING_SECRET, settings.SLACK_BOT_TOKEN, settings.ZOOM_CLIENT_SECRET]
+    secrets += [settings.ZOOM_WEBHOOK_SECRET_TOKEN, *settings.TOKEN_ENCRYPTION_KEY]
+    assert len(secrets) > 6
+    for secret in secrets:
+        assert secret and secret not in shown
+    assert "/response/" not in shown
+
+
+async def test_wait_brings_the_morning_digest(terminal: Terminal) -> None:
+    t = terminal
+    await t.type("/zoom link")
+    await t.type("click 1")
+    await t.type('/zoom schedule "Planning" today 11am for 30m')
+    out = await t.type("/zoom digest on 08:30")
+    assert ":warning:" not in out
+    assert "[DM]" not in await t.type("wait 29m")  # 08:29 on Monday: not yet
+    out = await t.type("wait 2m")
+    assert "[DM]" in out, out
+    assert "Planning" in out.split("[DM]", 1)[1]
+    assert not t.session.failed
+
+
+async def test_errors_are_shown_and_remembered(terminal: Terminal) -> None:
+    t = terminal
+    out = await t.type("/zoom list")
+    assert out.startswith("[ephemeral to you]\n  :warning: *Zoom isn't linked yet*")
+    assert "/zoom link" in out
+    assert t.session.failed
+
+    t.session.failed = False
+    out = await t.type("/zoom frobnicate")  # a usage error rides on the ack itself
+    assert out.startswith("[ephemeral to you]\n  :warning:")
+    assert "Usage" in out
+    assert t.session.failed
+
+    for line, problem in [
+        ("click 3", "sandbox: no button [3] (none are showing)"),
+        ("as zed", "sandbox: nobody called 'zed' here; try alice, bob, carol"),
+        ("in #nowhere", "sandbox: no channel '#nowhere' here"),
+        ("wait a bit", "sandbox: say how long"),
+        ("/remind me", "sandbox: only /zoom is installed"),
+        ("dance", "sandbox: unknown command 'dance'"),
+    ]:
+        t.session.failed = False
+        assert (await t.type(line)).startswith(problem)
+        assert t.session.failed, line
+
+
+async def test_as_and_in_change_who_acts_and_where(
+    terminal: Terminal, world: tuple[OfflineWorld, ManualClock]
+) -> None:
+    w, _ = world
+    t = terminal
+    assert await t.type("as @bob") == "you are @bob (Europe/Berlin) in #general"
+    assert await t.type("in design") == "you are @bob (Europe/Berlin) in #design"
+    assert t.session.prompt == "@bob in #design> "
+    out = await t.type("/zoom help")
+    assert out.startswith("[ephemeral to you]")
+    (reply,) = [m for m in w.standin.messages if m.kind == "response"]
+    assert (reply.user, reply.channel) == ("U0BOB", "C0DESIGN")
+
+    out = await t.type("home")
+    assert out.startswith("[home]\n  == Zoom ==")
+    assert "[1] Link Zoom account" in out
+    out = await t.type("click 1")  # the Home tab's button: the bot answers with the link prompt
+    assert "Link Zoom account →" in out
+
+
+async def test_a_modal_can_be_closed_and_bad_answers_are_asked_again(terminal: Terminal) -> None:
+    t = terminal
+    await t.type("/zoom link")
+    await t.type("click 1")
+    out = await t.type("/zoom schedule", "Retro", "someday", "tomorrow", "noonish", "11am", "", "", "!cancel")
+    assert "! type a date like 2030-01-31" in out
+    assert "! type a time like 09:30" in out
+    assert out.rstrip().endswith("[modal] closed without submitting")
+    assert t.session.failed  # a script that leaves a form unfinished did not do what it said
+
+
+async def test_a_confirm_dialog_is_asked_at_a_terminal(world: tuple[OfflineWorld, ManualClock]) -> None:
+    t = Terminal(*world, Typist(interactive=True))
+    await t.type("/zoom link")
+    await t.type("click 1")
+    out = await t.type("home")
+    assert "[2] Unlink Zoom" in out
+    out = await t.type("click 2", "n")
+    dialog = "Unlink Zoom? — zoombot's access to your Zoom account will be revoked. [Unlink / Keep it]"
+    assert out == f"[confirm] {dialog}\n(not pressed)"
+    out = await t.type("click 2", "y")
+    assert "[home]" in out and "[1] Link Zoom account" in out  # unlinked: the tab offers linking again
