@@ -26,7 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     socket.add_argument("--port", type=int, default=None)
 
     # Listed for --help; `main` hands `sandbox` to bot.sandbox.cli before any settings are read.
-    sub.add_parser("sandbox", help="offline try-out with a Zoom simulator and a Slack stand-in", add_help=False)
+    sub.add_parser("sandbox", help="offline try-out: Zoom simulator and Slack stand-in", add_help=False)
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, metavar="DB_COMMAND")
