@@ -90,7 +90,10 @@ class Runtime:
                 continue
             self.schema_ready = True
             for starter in self._starters:
-                await starter()
+                try:
+                    await starter()
+                except Exception:  # one failing worker (e.g. Socket Mode offline) must not stop the rest
+                    log.exception("a background service failed to start")
             return
 
     _starters: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
