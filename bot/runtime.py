@@ -25,6 +25,7 @@ from bot.services.people import PeopleDirectory
 from bot.services.zoom_access import ZoomAccess
 from bot.settings import Settings
 from bot.slack.app import build_bolt_app
+from bot.slack.response_urls import ResponseUrls
 from bot.slack.signature import SlackSignatureChecker
 from bot.store.db import Database
 from bot.store.links import LinkStore
@@ -62,6 +63,7 @@ class Runtime:
     people: PeopleDirectory
     zoom_access: ZoomAccess
     meeting_posts: MeetingPosts
+    response_urls: ResponseUrls
     bolt_app: AsyncApp
     bolt_handler: AsyncSlackRequestHandler
     reminders: Any = None  # bot.reminders.service.ReminderService, set by bot.reminders.install
@@ -116,6 +118,7 @@ class Runtime:
             except Exception:
                 log.warning("error while shutting down", exc_info=True)
         await self.zoom_http.aclose()
+        await self.response_urls.aclose()
         await self.db.dispose()
 
 
@@ -175,6 +178,7 @@ async def build_runtime(
         people=people,
         zoom_access=zoom_access,
         meeting_posts=MeetingPosts(db),
+        response_urls=ResponseUrls(),
         bolt_app=bolt_app,
         bolt_handler=AsyncSlackRequestHandler(bolt_app),
     )

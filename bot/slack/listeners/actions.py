@@ -8,7 +8,6 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
-from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import views
@@ -56,12 +55,12 @@ async def cancel_confirmed(
     ack: AsyncAck,
     body: dict[str, Any],
     action: dict[str, Any],
-    respond: AsyncRespond,
     client: AsyncWebClient,
     context: AsyncBoltContext,
 ) -> None:
     await ack()
     ctx = _ctx(body, context)
+    respond = ctx.runtime.response_urls.responder(body.get("response_url"))
     meeting_id = _meeting_id(action)
     if meeting_id is None:
         await respond(replace_original=True, **notices.stale_button_message())
@@ -80,8 +79,9 @@ async def cancel_confirmed(
     )
 
 
-async def cancel_aborted(ack: AsyncAck, respond: AsyncRespond) -> None:
+async def cancel_aborted(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
     await ack()
+    respond = context["runtime"].response_urls.responder(body.get("response_url"))
     await respond(delete_original=True)
 
 

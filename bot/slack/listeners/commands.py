@@ -9,7 +9,6 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
-from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import views
@@ -18,6 +17,7 @@ from bot.slack.handlers import describe, dispatch
 from bot.slack.handlers.context import CommandContext
 from bot.slack.hints import UsageError, hint_for
 from bot.slack.listeners.run import run_and_reply
+from bot.slack.replies import Respond
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,6 @@ def register(app: AsyncApp) -> None:
 async def zoom_command(
     ack: AsyncAck,
     command: dict[str, Any],
-    respond: AsyncRespond,
     client: AsyncWebClient,
     context: AsyncBoltContext,
 ) -> None:
@@ -50,6 +49,7 @@ async def zoom_command(
         clock=runtime.clock,
     )
     await ack()
+    respond = runtime.response_urls.responder(command.get("response_url"))
     if isinstance(parsed, OpenScheduleModal):
         await open_schedule_modal(ctx, client, str(command.get("trigger_id") or ""), respond)
         return
@@ -64,7 +64,7 @@ async def zoom_command(
 
 
 async def open_schedule_modal(
-    ctx: CommandContext, client: AsyncWebClient, trigger_id: str, respond: AsyncRespond
+    ctx: CommandContext, client: AsyncWebClient, trigger_id: str, respond: Respond
 ) -> None:
     """`/zoom schedule` with no arguments: the form. The trigger id lives ~3 s, so open it first thing."""
     try:
