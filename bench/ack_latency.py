@@ -160,6 +160,19 @@ def email(user: str) -> str:
     return f"{user.lower()}@bench.example"
 
 
+def wait_until_idle(sim: ZoomSimulator, quiet: float = 2.0, limit: float = 180.0) -> None:
+    """Let the bot finish its backlog (replies still owed to earlier load) before the next point."""
+    started = time.monotonic()
+    last, since = -1, time.monotonic()
+    while time.monotonic() - started < limit:
+        total = sum(sim.stats.values())
+        if total != last:
+            last, since = total, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return
+        time.sleep(0.1)
+
+
 def median_of(runs: list[dict[str, Any]], path: tuple[str, ...]) -> float | None:
     values = []
     for run in runs:
@@ -258,10 +271,13 @@ def main() -> None:
 
         # Refresh stampede: every user's token expired, 10 concurrent commands each.
         burst = stampede_users * 10
+        wait_until_idle(sim)
         fresh = loadgen(bot_url, users, burst=burst, replies=True)
+        wait_until_idle(sim)
         refreshes_before = sim.stats.get("POST /oauth/token:refresh_token", 0)
         sim.expire_access_tokens()
         expired = loadgen(bot_url, users, burst=burst, replies=True)
+        wait_until_idle(sim)
         results["stampede"] = {
             "users": stampede_users,
             "commands": burst,

@@ -165,7 +165,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=5.0)
     parser.add_argument("--burst", type=int, default=0)
     parser.add_argument("--expect-replies", action="store_true")
-    parser.add_argument("--reply-timeout", type=float, default=30.0)
+    parser.add_argument("--reply-timeout", type=float, default=120.0)
     print(json.dumps(asyncio.run(run(parser.parse_args()))))
 
 
