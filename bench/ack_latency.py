@@ -1,179 +1,80 @@
 """Ack latency and throughput of the real bot against a bare Bolt app, side by side.
 
     python bench/ack_latency.py [--quick] [--json results.json] [--zoom-latency 0.1]
+                                [--repeats 3] [--duration 5] [--profile stacks.txt]
 
-Everything runs on loopback: a Zoom simulator (answering after ``--zoom-latency``) and a
-Slack stand-in in this process; the bot (`python -m bot serve`, real SQLite) and the
-baseline (bench/baseline_app.py) each in their own process; the load generator
-(bench/loadgen.py) in a third. Each point is repeated and the median reported, because
-a 2-core machine is noisy. Prints a table and writes JSON.
+Everything runs on loopback (see bench/ack_world.py): the Zoom simulator, answering every
+meeting list after ``--zoom-latency`` seconds, and the Slack stand-in in this process; the
+bot (``python -m bot serve``, real SQLite) and the baseline (a bare Bolt app whose `/zoom`
+only acks, bench/baseline_app.py) in their own processes; the load generator
+(bench/loadgen.py) in another. Each point runs ``--repeats`` times and the median is
+reported, because a 2-core machine shared with other work is noisy.
+
+Per concurrency level:
+- ack-paced load (the next command as soon as the last was acked) against the baseline and
+  ours: ack p50/p99/max, acks per second, server CPU per command; for ours also the
+  end-to-end latency under that load (command sent → reply at the response_url);
+- reply-paced load against ours (each of N workers waits for its reply): end-to-end
+  latency with exactly N commands in flight.
+Then a refresh stampede (every token expired, 10 commands per user at once), cold start
+(fresh database and already-migrated database) and resident memory after 1,000 commands.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
-import os
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
-import httpx
 import psutil
-from cryptography.fernet import Fernet
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script: import the siblings
 
-from bot.slack.standin import SlackDriver, SlackStandin  # noqa: E402
-from bot.zoom.simulator import ZoomSimulator  # noqa: E402
-from bot.zoom.simulator.server import serve_simulator_in_thread  # noqa: E402
+from ack_report import report  # noqa: E402
+from ack_world import REFRESH_KEY, SECRET, World, bench_world, child, free_port, wait_healthy, wait_until_idle  # noqa: E402
+from loadgen import run_in_subprocess  # noqa: E402
 
-SECRET = "bench-signing-secret"
-CLIENT_ID, CLIENT_SECRET = "bench-zoom-client", "bench-zoom-secret"
-SCOPES = ["user:read:user", "meeting:read:list_meetings", "meeting:write:meeting", "meeting:read:meeting"]
-TARGETS = {
-    "ack_p99_ratio_at_100": 1.5,
-    "throughput_ratio": 0.7,
-    "e2e_p99_at_10_over_zoom_ms": 50.0,
-    "cold_start_s": 1.5,
-    "rss_mb": 150.0,
-}
+Run = dict[str, Any]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+def cpu_seconds(proc: psutil.Process) -> float:
+    times = proc.cpu_times()
+    return float(times.user + times.system + times.children_user + times.children_system)
 
 
-def wait_healthy(url: str, timeout: float = 60) -> float:
-    started = time.perf_counter()
-    while True:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return time.perf_counter() - started
-        except httpx.TransportError:
-            pass
-        if time.perf_counter() - started > timeout:
-            raise RuntimeError(f"{url} did not become healthy")
-        time.sleep(0.01)
-
-
-@contextmanager
-def process(args: list[str], env: dict[str, str] | None = None) -> Iterator[subprocess.Popen[bytes]]:
-    proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-def bot_env(db_path: Path, slack_api: str, zoom_url: str, port: int) -> dict[str, str]:
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ZOOM_", "TOKEN_", "DATABASE_"))
-    }
-    env.update(
-        {
-            "DATABASE_URL": f"sqlite+aiosqlite:///{db_path}",
-            "TOKEN_ENCRYPTION_KEY": Fernet.generate_key().decode(),
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_BOT_TOKEN": "xoxb-standin-0001",
-            "SLACK_API_URL": slack_api,
-            "ZOOM_CLIENT_ID": CLIENT_ID,
-            "ZOOM_CLIENT_SECRET": CLIENT_SECRET,
-            "ZOOM_REDIRECT_URI": f"http://127.0.0.1:{port}/zoom/oauth/callback",
-            "ZOOM_API_URL": f"{zoom_url}/v2",
-            "ZOOM_OAUTH_URL": zoom_url,
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    return env
-
-
-def loadgen(
-    url: str,
-    users: list[str],
-    *,
-    concurrency: int = 1,
-    duration: float = 1.0,
-    burst: int = 0,
-    replies: bool = False,
-) -> dict[str, Any]:
-    args = [
-        sys.executable,
-        str(ROOT / "bench" / "loadgen.py"),
-        "--url",
-        url,
-        "--secret",
-        SECRET,
-        "--users",
-        ",".join(users),
-        "--concurrency",
-        str(concurrency),
-        "--duration",
-        str(duration),
-        "--burst",
-        str(burst),
-    ]
-    if replies:
-        args.append("--expect-replies")
-    out = subprocess.run(args, capture_output=True, text=True, check=True, timeout=600)
-    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+def measured(proc: psutil.Process, load: Callable[[], Run]) -> Run:
+    """Run ``load`` and add the server's CPU time per acknowledged command to its result."""
+    before = cpu_seconds(proc)
+    result = load()
+    spent = cpu_seconds(proc) - before
+    result["server_cpu_ms_per_command"] = spent * 1000 / max(1, result["acknowledged"])
     return result
 
 
-async def link_users(bot_url: str, standin: SlackStandin, users: list[str]) -> None:
-    """Link every user through the real flow: /zoom link → consent (login_hint) → callback."""
-    async with SlackDriver(bot_url, standin, SECRET) as driver, httpx.AsyncClient(timeout=30) as browser:
-        for user in users:
-            before = len(standin.messages)
-            await driver.slash(user, "C0GENERAL", "link")
-            message = await standin.wait_for(lambda b=before: standin.messages[b:] or None, timeout=10)
-            url = next(
-                e["url"]
-                for block in message[-1].blocks or []
-                if block.get("type") == "actions"
-                for e in block["elements"]
-                if e.get("url")
-            )
-            consent = await browser.get(f"{url}&{urlencode({'login_hint': email(user)})}")
-            page = await browser.get(consent.headers["location"])
-            if page.status_code != 200:
-                raise RuntimeError(f"linking {user} failed: {page.status_code}")
+@contextmanager
+def profiled(pid: int, out: Path | None, seconds: float) -> Iterator[None]:
+    """Sample ``pid`` with py-spy (collapsed stacks, GIL holder only) while the block runs."""
+    if out is None:
+        yield
+        return
+    spy = Path(sys.executable).parent / "py-spy"
+    args = [str(spy), "record", "--pid", str(pid), "--format", "raw", "--rate", "200", "--gil"]
+    args += ["--duration", str(max(1, round(seconds))), "-o", str(out)]
+    recorder = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        recorder.wait(timeout=seconds + 30)
 
 
-def email(user: str) -> str:
-    return f"{user.lower()}@bench.example"
-
-
-def wait_until_idle(sim: ZoomSimulator, quiet: float = 2.0, limit: float = 180.0) -> None:
-    """Let the bot finish its backlog (replies still owed to earlier load) before the next point."""
-    started = time.monotonic()
-    last, since = -1, time.monotonic()
-    while time.monotonic() - started < limit:
-        total = sum(sim.stats.values())
-        if total != last:
-            last, since = total, time.monotonic()
-        elif time.monotonic() - since >= quiet:
-            return
-        time.sleep(0.1)
-
-
-def median_of(runs: list[dict[str, Any]], path: tuple[str, ...]) -> float | None:
+def median_of(runs: list[Run], *path: str) -> float | None:
     values = []
     for run in runs:
         node: Any = run
@@ -184,172 +85,146 @@ def median_of(runs: list[dict[str, Any]], path: tuple[str, ...]) -> float | None
     return statistics.median(values) if values else None
 
 
+def summarise(runs: list[Run]) -> dict[str, Any]:
+    return {
+        "ack_p50_ms": median_of(runs, "ack", "p50_ms"),
+        "ack_p99_ms": median_of(runs, "ack", "p99_ms"),
+        "ack_max_ms": median_of(runs, "ack", "max_ms"),
+        "acks_per_second": median_of(runs, "acks_per_second"),
+        "e2e_p50_ms": median_of(runs, "e2e", "p50_ms"),
+        "e2e_p99_ms": median_of(runs, "e2e", "p99_ms"),
+        "server_cpu_ms_per_command": median_of(runs, "server_cpu_ms_per_command"),
+        "requests": sum(r["requests"] for r in runs),
+        "failures": sum(r["failures"] for r in runs),
+        "missing_replies": sum(r["acknowledged"] - r["replies"] for r in runs if r["e2e"] is not None),
+        "runs": len(runs),
+    }
+
+
+def measure_level(
+    world: World, level: int, duration: float, repeats: int, profile: Path | None
+) -> dict[str, Any]:
+    base: list[Run] = []
+    ours: list[Run] = []
+    paced: list[Run] = []
+    for attempt in range(repeats):
+        base.append(
+            measured(
+                world.baseline,
+                lambda: run_in_subprocess(
+                    world.baseline_url, SECRET, world.users, concurrency=level, duration=duration
+                ),
+            )
+        )
+        with profiled(world.bot.pid, profile if attempt == 0 else None, duration):
+            ours.append(
+                measured(
+                    world.bot,
+                    lambda: run_in_subprocess(
+                        world.bot_url, SECRET, world.users, concurrency=level, duration=duration, replies=True
+                    ),
+                )
+            )
+        wait_until_idle(world.sim)
+        paced.append(
+            measured(
+                world.bot,
+                lambda: run_in_subprocess(
+                    world.bot_url, SECRET, world.users, concurrency=level, duration=duration, pace="reply"
+                ),
+            )
+        )
+    return {"baseline": summarise(base), "ours": summarise(ours), "ours_reply_paced": summarise(paced)}
+
+
+def measure_stampede(world: World, users: int, per_user: int) -> dict[str, Any]:
+    """Every user's access token expired, ``per_user`` commands each, all at once."""
+    burst = users * per_user
+    chosen = world.users[:users]
+    wait_until_idle(world.sim)
+    fresh = run_in_subprocess(world.bot_url, SECRET, chosen, burst=burst, replies=True)
+    wait_until_idle(world.sim)
+    refreshes_before = world.sim.stats.get(REFRESH_KEY, 0)
+    world.sim.expire_access_tokens()
+    expired = run_in_subprocess(world.bot_url, SECRET, chosen, burst=burst, replies=True)
+    wait_until_idle(world.sim)
+    return {
+        "users": users,
+        "commands": burst,
+        "refreshes": world.sim.stats.get(REFRESH_KEY, 0) - refreshes_before,
+        "replies": expired["replies"],
+        "failures": expired["failures"],
+        "fresh_e2e_p50_ms": fresh["e2e"]["p50_ms"],
+        "fresh_e2e_p99_ms": fresh["e2e"]["p99_ms"],
+        "expired_e2e_p50_ms": expired["e2e"]["p50_ms"],
+        "expired_e2e_p99_ms": expired["e2e"]["p99_ms"],
+    }
+
+
+def measure_warm_start(world: World) -> dict[str, float]:
+    """A second bot process on the already-migrated database: start → /healthz 200, idle RSS."""
+    port = free_port()
+    env = dict(world.bot_env)
+    started = time.perf_counter()
+    with child([sys.executable, "-m", "bot", "serve", "--port", str(port)], env) as second:
+        seconds = wait_healthy(f"http://127.0.0.1:{port}", started)
+        rss = second.memory_info().rss / 2**20
+    return {"start_s": seconds, "idle_rss_mb": rss}
+
+
+def measure_memory(world: World, commands: int) -> dict[str, float]:
+    run_in_subprocess(
+        world.bot_url, SECRET, world.users, concurrency=10, duration=600, count=commands, pace="reply"
+    )
+    return {
+        "commands": commands,
+        "ours_rss_mb": world.bot.memory_info().rss / 2**20,
+        "baseline_rss_mb": world.baseline.memory_info().rss / 2**20,
+    }
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true", help="a few seconds: smoke mode")
-    parser.add_argument("--json", type=Path, default=None)
-    parser.add_argument("--zoom-latency", type=float, default=0.1)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="a few seconds: concurrency 1 and 10, one repeat"
+    )
+    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument("--zoom-latency", type=float, default=0.1, help="seconds Zoom takes per list call")
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--duration", type=float, default=5.0)
+    parser.add_argument("--duration", type=float, default=None, help="seconds per run (5; 0.5 with --quick)")
+    parser.add_argument(
+        "--profile", type=Path, default=None, help="py-spy the bot at the top level into this file"
+    )
     args = parser.parse_args()
     quick = args.quick
     repeats = 1 if quick else args.repeats
-    duration = 0.5 if quick else args.duration
+    duration = args.duration or (0.5 if quick else 5.0)
     levels = (1, 10) if quick else (1, 10, 100)
-    stampede_users = 10 if quick else 100
+    users = 10 if quick else 100
     memory_commands = 100 if quick else 1000
 
-    results: dict[str, Any] = {"zoom_latency_ms": args.zoom_latency * 1000, "quick": quick, "points": {}}
-    with ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
-        sim = ZoomSimulator(qps_limit=0)
-        standin = SlackStandin(SECRET)
-        users = [f"U{i:04d}" for i in range(stampede_users)]
-        for user in users:
-            standin.add_user(user, user.lower(), email(user), tz="UTC")
-        standin.add_channel("C0GENERAL", "general")
-        zoom_url = stack.enter_context(serve_simulator_in_thread(sim))
-        stack.enter_context(standin.serve_in_thread())
-        port = free_port()
-        sim.add_app(CLIENT_ID, CLIENT_SECRET, f"http://127.0.0.1:{port}/zoom/oauth/callback", SCOPES)
-        sim.add_account("bench-account")
-        for user in users:
-            sim.add_user(email(user), user, "Bench", account_id="bench-account", timezone="UTC")
-
-        # Cold start: process start → /healthz 200 (a fresh SQLite file, so migrations included).
-        env = bot_env(Path(tmp) / "bot.db", standin.api_url, zoom_url, port)
-        bot = stack.enter_context(process([sys.executable, "-m", "bot", "serve", "--port", str(port)], env))
-        results["cold_start_s"] = wait_healthy(f"http://127.0.0.1:{port}")
-        bot_url = f"http://127.0.0.1:{port}"
-
-        base_port = free_port()
-        stack.enter_context(
-            process(
-                [
-                    sys.executable,
-                    str(ROOT / "bench" / "baseline_app.py"),
-                    "--port",
-                    str(base_port),
-                    "--secret",
-                    SECRET,
-                    "--slack-api-url",
-                    standin.api_url,
-                    "--bot-token",
-                    standin.bot_token,
-                ]
-            )
-        )
-        base_url = f"http://127.0.0.1:{base_port}"
-        wait_healthy(base_url)
-
-        asyncio.run(link_users(bot_url, standin, users))
-        sim.inject("GET /v2/users/{userId}/meetings", latency=args.zoom_latency, times=10**9)
-
+    results: dict[str, Any] = {
+        "quick": quick,
+        "zoom_latency_ms": args.zoom_latency * 1000,
+        "duration_s": duration,
+        "repeats": repeats,
+        "cpus": psutil.cpu_count(),
+        "load_average_at_start": list(psutil.getloadavg()),
+        "levels": {},
+    }
+    with bench_world(users, args.zoom_latency) as world:
+        results["cold_start_s"] = world.cold_start_s
         for level in levels:
-            ours = [
-                loadgen(bot_url, users, concurrency=level, duration=duration, replies=True)
-                for _ in range(repeats)
-            ]
-            base = [loadgen(base_url, users, concurrency=level, duration=duration) for _ in range(repeats)]
-            results["points"][str(level)] = {
-                "ours": {
-                    "ack_p50_ms": median_of(ours, ("ack", "p50_ms")),
-                    "ack_p99_ms": median_of(ours, ("ack", "p99_ms")),
-                    "ack_max_ms": median_of(ours, ("ack", "max_ms")),
-                    "acks_per_second": median_of(ours, ("acks_per_second",)),
-                    "e2e_p50_ms": median_of(ours, ("e2e", "p50_ms")),
-                    "e2e_p99_ms": median_of(ours, ("e2e", "p99_ms")),
-                    "failures": sum(r["failures"] for r in ours),
-                },
-                "baseline": {
-                    "ack_p50_ms": median_of(base, ("ack", "p50_ms")),
-                    "ack_p99_ms": median_of(base, ("ack", "p99_ms")),
-                    "ack_max_ms": median_of(base, ("ack", "max_ms")),
-                    "acks_per_second": median_of(base, ("acks_per_second",)),
-                    "failures": sum(r["failures"] for r in base),
-                },
-            }
-
-        # Refresh stampede: every user's token expired, 10 concurrent commands each.
-        burst = stampede_users * 10
-        wait_until_idle(sim)
-        fresh = loadgen(bot_url, users, burst=burst, replies=True)
-        wait_until_idle(sim)
-        refreshes_before = sim.stats.get("POST /oauth/token:refresh_token", 0)
-        sim.expire_access_tokens()
-        expired = loadgen(bot_url, users, burst=burst, replies=True)
-        wait_until_idle(sim)
-        results["stampede"] = {
-            "users": stampede_users,
-            "commands": burst,
-            "refreshes": sim.stats.get("POST /oauth/token:refresh_token", 0) - refreshes_before,
-            "e2e_p50_ms_fresh": fresh["e2e"]["p50_ms"],
-            "e2e_p50_ms_expired": expired["e2e"]["p50_ms"],
-            "e2e_p99_ms_expired": expired["e2e"]["p99_ms"],
-            "replies": expired["replies"],
-        }
-
-        # Memory after many commands.
-        loadgen(bot_url, users, burst=memory_commands, replies=True)
-        results["rss_mb_after_commands"] = psutil.Process(bot.pid).memory_info().rss / 2**20
-        results["commands_for_rss"] = "all of the above plus " + str(memory_commands)
-
-    report(results, args.zoom_latency)
+            profile = args.profile if level == levels[-1] else None
+            results["levels"][str(level)] = measure_level(world, level, duration, repeats, profile)
+        results["stampede"] = measure_stampede(world, users, per_user=10)
+        results["warm_start"] = measure_warm_start(world)
+        results["memory"] = measure_memory(world, memory_commands)
+    results["targets"] = report(results)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
-
-
-def ratio(a: float | None, b: float | None) -> float | None:
-    return a / b if a is not None and b else None
-
-
-def report(results: dict[str, Any], zoom_latency: float) -> None:
-    print(
-        f"{'conc':>4} {'who':<9} {'ack p50':>8} {'ack p99':>8} {'ack max':>8} {'acks/s':>8} "
-        f"{'e2e p50':>8} {'e2e p99':>8}"
-    )
-    for level, point in results["points"].items():
-        for who in ("baseline", "ours"):
-            row = point[who]
-            e2e = (row.get("e2e_p50_ms"), row.get("e2e_p99_ms"))
-            print(
-                f"{level:>4} {who:<9} {fmt(row['ack_p50_ms'])} {fmt(row['ack_p99_ms'])} "
-                f"{fmt(row['ack_max_ms'])} {fmt(row['acks_per_second'])} {fmt(e2e[0])} {fmt(e2e[1])}"
-            )
-        point["ack_p99_ratio"] = ratio(point["ours"]["ack_p99_ms"], point["baseline"]["ack_p99_ms"])
-        point["throughput_ratio"] = ratio(
-            point["ours"]["acks_per_second"], point["baseline"]["acks_per_second"]
-        )
-        print(
-            f"     ours/baseline: ack p99 x{fmt(point['ack_p99_ratio'], 2).strip()}, "
-            f"throughput x{fmt(point['throughput_ratio'], 2).strip()}"
-        )
-    s = results["stampede"]
-    print(
-        f"stampede: {s['users']} users x 10 commands, tokens expired: {s['refreshes']} refreshes; "
-        f"e2e p50 {fmt(s['e2e_p50_ms_fresh']).strip()} ms fresh → {fmt(s['e2e_p50_ms_expired']).strip()} ms "
-        f"expired (p99 {fmt(s['e2e_p99_ms_expired']).strip()} ms), {s['replies']} replies"
-    )
-    print(
-        f"cold start to /healthz 200: {results['cold_start_s']:.2f} s; "
-        f"RSS after the run: {results['rss_mb_after_commands']:.0f} MB"
-    )
-    top = results["points"].get("100") or results["points"][max(results["points"], key=int)]
-    ten = results["points"].get("10", {}).get("ours", {})
-    checks = {
-        "ack p99 at 100 ≤ 1.5× baseline": (top.get("ack_p99_ratio") or 99) <= TARGETS["ack_p99_ratio_at_100"],
-        "throughput ≥ 0.7× baseline": (top.get("throughput_ratio") or 0) >= TARGETS["throughput_ratio"],
-        "e2e p99 at 10 ≤ Zoom latency + 50 ms": (ten.get("e2e_p99_ms") or 1e9)
-        <= zoom_latency * 1000 + TARGETS["e2e_p99_at_10_over_zoom_ms"],
-        "cold start < 1.5 s": results["cold_start_s"] < TARGETS["cold_start_s"],
-        "RSS < 150 MB": results["rss_mb_after_commands"] < TARGETS["rss_mb"],
-    }
-    results["targets_met"] = checks
-    for name, ok in checks.items():
-        print(f"  [{'met' if ok else 'MISSED'}] {name}")
-
-
-def fmt(value: float | None, digits: int = 1) -> str:
-    return f"{value:8.{digits}f}" if isinstance(value, int | float) else f"{'-':>8}"
 
 
 if __name__ == "__main__":

@@ -4,8 +4,16 @@ Sends uniquely signed `/zoom` slash commands to ``--url`` at a fixed concurrency
 time (or one burst), and serves its own response_url sink so it can time the whole path:
 command sent → reply received. Prints one JSON object on stdout.
 
+Two ways to keep ``--concurrency`` commands going (``--pace``):
+
+- ``ack``: a worker sends its next command as soon as the last one was acknowledged. This
+  is how Slack loads an app, and what ack latency and throughput are measured with. The
+  bot's work after the ack is not paced, so if it costs more than the ack, replies queue up.
+- ``reply``: a worker waits for its command's reply before sending the next, like a person
+  at a keyboard: exactly ``--concurrency`` commands in flight end to end.
+
     python bench/loadgen.py --url http://127.0.0.1:3000 --secret S --users U1,U2 \
-        --concurrency 10 --duration 5 [--burst 1000] [--text list] [--expect-replies]
+        --concurrency 10 --duration 5 [--pace ack|reply] [--burst 1000] [--expect-replies]
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ import hmac
 import json
 import random
 import statistics
+import subprocess
 import sys
 import time
 import uuid
@@ -58,6 +67,7 @@ class Sink:
 
     def __init__(self) -> None:
         self.final_at: dict[str, float] = {}
+        self.waiting: dict[str, asyncio.Event] = {}
         self.app = Starlette(routes=[Route("/r/{rid}", self.receive, methods=["POST"])])
 
     async def receive(self, request: Request) -> Response:
@@ -67,7 +77,10 @@ class Sink:
         with contextlib.suppress(ValueError):
             text = str(json.loads(body).get("text") or "")
         if not text.startswith(":hourglass"):  # the "working on it" notice is not the answer
-            self.final_at.setdefault(request.path_params["rid"], arrived)
+            rid = request.path_params["rid"]
+            self.final_at.setdefault(rid, arrived)
+            if rid in self.waiting:
+                self.waiting.pop(rid).set()
         return Response('{"ok": true}', media_type="application/json")
 
 
@@ -112,28 +125,36 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         async def one(user: str) -> None:
             nonlocal failures
             rid = uuid.uuid4().hex
+            replied = sink.waiting[rid] = asyncio.Event()
             body, headers = signed_form(args.secret, user, args.text, f"{sink_url}/r/{rid}")
             started = time.perf_counter()
             try:
                 response = await client.post(f"{args.url}/slack/events", content=body, headers=headers)
             except httpx.HTTPError:
                 failures += 1
+                sink.waiting.pop(rid, None)
                 return
             if response.status_code != 200:
                 failures += 1
+                sink.waiting.pop(rid, None)
                 return
             acks.append(time.perf_counter() - started)
             sent_at[rid] = started
+            if args.pace == "reply":
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(replied.wait(), args.reply_timeout)
 
         began = time.perf_counter()
         if args.burst:
             await asyncio.gather(*(one(users[i % len(users)]) for i in range(args.burst)))
         else:
             deadline = began + args.duration
+            budget = [args.count or -1]  # commands left to send when counting, shared by workers
 
             async def worker(index: int) -> None:
                 rng = random.Random(index)
-                while time.perf_counter() < deadline:
+                while time.perf_counter() < deadline and budget[0] != 0:
+                    budget[0] -= 1
                     await one(rng.choice(users))
 
             await asyncio.gather(*(worker(i) for i in range(args.concurrency)))
@@ -152,7 +173,31 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "ack": summary(acks),
         "e2e": summary(e2e) if args.expect_replies else None,
         "replies": len(e2e),
+        "pace": args.pace,
     }
+
+
+def run_in_subprocess(
+    url: str,
+    secret: str,
+    users: list[str],
+    *,
+    concurrency: int = 1,
+    duration: float = 1.0,
+    burst: int = 0,
+    count: int = 0,
+    replies: bool = False,
+    pace: str = "ack",
+) -> dict[str, Any]:
+    """Run this generator as its own OS process (so it does not share our GIL) and return its JSON."""
+    args = [sys.executable, __file__, "--url", url, "--secret", secret, "--users", ",".join(users)]
+    args += ["--concurrency", str(concurrency), "--duration", str(duration), "--burst", str(burst)]
+    args += ["--pace", pace, "--count", str(count)]
+    if replies:
+        args.append("--expect-replies")
+    out = subprocess.run(args, capture_output=True, text=True, check=True, timeout=600)
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
 
 
 def main() -> None:
@@ -163,10 +208,15 @@ def main() -> None:
     parser.add_argument("--text", default="list")
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--duration", type=float, default=5.0)
-    parser.add_argument("--burst", type=int, default=0)
+    parser.add_argument("--burst", type=int, default=0, help="send this many at once instead")
+    parser.add_argument("--count", type=int, default=0, help="stop after this many (0: by time only)")
+    parser.add_argument("--pace", choices=("ack", "reply"), default="ack")
     parser.add_argument("--expect-replies", action="store_true")
     parser.add_argument("--reply-timeout", type=float, default=120.0)
-    print(json.dumps(asyncio.run(run(parser.parse_args()))))
+    args = parser.parse_args()
+    if args.pace == "reply":
+        args.expect_replies = True
+    print(json.dumps(asyncio.run(run(args))))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,96 @@
+"""The ack benchmark's table and its verdict against the targets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# The targets the figures are judged against.
+ACK_P99_RATIO_AT_TOP = 1.5  # ours / baseline, at the highest concurrency
+THROUGHPUT_RATIO_AT_TOP = 0.7  # ours / baseline, at the highest concurrency
+E2E_P99_OVER_ZOOM_MS = 50.0  # at 10 concurrent, above the simulator's latency
+COLD_START_S = 1.5
+RSS_MB = 150.0
+
+
+def fmt(value: float | None, width: int = 8, digits: int = 1) -> str:
+    return f"{value:{width}.{digits}f}" if isinstance(value, int | float) else f"{'-':>{width}}"
+
+
+def ratio(ours: float | None, base: float | None) -> float | None:
+    return ours / base if ours is not None and base else None
+
+
+def print_levels(levels: dict[str, Any]) -> None:
+    print(
+        f"{'conc':>4}  {'server':<17} {'ack p50':>8} {'ack p99':>8} {'ack max':>8} {'acks/s':>8} "
+        f"{'e2e p50':>8} {'e2e p99':>8} {'cpu/cmd':>8}"
+    )
+    for level, point in levels.items():
+        rows = (("baseline", "baseline"), ("ours", "ours"), ("ours_reply_paced", "ours, reply-paced"))
+        for key, label in rows:
+            row = point[key]
+            print(
+                f"{level:>4}  {label:<17} {fmt(row['ack_p50_ms'])} {fmt(row['ack_p99_ms'])} "
+                f"{fmt(row['ack_max_ms'])} {fmt(row['acks_per_second'])} {fmt(row['e2e_p50_ms'])} "
+                f"{fmt(row['e2e_p99_ms'])} {fmt(row['server_cpu_ms_per_command'], digits=2)}"
+            )
+        point["ack_p99_ratio"] = ratio(point["ours"]["ack_p99_ms"], point["baseline"]["ack_p99_ms"])
+        point["throughput_ratio"] = ratio(
+            point["ours"]["acks_per_second"], point["baseline"]["acks_per_second"]
+        )
+        print(
+            f"{'':>6}ours/baseline: ack p99 x{fmt(point['ack_p99_ratio'], 0, 2)}, "
+            f"throughput x{fmt(point['throughput_ratio'], 0, 2)}"
+        )
+    print("(ms; acks/s; cpu/cmd = server CPU ms per acknowledged command, replies included)")
+
+
+def report(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Print the table; return each target with its figure and whether it was met."""
+    print(
+        f"zoom latency {results['zoom_latency_ms']:.0f} ms; {results['duration_s']} s per run, "
+        f"median of {results['repeats']}; {results['cpus']} CPUs, load average at start "
+        f"{results['load_average_at_start'][0]:.2f}"
+    )
+    levels = results["levels"]
+    print_levels(levels)
+    s = results["stampede"]
+    print(
+        f"refresh stampede: {s['users']} users x 10 commands at once, tokens expired: {s['refreshes']} "
+        f"refreshes; e2e p50/p99 {fmt(s['fresh_e2e_p50_ms'], 0)}/{fmt(s['fresh_e2e_p99_ms'], 0)} ms fresh, "
+        f"{fmt(s['expired_e2e_p50_ms'], 0)}/{fmt(s['expired_e2e_p99_ms'], 0)} ms expired; "
+        f"{s['replies']}/{s['commands']} replies"
+    )
+    warm, memory = results["warm_start"], results["memory"]
+    print(
+        f"start → /healthz 200: {results['cold_start_s']:.2f} s on a new database, "
+        f"{warm['start_s']:.2f} s on a migrated one (idle RSS {warm['idle_rss_mb']:.0f} MB)"
+    )
+    print(
+        f"RSS after the run (+{memory['commands']} commands): ours {memory['ours_rss_mb']:.0f} MB, "
+        f"baseline {memory['baseline_rss_mb']:.0f} MB"
+    )
+
+    top = levels[max(levels, key=int)]
+    ten = levels.get("10", {}).get("ours_reply_paced", {})
+    zoom_ms = results["zoom_latency_ms"]
+    targets = {
+        f"ack p99 at {max(levels, key=int)} concurrent <= {ACK_P99_RATIO_AT_TOP}x baseline": (
+            top["ack_p99_ratio"],
+            top["ack_p99_ratio"] is not None and top["ack_p99_ratio"] <= ACK_P99_RATIO_AT_TOP,
+        ),
+        f"throughput >= {THROUGHPUT_RATIO_AT_TOP}x baseline": (
+            top["throughput_ratio"],
+            top["throughput_ratio"] is not None and top["throughput_ratio"] >= THROUGHPUT_RATIO_AT_TOP,
+        ),
+        f"e2e p99 at 10 in flight <= {zoom_ms:.0f} + {E2E_P99_OVER_ZOOM_MS:.0f} ms": (
+            ten.get("e2e_p99_ms"),
+            ten.get("e2e_p99_ms") is not None and ten["e2e_p99_ms"] <= zoom_ms + E2E_P99_OVER_ZOOM_MS,
+        ),
+        "refreshes == users in the stampede": (s["refreshes"], s["refreshes"] == s["users"]),
+        f"cold start < {COLD_START_S} s": (results["cold_start_s"], results["cold_start_s"] < COLD_START_S),
+        f"RSS < {RSS_MB:.0f} MB": (memory["ours_rss_mb"], memory["ours_rss_mb"] < RSS_MB),
+    }
+    for name, (figure, met) in targets.items():
+        print(f"  [{'met' if met else 'MISSED'}] {name}: {fmt(figure, 0, 2)}")
+    return {name: {"figure": figure, "met": met} for name, (figure, met) in targets.items()}

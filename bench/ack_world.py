@@ -1,0 +1,194 @@
+"""The processes the ack benchmark measures, all on loopback.
+
+In this process: the Zoom simulator and the Slack stand-in (threads). As separate OS
+processes: the real bot (``python -m bot serve``, real SQLite file) and the baseline
+(bench/baseline_app.py). Users are linked through the real /zoom link → consent →
+callback flow before any load is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from urllib.parse import urlencode
+
+import httpx
+import psutil
+from cryptography.fernet import Fernet
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script: make the `bot` package importable
+    sys.path.insert(0, str(ROOT))
+
+from bot.slack.standin import SlackDriver, SlackStandin  # noqa: E402
+from bot.slack.standin.records import Message  # noqa: E402
+from bot.zoom.simulator import ZoomSimulator  # noqa: E402
+from bot.zoom.simulator.server import serve_simulator_in_thread  # noqa: E402
+
+SECRET = "bench-signing-secret"
+CLIENT_ID, CLIENT_SECRET = "bench-zoom-client", "bench-zoom-secret"
+SCOPES = ["user:read:user", "meeting:read:list_meetings", "meeting:write:meeting", "meeting:read:meeting"]
+LIST_ROUTE = "GET /v2/users/{userId}/meetings"  # the only Zoom call `/zoom list` makes
+REFRESH_KEY = "POST /oauth/token:refresh_token"
+
+
+@dataclass
+class World:
+    sim: ZoomSimulator
+    standin: SlackStandin
+    users: list[str]
+    bot: psutil.Process
+    bot_url: str
+    baseline: psutil.Process
+    baseline_url: str
+    cold_start_s: float  # `python -m bot serve` started → first /healthz 200
+    bot_env: dict[str, str]  # to start more bot processes on the same database
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def email(user: str) -> str:
+    return f"{user.lower()}@bench.example"
+
+
+def wait_healthy(url: str, started: float, timeout: float = 60) -> float:
+    """Seconds from ``started`` (a perf_counter reading) until ``url``/healthz answers 200."""
+    with httpx.Client(timeout=1) as client:
+        while True:
+            try:
+                if client.get(f"{url}/healthz").status_code == 200:
+                    return time.perf_counter() - started
+            except httpx.TransportError:
+                pass
+            if time.perf_counter() - started > timeout:
+                raise RuntimeError(f"{url} did not become healthy within {timeout} s")
+            time.sleep(0.005)
+
+
+@contextmanager
+def child(args: list[str], env: dict[str, str] | None = None) -> Iterator[psutil.Process]:
+    """A child process that is always stopped (politely, then not) when the block ends."""
+    proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield psutil.Process(proc.pid)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def bot_env(db_path: Path, slack_api: str, zoom_url: str, port: int) -> dict[str, str]:
+    # Start from a clean slate so a developer's own SLACK_/ZOOM_ settings cannot leak in.
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ZOOM_", "TOKEN_", "DATABASE_"))
+    }
+    env.update(
+        {
+            "DATABASE_URL": f"sqlite+aiosqlite:///{db_path}",
+            "TOKEN_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_BOT_TOKEN": "xoxb-standin-0001",
+            "SLACK_API_URL": slack_api,
+            "ZOOM_CLIENT_ID": CLIENT_ID,
+            "ZOOM_CLIENT_SECRET": CLIENT_SECRET,
+            "ZOOM_REDIRECT_URI": f"http://127.0.0.1:{port}/zoom/oauth/callback",
+            "ZOOM_API_URL": f"{zoom_url}/v2",
+            "ZOOM_OAUTH_URL": zoom_url,
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    return env
+
+
+async def link_users(bot_url: str, standin: SlackStandin, users: list[str]) -> None:
+    """Link every user through the real flow: /zoom link → consent (login_hint) → callback."""
+    async with SlackDriver(bot_url, standin, SECRET) as driver, httpx.AsyncClient(timeout=30) as browser:
+        for user in users:
+            before = len(standin.messages)
+            await driver.slash(user, "C0GENERAL", "link")
+
+            def link_offer(seen: int = before) -> Message | None:
+                return standin.messages[-1] if len(standin.messages) > seen else None
+
+            offer = await standin.wait_for(link_offer, timeout=10)
+            if offer is None:  # wait_for only returns a truthy value; this narrows the type
+                raise RuntimeError(f"no link offer for {user}")
+            url = next(
+                element["url"]
+                for block in offer.blocks or []
+                if block.get("type") == "actions"
+                for element in block["elements"]
+                if element.get("url")
+            )
+            consent = await browser.get(f"{url}&{urlencode({'login_hint': email(user)})}")
+            page = await browser.get(consent.headers["location"])
+            if page.status_code != 200:
+                raise RuntimeError(f"linking {user} failed: HTTP {page.status_code}")
+
+
+@contextmanager
+def bench_world(user_count: int, zoom_latency: float) -> Iterator[World]:
+    """Start everything, link ``user_count`` users, then make every list call take ``zoom_latency`` s."""
+    with ExitStack() as stack:
+        tmp = Path(stack.enter_context(TemporaryDirectory()))
+        sim = ZoomSimulator(qps_limit=0)  # the rate limit is not what is measured here
+        standin = SlackStandin(SECRET)
+        users = [f"U{i:04d}" for i in range(user_count)]
+        standin.add_channel("C0GENERAL", "general")
+        sim.add_account("bench-account")
+        for user in users:
+            standin.add_user(user, user.lower(), email(user), tz="UTC")
+            sim.add_user(email(user), user, "Bench", account_id="bench-account", timezone="UTC")
+        zoom_url = stack.enter_context(serve_simulator_in_thread(sim))
+        stack.enter_context(standin.serve_in_thread())
+        port = free_port()
+        sim.add_app(CLIENT_ID, CLIENT_SECRET, f"http://127.0.0.1:{port}/zoom/oauth/callback", SCOPES)
+
+        # Cold start on a fresh SQLite file, so it includes creating the schema.
+        env = bot_env(tmp / "bot.db", standin.api_url, zoom_url, port)
+        started = time.perf_counter()
+        bot = stack.enter_context(child([sys.executable, "-m", "bot", "serve", "--port", str(port)], env))
+        bot_url = f"http://127.0.0.1:{port}"
+        cold_start_s = wait_healthy(bot_url, started)
+
+        base_port = free_port()
+        baseline_args = ["--port", str(base_port), "--secret", SECRET, "--slack-api-url", standin.api_url]
+        baseline_args += ["--bot-token", standin.bot_token]
+        baseline = stack.enter_context(
+            child([sys.executable, str(ROOT / "bench" / "baseline_app.py"), *baseline_args])
+        )
+        baseline_url = f"http://127.0.0.1:{base_port}"
+        wait_healthy(baseline_url, time.perf_counter())
+
+        asyncio.run(link_users(bot_url, standin, users))
+        sim.inject(LIST_ROUTE, latency=zoom_latency, times=10**9)
+        yield World(sim, standin, users, bot, bot_url, baseline, baseline_url, cold_start_s, env)
+
+
+def wait_until_idle(sim: ZoomSimulator, quiet: float = 0.2, limit: float = 180.0) -> None:
+    """Let the bot finish replies still owed to earlier load before the next point starts."""
+    started = time.monotonic()
+    last, since = -1, time.monotonic()
+    while time.monotonic() - started < limit:
+        total = sum(sim.stats.values())
+        if total != last:
+            last, since = total, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return
+        time.sleep(0.05)
