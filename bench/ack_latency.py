@@ -2,6 +2,7 @@
 
     python bench/ack_latency.py [--quick] [--json results.json] [--zoom-latency 0.1]
                                 [--repeats 3] [--duration 5] [--profile stacks.txt]
+                                [--patch reply-pool --patch command-limit]
 
 Everything runs on loopback (see bench/ack_world.py): the Zoom simulator, answering every
 meeting list after ``--zoom-latency`` seconds, and the Slack stand-in in this process; the
@@ -38,7 +39,18 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script: import the siblings
 
 from ack_report import report  # noqa: E402
-from ack_world import REFRESH_KEY, SECRET, World, bench_world, child, free_port, wait_healthy, wait_until_idle  # noqa: E402
+from ack_world import (  # noqa: E402
+    REFRESH_KEY,
+    SECRET,
+    World,
+    bench_world,
+    child,
+    free_port,
+    log_problems,
+    wait_healthy,
+    wait_until_idle,
+)
+from candidate_patches import PATCHES  # noqa: E402
 from loadgen import run_in_subprocess  # noqa: E402
 
 Run = dict[str, Any]
@@ -125,7 +137,7 @@ def measure_level(
                     ),
                 )
             )
-        wait_until_idle(world.sim)
+        wait_until_idle(world.bot)
         paced.append(
             measured(
                 world.bot,
@@ -138,26 +150,38 @@ def measure_level(
 
 
 def measure_stampede(world: World, users: int, per_user: int) -> dict[str, Any]:
-    """Every user's access token expired, ``per_user`` commands each, all at once."""
+    """``per_user`` commands for each of ``users`` users at once: tokens fresh, then all expired.
+
+    The baseline takes the same burst, for the ack figures' floor."""
     burst = users * per_user
     chosen = world.users[:users]
-    wait_until_idle(world.sim)
-    fresh = run_in_subprocess(world.bot_url, SECRET, chosen, burst=burst, replies=True)
-    wait_until_idle(world.sim)
+    base = run_in_subprocess(world.baseline_url, SECRET, chosen, burst=burst)
+    wait_until_idle(world.bot)
+    fresh = run_in_subprocess(world.bot_url, SECRET, chosen, burst=burst, replies=True, reply_timeout=60)
+    wait_until_idle(world.bot)
     refreshes_before = world.sim.stats.get(REFRESH_KEY, 0)
     world.sim.expire_access_tokens()
-    expired = run_in_subprocess(world.bot_url, SECRET, chosen, burst=burst, replies=True)
-    wait_until_idle(world.sim)
+    expired = run_in_subprocess(world.bot_url, SECRET, chosen, burst=burst, replies=True, reply_timeout=60)
+    wait_until_idle(world.bot)
     return {
         "users": users,
         "commands": burst,
         "refreshes": world.sim.stats.get(REFRESH_KEY, 0) - refreshes_before,
-        "replies": expired["replies"],
-        "failures": expired["failures"],
-        "fresh_e2e_p50_ms": fresh["e2e"]["p50_ms"],
-        "fresh_e2e_p99_ms": fresh["e2e"]["p99_ms"],
-        "expired_e2e_p50_ms": expired["e2e"]["p50_ms"],
-        "expired_e2e_p99_ms": expired["e2e"]["p99_ms"],
+        "baseline_ack_p50_ms": base["ack"]["p50_ms"],
+        "baseline_ack_p99_ms": base["ack"]["p99_ms"],
+        "fresh": burst_figures(fresh),
+        "expired": burst_figures(expired),
+    }
+
+
+def burst_figures(run: Run) -> dict[str, Any]:
+    return {
+        "ack_p50_ms": run["ack"]["p50_ms"],
+        "ack_p99_ms": run["ack"]["p99_ms"],
+        "e2e_p50_ms": run["e2e"]["p50_ms"],
+        "e2e_p99_ms": run["e2e"]["p99_ms"],
+        "replies": run["replies"],
+        "failures": run["failures"],
     }
 
 
@@ -166,18 +190,27 @@ def measure_warm_start(world: World) -> dict[str, float]:
     port = free_port()
     env = dict(world.bot_env)
     started = time.perf_counter()
-    with child([sys.executable, "-m", "bot", "serve", "--port", str(port)], env) as second:
+    with child([*world.bot_command, "--port", str(port)], env) as second:
         seconds = wait_healthy(f"http://127.0.0.1:{port}", started)
         rss = second.memory_info().rss / 2**20
     return {"start_s": seconds, "idle_rss_mb": rss}
 
 
 def measure_memory(world: World, commands: int) -> dict[str, float]:
-    run_in_subprocess(
-        world.bot_url, SECRET, world.users, concurrency=10, duration=600, count=commands, pace="reply"
+    """Resident memory of both servers after ``commands`` more commands (10 in flight)."""
+    run = run_in_subprocess(
+        world.bot_url,
+        SECRET,
+        world.users,
+        concurrency=10,
+        duration=600,
+        count=commands,
+        pace="reply",
+        reply_timeout=10,
     )
     return {
         "commands": commands,
+        "missing_replies": run["acknowledged"] - run["replies"],
         "ours_rss_mb": world.bot.memory_info().rss / 2**20,
         "baseline_rss_mb": world.baseline.memory_info().rss / 2**20,
     }
@@ -197,6 +230,13 @@ def main() -> None:
     parser.add_argument(
         "--profile", type=Path, default=None, help="py-spy the bot at the top level into this file"
     )
+    parser.add_argument(
+        "--patch",
+        action="append",
+        default=[],
+        choices=sorted(PATCHES),
+        help="run the bot with a proposed fix from bench/candidate_patches.py (repeatable)",
+    )
     args = parser.parse_args()
     quick = args.quick
     repeats = 1 if quick else args.repeats
@@ -214,7 +254,8 @@ def main() -> None:
         "load_average_at_start": list(psutil.getloadavg()),
         "levels": {},
     }
-    with bench_world(users, args.zoom_latency) as world:
+    results["patches"] = args.patch
+    with bench_world(users, args.zoom_latency, tuple(args.patch)) as world:
         results["cold_start_s"] = world.cold_start_s
         for level in levels:
             profile = args.profile if level == levels[-1] else None
@@ -222,6 +263,7 @@ def main() -> None:
         results["stampede"] = measure_stampede(world, users, per_user=10)
         results["warm_start"] = measure_warm_start(world)
         results["memory"] = measure_memory(world, memory_commands)
+        results["bot_log_problems"] = log_problems(world.bot_log)
     results["targets"] = report(results)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))

@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -52,6 +53,8 @@ class World:
     baseline_url: str
     cold_start_s: float  # `python -m bot serve` started → first /healthz 200
     bot_env: dict[str, str]  # to start more bot processes on the same database
+    bot_log: Path  # the bot's stderr (log level WARNING)
+    bot_command: list[str]  # how the bot is started, without the port
 
 
 def free_port() -> int:
@@ -79,18 +82,37 @@ def wait_healthy(url: str, started: float, timeout: float = 60) -> float:
 
 
 @contextmanager
-def child(args: list[str], env: dict[str, str] | None = None) -> Iterator[psutil.Process]:
-    """A child process that is always stopped (politely, then not) when the block ends."""
-    proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        yield psutil.Process(proc.pid)
-    finally:
-        proc.terminate()
+def child(
+    args: list[str], env: dict[str, str] | None = None, log: Path | None = None
+) -> Iterator[psutil.Process]:
+    """A child process that is always stopped (politely, then not) when the block ends.
+
+    Its stderr goes to ``log`` (if given) so its warnings can be counted afterwards."""
+    with ExitStack() as stack:
+        stderr = stack.enter_context(log.open("ab")) if log else subprocess.DEVNULL
+        proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr)
         try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            yield psutil.Process(proc.pid)
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def log_problems(log: Path) -> dict[str, int]:
+    """WARNING/ERROR lines of a bot log, counted by logger and message (timestamps dropped).
+
+    The bot's logging redacts secrets, so these lines are safe to print."""
+    counts: Counter[str] = Counter()
+    if log.exists():
+        for line in log.read_text(errors="replace").splitlines():
+            _, _, rest = line.partition(" WARNING ") if " WARNING " in line else line.partition(" ERROR ")
+            if rest:
+                counts[rest[:200]] += 1
+    return dict(counts.most_common(10))
 
 
 def bot_env(db_path: Path, slack_api: str, zoom_url: str, port: int) -> dict[str, str]:
@@ -143,8 +165,10 @@ async def link_users(bot_url: str, standin: SlackStandin, users: list[str]) -> N
 
 
 @contextmanager
-def bench_world(user_count: int, zoom_latency: float) -> Iterator[World]:
-    """Start everything, link ``user_count`` users, then make every list call take ``zoom_latency`` s."""
+def bench_world(user_count: int, zoom_latency: float, patches: tuple[str, ...] = ()) -> Iterator[World]:
+    """Start everything, link ``user_count`` users, then make every list call take ``zoom_latency`` s.
+
+    ``patches`` (names from bench/candidate_patches.py) start the bot with proposed fixes."""
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(TemporaryDirectory()))
         sim = ZoomSimulator(qps_limit=0)  # the rate limit is not what is measured here
@@ -163,7 +187,12 @@ def bench_world(user_count: int, zoom_latency: float) -> Iterator[World]:
         # Cold start on a fresh SQLite file, so it includes creating the schema.
         env = bot_env(tmp / "bot.db", standin.api_url, zoom_url, port)
         started = time.perf_counter()
-        bot = stack.enter_context(child([sys.executable, "-m", "bot", "serve", "--port", str(port)], env))
+        bot_log = tmp / "bot.log"
+        command = [sys.executable, "-m", "bot", "serve"]
+        if patches:
+            command = [sys.executable, str(ROOT / "bench" / "candidate_patches.py")]
+            command += [arg for name in patches for arg in ("--patch", name)] + ["serve"]
+        bot = stack.enter_context(child([*command, "--port", str(port)], env, bot_log))
         bot_url = f"http://127.0.0.1:{port}"
         cold_start_s = wait_healthy(bot_url, started)
 
@@ -178,17 +207,18 @@ def bench_world(user_count: int, zoom_latency: float) -> Iterator[World]:
 
         asyncio.run(link_users(bot_url, standin, users))
         sim.inject(LIST_ROUTE, latency=zoom_latency, times=10**9)
-        yield World(sim, standin, users, bot, bot_url, baseline, baseline_url, cold_start_s, env)
+        yield World(
+            sim, standin, users, bot, bot_url, baseline, baseline_url, cold_start_s, env, bot_log, command
+        )
 
 
-def wait_until_idle(sim: ZoomSimulator, quiet: float = 0.2, limit: float = 180.0) -> None:
-    """Let the bot finish replies still owed to earlier load before the next point starts."""
+def wait_until_idle(proc: psutil.Process, window: float = 0.3, limit: float = 300.0) -> float:
+    """Let the bot finish work still owed to earlier load (replies, retries) before the next
+    point starts: wait until it uses under 10% of a CPU over ``window`` seconds. Returns the wait."""
     started = time.monotonic()
-    last, since = -1, time.monotonic()
     while time.monotonic() - started < limit:
-        total = sum(sim.stats.values())
-        if total != last:
-            last, since = total, time.monotonic()
-        elif time.monotonic() - since >= quiet:
-            return
-        time.sleep(0.05)
+        before = sum(proc.cpu_times()[:2])
+        time.sleep(window)
+        if sum(proc.cpu_times()[:2]) - before < 0.1 * window:
+            break
+    return time.monotonic() - started

@@ -188,11 +188,12 @@ def run_in_subprocess(
     count: int = 0,
     replies: bool = False,
     pace: str = "ack",
+    reply_timeout: float = 30.0,
 ) -> dict[str, Any]:
     """Run this generator as its own OS process (so it does not share our GIL) and return its JSON."""
     args = [sys.executable, __file__, "--url", url, "--secret", secret, "--users", ",".join(users)]
     args += ["--concurrency", str(concurrency), "--duration", str(duration), "--burst", str(burst)]
-    args += ["--pace", pace, "--count", str(count)]
+    args += ["--pace", pace, "--count", str(count), "--reply-timeout", str(reply_timeout)]
     if replies:
         args.append("--expect-replies")
     out = subprocess.run(args, capture_output=True, text=True, check=True, timeout=600)
@@ -212,7 +213,12 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=0, help="stop after this many (0: by time only)")
     parser.add_argument("--pace", choices=("ack", "reply"), default="ack")
     parser.add_argument("--expect-replies", action="store_true")
-    parser.add_argument("--reply-timeout", type=float, default=120.0)
+    parser.add_argument(
+        "--reply-timeout",
+        type=float,
+        default=30.0,
+        help="give up on a reply after this long (then it is missing)",
+    )
     args = parser.parse_args()
     if args.pace == "reply":
         args.expect_replies = True

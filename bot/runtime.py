@@ -40,6 +40,7 @@ from bot.zoom.tokens import AccountTokenSource, UserTokenSource
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+COMMAND_SLOTS = 32  # commands doing Zoom work at once per process (see bot.slack.listeners.run)
 WebhookHandler = Callable[[bytes, Mapping[str, str]], Awaitable[tuple[int, dict[str, Any]]]]
 
 
@@ -64,6 +65,7 @@ class Runtime:
     zoom_access: ZoomAccess
     meeting_posts: MeetingPosts
     response_urls: ResponseUrls
+    command_slots: asyncio.Semaphore
     bolt_app: AsyncApp
     bolt_handler: AsyncSlackRequestHandler
     reminders: Any = None  # bot.reminders.service.ReminderService, set by bot.reminders.install
@@ -179,6 +181,7 @@ async def build_runtime(
         zoom_access=zoom_access,
         meeting_posts=MeetingPosts(db),
         response_urls=ResponseUrls(),
+        command_slots=asyncio.Semaphore(COMMAND_SLOTS),
         bolt_app=bolt_app,
         bolt_handler=AsyncSlackRequestHandler(bolt_app),
     )

@@ -25,7 +25,9 @@ class ResponseUrlError(Exception):
 class ResponseUrls:
     def __init__(self, *, timeout: float = 5.0) -> None:
         self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout, connect=3.0),
+            # pool=None: under a burst a reply waits for a free connection instead of being dropped
+            # after a pool timeout; a response_url stays valid for 30 minutes.
+            timeout=httpx.Timeout(timeout, connect=3.0, pool=None),
             limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
         )
 

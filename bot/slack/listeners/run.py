@@ -36,7 +36,9 @@ async def run_and_reply(
     """Await the handler, then post its public and private messages; failures become hints."""
     metrics = ctx.runtime.metrics
     try:
-        outcome, noticed = await with_working_notice(_with_deadline(work, operation), respond)
+        outcome, noticed = await with_working_notice(
+            _with_slot(ctx, _with_deadline(work, operation)), respond
+        )
         metrics.commands.labels(subcommand=label, outcome="ok").inc()
     except Exception as error:  # every failure must reach the user as a hint
         outcome, noticed = await _failure(error, operation, ctx, label), False
@@ -44,6 +46,16 @@ async def run_and_reply(
         await deliver(outcome, ctx=ctx, respond=respond, client=client, replace=noticed)
     except Exception as error:  # Slack unreachable or the response_url refused: nobody left to tell
         log.warning("could not deliver the /zoom %s reply: %s", label, type(error).__name__)
+
+
+async def _with_slot(ctx: CommandContext, work: Awaitable[Outcome]) -> Outcome:
+    """At most COMMAND_SLOTS commands do their Zoom work at once per process; the rest wait here.
+
+    Waiting on a semaphore is cheap; thousands of requests waiting inside the HTTP client's
+    connection pool are not (each pool state change rescans every waiter).
+    """
+    async with ctx.runtime.command_slots:
+        return await work
 
 
 async def _with_deadline(work: Awaitable[Outcome], operation: str) -> Outcome:
