@@ -2,7 +2,7 @@
 
     python bench/ack_latency.py [--quick] [--json results.json] [--zoom-latency 0.1]
                                 [--repeats 3] [--duration 5] [--profile stacks.txt]
-                                [--patch reply-pool --patch command-limit]
+                                [--patch slot-covers-reply]
 
 Everything runs on loopback (see bench/ack_world.py): the Zoom simulator, answering every
 meeting list after ``--zoom-latency`` seconds, and the Slack stand-in in this process; the
@@ -197,13 +197,13 @@ def measure_warm_start(world: World) -> dict[str, float]:
 
 
 def measure_memory(world: World, commands: int) -> dict[str, float]:
-    """Resident memory of both servers after ``commands`` more commands (10 in flight)."""
+    """RSS of both servers after ``commands`` more commands (10 in flight, 2 minutes at most)."""
     run = run_in_subprocess(
         world.bot_url,
         SECRET,
         world.users,
         concurrency=10,
-        duration=600,
+        duration=120,
         count=commands,
         pace="reply",
         reply_timeout=10,

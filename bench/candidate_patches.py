@@ -1,18 +1,17 @@
 """Run the bot with a proposed fix applied, to measure it before it lands in `bot/`.
 
-    python bench/candidate_patches.py --patch reply-pool --patch command-limit serve --port 3000
+    python bench/candidate_patches.py --patch slot-covers-reply serve --port 3000
 
 Each patch here mirrors, by monkeypatching at start-up, a change proposed for the bot's own
 code; the benchmark runs it with ``bench/ack_latency.py --patch NAME``. Nothing in `bot/`
-imports this module.
+imports this module. Patches that have landed in `bot/` are removed from here.
 
-- ``reply-pool``: a reply waits for a free connection of the response_url client instead of
-  being dropped after 5 s (httpx's pool timeout). A response_url stays valid for 30 minutes,
-  so waiting is right; dropping loses the answer for good.
-- ``command-limit``: at most ``COMMAND_LIMIT`` commands do their work (Zoom call, replies)
-  at once per process; the rest wait on a semaphore after their ack. Queued in a semaphore
-  they cost nothing, whereas queued inside httpx's connection pool every state change
-  rescans every waiting request (quadratic under a burst).
+- ``slot-covers-reply``: the whole of a command's after-ack life (Zoom work, the working
+  notice, the reply) holds one of ``COMMAND_LIMIT`` slots, not only the Zoom work. With the
+  slot around the work alone, a burst of 1,000 commands still sends up to 1,000 working
+  notices and replies at once into the response_url client's connection pool, where every
+  pool state change rescans every waiting request (quadratic), and the event loop starves.
+  Trade-off: a queued command's working notice starts counting when it gets its slot.
 """
 
 from __future__ import annotations
@@ -26,24 +25,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-COMMAND_LIMIT = 32
+COMMAND_LIMIT = 32  # the same number as the bot's own COMMAND_SLOTS
 
 
-def reply_pool() -> None:
-    import httpx
-
-    from bot.slack import response_urls
-
-    def init(self: response_urls.ResponseUrls, *, timeout: float = 5.0) -> None:
-        self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout, connect=3.0, pool=None),  # the patch: pool=None
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
-        )
-
-    response_urls.ResponseUrls.__init__ = init  # type: ignore[method-assign]
-
-
-def command_limit() -> None:
+def slot_covers_reply() -> None:
     from bot.slack.listeners import actions, commands, view_submissions
 
     original = commands.run_and_reply
@@ -58,7 +43,7 @@ def command_limit() -> None:
         module.run_and_reply = limited  # type: ignore[attr-defined]
 
 
-PATCHES: dict[str, Callable[[], None]] = {"reply-pool": reply_pool, "command-limit": command_limit}
+PATCHES: dict[str, Callable[[], None]] = {"slot-covers-reply": slot_covers_reply}
 
 
 def main() -> int:
