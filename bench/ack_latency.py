@@ -2,7 +2,6 @@
 
     python bench/ack_latency.py [--quick] [--json results.json] [--zoom-latency 0.1]
                                 [--repeats 3] [--duration 5] [--profile stacks.txt]
-                                [--patch slot-covers-reply]
 
 Everything runs on loopback (see bench/ack_world.py): the Zoom simulator, answering every
 meeting list after ``--zoom-latency`` seconds, and the Slack stand-in in this process; the
@@ -50,7 +49,6 @@ from ack_world import (  # noqa: E402
     wait_healthy,
     wait_until_idle,
 )
-from candidate_patches import PATCHES  # noqa: E402
 from loadgen import run_in_subprocess  # noqa: E402
 
 Run = dict[str, Any]
@@ -230,13 +228,6 @@ def main() -> None:
     parser.add_argument(
         "--profile", type=Path, default=None, help="py-spy the bot at the top level into this file"
     )
-    parser.add_argument(
-        "--patch",
-        action="append",
-        default=[],
-        choices=sorted(PATCHES),
-        help="run the bot with a proposed fix from bench/candidate_patches.py (repeatable)",
-    )
     args = parser.parse_args()
     quick = args.quick
     repeats = 1 if quick else args.repeats
@@ -254,8 +245,7 @@ def main() -> None:
         "load_average_at_start": list(psutil.getloadavg()),
         "levels": {},
     }
-    results["patches"] = args.patch
-    with bench_world(users, args.zoom_latency, tuple(args.patch)) as world:
+    with bench_world(users, args.zoom_latency) as world:
         results["cold_start_s"] = world.cold_start_s
         for level in levels:
             profile = args.profile if level == levels[-1] else None

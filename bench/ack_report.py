@@ -47,9 +47,8 @@ def print_levels(levels: dict[str, Any]) -> None:
 
 def report(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Print the table; return each target with its figure and whether it was met."""
-    patches = ", ".join(results["patches"]) or "none"
     print(
-        f"candidate patches: {patches}; zoom latency {results['zoom_latency_ms']:.0f} ms; "
+        f"zoom latency {results['zoom_latency_ms']:.0f} ms; "
         f"{results['duration_s']} s per run, "
         f"median of {results['repeats']}; {results['cpus']} CPUs, load average at start "
         f"{results['load_average_at_start'][0]:.2f}"

@@ -165,10 +165,8 @@ async def link_users(bot_url: str, standin: SlackStandin, users: list[str]) -> N
 
 
 @contextmanager
-def bench_world(user_count: int, zoom_latency: float, patches: tuple[str, ...] = ()) -> Iterator[World]:
-    """Start everything, link ``user_count`` users, then make every list call take ``zoom_latency`` s.
-
-    ``patches`` (names from bench/candidate_patches.py) start the bot with proposed fixes."""
+def bench_world(user_count: int, zoom_latency: float) -> Iterator[World]:
+    """Start everything, link ``user_count`` users, then make every list call take ``zoom_latency`` s."""
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(TemporaryDirectory()))
         sim = ZoomSimulator(qps_limit=0)  # the rate limit is not what is measured here
@@ -188,11 +186,8 @@ def bench_world(user_count: int, zoom_latency: float, patches: tuple[str, ...] =
         env = bot_env(tmp / "bot.db", standin.api_url, zoom_url, port)
         started = time.perf_counter()
         bot_log = tmp / "bot.log"
-        command = [sys.executable, "-m", "bot", "serve"]
-        if patches:
-            command = [sys.executable, str(ROOT / "bench" / "candidate_patches.py")]
-            command += [arg for name in patches for arg in ("--patch", name)] + ["serve"]
-        bot = stack.enter_context(child([*command, "--port", str(port)], env, bot_log))
+        command = [sys.executable, "-m", "bot", "serve", "--port", str(port)]
+        bot = stack.enter_context(child(command, env, bot_log))
         bot_url = f"http://127.0.0.1:{port}"
         cold_start_s = wait_healthy(bot_url, started)
 

@@ -40,7 +40,7 @@ from bot.zoom.tokens import AccountTokenSource, UserTokenSource
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-COMMAND_SLOTS = 32  # commands doing Zoom work at once per process (see bot.slack.listeners.run)
+COMMAND_SLOTS = 32  # commands working after their ack at once per process (bot.slack.listeners.run)
 WebhookHandler = Callable[[bytes, Mapping[str, str]], Awaitable[tuple[int, dict[str, Any]]]]
 
 

@@ -57,5 +57,5 @@ def test_quick_ack_benchmark_produces_every_figure(tmp_path: Path) -> None:
     assert len(results["targets"]) == 7 and all(
         isinstance(t["met"], bool) for t in results["targets"].values()
     )
-    assert results["patches"] == [] and isinstance(results["bot_log_problems"], dict)
+    assert isinstance(results["bot_log_problems"], dict)
     assert "ours/baseline" in run.stdout and "refresh stampede" in run.stdout

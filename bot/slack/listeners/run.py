@@ -33,12 +33,29 @@ async def run_and_reply(
     client: AsyncWebClient,
     label: str,
 ) -> None:
-    """Await the handler, then post its public and private messages; failures become hints."""
+    """Await the handler, then post its public and private messages; failures become hints.
+
+    The whole after-ack life of a command (Zoom work, the working notice, the reply) holds one
+    of the process's command slots. Waiting on a semaphore is cheap; a burst of requests
+    waiting inside an HTTP client's connection pool is not (each pool change rescans every
+    waiter), and replies queued there starve the event loop.
+    """
+    async with ctx.runtime.command_slots:
+        await _run_and_reply(work, operation=operation, ctx=ctx, respond=respond, client=client, label=label)
+
+
+async def _run_and_reply(
+    work: Awaitable[Outcome],
+    *,
+    operation: str,
+    ctx: CommandContext,
+    respond: Respond,
+    client: AsyncWebClient,
+    label: str,
+) -> None:
     metrics = ctx.runtime.metrics
     try:
-        outcome, noticed = await with_working_notice(
-            _with_slot(ctx, _with_deadline(work, operation)), respond
-        )
+        outcome, noticed = await with_working_notice(_with_deadline(work, operation), respond)
         metrics.commands.labels(subcommand=label, outcome="ok").inc()
     except Exception as error:  # every failure must reach the user as a hint
         outcome, noticed = await _failure(error, operation, ctx, label), False
@@ -46,16 +63,6 @@ async def run_and_reply(
         await deliver(outcome, ctx=ctx, respond=respond, client=client, replace=noticed)
     except Exception as error:  # Slack unreachable or the response_url refused: nobody left to tell
         log.warning("could not deliver the /zoom %s reply: %s", label, type(error).__name__)
-
-
-async def _with_slot(ctx: CommandContext, work: Awaitable[Outcome]) -> Outcome:
-    """At most COMMAND_SLOTS commands do their Zoom work at once per process; the rest wait here.
-
-    Waiting on a semaphore is cheap; thousands of requests waiting inside the HTTP client's
-    connection pool are not (each pool state change rescans every waiter).
-    """
-    async with ctx.runtime.command_slots:
-        return await work
 
 
 async def _with_deadline(work: Awaitable[Outcome], operation: str) -> Outcome:
