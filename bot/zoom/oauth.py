@@ -19,16 +19,17 @@ import base64
 import hashlib
 import logging
 import secrets
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 
-from bot.store.links import LinkConflictError
+from bot.store.links import LinkConflictError, LinkStore
+from bot.store.oauth_states import OAuthStateStore
 from bot.zoom.classify import oauth_error_from_response
 from bot.zoom.errors import Outcome, ZoomError, ZoomErrorKind
 from bot.zoom.http import ZoomHttp
@@ -185,52 +186,6 @@ class UnlinkResult:
     revoked_at_zoom: bool
 
 
-class ConsumedStateLike(Protocol):
-    @property
-    def team_id(self) -> str: ...
-    @property
-    def user_id(self) -> str: ...
-    @property
-    def code_verifier(self) -> str: ...
-
-
-class StateStore(Protocol):
-    async def issue(self, team_id: str, user_id: str, code_verifier: str) -> str: ...
-    async def consume(self, state: str) -> ConsumedStateLike | None: ...
-
-
-class LinkedRow(Protocol):
-    @property
-    def team_id(self) -> str: ...
-    @property
-    def user_id(self) -> str: ...
-    @property
-    def access_token(self) -> str: ...
-    @property
-    def refresh_token(self) -> str: ...
-
-
-class LinkWriter(Protocol):
-    """The parts of ``bot.store.links.LinkStore`` the link flow uses."""
-
-    async def find_by_zoom_user(self, zoom_user_id: str) -> Sequence[LinkedRow]: ...
-    async def save_new_link(
-        self,
-        team_id: str,
-        user_id: str,
-        *,
-        zoom_user_id: str,
-        zoom_email: str,
-        zoom_account_id: str,
-        scopes: Iterable[str],
-        access_token: str,
-        refresh_token: str,
-        access_expires_at: datetime,
-        api_url: str | None = None,
-    ) -> object: ...
-    async def delete(self, team_id: str, user_id: str) -> LinkedRow | None: ...
-
-
 ExpectedEmail = Callable[[str, str], Awaitable[str | None]]
 ReadZoomUser = Callable[[str], Awaitable[ZoomUser]]
 
@@ -241,8 +196,8 @@ class LinkFlow:
     def __init__(
         self,
         oauth: ZoomOAuth,
-        states: StateStore,
-        links: LinkWriter,
+        states: OAuthStateStore,
+        links: LinkStore,
         read_zoom_user: ReadZoomUser,
     ) -> None:
         self._oauth = oauth

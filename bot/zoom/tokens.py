@@ -56,11 +56,12 @@ import secrets
 import weakref
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Protocol
 
+from bot.store.links import LinkRecord, LinkStore
 from bot.zoom.errors import NotLinkedError, Outcome, ZoomError, ZoomErrorKind
 from bot.zoom.http import utc_now
 from bot.zoom.models import TokenSet
+from bot.zoom.oauth import ZoomOAuth
 
 log = logging.getLogger(__name__)
 
@@ -70,52 +71,6 @@ NEEDS_REAUTH = "needs_reauth"
 
 Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
-
-
-class LinkRow(Protocol):
-    """The parts of ``bot.store`` ``LinkRecord`` this module reads."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def access_token(self) -> str: ...
-    @property
-    def refresh_token(self) -> str: ...
-    @property
-    def access_expires_at(self) -> datetime: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def version(self) -> int: ...
-
-
-class LinkRows(Protocol):
-    """The parts of ``bot.store`` ``LinkStore`` the refresh needs."""
-
-    async def get(self, team_id: str, user_id: str) -> LinkRow | None: ...
-    async def get_by_id(self, link_id: int) -> LinkRow | None: ...
-    async def try_acquire_refresh_lease(
-        self, link_id: int, owner: str, ttl_seconds: float, now: datetime
-    ) -> bool: ...
-    async def save_refreshed(
-        self,
-        link_id: int,
-        *,
-        expected_version: int,
-        lease_owner: str,
-        access_token: str,
-        refresh_token: str,
-        access_expires_at: datetime,
-        scopes: tuple[str, ...] | None,
-    ) -> bool: ...
-    async def release_lease(self, link_id: int, owner: str) -> None: ...
-    async def mark_needs_reauth(self, link_id: int, *, expected_version: int) -> bool: ...
-
-
-class Refresher(Protocol):
-    """The part of ``ZoomOAuth`` used here."""
-
-    async def refresh(self, refresh_token: str) -> TokenSet: ...
 
 
 def process_owner_id() -> str:
@@ -164,8 +119,8 @@ class UserTokenSource:
 
     def __init__(
         self,
-        links: LinkRows,
-        oauth: Refresher,
+        links: LinkStore,
+        oauth: ZoomOAuth,
         team_id: str,
         user_id: str,
         *,
@@ -205,18 +160,18 @@ class UserTokenSource:
 
     # -- steps ---------------------------------------------------------------------------------
 
-    async def _load(self) -> LinkRow:
+    async def _load(self) -> LinkRecord:
         row = await self._links.get(self.team_id, self.user_id)
         if row is None:
             raise NotLinkedError(self.team_id, self.user_id)
         self._check_usable(row)
         return row
 
-    def _check_usable(self, row: LinkRow) -> None:
+    def _check_usable(self, row: LinkRecord) -> None:
         if row.status == NEEDS_REAUTH:
             raise _auth_error("the Zoom link needs to be authorized again", code="needs_reauth")
 
-    def _fresh(self, row: LinkRow, stale: str | None = None) -> bool:
+    def _fresh(self, row: LinkRecord, stale: str | None = None) -> bool:
         if stale is not None and row.access_token == stale:
             return False
         return row.access_expires_at - self._margin > self._clock()
@@ -228,7 +183,7 @@ class UserTokenSource:
                 return row.access_token
             return await self._refresh_across_processes(row, stale)
 
-    async def _refresh_across_processes(self, seen: LinkRow, stale: str | None) -> str:
+    async def _refresh_across_processes(self, seen: LinkRecord, stale: str | None) -> str:
         waited = 0.0
         delay = 0.02
         # Long enough for a lease to expire and be taken over, plus a refresh.
@@ -257,14 +212,14 @@ class UserTokenSource:
                     message="another process held the refresh lease for too long",
                 )
 
-    async def _row(self, link_id: int) -> LinkRow:
+    async def _row(self, link_id: int) -> LinkRecord:
         row = await self._links.get_by_id(link_id)
         if row is None:
             raise NotLinkedError(self.team_id, self.user_id)
         self._check_usable(row)
         return row
 
-    async def _refresh_holding_lease(self, seen: LinkRow, stale: str | None) -> str:
+    async def _refresh_holding_lease(self, seen: LinkRecord, stale: str | None) -> str:
         try:
             row = await self._row(seen.id)
             if row.version != seen.version and self._fresh(row, stale):
@@ -274,7 +229,7 @@ class UserTokenSource:
             # Harmless if save_refreshed already cleared it.
             await self._links.release_lease(seen.id, self._owner)
 
-    async def _call_zoom_and_save(self, row: LinkRow, *, adopt_retry: bool) -> str:
+    async def _call_zoom_and_save(self, row: LinkRecord, *, adopt_retry: bool) -> str:
         try:
             tokens = await self._oauth.refresh(row.refresh_token)
         except ZoomError as error:
@@ -295,7 +250,7 @@ class UserTokenSource:
             log.warning("zoom link %s: refreshed, but the row changed underneath; not saved", row.id)
         return tokens.access_token
 
-    async def _after_failed_refresh(self, row: LinkRow, error: ZoomError, *, adopt_retry: bool) -> str:
+    async def _after_failed_refresh(self, row: LinkRecord, error: ZoomError, *, adopt_retry: bool) -> str:
         if error.kind == ZoomErrorKind.AUTH:
             latest = await self._links.get_by_id(row.id)
             if latest is None:
@@ -339,10 +294,6 @@ def _str_code(error: ZoomError) -> str | None:
     return None if error.code is None else str(error.code)
 
 
-class AccountFetcher(Protocol):
-    async def account_token(self, account_id: str) -> TokenSet: ...
-
-
 class AccountTokenSource:
     """One Server-to-Server token per process, renewed before expiry, fetched once under contention.
 
@@ -352,7 +303,7 @@ class AccountTokenSource:
 
     def __init__(
         self,
-        oauth: AccountFetcher,
+        oauth: ZoomOAuth,
         account_id: str,
         *,
         clock: Clock = utc_now,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
+
+from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.services.people import SlackPerson
 from bot.slack.hints import Mode
@@ -21,15 +22,24 @@ class CommandContext:
     team_id: str
     user_id: str
     channel_id: str
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     _person: SlackPerson | None = None
+
+    @classmethod
+    def from_bolt(cls, context: AsyncBoltContext, *, channel_id: str | None = None) -> CommandContext:
+        """Bound to the user and workspace Bolt read from the request (command, action, view or event)."""
+        return cls(
+            runtime=context["runtime"],
+            team_id=str(context.team_id or ""),
+            user_id=str(context.user_id or ""),
+            channel_id=str(channel_id if channel_id is not None else context.channel_id or ""),
+        )
 
     @property
     def mode(self) -> Mode:
         return "account" if self.runtime.settings.account_mode else "user"
 
     def now(self) -> datetime:
-        return self.clock()
+        return self.runtime.clock()
 
     async def person(self) -> SlackPerson:
         if self._person is None:

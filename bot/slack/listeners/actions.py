@@ -31,15 +31,9 @@ def register(app: AsyncApp) -> None:
 
 
 def _ctx(body: dict[str, Any], context: AsyncBoltContext) -> CommandContext:
-    runtime = context["runtime"]
+    # A message button carries its channel; a Home-tab button has none (replies go to the DM).
     channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or ""
-    return CommandContext(
-        runtime=runtime,
-        team_id=str((body.get("team") or {}).get("id") or context.team_id or ""),
-        user_id=str((body.get("user") or {}).get("id") or context.user_id or ""),
-        channel_id=str(channel),
-        clock=runtime.clock,
-    )
+    return CommandContext.from_bolt(context, channel_id=str(channel))
 
 
 def _meeting_id(action: dict[str, Any]) -> int | None:

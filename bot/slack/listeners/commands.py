@@ -41,13 +41,7 @@ async def zoom_command(
         runtime.metrics.commands.labels(subcommand="usage", outcome="usage").inc()
         await ack(**views.hint_message(hint))
         return
-    ctx = CommandContext(
-        runtime=runtime,
-        team_id=str(command.get("team_id") or context.team_id or ""),
-        user_id=str(command.get("user_id") or context.user_id or ""),
-        channel_id=str(command.get("channel_id") or ""),
-        clock=runtime.clock,
-    )
+    ctx = CommandContext.from_bolt(context, channel_id=str(command.get("channel_id") or ""))
     await ack()
     respond = runtime.response_urls.responder(command.get("response_url"))
     if isinstance(parsed, OpenScheduleModal):

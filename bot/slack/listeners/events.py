@@ -19,12 +19,5 @@ def register(app: AsyncApp) -> None:
 async def app_home_opened(event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext) -> None:
     if event.get("tab") != "home":
         return
-    runtime = context["runtime"]
-    ctx = CommandContext(
-        runtime=runtime,
-        team_id=str(context.team_id or ""),
-        user_id=str(event.get("user") or ""),
-        channel_id=str(event.get("channel") or ""),
-        clock=runtime.clock,
-    )
+    ctx = CommandContext.from_bolt(context, channel_id=str(event.get("channel") or ""))
     await publish_home(ctx, client)

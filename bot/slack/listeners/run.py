@@ -41,28 +41,15 @@ async def run_and_reply(
     waiter), and replies queued there starve the event loop.
     """
     async with ctx.runtime.command_slots:
-        await _run_and_reply(work, operation=operation, ctx=ctx, respond=respond, client=client, label=label)
-
-
-async def _run_and_reply(
-    work: Awaitable[Outcome],
-    *,
-    operation: str,
-    ctx: CommandContext,
-    respond: Respond,
-    client: AsyncWebClient,
-    label: str,
-) -> None:
-    metrics = ctx.runtime.metrics
-    try:
-        outcome, noticed = await with_working_notice(_with_deadline(work, operation), respond)
-        metrics.commands.labels(subcommand=label, outcome="ok").inc()
-    except Exception as error:  # every failure must reach the user as a hint
-        outcome, noticed = await _failure(error, operation, ctx, label), False
-    try:
-        await deliver(outcome, ctx=ctx, respond=respond, client=client, replace=noticed)
-    except Exception as error:  # Slack unreachable or the response_url refused: nobody left to tell
-        log.warning("could not deliver the /zoom %s reply: %s", label, type(error).__name__)
+        try:
+            outcome, noticed = await with_working_notice(_with_deadline(work, operation), respond)
+            ctx.runtime.metrics.commands.labels(subcommand=label, outcome="ok").inc()
+        except Exception as error:  # every failure must reach the user as a hint
+            outcome, noticed = await _failure(error, operation, ctx, label), False
+        try:
+            await deliver(outcome, ctx=ctx, respond=respond, client=client, replace=noticed)
+        except Exception as error:  # Slack unreachable or the response_url refused: nobody left to tell
+            log.warning("could not deliver the /zoom %s reply: %s", label, type(error).__name__)
 
 
 async def _with_deadline(work: Awaitable[Outcome], operation: str) -> Outcome:

@@ -30,18 +30,11 @@ async def schedule_submitted(
     client: AsyncWebClient,
     context: AsyncBoltContext,
 ) -> None:
-    runtime = context["runtime"]
     try:
         metadata = json.loads(view.get("private_metadata") or "{}")
     except ValueError:
         metadata = {}
-    ctx = CommandContext(
-        runtime=runtime,
-        team_id=str((body.get("team") or {}).get("id") or context.team_id or ""),
-        user_id=str((body.get("user") or {}).get("id") or context.user_id or ""),
-        channel_id=str(metadata.get("channel_id") or ""),
-        clock=runtime.clock,
-    )
+    ctx = CommandContext.from_bolt(context, channel_id=str(metadata.get("channel_id") or ""))
     person = await ctx.person()
     form = views.parse_schedule_submission(view.get("state") or {}, tz=person.tz, now=ctx.now())
     if isinstance(form, dict):
