@@ -148,7 +148,7 @@ class _Operations:
             raise cause from None
         for item in listed:
             if marker in str(item.get("agenda") or ""):
-                return await self._get_meeting(int(item["id"]))
+                return await self.get_meeting(int(item["id"]))
         # A 5xx is an answer: with no trace in the listing, nothing was created. A lost
         # answer is not: Zoom may still be working on it.
         cause.outcome = Outcome.UNCHANGED if cause.status is not None else Outcome.UNKNOWN
@@ -210,7 +210,9 @@ class _Operations:
                 return
             token = page.next_page_token
 
-    async def _get_meeting(self, meeting_id: int | str) -> Meeting:
+    # Meeting-id operations read the same in both modes: no user in the path.
+
+    async def get_meeting(self, meeting_id: int | str) -> Meeting:
         data = await self._get_json(
             "/meetings/{meetingId}",
             "look up the meeting",
@@ -219,7 +221,7 @@ class _Operations:
         )
         return Meeting.from_zoom(data)
 
-    async def _update_meeting(self, meeting_id: int | str, update: MeetingUpdate) -> None:
+    async def update_meeting(self, meeting_id: int | str, update: MeetingUpdate) -> None:
         await self._http.api(
             "PATCH",
             "/meetings/{meetingId}",
@@ -229,7 +231,9 @@ class _Operations:
             json=update.to_zoom(),
         )
 
-    async def _delete_meeting(self, meeting_id: int | str, occurrence_id: str | None, notify: bool) -> None:
+    async def delete_meeting(
+        self, meeting_id: int | str, *, occurrence_id: str | None = None, notify: bool = False
+    ) -> None:
         params: dict[str, str | int] = {"cancel_meeting_reminder": "true" if notify else "false"}
         if occurrence_id:
             params["occurrence_id"] = occurrence_id
@@ -242,7 +246,7 @@ class _Operations:
             params=params,
         )
 
-    async def _end_meeting(self, meeting_id: int | str) -> None:
+    async def end_meeting(self, meeting_id: int | str) -> None:
         await self._http.api(
             "PUT",
             "/meetings/{meetingId}/status",
@@ -252,7 +256,7 @@ class _Operations:
             json={"action": "end"},
         )
 
-    async def _invitation(self, meeting_id: int | str) -> str:
+    async def meeting_invitation(self, meeting_id: int | str) -> str:
         data = await self._get_json(
             "/meetings/{meetingId}/invitation",
             "get the meeting invitation",
@@ -283,11 +287,6 @@ class _Operations:
 class UserZoom(_Operations):
     """Zoom as one linked user sees it (user-managed OAuth). Every path uses ``me``."""
 
-    def __init__(
-        self, http: ZoomHttp, tokens: TokenSource, *, new_ref: Callable[[], str] | None = None
-    ) -> None:
-        super().__init__(http, tokens, new_ref=new_ref)
-
     async def get_user(self) -> ZoomUser:
         return await self._get_user(ME)
 
@@ -298,23 +297,6 @@ class UserZoom(_Operations):
     async def list_upcoming_meetings(self, *, limit: int = 100, page_size: int = 100) -> list[Meeting]:
         return await self._list_upcoming(ME, limit, page_size)
 
-    async def get_meeting(self, meeting_id: int | str) -> Meeting:
-        return await self._get_meeting(meeting_id)
-
-    async def update_meeting(self, meeting_id: int | str, update: MeetingUpdate) -> None:
-        await self._update_meeting(meeting_id, update)
-
-    async def delete_meeting(
-        self, meeting_id: int | str, *, occurrence_id: str | None = None, notify: bool = False
-    ) -> None:
-        await self._delete_meeting(meeting_id, occurrence_id, notify)
-
-    async def end_meeting(self, meeting_id: int | str) -> None:
-        await self._end_meeting(meeting_id)
-
-    async def meeting_invitation(self, meeting_id: int | str) -> str:
-        return await self._invitation(meeting_id)
-
     async def list_recordings(self, start: date, end: date, *, limit: int = 300) -> list[Recording]:
         """Cloud recordings from ``start`` to ``end`` (UTC dates, inclusive), newest first."""
         return await self._list_recordings(ME, start, end, limit)
@@ -322,11 +304,6 @@ class UserZoom(_Operations):
 
 class AccountZoom(_Operations):
     """Zoom as the whole account sees it (Server-to-Server OAuth). Never uses ``me``."""
-
-    def __init__(
-        self, http: ZoomHttp, tokens: TokenSource, *, new_ref: Callable[[], str] | None = None
-    ) -> None:
-        super().__init__(http, tokens, new_ref=new_ref)
 
     async def get_user(self, user: ZoomUserRef) -> ZoomUser:
         return await self._get_user(user.value)
@@ -354,23 +331,6 @@ class AccountZoom(_Operations):
         self, user: ZoomUserRef, *, limit: int = 100, page_size: int = 100
     ) -> list[Meeting]:
         return await self._list_upcoming(user.value, limit, page_size)
-
-    async def get_meeting(self, meeting_id: int | str) -> Meeting:
-        return await self._get_meeting(meeting_id)
-
-    async def update_meeting(self, meeting_id: int | str, update: MeetingUpdate) -> None:
-        await self._update_meeting(meeting_id, update)
-
-    async def delete_meeting(
-        self, meeting_id: int | str, *, occurrence_id: str | None = None, notify: bool = False
-    ) -> None:
-        await self._delete_meeting(meeting_id, occurrence_id, notify)
-
-    async def end_meeting(self, meeting_id: int | str) -> None:
-        await self._end_meeting(meeting_id)
-
-    async def meeting_invitation(self, meeting_id: int | str) -> str:
-        return await self._invitation(meeting_id)
 
     async def list_recordings(
         self, user: ZoomUserRef, start: date, end: date, *, limit: int = 300
