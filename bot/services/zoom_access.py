@@ -37,9 +37,10 @@ class ZoomActor:
     _user: UserZoom | None = None
     _account: AccountZoom | None = None
     _ref: ZoomUserRef | None = None
-    _zoom_user_id: str | None = None  # known in user mode from the link
+    _caller: ZoomUser | None = None  # account mode: the caller's Zoom user, read once per command
 
     async def me(self) -> ZoomUser:
+        """The caller's Zoom user, asked live (`/zoom me` doubles as a link check)."""
         if self._user is not None:
             return await self._user.get_user()
         assert self._account is not None and self._ref is not None
@@ -86,9 +87,11 @@ class ZoomActor:
         await self._client().update_meeting(meeting_id, MeetingUpdate(start_time=start, timezone=tz_name))
         return await self._client().get_meeting(meeting_id)
 
-    async def cancel(self, meeting_id: int) -> None:
-        await self.get(meeting_id)
+    async def cancel(self, meeting_id: int) -> Meeting:
+        """Delete the caller's meeting; returns it as it was."""
+        meeting = await self.get(meeting_id)
         await self._client().delete_meeting(meeting_id)
+        return meeting
 
     async def recordings(self, *, since: datetime, until: datetime) -> list[Recording]:
         if self._user is not None:
@@ -116,7 +119,7 @@ class ZoomActor:
         # so in account mode the bot itself must refuse other hosts' meetings.
         if self._account is None:
             return
-        me = await self.me()
+        me = await self._caller_user()
         if meeting.host_id and meeting.host_id != me.id:
             raise ZoomError(
                 ZoomErrorKind.MEETING_NOT_FOUND,
@@ -127,6 +130,11 @@ class ZoomActor:
                 details={"reason": "not_yours"},
             )
 
+    async def _caller_user(self) -> ZoomUser:
+        if self._caller is None:
+            self._caller = await self.me()
+        return self._caller
+
     async def _admin(self, operation: str) -> AccountZoom:
         if self._account is None:
             raise ZoomError(
@@ -135,7 +143,7 @@ class ZoomActor:
                 message="This command needs account mode (ZOOM_ACCOUNT_ID).",
                 details={"reason": "account_mode_required"},
             )
-        me = await self.me()
+        me = await self._caller_user()
         if me.role_name.strip().lower() not in ADMIN_ROLES:
             raise ZoomError(
                 ZoomErrorKind.PERMISSION,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import IntEnum
 from typing import Any, Generic, TypeVar
 
@@ -332,9 +332,9 @@ def date_windows(start: date, end: date) -> list[tuple[date, date]]:
     windows: list[tuple[date, date]] = []
     cursor = start
     while cursor <= end:
-        stop = min(_add_month(cursor).fromordinal(_add_month(cursor).toordinal() - 1), end)
+        stop = min(_add_month(cursor) - timedelta(days=1), end)
         windows.append((cursor, stop))
-        cursor = date.fromordinal(stop.toordinal() + 1)
+        cursor = stop + timedelta(days=1)
     return windows
 
 

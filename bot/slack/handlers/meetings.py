@@ -125,8 +125,7 @@ async def ask_to_cancel(cmd: CancelMeeting, ctx: CommandContext) -> Outcome:
 
 async def confirm_cancel(meeting_id: int, ctx: CommandContext) -> Outcome:
     zoom = await ctx.zoom()
-    meeting = await zoom.get(meeting_id)
-    await zoom.cancel(meeting_id)
+    meeting = await zoom.cancel(meeting_id)
     if ctx.runtime.reminders is not None:
         await ctx.runtime.reminders.meeting_cancelled(meeting_id)
     return Outcome(private=notices.cancelled_message(meeting))
