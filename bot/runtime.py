@@ -73,10 +73,10 @@ class Runtime:
     zoom_webhooks: WebhookHandler | None = None
     schema_ready: bool = False
     _background: list[asyncio.Task[None]] = field(default_factory=list)
+    _starters: list[Callable[[], Awaitable[None]]] = field(
+        default_factory=list
+    )  # run once the schema is ready
     _on_close: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
-
-    async def zoom_oauth_callback(self, query: dict[str, str]) -> tuple[int, str]:
-        return await self.link_callback.handle(query)
 
     async def start(self) -> None:
         """Bring the schema up to date (retrying while the DB is down), then start workers."""
@@ -99,8 +99,6 @@ class Runtime:
                 except Exception:  # one failing worker (e.g. Socket Mode offline) must not stop the rest
                     log.exception("a background service failed to start")
             return
-
-    _starters: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     def on_ready(self, starter: Callable[[], Awaitable[None]]) -> None:
         self._starters.append(starter)

@@ -63,7 +63,7 @@ def create_web_app(runtime_factory: RuntimeFactory) -> Starlette:
 
     async def zoom_oauth_callback(request: Request) -> Response:
         runtime = rt(request)
-        status, html = await runtime.zoom_oauth_callback(dict(request.query_params))
+        status, html = await runtime.link_callback.handle(dict(request.query_params))
         return HTMLResponse(
             html,
             status_code=status,
