@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, tzinfo
 from typing import Any
 
-from bot.slack.mrkdwn import date_token, escape, format_meeting_id
+from bot.slack.mrkdwn import channel_mention, date_token, escape, format_meeting_id
 from bot.slack.views._blocks import Block, SlackMessage, button, context, header, message, section
 from bot.slack.views._types import MeetingLike
 from bot.store.reminders import ReminderRow
@@ -20,7 +20,6 @@ from bot.store.reminders import ReminderRow
 ACTION_JOIN = "join_meeting"  # same action id as the meeting cards: the listener only acks it
 REMINDER_EVENT = "zoombot_reminder"  # Slack message metadata event_type on every reminder post
 MAX_DIGEST_MEETINGS = 40
-_CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{1,30}")
 _SAFE_URL = re.compile(r"https://[^\s<>|]{1,2000}")
 
 
@@ -29,7 +28,7 @@ def _is_url(url: str | None) -> bool:
 
 
 def _channel(channel_id: str) -> str:
-    return f"<#{channel_id}>" if _CHANNEL_ID.fullmatch(channel_id) else "the channel"
+    return channel_mention(channel_id, "the channel")
 
 
 def reminder_block_id(reminder_id: int) -> str:

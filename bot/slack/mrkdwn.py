@@ -9,6 +9,7 @@ anyone or forge a link).
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, tzinfo
 
 ELLIPSIS = "…"
@@ -91,3 +92,11 @@ def format_meeting_id(meeting_id: int) -> str:
     if len(digits) in (9, 10):
         return f"{digits[:3]} {digits[3:6]} {digits[6:]}"
     return digits
+
+
+_CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{1,30}")
+
+
+def channel_mention(channel_id: str, fallback: str) -> str:
+    """``<#C123>`` for a real channel id (Slack shows its name), else the escaped ``fallback``."""
+    return f"<#{channel_id}>" if _CHANNEL_ID.fullmatch(channel_id) else escape(fallback)

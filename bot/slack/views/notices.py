@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from datetime import time, tzinfo
 
-from bot.slack.mrkdwn import date_token, escape, format_meeting_id
-from bot.slack.views._blocks import Block, SlackMessage, message, section
+from bot.slack.mrkdwn import channel_mention, date_token, escape, format_meeting_id
+from bot.slack.views._blocks import SlackMessage, message, section
 from bot.slack.views._types import MeetingLike, ReminderLike
-
-_CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{1,30}")
-
-
-def section_text(text: str) -> Block:
-    """A plain mrkdwn section, for a one-line lead above a builder's blocks."""
-    return section(text)
 
 
 def prefixed(lead: str, body: SlackMessage) -> SlackMessage:
@@ -57,7 +49,7 @@ def unlinked_message(revoked_at_zoom: bool | None) -> SlackMessage:
 
 def reminder_set_message(reminder: ReminderLike, *, viewer_tz: tzinfo) -> SlackMessage:
     when = date_token(reminder.fire_at, "{date_short_pretty} at {time}", fallback_tz=viewer_tz)
-    channel = f"<#{reminder.channel_id}>" if _CHANNEL_ID.fullmatch(reminder.channel_id) else "this channel"
+    channel = channel_mention(reminder.channel_id, "this channel")
     text = (
         f":alarm_clock: Reminder *#{reminder.id}* set: I'll post in {channel} {reminder.minutes_before} min "
         f"before *{escape(reminder.topic)}*, {when}. `/zoom reminders` lists them."

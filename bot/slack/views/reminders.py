@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import tzinfo
 
-from bot.slack.mrkdwn import date_token, escape, format_meeting_id
+from bot.slack.mrkdwn import channel_mention, date_token, escape, format_meeting_id
 from bot.slack.views._blocks import MAX_MESSAGE_BLOCKS, Block, SlackMessage, context, header, message, section
 from bot.slack.views._types import ReminderLike
 
 MAX_REMINDERS_SHOWN = MAX_MESSAGE_BLOCKS - 5
-_CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{1,30}")
 
 
 def _line(reminder: ReminderLike, viewer_tz: tzinfo) -> str:
     when = date_token(reminder.fire_at, "{date_short_pretty} at {time}", fallback_tz=viewer_tz)
     channel_id = reminder.channel_id
-    channel = f"<#{channel_id}>" if _CHANNEL_ID.fullmatch(channel_id) else escape(channel_id)
+    channel = channel_mention(channel_id, channel_id)
     return (
         f"*#{reminder.id}* · *{escape(reminder.topic)}* (`{format_meeting_id(reminder.meeting_id)}`)\n"
         f"{reminder.minutes_before} min before, in {channel} · posts {when}"
