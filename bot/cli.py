@@ -133,12 +133,12 @@ def _db(command: str, settings: Settings) -> int:
 def _serve(settings: Settings, host: str, port: int, *, socket_mode: bool) -> int:
     import uvicorn
 
-    from bot.runtime import build_runtime
+    from bot.runtime import Runtime, build_runtime
     from bot.web import create_web_app
 
     # Migrations run at start-up inside the app (Runtime.start), retried while the database is
     # unreachable, so the process still serves /healthz (503) instead of crashing.
-    async def factory():  # type: ignore[no-untyped-def]
+    async def factory() -> Runtime:
         return await build_runtime(settings, socket_mode=socket_mode)
 
     app = create_web_app(factory)

@@ -11,6 +11,7 @@ from bot.slack import views
 from bot.slack.handlers.account import link_status
 from bot.slack.handlers.context import CommandContext
 from bot.zoom.errors import NotLinkedError, ZoomError
+from bot.zoom.models import Meeting
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +19,7 @@ log = logging.getLogger(__name__)
 async def publish_home(ctx: CommandContext, client: AsyncWebClient) -> None:
     status = await link_status(ctx)
     person = await ctx.person()
-    meetings: list[object] = []
+    meetings: list[Meeting] = []
     if status.linked or status.account_mode:
         try:
             zoom = await ctx.zoom()
@@ -27,5 +28,5 @@ async def publish_home(ctx: CommandContext, client: AsyncWebClient) -> None:
         except (ZoomError, NotLinkedError) as error:
             # The Home tab still shows the link status and buttons; the command replies explain errors.
             log.info("home tab without meetings for %s: %s", ctx.user_id, error)
-    view = views.home_view(status, meetings, viewer_tz=person.tz, now=ctx.now())  # type: ignore[arg-type]
+    view = views.home_view(status, meetings, viewer_tz=person.tz, now=ctx.now())
     await client.views_publish(user_id=ctx.user_id, view=view)
