@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from bot.http_transport import AiohttpTransport
 from bot.slack.replies import Respond
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ class ResponseUrls:
             # pool=None: under a burst a reply waits for a free connection instead of being dropped
             # after a pool timeout; a response_url stays valid for 30 minutes.
             timeout=httpx.Timeout(timeout, connect=3.0, pool=None),
-            limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+            transport=AiohttpTransport(max_connections=100),
         )
 
     def responder(self, response_url: str | None) -> Respond:

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.db import Database, rowcount
+from bot.store.fresh_tokens import FreshTokens
 from bot.store.models import ZoomLink, utcnow
 from bot.store.vault import TokenVault, link_owner
 
@@ -68,6 +69,21 @@ class LinkStore:
     def __init__(self, db: Database, vault: TokenVault) -> None:
         self._db = db
         self._vault = vault
+        # Every write below that changes a link's tokens or existence drops its entry.
+        self._fresh = FreshTokens()
+
+    # -- fresh access tokens, remembered in this process (see fresh_tokens.py) --
+
+    def cached_access_token(self, team_id: str, user_id: str, *, valid_after: datetime) -> str | None:
+        return self._fresh.get((team_id, user_id), valid_after=valid_after)
+
+    def remember_fresh(self, record: LinkRecord) -> None:
+        if record.status == "active":
+            key = (record.team_id, record.user_id)
+            self._fresh.put(key, record.id, record.access_token, record.access_expires_at)
+
+    def forget_cached(self, team_id: str, user_id: str) -> None:
+        self._fresh.forget((team_id, user_id))
 
     # -- reading ---------------------------------------------------------------
 
@@ -113,6 +129,7 @@ class LinkStore:
         when ``zoom_user_id`` is linked to another Slack user (decided by the unique
         constraint, so two simultaneous links cannot both succeed).
         """
+        self._fresh.forget((team_id, user_id))
         owner = link_owner(team_id, user_id)
         values: dict[str, Any] = {
             "zoom_user_id": zoom_user_id,
@@ -210,6 +227,7 @@ class LinkStore:
         kept even if our lease ran out. The lease is cleared only if it is still ours.
         Returns False when the row moved on (or is gone); nothing is written then.
         """
+        self._fresh.forget_link(link_id)
         async with self._db.session() as session:
             identity = (
                 await session.execute(
@@ -251,6 +269,7 @@ class LinkStore:
     async def mark_needs_reauth(self, link_id: int, *, expected_version: int) -> bool:
         """Flag the link as needing a new consent, unless its tokens changed since
         ``expected_version`` (a stale failure must never clobber a newer token)."""
+        self._fresh.forget_link(link_id)
         async with self._db.session() as session:
             result = await session.execute(
                 update(ZoomLink)
@@ -295,6 +314,8 @@ class LinkStore:
                     .execution_options(synchronize_session=False)
                 )
             ).all()
+        for row in rows:
+            self._fresh.forget((row.slack_team_id, row.slack_user_id))
         return [self._record(row) for row in rows]
 
     # -- mapping ---------------------------------------------------------------

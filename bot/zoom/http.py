@@ -31,6 +31,7 @@ from urllib.parse import quote
 
 import httpx
 
+from bot.http_transport import AiohttpTransport
 from bot.zoom.classify import error_from_response
 from bot.zoom.errors import Outcome, ZoomError, ZoomErrorKind
 
@@ -97,7 +98,7 @@ class ZoomHttp:
         self.rng = rng or random.Random()
         self.client = httpx.AsyncClient(
             timeout=timeout,
-            transport=transport,
+            transport=transport or AiohttpTransport(),
             headers={"Accept": "application/json", "User-Agent": "zoombot"},
             follow_redirects=False,
         )

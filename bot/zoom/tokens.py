@@ -79,6 +79,7 @@ def process_owner_id() -> str:
 
 
 _PROCESS_OWNER = process_owner_id()
+_JITTER = random.Random()
 
 
 class RefreshLocks:
@@ -142,17 +143,26 @@ class UserTokenSource:
         self._sleep = sleep
         self._lease_ttl = lease_ttl
         self._margin = margin
-        self._rng = rng or random.Random()
+        self._rng = rng or _JITTER  # one per process: seeding a new one costs more than the command
 
     # -- public ------------------------------------------------------------------------------
 
     async def access_token(self) -> str:
+        cached = self._links.cached_access_token(
+            self.team_id, self.user_id, valid_after=self._clock() + self._margin
+        )
+        if cached is not None:
+            return cached
         row = await self._load()
         if self._fresh(row):
+            self._links.remember_fresh(row)
             return row.access_token
         return await self._refresh_locked(stale=None)
 
     async def invalidate(self, stale_access_token: str) -> str:
+        # The remembered token may be what Zoom refused (another process refreshed, or the
+        # link was revoked): from here on only the row counts.
+        self._links.forget_cached(self.team_id, self.user_id)
         row = await self._load()
         if row.access_token != stale_access_token and self._fresh(row):
             return row.access_token  # a sibling already refreshed

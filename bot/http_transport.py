@@ -1,0 +1,142 @@
+"""httpx's API on aiohttp's connection pool, for every outgoing call the bot makes.
+
+The bot speaks httpx everywhere (Zoom client, OAuth, response_url replies): its timeouts,
+errors and test transports are what the rest of the code is written against. Underneath,
+httpx's own pool (httpcore on anyio) costs about 0.9–1.7 ms of CPU per request on this
+kind of machine, against 0.2 ms for aiohttp, which the bot already loads for Slack's Web
+API client; that difference was a third of the bot's CPU per `/zoom` command
+(see ``bench/ack_latency.py``). This transport sends each request through one aiohttp
+session per event loop and turns aiohttp's failures back into httpx's, keeping the one
+distinction the retry logic in ``bot/zoom/http.py`` relies on: ``ConnectError`` /
+``ConnectTimeout`` mean nothing was sent, anything later (``ReadError``,
+``ReadTimeout``, ``RemoteProtocolError``) means the request may have arrived.
+
+Bodies are read in full here: every answer the bot reads (Zoom JSON, Slack's ``ok``) is
+small, and it keeps timeouts and connection reuse in one place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import aiohttp
+import certifi
+import httpx
+
+# Failures that happen before any byte of the request left this process.
+_NOT_SENT: tuple[tuple[type[BaseException], type[httpx.TransportError]], ...] = (
+    (aiohttp.ConnectionTimeoutError, httpx.ConnectTimeout),
+    (aiohttp.ClientConnectorError, httpx.ConnectError),
+    (aiohttp.InvalidURL, httpx.UnsupportedProtocol),
+    (aiohttp.NonHttpUrlClientError, httpx.UnsupportedProtocol),
+)
+# Failures after the request (or part of it) may have reached the server.
+_MAYBE_SENT: tuple[tuple[type[BaseException], type[httpx.TransportError]], ...] = (
+    (aiohttp.SocketTimeoutError, httpx.ReadTimeout),
+    (aiohttp.ServerTimeoutError, httpx.ReadTimeout),
+    (aiohttp.ServerDisconnectedError, httpx.RemoteProtocolError),
+    (aiohttp.ClientResponseError, httpx.RemoteProtocolError),
+    (aiohttp.ClientPayloadError, httpx.ReadError),
+    (aiohttp.ClientError, httpx.ReadError),
+    (OSError, httpx.ReadError),
+)
+
+
+@contextmanager
+def _as_httpx_errors(request: httpx.Request) -> Iterator[None]:
+    try:
+        yield
+    except (aiohttp.ClientError, OSError) as exc:
+        for source, target in (*_NOT_SENT, *_MAYBE_SENT):
+            if isinstance(exc, source):
+                raise target(f"{type(exc).__name__}: {exc}", request=request) from exc
+        raise  # pragma: no cover - the last row catches every ClientError/OSError
+
+
+def _seconds(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _client_timeout(request: httpx.Request) -> aiohttp.ClientTimeout:
+    """httpx's per-phase timeouts (pool, connect, read) as aiohttp's.
+
+    aiohttp's ``connect`` covers waiting for a pooled connection *and* opening one, so it
+    gets both budgets; ``sock_connect`` is the TCP/TLS part alone. httpx's write timeout
+    has no aiohttp counterpart; the callers' overall deadlines bound a stuck write."""
+    phases = request.extensions.get("timeout", {})
+    pool, connect, read = (_seconds(phases.get(k)) for k in ("pool", "connect", "read"))
+    waiting = None if pool is None or connect is None else pool + connect
+    return aiohttp.ClientTimeout(total=None, connect=waiting, sock_connect=connect, sock_read=read)
+
+
+class AiohttpTransport(httpx.AsyncBaseTransport):
+    """An ``httpx.AsyncClient`` transport that sends through a pooled ``aiohttp.ClientSession``."""
+
+    def __init__(self, *, max_connections: int = 100, keepalive_expiry: float = 5.0) -> None:
+        self._max_connections = max_connections
+        self._keepalive_expiry = keepalive_expiry
+        self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        # HTTP(S)_PROXY / NO_PROXY, read once: aiohttp's own trust_env re-reads them (and
+        # ~/.netrc, in a thread) on every request.
+        self._proxies = urllib.request.getproxies_environment()
+        self._proxy_by_origin: dict[tuple[str, str], str | None] = {}
+
+    def _proxy_for(self, url: httpx.URL) -> str | None:
+        origin = (url.scheme, url.host)
+        if origin not in self._proxy_by_origin:
+            proxy = self._proxies.get(url.scheme)
+            if proxy and urllib.request.proxy_bypass(url.host):
+                proxy = None
+            self._proxy_by_origin[origin] = proxy
+        return self._proxy_by_origin[origin]
+
+    def _current_session(self) -> aiohttp.ClientSession:
+        # A session belongs to the loop it was made on; made lazily so the transport can be
+        # built before the loop runs (the app is composed synchronously).
+        loop = asyncio.get_running_loop()
+        if self._session is None or self._session.closed or self._loop is not loop:
+            connector = aiohttp.TCPConnector(
+                limit=self._max_connections,
+                keepalive_timeout=self._keepalive_expiry,
+                ssl=ssl.create_default_context(cafile=certifi.where()),
+            )
+            self._session = aiohttp.ClientSession(
+                connector=connector,
+                cookie_jar=aiohttp.DummyCookieJar(),  # no call of ours relies on cookies
+                auto_decompress=False,  # httpx decodes Content-Encoding itself
+                skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding"),  # httpx sets them
+            )
+            self._loop = loop
+        return self._session
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        session = self._current_session()
+        body = await request.aread()
+        with _as_httpx_errors(request):
+            async with session.request(
+                request.method,
+                str(request.url),
+                headers=list(request.headers.multi_items()),
+                data=body or None,
+                timeout=_client_timeout(request),
+                allow_redirects=False,  # httpx decides about redirects
+                proxy=self._proxy_for(request.url),
+            ) as answer:
+                content = await answer.read()
+                return httpx.Response(
+                    answer.status,
+                    headers=list(answer.raw_headers),
+                    content=content,
+                    extensions={"http_version": b"HTTP/1.1", "reason_phrase": (answer.reason or "").encode()},
+                    request=request,
+                )
+
+    async def aclose(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
