@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import event
 
 from bot.store.db import Database
 from bot.store.links import LinkRecord, LinkStore
@@ -374,3 +375,113 @@ async def test_a_caller_deadline_does_not_cut_a_refresh_in_flight(
     assert row.status == "active" and row.refresh_token == live_refresh_token(sim)
     assert await source.access_token() == row.access_token
     assert sim.stats[REFRESH] == 1
+
+
+# -- the per-process cache of fresh access tokens (bot/store/fresh_tokens.py) -----------------
+
+
+class StatementCounter:
+    """Counts the SQL statements an engine sends (a real listener on the real engine)."""
+
+    def __init__(self, database: Database) -> None:
+        self.count = 0
+        event.listen(database.engine.sync_engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *_: object) -> None:
+        self.count += 1
+
+
+@pytest.fixture
+async def database(db_url: str) -> AsyncIterator[Database]:
+    database = Database.from_url(db_url)
+    yield database
+    await database.dispose()
+
+
+async def test_a_fresh_token_is_read_from_the_database_once(
+    database: Database,
+    key: str,
+    oauth: ZoomOAuth,
+    sim: ZoomSimulator,
+    sim_login: Login,
+    sim_clock: ManualClock,
+) -> None:
+    links = LinkStore(database, TokenVault([key]))
+    linked = await link_alice(links, sim, sim_login, sim_clock, expired=False)
+    statements = StatementCounter(database)
+    for _ in range(5):  # every command builds a new source, as the app does
+        token = await UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now).access_token()
+        assert token == linked.access_token
+    assert statements.count == 1
+
+
+async def test_a_remembered_token_expires_with_the_clock(
+    links: LinkStore, oauth: ZoomOAuth, sim: ZoomSimulator, sim_login: Login, sim_clock: ManualClock
+) -> None:
+    linked = await link_alice(links, sim, sim_login, sim_clock, expired=False)
+    assert await UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now).access_token() == (
+        linked.access_token
+    )
+    sim_clock.advance(56 * 60)  # inside the 5-minute refresh margin
+    fresh = await UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now).access_token()
+    assert fresh != linked.access_token and sim.stats[REFRESH] == 1
+
+
+async def test_another_process_refreshing_is_noticed_through_zoom_refusing_the_remembered_token(
+    db_url: str,
+    links: LinkStore,
+    key: str,
+    http: ZoomHttp,
+    oauth: ZoomOAuth,
+    sim: ZoomSimulator,
+    sim_login: Login,
+    sim_clock: ManualClock,
+) -> None:
+    linked = await link_alice(links, sim, sim_login, sim_clock, expired=False)
+    ours = UserZoom(http, UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now))
+    assert (await ours.get_user()).email == "alice@example.com"  # remembers the token
+
+    other_db = Database.from_url(db_url)  # a second process: its own store, its own cache
+    try:
+        other = LinkStore(other_db, TokenVault([key]))
+        sibling = UserTokenSource(other, oauth, TEAM, USER, clock=sim_clock.now, locks=RefreshLocks())
+        rotated = await sibling.invalidate(linked.access_token)  # Zoom kills the old token
+    finally:
+        await other_db.dispose()
+
+    assert (await ours.get_user()).email == "alice@example.com"
+    assert sim.stats[REFRESH] == 1  # ours re-read the row instead of refreshing again
+    assert await UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now).access_token() == rotated
+
+
+async def test_unlinking_in_this_process_forgets_the_token(
+    links: LinkStore, oauth: ZoomOAuth, sim: ZoomSimulator, sim_login: Login, sim_clock: ManualClock
+) -> None:
+    await link_alice(links, sim, sim_login, sim_clock, expired=False)
+    await UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now).access_token()
+    await links.delete(TEAM, USER)
+    with pytest.raises(NotLinkedError):
+        await UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now).access_token()
+
+
+async def test_needs_reauth_in_this_process_forgets_the_token(
+    links: LinkStore, oauth: ZoomOAuth, sim: ZoomSimulator, sim_login: Login, sim_clock: ManualClock
+) -> None:
+    linked = await link_alice(links, sim, sim_login, sim_clock, expired=False)
+    await UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now).access_token()
+    assert await links.mark_needs_reauth(linked.id, expected_version=linked.version)
+    with pytest.raises(ZoomError) as caught:
+        await UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now).access_token()
+    assert caught.value.kind == ZoomErrorKind.AUTH
+
+
+async def test_relinking_replaces_the_remembered_token(
+    links: LinkStore, oauth: ZoomOAuth, sim: ZoomSimulator, sim_login: Login, sim_clock: ManualClock
+) -> None:
+    first = await link_alice(links, sim, sim_login, sim_clock, expired=False)
+    await UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now).access_token()
+    second = await link_alice(links, sim, sim_login, sim_clock, expired=False)
+    assert second.access_token != first.access_token
+    assert await UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now).access_token() == (
+        second.access_token
+    )

@@ -1,0 +1,156 @@
+"""The aiohttp-backed httpx transport over real loopback sockets.
+
+What matters most is the error mapping: ``bot/zoom/http.py`` retries a POST only when
+nothing was sent (ConnectError/ConnectTimeout), so a failure after the request left must
+never look like one."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+import socket
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+import httpx
+import pytest
+
+from bot.http_transport import AiohttpTransport
+
+Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+
+
+@asynccontextmanager
+async def raw_server(handler: Handler) -> AsyncIterator[tuple[str, list[int]]]:
+    """A TCP server on loopback; yields its base URL and a list counting accepted connections."""
+    accepted: list[int] = []
+
+    async def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        accepted.append(1)
+        try:
+            await handler(reader, writer)
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(on_connect, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}", accepted
+    finally:
+        server.close()
+
+
+async def read_request(reader: asyncio.StreamReader) -> tuple[str, dict[str, str], bytes]:
+    head = (await reader.readuntil(b"\r\n\r\n")).decode()
+    start, *lines = head.strip().split("\r\n")
+    headers = {k.strip().lower(): v.strip() for k, v in (line.split(":", 1) for line in lines)}
+    body = await reader.readexactly(int(headers.get("content-length", "0")))
+    return start, headers, body
+
+
+def reply(status: str, body: bytes, *extra: str) -> bytes:
+    head = [f"HTTP/1.1 {status}", f"Content-Length: {len(body)}", *extra]
+    return ("\r\n".join(head) + "\r\n\r\n").encode() + body
+
+
+async def echo_forever(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    while True:
+        try:
+            start, headers, body = await read_request(reader)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            return
+        payload = json.dumps({"start": start, "headers": headers, "body": body.decode()}).encode()
+        writer.write(reply("200 OK", gzip.compress(payload), "Content-Encoding: gzip", "X-Zoom: yes"))
+        await writer.drain()
+
+
+def client(**timeouts: float) -> httpx.AsyncClient:
+    timeout = httpx.Timeout(timeouts.get("all", 5.0), **{k: v for k, v in timeouts.items() if k != "all"})
+    return httpx.AsyncClient(transport=AiohttpTransport(max_connections=1), timeout=timeout)
+
+
+async def test_a_round_trip_keeps_method_headers_body_and_decodes_once() -> None:
+    async with raw_server(echo_forever) as (url, accepted), client() as http:
+        first = await http.post(f"{url}/v2/users/me/meetings?x=1", json={"topic": "Standup"})
+        second = await http.get(f"{url}/v2/users/me", headers={"Authorization": "Bearer t"})
+    seen = first.json()
+    assert first.status_code == 200 and first.headers["x-zoom"] == "yes"
+    assert seen["start"] == "POST /v2/users/me/meetings?x=1 HTTP/1.1"
+    assert seen["headers"]["content-type"] == "application/json"
+    assert json.loads(seen["body"]) == {"topic": "Standup"}
+    assert second.json()["headers"]["authorization"] == "Bearer t"
+    assert len(accepted) == 1  # the second request reused the pooled connection
+
+
+async def test_refused_connection_is_a_connect_error() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # bound but not listening: nothing accepts
+    async with client() as http:
+        with pytest.raises(httpx.ConnectError):
+            await http.post(f"http://127.0.0.1:{port}/x", json={})
+
+
+async def test_a_server_that_hangs_up_after_the_request_is_not_a_connect_error() -> None:
+    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)  # the request arrived; no answer
+
+    async with raw_server(hang_up) as (url, _), client() as http:
+        with pytest.raises(httpx.TransportError) as caught:
+            await http.post(f"{url}/v2/users/me/meetings", json={"topic": "T"})
+    assert not isinstance(caught.value, httpx.ConnectError | httpx.ConnectTimeout)
+    assert isinstance(caught.value, httpx.RemoteProtocolError | httpx.ReadError)
+
+
+async def test_a_silent_server_is_a_read_timeout() -> None:
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        await asyncio.sleep(5)
+
+    async with raw_server(silent) as (url, _), client(all=5.0, read=0.2) as http:
+        with pytest.raises(httpx.ReadTimeout):
+            await http.get(f"{url}/slow")
+
+
+async def test_waiting_for_a_pooled_connection_times_out_as_not_sent() -> None:
+    async def slow(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        await asyncio.sleep(1.0)
+        writer.write(reply("200 OK", b"{}"))
+        await writer.drain()
+
+    async with raw_server(slow) as (url, accepted), client(all=5.0, pool=0.1, connect=0.1) as http:
+        busy = asyncio.create_task(http.get(f"{url}/a"))  # holds the only connection
+        await asyncio.sleep(0.1)
+        with pytest.raises(httpx.ConnectTimeout):
+            await http.post(f"{url}/b", json={})
+        assert (await busy).status_code == 200
+    assert len(accepted) == 1  # the second request never got a connection
+
+
+def test_one_transport_serves_successive_event_loops() -> None:
+    transport = AiohttpTransport()
+
+    async def once() -> int:
+        async with raw_server(echo_forever) as (url, _):
+            http = httpx.AsyncClient(transport=transport)
+            return (await http.get(f"{url}/ping")).status_code
+
+    assert asyncio.run(once()) == 200
+    assert asyncio.run(once()) == 200  # the first loop's session is not reused on the second
+
+
+async def test_http_proxy_from_the_environment_is_used_and_no_proxy_respected(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with raw_server(echo_forever) as (proxy_url, _), raw_server(echo_forever) as (direct_url, _):
+        monkeypatch.setenv("HTTP_PROXY", proxy_url)
+        monkeypatch.setenv("NO_PROXY", "localhost")
+        async with httpx.AsyncClient(transport=AiohttpTransport()) as http:
+            proxied = await http.get("http://zoom.invalid/v2/users/me")
+        assert proxied.json()["start"] == "GET http://zoom.invalid/v2/users/me HTTP/1.1"
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        async with httpx.AsyncClient(transport=AiohttpTransport()) as http:
+            direct = await http.get(f"{direct_url}/v2/users/me")
+        assert direct.json()["start"] == "GET /v2/users/me HTTP/1.1"
