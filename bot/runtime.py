@@ -29,7 +29,7 @@ from bot.slack.response_urls import ResponseUrls
 from bot.slack.signature import SlackSignatureChecker
 from bot.store.db import Database
 from bot.store.links import LinkStore
-from bot.store.migrate import upgrade_to_head_async
+from bot.store.migrate import schema_is_current, upgrade_to_head_async
 from bot.store.oauth_states import OAuthStateStore
 from bot.store.vault import TokenVault
 from bot.zoom.client import AccountZoom, UserZoom
@@ -86,7 +86,8 @@ class Runtime:
         delay = 1.0
         while True:
             try:
-                await upgrade_to_head_async(self.settings.DATABASE_URL)
+                if not await schema_is_current(self.db):
+                    await upgrade_to_head_async(self.settings.DATABASE_URL)
             except Exception as error:  # the DB may simply not be up yet; /healthz says 503 meanwhile
                 log.error("database not ready (%s); retrying in %.0f s", type(error).__name__, delay)
                 await asyncio.sleep(delay)

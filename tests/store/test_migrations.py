@@ -14,7 +14,14 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.store.migrate import current_revision, head_revision, upgrade_to_head
+from bot.store.db import Database
+from bot.store.migrate import (
+    HEAD_REVISION,
+    current_revision,
+    head_revision,
+    schema_is_current,
+    upgrade_to_head,
+)
 from bot.store.models import Base
 
 
@@ -111,3 +118,27 @@ async def test_migration_lock_is_released(fresh_postgres_url: str) -> None:
     finally:
         await engine.dispose()
     assert held == 0
+
+
+def test_the_head_revision_constant_is_alembics_head() -> None:
+    # start-up compares the database with HEAD_REVISION instead of asking Alembic
+    assert head_revision() == HEAD_REVISION
+
+
+async def test_schema_is_current_only_at_head(empty_url: str) -> None:
+    db = Database.from_url(empty_url)
+    try:
+        assert not await schema_is_current(db)  # never migrated: no alembic_version table
+        upgrade_to_head(empty_url)
+        assert await schema_is_current(db)
+        async with db.engine.begin() as connection:
+            await connection.execute(sa.text("UPDATE alembic_version SET version_num = '0001'"))
+        assert not await schema_is_current(db)
+    finally:
+        await db.dispose()
+
+
+def test_serving_does_not_import_alembic_until_a_migration_is_due() -> None:
+    script = "import sys, bot.cli, bot.runtime, bot.web; print('alembic' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
