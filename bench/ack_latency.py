@@ -17,7 +17,8 @@ Per concurrency level:
 - reply-paced load against ours (each of N workers waits for its reply): end-to-end
   latency with exactly N commands in flight.
 Then a refresh stampede (every token expired, 10 commands per user at once), cold start
-(fresh database and already-migrated database) and resident memory after 1,000 commands.
+(fresh database and already-migrated database) and the resident memory of a new bot process
+after 1,000 commands.
 """
 
 from __future__ import annotations
@@ -195,21 +196,30 @@ def measure_warm_start(world: World) -> dict[str, float]:
 
 
 def measure_memory(world: World, commands: int) -> dict[str, float]:
-    """RSS of both servers after ``commands`` more commands (10 in flight, 2 minutes at most)."""
-    run = run_in_subprocess(
-        world.bot_url,
-        SECRET,
-        world.users,
-        concurrency=10,
-        duration=120,
-        count=commands,
-        pace="reply",
-        reply_timeout=10,
-    )
+    """RSS of a new bot process after ``commands`` commands (10 in flight, 2 minutes at most).
+
+    Also reported: the RSS of the bot that took every load point before (its overload
+    backlogs at 100 ack-paced connections included) and of the baseline."""
+    port = free_port()
+    with child([*world.bot_command, "--port", str(port)], dict(world.bot_env)) as fresh:
+        url = f"http://127.0.0.1:{port}"
+        wait_healthy(url, time.perf_counter())
+        run = run_in_subprocess(
+            url,
+            SECRET,
+            world.users,
+            concurrency=10,
+            duration=120,
+            count=commands,
+            pace="reply",
+            reply_timeout=10,
+        )
+        rss = fresh.memory_info().rss / 2**20
     return {
         "commands": commands,
         "missing_replies": run["acknowledged"] - run["replies"],
-        "ours_rss_mb": world.bot.memory_info().rss / 2**20,
+        "ours_rss_mb": rss,
+        "ours_after_every_point_rss_mb": world.bot.memory_info().rss / 2**20,
         "baseline_rss_mb": world.baseline.memory_info().rss / 2**20,
     }
 

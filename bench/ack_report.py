@@ -74,8 +74,10 @@ def report(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
         f"{warm['start_s']:.2f} s on a migrated one (idle RSS {warm['idle_rss_mb']:.0f} MB)"
     )
     print(
-        f"RSS after the run (+{memory['commands']} commands, {memory['missing_replies']} replies missing): "
-        f"ours {memory['ours_rss_mb']:.0f} MB, baseline {memory['baseline_rss_mb']:.0f} MB"
+        f"RSS of a new bot process after {memory['commands']} commands "
+        f"({memory['missing_replies']} replies missing): {memory['ours_rss_mb']:.0f} MB; "
+        f"the bot that took every point above: {memory['ours_after_every_point_rss_mb']:.0f} MB; "
+        f"baseline {memory['baseline_rss_mb']:.0f} MB"
     )
     for line, count in results["bot_log_problems"].items():
         print(f"  bot log x{count}: {line}")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -48,12 +49,33 @@ def install_sqlite_pragmas(engine: AsyncEngine, *, busy_timeout_ms: int = SQLITE
         try:
             # busy_timeout first: switching to WAL needs a lock another process may hold.
             cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-            cursor.execute("PRAGMA journal_mode = WAL")
+            _switch_to_wal(cursor, busy_timeout_ms / 1000)
             # NORMAL is durable in WAL mode except for the last commits on power loss.
             cursor.execute("PRAGMA synchronous = NORMAL")
             cursor.execute("PRAGMA foreign_keys = ON")
         finally:
             cursor.close()
+
+
+def _switch_to_wal(cursor: Any, patience_s: float) -> None:
+    """Put the database file in WAL mode (a property of the file, so usually already done).
+
+    Two processes opening a brand-new file at once both try to switch, and SQLite answers
+    the loser "database is locked" at once, without waiting out the busy timeout. The
+    loser looks again, and retries, until the file is in WAL mode or patience runs out.
+    Only the first connections to a new file ever wait here."""
+    deadline = time.monotonic() + patience_s
+    while True:
+        cursor.execute("PRAGMA journal_mode")
+        if str(cursor.fetchone()[0]).lower() == "wal":
+            return
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except Exception as error:  # the driver's OperationalError, wrapped by SQLAlchemy's adapter
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+        time.sleep(0.02)
 
 
 def engine_options(url: URL) -> dict[str, Any]:

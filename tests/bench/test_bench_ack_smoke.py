@@ -54,6 +54,7 @@ def test_quick_ack_benchmark_produces_every_figure(tmp_path: Path) -> None:
     memory = results["memory"]
     assert memory["commands"] == 100 and memory["missing_replies"] == 0
     assert 20 < memory["ours_rss_mb"] < 2000 and 10 < memory["baseline_rss_mb"] < 2000
+    assert 20 < memory["ours_after_every_point_rss_mb"] < 2000
     assert len(results["targets"]) == 7 and all(
         isinstance(t["met"], bool) for t in results["targets"].values()
     )
