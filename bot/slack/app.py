@@ -18,6 +18,20 @@ log = logging.getLogger(__name__)
 BOT_SCOPES = ["commands", "chat:write", "chat:write.public", "users:read", "users:read.email", "im:write"]
 
 
+class _ClientWinsNotice(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment by itself, then warns at every start
+    that the client we pass wins over it. It does, on purpose (the client carries that same
+    token); the warning would only send admins looking for a misconfiguration."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+_BOLT_LOG = logging.getLogger("slack_bolt.AsyncApp")
+if not any(isinstance(f, _ClientWinsNotice) for f in _BOLT_LOG.filters):
+    _BOLT_LOG.addFilter(_ClientWinsNotice())
+
+
 def build_bolt_app(settings: Settings, *, db: Database, socket_mode: bool = False) -> AsyncApp:
     """Build the app. Nothing is read from the environment behind our back: Bolt would
     otherwise pick up SLACK_* variables on its own."""
