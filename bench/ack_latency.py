@@ -107,7 +107,10 @@ def summarise(runs: list[Run]) -> dict[str, Any]:
         "server_cpu_ms_per_command": median_of(runs, "server_cpu_ms_per_command"),
         "requests": sum(r["requests"] for r in runs),
         "failures": sum(r["failures"] for r in runs),
-        "missing_replies": sum(r["acknowledged"] - r["replies"] for r in runs if r["e2e"] is not None),
+        "shed": sum(r["shed"] for r in runs),
+        "missing_replies": sum(
+            r["acknowledged"] - r["shed"] - r["replies"] for r in runs if r["e2e"] is not None
+        ),
         "runs": len(runs),
     }
 
@@ -180,6 +183,7 @@ def burst_figures(run: Run) -> dict[str, Any]:
         "e2e_p50_ms": run["e2e"]["p50_ms"],
         "e2e_p99_ms": run["e2e"]["p99_ms"],
         "replies": run["replies"],
+        "shed": run["shed"],
         "failures": run["failures"],
     }
 
@@ -217,7 +221,7 @@ def measure_memory(world: World, commands: int) -> dict[str, float]:
         rss = fresh.memory_info().rss / 2**20
     return {
         "commands": commands,
-        "missing_replies": run["acknowledged"] - run["replies"],
+        "missing_replies": run["acknowledged"] - run["shed"] - run["replies"],
         "ours_rss_mb": rss,
         "ours_after_every_point_rss_mb": world.bot.memory_info().rss / 2**20,
         "baseline_rss_mb": world.baseline.memory_info().rss / 2**20,

@@ -23,7 +23,7 @@ def ratio(ours: float | None, base: float | None) -> float | None:
 def print_levels(levels: dict[str, Any]) -> None:
     print(
         f"{'conc':>4}  {'server':<17} {'ack p50':>8} {'ack p99':>8} {'ack max':>8} {'acks/s':>8} "
-        f"{'e2e p50':>8} {'e2e p99':>8} {'cpu/cmd':>8}"
+        f"{'e2e p50':>8} {'e2e p99':>8} {'cpu/cmd':>8} {'shed':>6}"
     )
     for level, point in levels.items():
         rows = (("baseline", "baseline"), ("ours", "ours"), ("ours_reply_paced", "ours, reply-paced"))
@@ -32,7 +32,8 @@ def print_levels(levels: dict[str, Any]) -> None:
             print(
                 f"{level:>4}  {label:<17} {fmt(row['ack_p50_ms'])} {fmt(row['ack_p99_ms'])} "
                 f"{fmt(row['ack_max_ms'])} {fmt(row['acks_per_second'])} {fmt(row['e2e_p50_ms'])} "
-                f"{fmt(row['e2e_p99_ms'])} {fmt(row['server_cpu_ms_per_command'], digits=2)}"
+                f"{fmt(row['e2e_p99_ms'])} {fmt(row['server_cpu_ms_per_command'], digits=2)} "
+                f"{row['shed']:>6}"
             )
         point["ack_p99_ratio"] = ratio(point["ours"]["ack_p99_ms"], point["baseline"]["ack_p99_ms"])
         point["throughput_ratio"] = ratio(
@@ -42,7 +43,10 @@ def print_levels(levels: dict[str, Any]) -> None:
             f"{'':>6}ours/baseline: ack p99 x{fmt(point['ack_p99_ratio'], 0, 2)}, "
             f"throughput x{fmt(point['throughput_ratio'], 0, 2)}"
         )
-    print("(ms; acks/s; cpu/cmd = server CPU ms per acknowledged command, replies included)")
+    print(
+        "(ms; acks/s; cpu/cmd = server CPU ms per acknowledged command, replies included; "
+        "shed = acked as 'busy', not started, summed over the repeats)"
+    )
 
 
 def report(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -66,7 +70,7 @@ def report(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
         print(
             f"  ours, tokens {phase:<7}: ack p50/p99 {fmt(b['ack_p50_ms'], 0)}/{fmt(b['ack_p99_ms'], 0)} ms, "
             f"e2e p50/p99 {fmt(b['e2e_p50_ms'], 0)}/{fmt(b['e2e_p99_ms'], 0)} ms, "
-            f"{b['replies']}/{s['commands']} replies"
+            f"{b['replies']}/{s['commands']} replies, {b['shed']} shed"
         )
     warm, memory = results["warm_start"], results["memory"]
     print(

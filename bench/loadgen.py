@@ -44,6 +44,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.devserver import serve_asgi  # noqa: E402
 
+# In the ack of a command the bot did not start because it was at capacity (bot/slack/capacity.py).
+BUSY = b"zoombot is very busy"
+
 
 def percentile(values: list[float], q: float) -> float | None:
     if not values:
@@ -116,6 +119,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     acks: list[float] = []
     sent_at: dict[str, float] = {}
     failures = 0
+    shed = 0
     # aiohttp rather than httpx here: the generator shares the machine's 2 cores with the
     # servers it measures, and aiohttp costs a fifth of httpx's CPU per request.
     connector = aiohttp.TCPConnector(limit=max(args.concurrency, args.burst or 0) + 10)
@@ -125,14 +129,14 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     ):
 
         async def one(user: str) -> None:
-            nonlocal failures
+            nonlocal failures, shed
             rid = uuid.uuid4().hex
             replied = sink.waiting[rid] = asyncio.Event()
             body, headers = signed_form(args.secret, user, args.text, f"{sink_url}/r/{rid}")
             started = time.perf_counter()
             try:
                 async with client.post(f"{args.url}/slack/events", data=body, headers=headers) as response:
-                    await response.read()
+                    answer = await response.read()
                     status = response.status
             except (aiohttp.ClientError, TimeoutError):
                 failures += 1
@@ -143,6 +147,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 sink.waiting.pop(rid, None)
                 return
             acks.append(time.perf_counter() - started)
+            if BUSY in answer:  # acked, but the bot said it was too busy to start it: no reply comes
+                shed += 1
+                sink.waiting.pop(rid, None)
+                return
             sent_at[rid] = started
             if args.pace == "reply":
                 with contextlib.suppress(TimeoutError):
@@ -172,6 +180,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "requests": len(acks) + failures,
         "acknowledged": len(acks),
         "failures": failures,
+        "shed": shed,
         "seconds": elapsed,
         "acks_per_second": len(acks) / elapsed if elapsed else 0.0,
         "ack": summary(acks),

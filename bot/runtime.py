@@ -25,6 +25,7 @@ from bot.services.people import PeopleDirectory
 from bot.services.zoom_access import ZoomAccess
 from bot.settings import Settings
 from bot.slack.app import build_bolt_app
+from bot.slack.capacity import CommandCapacity
 from bot.slack.response_urls import ResponseUrls
 from bot.slack.signature import SlackSignatureChecker
 from bot.store.db import Database
@@ -40,7 +41,8 @@ from bot.zoom.tokens import AccountTokenSource, UserTokenSource
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-COMMAND_SLOTS = 32  # commands working after their ack at once per process (bot.slack.listeners.run)
+COMMANDS_WORKING = 32  # commands doing their Zoom work at once, per process (bot/slack/capacity.py)
+COMMANDS_WAITING = 2000  # more commands that may wait for a turn; beyond that the ack says "busy"
 WebhookHandler = Callable[[bytes, Mapping[str, str]], Awaitable[tuple[int, dict[str, Any]]]]
 
 
@@ -65,7 +67,7 @@ class Runtime:
     zoom_access: ZoomAccess
     meeting_posts: MeetingPosts
     response_urls: ResponseUrls
-    command_slots: asyncio.Semaphore
+    commands: CommandCapacity
     bolt_app: AsyncApp
     bolt_handler: AsyncSlackRequestHandler
     reminders: Any = None  # bot.reminders.service.ReminderService, set by bot.reminders.install
@@ -180,7 +182,7 @@ async def build_runtime(
         zoom_access=zoom_access,
         meeting_posts=MeetingPosts(db),
         response_urls=ResponseUrls(),
-        command_slots=asyncio.Semaphore(COMMAND_SLOTS),
+        commands=CommandCapacity(working=COMMANDS_WORKING, waiting=COMMANDS_WAITING),
         bolt_app=bolt_app,
         bolt_handler=AsyncSlackRequestHandler(bolt_app),
     )

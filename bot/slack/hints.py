@@ -22,6 +22,7 @@ from datetime import UTC, tzinfo
 from typing import Literal
 
 from bot.reminders.service import ReminderError
+from bot.slack.capacity import Overloaded
 from bot.slack.mrkdwn import date_token, escape, format_meeting_id, truncate
 from bot.slack.when import WhenError
 from bot.zoom.errors import NotLinkedError, Outcome, ZoomError, ZoomErrorKind
@@ -428,6 +429,14 @@ def hint_for(
         if operation in USAGE:
             fix += f" Usage: `{escape(USAGE[operation].syntax)}`"
         return Hint("I couldn't use that time", escape(error.message), None, fix)
+    if isinstance(error, Overloaded):
+        return Hint(
+            "zoombot is very busy",
+            "So many commands are waiting right now that I didn't start yours.",
+            None,
+            "Try again in a minute. If this keeps happening, tell whoever runs zoombot — "
+            "more bot processes sharing the same database can split the load.",
+        )
     if isinstance(error, UsageError):
         return Hint(
             "Let's try that again",

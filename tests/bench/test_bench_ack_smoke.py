@@ -34,6 +34,7 @@ def test_quick_ack_benchmark_produces_every_figure(tmp_path: Path) -> None:
         for row in ROWS:
             figures = point[row]
             assert figures["failures"] == 0 and figures["requests"] > 0, row
+            assert figures["shed"] == 0, row  # far below the bot's command capacity
             assert all(figures[name] > 0 for name in FIGURES), (row, figures)
             assert figures["ack_p50_ms"] <= figures["ack_p99_ms"] <= figures["ack_max_ms"]
         for row in ("ours", "ours_reply_paced"):
@@ -48,6 +49,7 @@ def test_quick_ack_benchmark_produces_every_figure(tmp_path: Path) -> None:
     assert stampede["commands"] == 100 and stampede["baseline_ack_p50_ms"] > 0
     for phase in ("fresh", "expired"):
         assert stampede[phase]["replies"] == 100 and stampede[phase]["failures"] == 0
+        assert stampede[phase]["shed"] == 0
         assert stampede[phase]["e2e_p50_ms"] >= zoom_ms
 
     assert 0 < results["cold_start_s"] < 60 and 0 < results["warm_start"]["start_s"] < 60

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 
 from bot.sandbox.world import OfflineWorld
+from bot.slack.capacity import CommandCapacity
 from tests.e2e.test_commands import ALICE, GENERAL, reply_to, texts
 
 MEETINGS = "POST /v2/users/{userId}/meetings"
@@ -141,3 +143,26 @@ async def test_invalid_duration_is_answered_in_the_ack(linked_world: OfflineWorl
     body = str(response.json())
     assert "1440" in body and "Example" in body
     assert linked_world.sim.meetings_of("alice@example.com") == []
+
+
+async def test_a_flooded_process_says_busy_in_the_ack_and_recovers(linked_world: OfflineWorld) -> None:
+    w = linked_world
+    w.runtime.commands = CommandCapacity(working=1, waiting=1)  # tiny, so two commands fill it
+    w.sim.inject(LIST, latency=1.5, times=2)
+    first = await w.driver.slash(ALICE, GENERAL, "list")
+    second = await w.driver.slash(ALICE, GENERAL, "list")
+    third = await w.driver.slash(ALICE, GENERAL, "list")
+    assert "very busy" not in first.text + second.text
+    assert third.status_code == 200 and "very busy" in third.text and "What to do" in third.text
+    assert w.runtime.commands.admitted == 2
+
+    async def drained() -> bool:
+        return w.runtime.commands.admitted == 0
+
+    deadline = time.monotonic() + 15
+    while not await drained():
+        assert time.monotonic() < deadline, "the two admitted commands never finished"
+        await asyncio.sleep(0.05)
+    assert w.sim.stats[LIST] == 2  # the refused command never reached Zoom
+    again = await w.driver.slash(ALICE, GENERAL, "list")
+    assert "very busy" not in again.text

@@ -12,6 +12,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import views
+from bot.slack.capacity import Overloaded
 from bot.slack.grammar import OpenScheduleModal, parse_command
 from bot.slack.handlers import describe, dispatch
 from bot.slack.handlers.context import CommandContext
@@ -41,20 +42,29 @@ async def zoom_command(
         runtime.metrics.commands.labels(subcommand="usage", outcome="usage").inc()
         await ack(**views.hint_message(hint))
         return
-    ctx = CommandContext.from_bolt(context, channel_id=str(command.get("channel_id") or ""))
-    await ack()
-    respond = runtime.response_urls.responder(command.get("response_url"))
-    if isinstance(parsed, OpenScheduleModal):
-        await open_schedule_modal(ctx, client, str(command.get("trigger_id") or ""), respond)
+    if not runtime.commands.try_admit():
+        hint = hint_for(Overloaded(), mode="account" if runtime.settings.account_mode else "user")
+        runtime.metrics.commands.labels(subcommand=label, outcome="busy").inc()
+        log.warning("/zoom %s not started: this process is at its command capacity", label)
+        await ack(**views.hint_message(hint))
         return
-    await run_and_reply(
-        dispatch(parsed, ctx),
-        operation=describe(parsed),
-        ctx=ctx,
-        respond=respond,
-        client=client,
-        label=label,
-    )
+    try:
+        ctx = CommandContext.from_bolt(context, channel_id=str(command.get("channel_id") or ""))
+        await ack()
+        respond = runtime.response_urls.responder(command.get("response_url"))
+        if isinstance(parsed, OpenScheduleModal):
+            await open_schedule_modal(ctx, client, str(command.get("trigger_id") or ""), respond)
+            return
+        await run_and_reply(
+            dispatch(parsed, ctx),
+            operation=describe(parsed),
+            ctx=ctx,
+            respond=respond,
+            client=client,
+            label=label,
+        )
+    finally:
+        runtime.commands.release()
 
 
 async def open_schedule_modal(

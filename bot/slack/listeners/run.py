@@ -36,11 +36,9 @@ async def run_and_reply(
     """Await the handler, then post its public and private messages; failures become hints.
 
     The whole after-ack life of a command (Zoom work, the working notice, the reply) holds one
-    of the process's command slots. Waiting on a semaphore is cheap; a burst of requests
-    waiting inside an HTTP client's connection pool is not (each pool change rescans every
-    waiter), and replies queued there starve the event loop.
+    of the process's working slots (``bot/slack/capacity.py``).
     """
-    async with ctx.runtime.command_slots:
+    async with ctx.runtime.commands.working:
         try:
             outcome, noticed = await with_working_notice(_with_deadline(work, operation), respond)
             ctx.runtime.metrics.commands.labels(subcommand=label, outcome="ok").inc()
