@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import Any
 
 import psutil
@@ -188,15 +189,37 @@ def burst_figures(run: Run) -> dict[str, Any]:
     }
 
 
-def measure_warm_start(world: World) -> dict[str, float]:
-    """A second bot process on the already-migrated database: start → /healthz 200, idle RSS."""
+def measure_starts(world: World, repeats: int, scratch: Path) -> dict[str, Any]:
+    """Start → /healthz 200 for new bot processes, ``repeats`` times each: on a new database
+    (Alembic creates the schema) and on an already-migrated one. Medians, plus every sample;
+    the first cold sample is the benchmark's own bot."""
+    cold = [world.cold_start_s]
+    warm: list[float] = []
+    idle_rss: list[float] = []
+    for attempt in range(repeats):
+        if attempt > 0:
+            env = {**world.bot_env, "DATABASE_URL": f"sqlite+aiosqlite:///{scratch / f'start{attempt}.db'}"}
+            cold.append(timed_start(world, env)[0])
+        seconds, rss = timed_start(world, dict(world.bot_env))
+        warm.append(seconds)
+        idle_rss.append(rss)
+    return {
+        "cold_start_s": statistics.median(cold),
+        "warm_start_s": statistics.median(warm),
+        "idle_rss_mb": statistics.median(idle_rss),
+        "cold_samples_s": cold,
+        "warm_samples_s": warm,
+    }
+
+
+def timed_start(world: World, env: dict[str, str]) -> tuple[float, float]:
+    """One more bot process with ``env``: seconds to /healthz 200, and its RSS then (MB)."""
     port = free_port()
-    env = dict(world.bot_env)
     started = time.perf_counter()
-    with child([*world.bot_command, "--port", str(port)], env) as second:
+    with child([*world.bot_command, "--port", str(port)], env) as process:
         seconds = wait_healthy(f"http://127.0.0.1:{port}", started)
-        rss = second.memory_info().rss / 2**20
-    return {"start_s": seconds, "idle_rss_mb": rss}
+        rss = process.memory_info().rss / 2**20
+    return seconds, rss
 
 
 def measure_memory(world: World, commands: int) -> dict[str, float]:
@@ -260,12 +283,12 @@ def main() -> None:
         "levels": {},
     }
     with bench_world(users, args.zoom_latency) as world:
-        results["cold_start_s"] = world.cold_start_s
         for level in levels:
             profile = args.profile if level == levels[-1] else None
             results["levels"][str(level)] = measure_level(world, level, duration, repeats, profile)
         results["stampede"] = measure_stampede(world, users, per_user=10)
-        results["warm_start"] = measure_warm_start(world)
+        with TemporaryDirectory() as scratch:
+            results["starts"] = measure_starts(world, repeats, Path(scratch))
         results["memory"] = measure_memory(world, memory_commands)
         results["bot_log_problems"] = log_problems(world.bot_log)
     results["targets"] = report(results)

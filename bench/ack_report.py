@@ -72,10 +72,11 @@ def report(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
             f"e2e p50/p99 {fmt(b['e2e_p50_ms'], 0)}/{fmt(b['e2e_p99_ms'], 0)} ms, "
             f"{b['replies']}/{s['commands']} replies, {b['shed']} shed"
         )
-    warm, memory = results["warm_start"], results["memory"]
+    starts, memory = results["starts"], results["memory"]
     print(
-        f"start → /healthz 200: {results['cold_start_s']:.2f} s on a new database, "
-        f"{warm['start_s']:.2f} s on a migrated one (idle RSS {warm['idle_rss_mb']:.0f} MB)"
+        f"start → /healthz 200 (median of {len(starts['warm_samples_s'])}): "
+        f"{starts['cold_start_s']:.2f} s on a new database, "
+        f"{starts['warm_start_s']:.2f} s on a migrated one (idle RSS {starts['idle_rss_mb']:.0f} MB)"
     )
     print(
         f"RSS of a new bot process after {memory['commands']} commands "
@@ -107,7 +108,10 @@ def report(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
             s["expired"]["replies"] + s["fresh"]["replies"],
             s["expired"]["replies"] == s["fresh"]["replies"] == s["commands"],
         ),
-        f"cold start < {COLD_START_S} s": (results["cold_start_s"], results["cold_start_s"] < COLD_START_S),
+        f"cold start < {COLD_START_S} s (new database)": (
+            starts["cold_start_s"],
+            starts["cold_start_s"] < COLD_START_S,
+        ),
         f"RSS < {RSS_MB:.0f} MB": (memory["ours_rss_mb"], memory["ours_rss_mb"] < RSS_MB),
     }
     for name, (figure, met) in targets.items():

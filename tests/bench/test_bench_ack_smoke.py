@@ -52,7 +52,9 @@ def test_quick_ack_benchmark_produces_every_figure(tmp_path: Path) -> None:
         assert stampede[phase]["shed"] == 0
         assert stampede[phase]["e2e_p50_ms"] >= zoom_ms
 
-    assert 0 < results["cold_start_s"] < 60 and 0 < results["warm_start"]["start_s"] < 60
+    starts = results["starts"]
+    assert 0 < starts["cold_start_s"] < 60 and 0 < starts["warm_start_s"] < 60
+    assert len(starts["cold_samples_s"]) == len(starts["warm_samples_s"]) == results["repeats"]
     memory = results["memory"]
     assert memory["commands"] == 100 and memory["missing_replies"] == 0
     assert 20 < memory["ours_rss_mb"] < 2000 and 10 < memory["baseline_rss_mb"] < 2000

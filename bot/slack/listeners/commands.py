@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -45,7 +46,9 @@ async def zoom_command(
     if not runtime.commands.try_admit():
         hint = hint_for(Overloaded(), mode="account" if runtime.settings.account_mode else "user")
         runtime.metrics.commands.labels(subcommand=label, outcome="busy").inc()
-        log.warning("/zoom %s not started: this process is at its command capacity", label)
+        refused = runtime.commands.refusals_to_log(time.monotonic())
+        if refused:
+            log.warning("%d /zoom command(s) not started: this process is at its command capacity", refused)
         await ack(**views.hint_message(hint))
         return
     try:
