@@ -97,6 +97,7 @@ def _run(args: argparse.Namespace) -> int:
     settings = load_settings()
     _configure_logging(settings)
     if args.command == "db":
+        gc.enable()  # a key rotation walks every stored token: let cycles be collected
         return _db(args.db_command, settings)
     if args.command in ("serve", "socket"):
         settings.require(args.command)
