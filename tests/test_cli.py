@@ -140,3 +140,16 @@ def test_db_upgrade_then_rotate_key(tmp_path: Path) -> None:
     assert rotated.returncode == 0, rotated.stderr
     assert "re-encrypted 0" in rotated.stdout
     assert new_key not in rotated.stdout + rotated.stderr
+
+
+def test_a_command_run_in_process_leaves_garbage_collection_on() -> None:
+    # main() switches the cyclic collector off while it starts up; every way out turns it back on.
+    import gc
+
+    from bot.cli import main
+
+    assert gc.isenabled()
+    assert main(["keygen"]) == 0
+    assert gc.isenabled()
+    assert main(["manifest", "--url", "not a url"]) == 2
+    assert gc.isenabled()
