@@ -120,11 +120,3 @@ def configure_logging(
         lib_logger = logging.getLogger(name)
         lib_logger.handlers = []
         lib_logger.propagate = True
-
-
-def install_filter_everywhere(extra_secrets: Iterable[str] = ()) -> RedactingFilter:
-    """Add the filter to every existing handler (used when something else configured logging)."""
-    flt = RedactingFilter(extra_secrets)
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(flt)
-    return flt

@@ -138,7 +138,13 @@ async def build_runtime(
     vault = TokenVault(list(settings.TOKEN_ENCRYPTION_KEY))
     metrics = Metrics()
     checker = SlackSignatureChecker(settings.SLACK_SIGNING_SECRET or "", clock=wall_clock or time.time)
-    zoom_http = ZoomHttp(settings.ZOOM_API_URL, settings.ZOOM_OAUTH_URL, clock=clock, deadline=15.0)
+    zoom_http = ZoomHttp(
+        settings.ZOOM_API_URL,
+        settings.ZOOM_OAUTH_URL,
+        clock=clock,
+        deadline=15.0,
+        observe=lambda operation, outcome: metrics.zoom_calls.labels(operation, outcome).inc(),
+    )
     oauth = ZoomOAuth(
         zoom_http,
         settings.ZOOM_CLIENT_ID or "",
@@ -148,8 +154,11 @@ async def build_runtime(
     links = LinkStore(db, vault)
     states = OAuthStateStore(db, vault)
 
+    def count_refresh(outcome: str) -> None:
+        metrics.token_refreshes.labels(outcome).inc()
+
     def user_tokens(team_id: str, user_id: str) -> UserTokenSource:
-        return UserTokenSource(links, oauth, team_id, user_id, clock=clock)
+        return UserTokenSource(links, oauth, team_id, user_id, clock=clock, observe_refresh=count_refresh)
 
     async def read_zoom_user_with(access_token: str) -> Any:
         return await UserZoom(zoom_http, _FixedToken(access_token)).get_user()

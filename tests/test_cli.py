@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 import yaml
 from cryptography.fernet import Fernet
 
@@ -142,8 +143,10 @@ def test_db_upgrade_then_rotate_key(tmp_path: Path) -> None:
     assert new_key not in rotated.stdout + rotated.stderr
 
 
-def test_a_command_run_in_process_leaves_garbage_collection_on() -> None:
-    # main() switches the cyclic collector off while it starts up; every way out turns it back on.
+def test_a_command_run_in_process_leaves_garbage_collection_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `serve` switches the cyclic collector off while it starts up; every way out turns it back on.
     import gc
 
     from bot.cli import main
@@ -152,4 +155,9 @@ def test_a_command_run_in_process_leaves_garbage_collection_on() -> None:
     assert main(["keygen"]) == 0
     assert gc.isenabled()
     assert main(["manifest", "--url", "not a url"]) == 2
+    assert gc.isenabled()
+    monkeypatch.chdir(tmp_path)  # no .env here
+    for name in ("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN", "TOKEN_ENCRYPTION_KEY", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["serve"]) == 2  # a configuration error, after start-up began
     assert gc.isenabled()

@@ -7,7 +7,6 @@ alive across replies. A response_url is a bearer capability: it is never logged.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,8 +14,6 @@ import httpx
 
 from bot.http_transport import AiohttpTransport
 from bot.slack.replies import Respond
-
-log = logging.getLogger(__name__)
 
 
 class ResponseUrlError(Exception):

@@ -87,6 +87,7 @@ class ZoomHttp:
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        observe: Callable[[str, str], None] | None = None,
     ) -> None:
         self.api_url = api_url.rstrip("/")
         self.oauth_url = oauth_url.rstrip("/")
@@ -96,6 +97,8 @@ class ZoomHttp:
         self.clock = clock
         self.sleep = sleep
         self.rng = rng or random.Random()
+        # (operation, outcome) of every attempt: "ok", a ZoomErrorKind, or "unreachable".
+        self.observe = observe or (lambda operation, outcome: None)
         self.client = httpx.AsyncClient(
             timeout=timeout,
             transport=transport or AiohttpTransport(),
@@ -224,17 +227,21 @@ class ZoomHttp:
         try:
             response = await send()
         except _NOT_SENT as exc:
+            self.observe(operation, "unreachable")
             return _transport_error(operation, exc, Outcome.UNCHANGED, retry_any=True)
         except httpx.TransportError as exc:
+            self.observe(operation, "unreachable")
             # The request may have reached Zoom: only idempotent calls may be repeated.
             outcome = Outcome.UNCHANGED if idempotent else Outcome.UNKNOWN
             return _transport_error(operation, exc, outcome, retry_any=False)
-        if response.is_success:
-            _log_call(operation, response)
-            return response
         _log_call(operation, response)
+        if response.is_success:
+            self.observe(operation, "ok")
+            return response
         outcome = Outcome.UNKNOWN if response.status_code >= 500 and not idempotent else Outcome.UNCHANGED
-        return to_error(response, outcome)
+        error = to_error(response, outcome)
+        self.observe(operation, str(error.kind))
+        return error
 
 
 @dataclass(frozen=True)

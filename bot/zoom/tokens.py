@@ -132,6 +132,7 @@ class UserTokenSource:
         margin: timedelta = REFRESH_MARGIN,
         rng: random.Random | None = None,
         locks: RefreshLocks = PROCESS_LOCKS,
+        observe_refresh: Callable[[str], None] | None = None,
     ) -> None:
         self._links = links
         self._locks = locks
@@ -143,6 +144,8 @@ class UserTokenSource:
         self._sleep = sleep
         self._lease_ttl = lease_ttl
         self._margin = margin
+        # The outcome of every refresh sent to Zoom: "ok", "refused", "lost" or "unavailable".
+        self._observe_refresh = observe_refresh or (lambda outcome: None)
         self._rng = rng or _JITTER  # one per process: seeding a new one costs more than the command
 
     # -- public ------------------------------------------------------------------------------
@@ -243,7 +246,9 @@ class UserTokenSource:
         try:
             tokens = await self._oauth.refresh(row.refresh_token)
         except ZoomError as error:
+            self._observe_refresh(_refresh_outcome(error))
             return await self._after_failed_refresh(row, error, adopt_retry=adopt_retry)
+        self._observe_refresh("ok")
         # Commit at once: Zoom has already killed the old refresh token.
         saved = await self._links.save_refreshed(
             row.id,
@@ -291,6 +296,14 @@ class UserTokenSource:
                 outcome=Outcome.UNKNOWN,
             ) from None
         raise error
+
+
+def _refresh_outcome(error: ZoomError) -> str:
+    if error.kind == ZoomErrorKind.AUTH:
+        return "refused"
+    if error.outcome == Outcome.UNKNOWN and error.status is None:
+        return "lost"
+    return "unavailable"
 
 
 def _retrieve_exception(task: asyncio.Future[str]) -> None:

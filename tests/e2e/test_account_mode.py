@@ -9,7 +9,7 @@ import pytest
 
 from bot.sandbox.world import OfflineWorld, offline_world
 from tests.e2e.conftest import assert_all_payloads_valid
-from tests.e2e.test_commands import ALICE, BOB, reply_to, texts
+from tests.e2e.test_commands import ALICE, BOB, reply_to, schedule, texts
 
 
 @pytest.fixture
@@ -30,8 +30,7 @@ async def test_no_link_needed_and_meetings_go_to_the_mapped_user(account_world: 
 
 async def test_someone_elses_meeting_is_not_yours(account_world: OfflineWorld) -> None:
     w = account_world
-    await reply_to(w, ALICE, 'schedule "Alice only" tomorrow 10am')
-    (meeting,) = w.sim.meetings_of("alice@example.com")
+    meeting = await schedule(w, ALICE, "alice@example.com", '"Alice only" tomorrow 10am')
     body = texts(await reply_to(w, BOB, f"cancel {meeting.id}"))
     assert "What to do" in body
     assert len(w.sim.meetings_of("alice@example.com")) == 1

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.sandbox.world import OfflineWorld
 from bot.slack.standin import Message
+from bot.zoom.simulator import SimMeeting
 from tests.e2e.conftest import mrkdwn_texts
 
 ALICE, BOB = "U0ALICE", "U0BOB"
@@ -31,6 +32,13 @@ async def reply_to(
         return fresh if len(fresh) >= count else None
 
     return await world.standin.wait_for(new_replies, timeout=timeout)
+
+
+async def schedule(world: OfflineWorld, user: str, email: str, text: str) -> SimMeeting:
+    """Run `/zoom schedule <text>` as ``user`` and return the one meeting it created for ``email``."""
+    await reply_to(world, user, f"schedule {text}")
+    (meeting,) = world.sim.meetings_of(email)
+    return meeting
 
 
 def meeting_ids(world: OfflineWorld, email: str) -> list[int]:

@@ -6,6 +6,8 @@ import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 
+import httpx
+
 from bot.sandbox.world import OfflineWorld
 from bot.slack.capacity import CommandCapacity
 from tests.e2e.test_commands import ALICE, GENERAL, reply_to, texts
@@ -166,3 +168,23 @@ async def test_a_flooded_process_says_busy_in_the_ack_and_recovers(linked_world:
     assert w.sim.stats[LIST] == 2  # the refused command never reached Zoom
     again = await w.driver.slash(ALICE, GENERAL, "list")
     assert "very busy" not in again.text
+
+
+async def test_metrics_count_zoom_calls_and_token_refreshes(linked_world: OfflineWorld) -> None:
+    w = linked_world
+    w.sim.inject(LIST, status=503, body={"code": 503, "message": "Service Unavailable"}, times=1)
+    await reply_to(w, ALICE, "list")  # 503, then the retry succeeds
+    w.sim.expire_access_tokens("alice@example.com")
+    await reply_to(w, ALICE, "list")  # 401/124, one refresh, the call again
+    async with httpx.AsyncClient() as client:
+        text = (await client.get(f"{w.bot_url}/metrics")).text
+
+    def count(prefix: str, outcome: str) -> float:
+        label = f'outcome="{outcome}"'
+        lines = [line for line in text.splitlines() if line.startswith(prefix) and label in line]
+        return sum(float(line.rsplit(" ", 1)[1]) for line in lines)
+
+    assert count("zoombot_zoom_calls_total{", "unavailable") == 1
+    assert count("zoombot_zoom_calls_total{", "auth") == 1
+    assert count("zoombot_zoom_calls_total{", "ok") >= 2
+    assert count("zoombot_token_refreshes_total{", "ok") == 1

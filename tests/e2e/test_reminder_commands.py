@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.sandbox.world import OfflineWorld
-from tests.e2e.test_commands import ALICE, reply_to, texts
+from tests.e2e.test_commands import ALICE, reply_to, schedule, texts
 
 
 async def test_remind_list_cancel_and_follow_the_meeting(linked_world: OfflineWorld) -> None:
     w = linked_world
-    await reply_to(w, ALICE, 'schedule "Standup" tomorrow 9am for 15m')
-    (meeting,) = w.sim.meetings_of("alice@example.com")
+    meeting = await schedule(w, ALICE, "alice@example.com", '"Standup" tomorrow 9am for 15m')
     body = texts(await reply_to(w, ALICE, f"remind {meeting.id} 15m <#C0DESIGN|design>"))
     assert "Reminder *#" in body and "<#C0DESIGN>" in body
     listed = texts(await reply_to(w, ALICE, "reminders"))
@@ -31,8 +30,7 @@ async def test_remind_list_cancel_and_follow_the_meeting(linked_world: OfflineWo
 
 async def test_remind_with_a_bare_channel_name_is_refused(linked_world: OfflineWorld) -> None:
     w = linked_world
-    await reply_to(w, ALICE, 'schedule "Sync" tomorrow 9am')
-    (meeting,) = w.sim.meetings_of("alice@example.com")
+    meeting = await schedule(w, ALICE, "alice@example.com", '"Sync" tomorrow 9am')
     body = texts(await reply_to(w, ALICE, f"remind {meeting.id} 10m #design"))
     assert "autocomplete" in body
     assert await w.runtime.reminders.list_for(w.standin.team_id, ALICE) == []
@@ -40,8 +38,7 @@ async def test_remind_with_a_bare_channel_name_is_refused(linked_world: OfflineW
 
 async def test_cancelling_the_meeting_cancels_its_reminders(linked_world: OfflineWorld) -> None:
     w = linked_world
-    await reply_to(w, ALICE, 'schedule "Gone" tomorrow 9am')
-    (meeting,) = w.sim.meetings_of("alice@example.com")
+    meeting = await schedule(w, ALICE, "alice@example.com", '"Gone" tomorrow 9am')
     await reply_to(w, ALICE, f"remind {meeting.id}")
     confirm = await reply_to(w, ALICE, f"cancel {meeting.id}")
     before = len(w.standin.messages)

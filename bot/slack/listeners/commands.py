@@ -39,17 +39,13 @@ async def zoom_command(
     label = type(parsed).__name__
     if isinstance(parsed, UsageError):
         # The usage reply needs no I/O, so it rides on the ack itself.
-        hint = hint_for(parsed, mode="account" if runtime.settings.account_mode else "user")
-        runtime.metrics.commands.labels(subcommand="usage", outcome="usage").inc()
-        await ack(**views.hint_message(hint))
+        await _ack_with_hint(ack, runtime, parsed, subcommand="usage", outcome="usage")
         return
     if not runtime.commands.try_admit():
-        hint = hint_for(Overloaded(), mode="account" if runtime.settings.account_mode else "user")
-        runtime.metrics.commands.labels(subcommand=label, outcome="busy").inc()
         refused = runtime.commands.refusals_to_log(time.monotonic())
         if refused:
             log.warning("%d /zoom command(s) not started: this process is at its command capacity", refused)
-        await ack(**views.hint_message(hint))
+        await _ack_with_hint(ack, runtime, Overloaded(), subcommand=label, outcome="busy")
         return
     try:
         ctx = CommandContext.from_bolt(context, channel_id=str(command.get("channel_id") or ""))
@@ -68,6 +64,15 @@ async def zoom_command(
         )
     finally:
         runtime.commands.release()
+
+
+async def _ack_with_hint(
+    ack: AsyncAck, runtime: Any, error: Exception, *, subcommand: str, outcome: str
+) -> None:
+    """Answer in the ack itself, for what needs no work: bad input, or no capacity left."""
+    runtime.metrics.commands.labels(subcommand=subcommand, outcome=outcome).inc()
+    hint = hint_for(error, mode="account" if runtime.settings.account_mode else "user")
+    await ack(**views.hint_message(hint))
 
 
 async def open_schedule_modal(
