@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: make the `bot` package importable
     sys.path.insert(0, str(ROOT))
 
+from bot.sandbox.world import link_button_url  # noqa: E402
 from bot.slack.standin import SlackDriver, SlackStandin  # noqa: E402
 from bot.slack.standin.records import Message  # noqa: E402
 from bot.zoom.simulator import ZoomSimulator  # noqa: E402
@@ -149,15 +150,9 @@ async def link_users(bot_url: str, standin: SlackStandin, users: list[str]) -> N
                 return standin.messages[-1] if len(standin.messages) > seen else None
 
             offer = await standin.wait_for(link_offer, timeout=10)
-            if offer is None:  # wait_for only returns a truthy value; this narrows the type
+            url = link_button_url(offer.blocks if offer is not None else None)
+            if url is None:
                 raise RuntimeError(f"no link offer for {user}")
-            url = next(
-                element["url"]
-                for block in offer.blocks or []
-                if block.get("type") == "actions"
-                for element in block["elements"]
-                if element.get("url")
-            )
             consent = await browser.get(f"{url}&{urlencode({'login_hint': email(user)})}")
             page = await browser.get(consent.headers["location"])
             if page.status_code != 200:

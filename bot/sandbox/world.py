@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import urlencode
 
 import httpx
 from cryptography.fernet import Fernet
@@ -93,10 +93,10 @@ class OfflineWorld:
         person = self.people[name]
         await self.driver.slash(person.slack_id, "C0GENERAL", "link")
         message = await self.standin.wait_for(
-            lambda: next((m for m in reversed(self.standin.messages) if _link_button(m.blocks)), None),
+            lambda: next((m for m in reversed(self.standin.messages) if link_button_url(m.blocks)), None),
             timeout=5,
         )
-        url = _link_button(message.blocks if message is not None else None)
+        url = link_button_url(message.blocks if message is not None else None)
         assert url is not None
         return await self.follow_consent(url, login_email=as_zoom_user or person.email)
 
@@ -108,17 +108,13 @@ class OfflineWorld:
             return await browser.get(consent.headers["location"])
 
 
-def _link_button(blocks: list[dict[str, Any]] | None) -> str | None:
+def link_button_url(blocks: list[dict[str, Any]] | None) -> str | None:
+    """The consent URL on the "Link Zoom account" button of a `/zoom link` reply, if any."""
     for block in blocks or []:
         for element in block.get("elements", []) if block.get("type") == "actions" else []:
             if element.get("action_id") == "link_zoom_open" and element.get("url"):
                 return str(element["url"])
     return None
-
-
-def code_and_state(url: str) -> tuple[str, str]:
-    query = parse_qs(urlsplit(url).query)
-    return query.get("code", [""])[0], query.get("state", [""])[0]
 
 
 @asynccontextmanager
