@@ -394,6 +394,10 @@ def _zoom_hint(error: ZoomError, mode: Mode, operation: str, tz: tzinfo, referen
     )
 
 
+def _usage_fix(syntax: str, example: str) -> str:
+    return f"Usage: `{escape(syntax)}`\nExample: `{escape(example)}`"
+
+
 def hint_for(
     error: BaseException,
     *,
@@ -422,7 +426,7 @@ def hint_for(
             "I couldn't set that reminder",
             escape(error.message),
             None,
-            f"Usage: `{escape(USAGE['remind'].syntax)}`\nExample: `{escape(USAGE['remind'].example)}`",
+            _usage_fix(USAGE["remind"].syntax, USAGE["remind"].example),
         )
     if isinstance(error, WhenError):
         fix = f"Try for example `{escape(error.example)}`."
@@ -442,7 +446,7 @@ def hint_for(
             "Let's try that again",
             escape(error.message),
             None,
-            f"Usage: `{escape(error.usage)}`\nExample: `{escape(error.example)}`",
+            _usage_fix(error.usage, error.example),
         )
     reference = reference or new_reference()
     doing = f" while trying to {escape(operation)}" if operation else ""
