@@ -80,6 +80,11 @@ class Runtime:
     )  # run once the schema is ready
     _on_close: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
+    @property
+    def bolt_context(self) -> dict[str, Any]:
+        """Added to the Bolt context of every Slack request: listeners find the runtime there."""
+        return {"runtime": self}
+
     async def start(self) -> None:
         """Bring the schema up to date (retrying while the DB is down), then start workers."""
         self._background.append(asyncio.create_task(self._migrate_until_ready()))
@@ -201,12 +206,6 @@ async def build_runtime(
     install_reminders(runtime, **(reminder_options or {}))
     if socket_mode:
         _connect_socket_mode(runtime)
-
-    @bolt_app.middleware
-    async def attach_runtime(context: Any, next: Callable[[], Awaitable[None]]) -> None:  # noqa: A002
-        context["runtime"] = runtime
-        await next()
-
     return runtime
 
 
@@ -251,6 +250,13 @@ async def bot_client_for(app: AsyncApp, settings: Settings, team_id: str) -> Any
 def _connect_socket_mode(runtime: Runtime) -> None:
     """`zoombot socket`: Slack events arrive over a WebSocket; the HTTP routes still serve Zoom."""
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    # Over HTTP the route hands Bolt the runtime with each request (bot/web.py); the Socket
+    # Mode handler has no such door, so a middleware puts it in the context.
+    @runtime.bolt_app.middleware
+    async def attach_runtime(context: Any, next: Callable[[], Awaitable[None]]) -> None:  # noqa: A002
+        context.update(runtime.bolt_context)
+        await next()
 
     handler = AsyncSocketModeHandler(runtime.bolt_app, runtime.settings.SLACK_APP_TOKEN)
 

@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -27,19 +28,23 @@ RuntimeFactory = Callable[[], Awaitable[Runtime]]
 def create_web_app(runtime_factory: RuntimeFactory) -> Starlette:
     """Build the app; ``runtime_factory`` is awaited once at start-up (lifespan)."""
 
+    started: list[Runtime] = []  # the one runtime, once the lifespan has built it
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         runtime = await runtime_factory()
         app.state.runtime = runtime
+        started.append(runtime)
         await runtime.start()
         try:
             yield
         finally:
+            started.clear()
             await runtime.aclose()
 
     def rt(request: Request) -> Runtime:
-        runtime: Runtime = request.app.state.runtime
-        return runtime
+        # A closure read, not ``request.app.state``: this runs for every Slack request.
+        return started[0] if started else request.app.state.runtime
 
     async def slack_events(request: Request) -> Response:
         runtime = rt(request)
@@ -53,13 +58,14 @@ def create_web_app(runtime_factory: RuntimeFactory) -> Starlette:
             body.decode("utf-8")
         except UnicodeDecodeError:
             return JSONResponse({"error": "invalid request"}, status_code=400)
-        return await runtime.bolt_handler.handle(request)
+        # Listeners find the runtime in Bolt's context (a middleware does it in Socket Mode).
+        return await runtime.bolt_handler.handle(request, runtime.bolt_context)
 
     async def slack_oauth(request: Request) -> Response:
         runtime = rt(request)
         if not runtime.settings.multi_workspace:
             return PlainTextResponse("Not found", status_code=404)
-        return await runtime.bolt_handler.handle(request)
+        return await runtime.bolt_handler.handle(request, runtime.bolt_context)
 
     async def zoom_oauth_callback(request: Request) -> Response:
         runtime = rt(request)
@@ -94,16 +100,22 @@ def create_web_app(runtime_factory: RuntimeFactory) -> Starlette:
     def timed(
         name: str, endpoint: Callable[[Request], Awaitable[Response]]
     ) -> Callable[..., Awaitable[Response]]:
+        counters: dict[int, Any] = {}  # status → this route's labelled counter (labels() is not free)
+
         async def wrapper(request: Request) -> Response:
-            started = time.perf_counter()
+            began = time.perf_counter()
             try:
                 response = await endpoint(request)
             except Exception:
                 log.exception("unhandled error on %s", name)
                 response = JSONResponse({"error": "internal error"}, status_code=500)
-            runtime = rt(request)
-            runtime.metrics.http_requests.labels(route=name, status=str(response.status_code)).inc()
-            runtime.metrics.http_latency.labels(route=name).observe(time.perf_counter() - started)
+            metrics = rt(request).metrics
+            status = response.status_code
+            counter = counters.get(status)
+            if counter is None:
+                counter = counters[status] = metrics.http_requests.labels(route=name, status=str(status))
+            counter.inc()
+            metrics.http_latency.labels(route=name).observe(time.perf_counter() - began)
             return response
 
         return wrapper
