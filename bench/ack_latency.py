@@ -15,7 +15,11 @@ Per concurrency level:
   ours: ack p50/p99/max, acks per second, server CPU per command; for ours also the
   end-to-end latency under that load (command sent → reply at the response_url);
 - reply-paced load against ours (each of N workers waits for its reply): end-to-end
-  latency with exactly N commands in flight.
+  latency with exactly N commands in flight;
+- ack-paced load of a command the bot answers in the ack itself (``/zoom show`` without a
+  meeting id: a usage hint, no Zoom work): our whole ack path — signature check, Bolt,
+  parsing, metrics, a Block Kit hint — against the floor, without the work that real
+  commands do on the same core afterwards.
 Then a refresh stampede (every token expired, 10 commands per user at once), cold start
 (fresh database and already-migrated database) and the resident memory of a new bot process
 after 1,000 commands.
@@ -54,6 +58,9 @@ from ack_world import (  # noqa: E402
 from loadgen import run_in_subprocess  # noqa: E402
 
 Run = dict[str, Any]
+
+# A command the bot answers in its ack (a usage hint: the meeting id is missing), so no work follows.
+ANSWERED_IN_ACK = "show"
 
 
 def cpu_seconds(proc: psutil.Process) -> float:
@@ -109,6 +116,7 @@ def summarise(runs: list[Run]) -> dict[str, Any]:
         "requests": sum(r["requests"] for r in runs),
         "failures": sum(r["failures"] for r in runs),
         "shed": sum(r["shed"] for r in runs),
+        "answered_in_ack": sum(r["answered_in_ack"] for r in runs),
         "missing_replies": sum(
             r["acknowledged"] - r["shed"] - r["replies"] for r in runs if r["e2e"] is not None
         ),
@@ -122,6 +130,7 @@ def measure_level(
     base: list[Run] = []
     ours: list[Run] = []
     paced: list[Run] = []
+    in_ack: list[Run] = []
     for attempt in range(repeats):
         base.append(
             measured(
@@ -149,7 +158,26 @@ def measure_level(
                 ),
             )
         )
-    return {"baseline": summarise(base), "ours": summarise(ours), "ours_reply_paced": summarise(paced)}
+        wait_until_idle(world.bot)
+        in_ack.append(
+            measured(
+                world.bot,
+                lambda: run_in_subprocess(
+                    world.bot_url,
+                    SECRET,
+                    world.users,
+                    concurrency=level,
+                    duration=duration,
+                    text=ANSWERED_IN_ACK,
+                ),
+            )
+        )
+    return {
+        "baseline": summarise(base),
+        "ours": summarise(ours),
+        "ours_reply_paced": summarise(paced),
+        "ours_answered_in_ack": summarise(in_ack),
+    }
 
 
 def measure_stampede(world: World, users: int, per_user: int) -> dict[str, Any]:

@@ -120,6 +120,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     sent_at: dict[str, float] = {}
     failures = 0
     shed = 0
+    answered = 0  # acks that carried the whole answer (a hint in the ack, busy or not)
     # aiohttp rather than httpx here: the generator shares the machine's 2 cores with the
     # servers it measures, and aiohttp costs a fifth of httpx's CPU per request.
     connector = aiohttp.TCPConnector(limit=max(args.concurrency, args.burst or 0) + 10)
@@ -129,7 +130,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     ):
 
         async def one(user: str) -> None:
-            nonlocal failures, shed
+            nonlocal failures, shed, answered
             rid = uuid.uuid4().hex
             replied = sink.waiting[rid] = asyncio.Event()
             body, headers = signed_form(args.secret, user, args.text, f"{sink_url}/r/{rid}")
@@ -147,6 +148,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 sink.waiting.pop(rid, None)
                 return
             acks.append(time.perf_counter() - started)
+            if answer.strip():
+                answered += 1
             if BUSY in answer:  # acked, but the bot said it was too busy to start it: no reply comes
                 shed += 1
                 sink.waiting.pop(rid, None)
@@ -181,6 +184,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "acknowledged": len(acks),
         "failures": failures,
         "shed": shed,
+        "answered_in_ack": answered,
         "seconds": elapsed,
         "acks_per_second": len(acks) / elapsed if elapsed else 0.0,
         "ack": summary(acks),
@@ -202,11 +206,12 @@ def run_in_subprocess(
     replies: bool = False,
     pace: str = "ack",
     reply_timeout: float = 30.0,
+    text: str = "list",
 ) -> dict[str, Any]:
     """Run this generator as its own OS process (so it does not share our GIL) and return its JSON."""
     args = [sys.executable, __file__, "--url", url, "--secret", secret, "--users", ",".join(users)]
     args += ["--concurrency", str(concurrency), "--duration", str(duration), "--burst", str(burst)]
-    args += ["--pace", pace, "--count", str(count), "--reply-timeout", str(reply_timeout)]
+    args += ["--pace", pace, "--count", str(count), "--reply-timeout", str(reply_timeout), "--text", text]
     if replies:
         args.append("--expect-replies")
     out = subprocess.run(args, capture_output=True, text=True, check=True, timeout=600)

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-ROWS = ("baseline", "ours", "ours_reply_paced")
+ROWS = ("baseline", "ours", "ours_reply_paced", "ours_answered_in_ack")
 FIGURES = ("ack_p50_ms", "ack_p99_ms", "ack_max_ms", "acks_per_second", "server_cpu_ms_per_command")
 
 
@@ -43,6 +43,11 @@ def test_quick_ack_benchmark_produces_every_figure(tmp_path: Path) -> None:
             assert zoom_ms <= point[row]["e2e_p50_ms"] <= point[row]["e2e_p99_ms"]
         assert point["baseline"]["e2e_p50_ms"] is None  # the baseline never replies
         assert point["ack_p99_ratio"] > 0 and point["throughput_ratio"] > 0
+        # Real commands ack empty and answer later; the usage mistake is answered in every ack.
+        assert point["baseline"]["answered_in_ack"] == point["ours"]["answered_in_ack"] == 0
+        in_ack = point["ours_answered_in_ack"]
+        assert in_ack["answered_in_ack"] == in_ack["requests"]
+        assert point["in_ack_p99_ratio"] > 0 and point["in_ack_throughput_ratio"] > 0
 
     stampede = results["stampede"]
     assert stampede["refreshes"] == stampede["users"] == 10  # exactly one refresh per user
@@ -59,7 +64,7 @@ def test_quick_ack_benchmark_produces_every_figure(tmp_path: Path) -> None:
     assert memory["commands"] == 100 and memory["missing_replies"] == 0
     assert 20 < memory["ours_rss_mb"] < 2000 and 10 < memory["baseline_rss_mb"] < 2000
     assert 20 < memory["ours_after_every_point_rss_mb"] < 2000
-    assert len(results["targets"]) == 7 and all(
+    assert len(results["targets"]) == 9 and all(
         isinstance(t["met"], bool) for t in results["targets"].values()
     )
     assert isinstance(results["bot_log_problems"], dict)
