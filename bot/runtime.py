@@ -177,7 +177,7 @@ async def build_runtime(
     else:
         zoom_access = ZoomAccess(zoom_http, mode="user", user_tokens=user_tokens)
 
-    bolt_app = build_bolt_app(settings, db=db, socket_mode=socket_mode)
+    bolt_app = build_bolt_app(settings, db=db, vault=vault, socket_mode=socket_mode)
     people = PeopleDirectory(_users_info(bolt_app, settings))
     link_callback = LinkCallback(link_flow, people)
     runtime = Runtime(

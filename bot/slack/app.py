@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.settings import Settings
 from bot.slack.listeners import register
 from bot.store.db import Database
+from bot.store.vault import TokenVault
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,9 @@ if not any(isinstance(f, _ClientWinsNotice) for f in _BOLT_LOG.filters):
     _BOLT_LOG.addFilter(_ClientWinsNotice())
 
 
-def build_bolt_app(settings: Settings, *, db: Database, socket_mode: bool = False) -> AsyncApp:
+def build_bolt_app(
+    settings: Settings, *, db: Database, vault: TokenVault, socket_mode: bool = False
+) -> AsyncApp:
     """Build the app. Nothing is read from the environment behind our back: Bolt would
     otherwise pick up SLACK_* variables on its own."""
     client = AsyncWebClient(token=settings.SLACK_BOT_TOKEN, base_url=settings.SLACK_API_URL)
@@ -50,7 +53,7 @@ def build_bolt_app(settings: Settings, *, db: Database, socket_mode: bool = Fals
         from bot.store.slack_installations import installation_store, oauth_state_store
 
         app = AsyncApp(
-            installation_store=installation_store(db, settings.SLACK_CLIENT_ID),
+            installation_store=installation_store(db, settings.SLACK_CLIENT_ID, vault),
             oauth_settings=AsyncOAuthSettings(
                 client_id=settings.SLACK_CLIENT_ID,
                 client_secret=settings.SLACK_CLIENT_SECRET,

@@ -232,6 +232,15 @@ slack_bots_table = SQLAlchemyInstallationStore.build_bots_table(Base.metadata, S
 slack_oauth_states_table = SQLAlchemyOAuthStateStore.build_oauth_states_table(
     Base.metadata, SLACK_OAUTH_STATES_TABLE
 )
+# Migration 0003: the token columns hold ciphertexts (bot/store/slack_installations.py),
+# longer than slack_sdk's String(200).
+SLACK_TOKEN_COLUMNS = {
+    slack_bots_table: ("bot_token", "bot_refresh_token"),
+    slack_installations_table: ("bot_token", "bot_refresh_token", "user_token", "user_refresh_token"),
+}
+for _table, _columns in SLACK_TOKEN_COLUMNS.items():
+    for _column in _columns:
+        _table.c[_column].type = Text()
 
 # Added by migration 0002: reminders are looked up by meeting when it moves, ends or is deleted.
 Index("ix_reminders_zoom_meeting_id", Reminder.zoom_meeting_id)

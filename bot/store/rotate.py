@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import Column, ColumnElement, Table, select, update
 
 from bot.store.db import Database, rowcount
-from bot.store.models import OAuthState, ZoomLink
+from bot.store.models import SLACK_TOKEN_COLUMNS, OAuthState, ZoomLink
+from bot.store.slack_installations import PLAINTEXT_PREFIX
 from bot.store.vault import TokenVault
 
 BATCH_SIZE = 500
@@ -27,6 +28,9 @@ class EncryptedColumn:
     table: Table
     key: Column[Any]
     value: Column[str]
+    # Values with this prefix are still plaintext (written before the column was sealed):
+    # sealed when their owner saves them next, not here, where the owner is not known.
+    plaintext_prefix: str | None = None
 
 
 def _encrypted_columns() -> list[EncryptedColumn]:
@@ -37,6 +41,11 @@ def _encrypted_columns() -> list[EncryptedColumn]:
         EncryptedColumn(links, links.c.id, links.c.access_token_enc),
         EncryptedColumn(links, links.c.id, links.c.refresh_token_enc),
         EncryptedColumn(states, states.c.state_hash, states.c.code_verifier_enc),
+        *(
+            EncryptedColumn(table, table.c.id, table.c[name], PLAINTEXT_PREFIX)
+            for table, names in SLACK_TOKEN_COLUMNS.items()
+            for name in names
+        ),
     ]
 
 
@@ -62,6 +71,10 @@ async def _rotate_column(db: Database, vault: TokenVault, column: EncryptedColum
             return rotated
         async with db.session() as session:
             for key, ciphertext in batch:
+                if ciphertext is None or (
+                    column.plaintext_prefix is not None and ciphertext.startswith(column.plaintext_prefix)
+                ):
+                    continue
                 if not vault.needs_rotation(ciphertext):
                     continue
                 unchanged: ColumnElement[bool] = (column.key == key) & (column.value == ciphertext)

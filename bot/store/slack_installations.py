@@ -2,21 +2,109 @@
 
 The tables they use are declared on our metadata (``bot.store.models``) and created by
 our migrations; never call the stores' ``create_tables()``.
+
+Bot and user tokens are sealed by the token vault before slack_sdk writes them and opened
+after it reads them, bound to their workspace (and user, for user tokens), like Zoom tokens.
+A token stored in plaintext before that (every Slack token starts with ``xox``) is still
+read as it is, and sealed the next time the install or Slack's token rotation saves it.
 """
 
 from __future__ import annotations
 
+import copy
+from typing import Any, TypeVar
+
+from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 
 from bot.store.db import Database
 from bot.store.models import SLACK_BOTS_TABLE, SLACK_INSTALLATIONS_TABLE, SLACK_OAUTH_STATES_TABLE
+from bot.store.vault import TokenVault
 
 SLACK_OAUTH_STATE_TTL_SECONDS = 600
+PLAINTEXT_PREFIX = "xox"  # every Slack token; a vault ciphertext never starts so
+
+_Entity = TypeVar("_Entity", Bot, Installation)
+
+_BOT_FIELDS = {"bot_token": "slack bot token", "bot_refresh_token": "slack bot refresh token"}
+_USER_FIELDS = {"user_token": "slack user token", "user_refresh_token": "slack user refresh token"}
 
 
-def installation_store(db: Database, client_id: str) -> AsyncSQLAlchemyInstallationStore:
-    return AsyncSQLAlchemyInstallationStore(
+def workspace_owner(enterprise_id: str | None, team_id: str | None) -> str:
+    return f"slack:{enterprise_id or '-'}:{team_id or '-'}"
+
+
+class SealedInstallationStore(AsyncSQLAlchemyInstallationStore):
+    """slack_sdk's store, with every token field encrypted at rest."""
+
+    def __init__(self, vault: TokenVault, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._vault = vault
+
+    async def async_save(self, installation: Installation) -> None:
+        # slack_sdk saves the bot row from this same (already sealed) object next.
+        await super().async_save(self._sealed(installation))
+
+    async def async_save_bot(self, bot: Bot) -> None:
+        await super().async_save_bot(self._sealed(bot))
+
+    async def async_find_bot(
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        is_enterprise_install: bool | None = False,
+    ) -> Bot | None:
+        found = await super().async_find_bot(
+            enterprise_id=enterprise_id, team_id=team_id, is_enterprise_install=is_enterprise_install
+        )
+        return self._opened(found) if found is not None else None
+
+    async def async_find_installation(
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None = None,
+        is_enterprise_install: bool | None = False,
+    ) -> Installation | None:
+        found = await super().async_find_installation(
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            user_id=user_id,
+            is_enterprise_install=is_enterprise_install,
+        )
+        return self._opened(found) if found is not None else None
+
+    def _fields(self, entity: Bot | Installation) -> list[tuple[str, str, str]]:
+        """(attribute, purpose, owner) for each token field the entity has."""
+        workspace = workspace_owner(entity.enterprise_id, entity.team_id)
+        fields = [(name, purpose, workspace) for name, purpose in _BOT_FIELDS.items()]
+        if isinstance(entity, Installation):
+            user = f"{workspace}:{entity.user_id}"
+            fields += [(name, purpose, user) for name, purpose in _USER_FIELDS.items()]
+        return fields
+
+    def _sealed(self, entity: _Entity) -> _Entity:
+        sealed = copy.copy(entity)
+        for name, purpose, owner in self._fields(entity):
+            value = getattr(entity, name, None)
+            if isinstance(value, str) and value.startswith(PLAINTEXT_PREFIX):
+                setattr(sealed, name, self._vault.encrypt(owner, purpose, value))
+        return sealed
+
+    def _opened(self, entity: _Entity) -> _Entity:
+        for name, purpose, owner in self._fields(entity):
+            value = getattr(entity, name, None)
+            if isinstance(value, str) and not value.startswith(PLAINTEXT_PREFIX):
+                setattr(entity, name, self._vault.decrypt(owner, purpose, value))
+        return entity
+
+
+def installation_store(db: Database, client_id: str, vault: TokenVault) -> SealedInstallationStore:
+    return SealedInstallationStore(
+        vault,
         client_id=client_id,
         engine=db.engine,
         bots_table_name=SLACK_BOTS_TABLE,

@@ -9,7 +9,7 @@ import pytest
 from bot.settings import Settings
 from bot.slack.app import build_bolt_app
 from bot.store.db import Database
-from bot.store.vault import generate_key
+from bot.store.vault import TokenVault, generate_key
 
 
 async def test_a_normal_start_logs_no_bolt_warning(
@@ -26,7 +26,7 @@ async def test_a_normal_start_logs_no_bolt_warning(
     db = Database.from_url(settings.DATABASE_URL)
     try:
         with caplog.at_level(logging.WARNING):
-            app = build_bolt_app(settings, db=db)
+            app = build_bolt_app(settings, db=db, vault=TokenVault([generate_key()]))
     finally:
         await db.dispose()
     assert app.client.token == "xoxb-from-env"
