@@ -17,7 +17,7 @@ from sqlalchemy import Column, ColumnElement, Table, select, update
 
 from bot.store.db import Database, rowcount
 from bot.store.models import SLACK_TOKEN_COLUMNS, OAuthState, ZoomLink
-from bot.store.slack_installations import PLAINTEXT_PREFIX
+from bot.store.slack_installations import PLAINTEXT_PREFIX, seal_plaintext_tokens
 from bot.store.vault import TokenVault
 
 BATCH_SIZE = 500
@@ -28,8 +28,8 @@ class EncryptedColumn:
     table: Table
     key: Column[Any]
     value: Column[str]
-    # Values with this prefix are still plaintext (written before the column was sealed):
-    # sealed when their owner saves them next, not here, where the owner is not known.
+    # Values with this prefix are still plaintext (written before the column was sealed);
+    # they are sealed separately, where their owner is known.
     plaintext_prefix: str | None = None
 
 
@@ -50,8 +50,9 @@ def _encrypted_columns() -> list[EncryptedColumn]:
 
 
 async def rotate_keys(db: Database, vault: TokenVault) -> int:
-    """Re-encrypt every stored secret not yet under the newest key; returns how many were."""
-    rotated = 0
+    """Re-encrypt every stored secret not yet under the newest key, and seal the Slack
+    tokens an earlier version stored in plaintext; returns how many values changed."""
+    rotated = await seal_plaintext_tokens(db, vault)
     for column in _encrypted_columns():
         rotated += await _rotate_column(db, vault, column)
     return rotated

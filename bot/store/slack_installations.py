@@ -6,7 +6,8 @@ our migrations; never call the stores' ``create_tables()``.
 Bot and user tokens are sealed by the token vault before slack_sdk writes them and opened
 after it reads them, bound to their workspace (and user, for user tokens), like Zoom tokens.
 A token stored in plaintext before that (every Slack token starts with ``xox``) is still
-read as it is, and sealed the next time the install or Slack's token rotation saves it.
+read as it is; it is sealed the next time the install or Slack's token rotation saves it,
+or by ``zoombot db rotate-key`` (``seal_plaintext_tokens``).
 """
 
 from __future__ import annotations
@@ -17,9 +18,16 @@ from typing import Any, TypeVar
 from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
+from sqlalchemy import select, update
 
-from bot.store.db import Database
-from bot.store.models import SLACK_BOTS_TABLE, SLACK_INSTALLATIONS_TABLE, SLACK_OAUTH_STATES_TABLE
+from bot.store.db import Database, rowcount
+from bot.store.models import (
+    SLACK_BOTS_TABLE,
+    SLACK_INSTALLATIONS_TABLE,
+    SLACK_OAUTH_STATES_TABLE,
+    slack_bots_table,
+    slack_installations_table,
+)
 from bot.store.vault import TokenVault
 
 SLACK_OAUTH_STATE_TTL_SECONDS = 600
@@ -100,6 +108,32 @@ class SealedInstallationStore(AsyncSQLAlchemyInstallationStore):
             if isinstance(value, str) and not value.startswith(PLAINTEXT_PREFIX):
                 setattr(entity, name, self._vault.decrypt(owner, purpose, value))
         return entity
+
+
+async def seal_plaintext_tokens(db: Database, vault: TokenVault) -> int:
+    """Encrypt the Slack tokens an earlier version stored in plaintext; returns how many.
+
+    Each value is swapped with a compare-and-set on the plaintext, so a token saved by a
+    running bot in the meantime is left alone (it is sealed already)."""
+    sealed = 0
+    tables = ((slack_bots_table, False), (slack_installations_table, True))
+    for table, has_users in tables:
+        fields = {**_BOT_FIELDS, **(_USER_FIELDS if has_users else {})}
+        async with db.session() as session:
+            rows = (await session.execute(select(table))).mappings().all()
+            for row in rows:
+                workspace = workspace_owner(row["enterprise_id"], row["team_id"])
+                for name, purpose in fields.items():
+                    value = row[name]
+                    if not (isinstance(value, str) and value.startswith(PLAINTEXT_PREFIX)):
+                        continue
+                    owner = f"{workspace}:{row['user_id']}" if name in _USER_FIELDS else workspace
+                    unchanged = (table.c.id == row["id"]) & (table.c[name] == value)
+                    result = await session.execute(
+                        update(table).where(unchanged).values({name: vault.encrypt(owner, purpose, value)})
+                    )
+                    sealed += rowcount(result)
+    return sealed
 
 
 def installation_store(db: Database, client_id: str, vault: TokenVault) -> SealedInstallationStore:

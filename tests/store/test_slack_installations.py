@@ -106,7 +106,7 @@ async def test_tokens_stored_in_plaintext_before_still_work_and_are_sealed_when_
     assert again is not None and again.bot_token == BOT_TOKEN
 
 
-async def test_key_rotation_re_encrypts_slack_tokens_and_leaves_plaintext_alone(db: Database) -> None:
+async def test_key_rotation_re_encrypts_slack_tokens_and_seals_plaintext_ones(db: Database) -> None:
     old_key, new_key = generate_key(), generate_key()
     await installation_store(db, "111.222", TokenVault([old_key])).async_save(installation("T1"))
     plain = AsyncSQLAlchemyInstallationStore(
@@ -117,16 +117,18 @@ async def test_key_rotation_re_encrypts_slack_tokens_and_leaves_plaintext_alone(
     )
     await plain.async_save(installation("T2", bot_token="xoxb-still-plaintext"))
 
-    rotated = await rotate_keys(db, TokenVault([new_key, old_key]))
-    assert rotated == 5  # bot token + refresh in each table, and the user token
+    changed = await rotate_keys(db, TokenVault([new_key, old_key]))
+    # T1: bot token + refresh in each table and the user token, re-encrypted; T2: the same, sealed.
+    assert changed == 10
+    assert "xoxb-still-plaintext" not in " ".join(await stored_rows(db))
+    assert await rotate_keys(db, TokenVault([new_key])) == 0  # nothing left to do
 
     only_new = installation_store(db, "111.222", TokenVault([new_key]))
-    bot = await only_new.async_find_bot(enterprise_id=None, team_id="T1")
-    assert bot is not None and bot.bot_token == BOT_TOKEN
-    found = await only_new.async_find_installation(enterprise_id=None, team_id="T1")
-    assert found is not None and found.user_token == USER_TOKEN
-    legacy = await only_new.async_find_bot(enterprise_id=None, team_id="T2")
-    assert legacy is not None and legacy.bot_token == "xoxb-still-plaintext"
+    for team, token in (("T1", BOT_TOKEN), ("T2", "xoxb-still-plaintext")):
+        bot = await only_new.async_find_bot(enterprise_id=None, team_id=team)
+        assert bot is not None and bot.bot_token == token
+        found = await only_new.async_find_installation(enterprise_id=None, team_id=team, user_id="U1")
+        assert found is not None and found.user_token == USER_TOKEN and found.bot_token == token
 
 
 async def test_slack_oauth_state_is_single_use(db: Database) -> None:
