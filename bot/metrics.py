@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
@@ -28,6 +29,8 @@ class Metrics:
             registry=self.registry,
             buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
         )
+        # (route, status) → its labelled counter and histogram; labels() is not free per request.
+        self._http_children: dict[tuple[str, int], tuple[Any, Any]] = {}
         self.slack_rejected = Counter(
             "zoombot_slack_signature_rejections",
             "Slack requests refused by the signature check",
@@ -58,6 +61,17 @@ class Metrics:
             ["state"],
             registry=self.registry,
         )
+
+    def http_request(self, route: str, status: int, seconds: float) -> None:
+        """Count and time one answered HTTP request."""
+        children = self._http_children.get((route, status))
+        if children is None:
+            children = self._http_children[(route, status)] = (
+                self.http_requests.labels(route=route, status=str(status)),
+                self.http_latency.labels(route=route),
+            )
+        children[0].inc()
+        children[1].observe(seconds)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -10,7 +10,6 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -28,26 +27,25 @@ RuntimeFactory = Callable[[], Awaitable[Runtime]]
 def create_web_app(runtime_factory: RuntimeFactory) -> Starlette:
     """Build the app; ``runtime_factory`` is awaited once at start-up (lifespan)."""
 
-    started: list[Runtime] = []  # the one runtime, once the lifespan has built it
+    current: list[Runtime] = []  # the one runtime, while the lifespan holds it
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         runtime = await runtime_factory()
-        app.state.runtime = runtime
-        started.append(runtime)
+        current.append(runtime)
         await runtime.start()
         try:
             yield
         finally:
-            started.clear()
+            current.clear()
             await runtime.aclose()
 
-    def rt(request: Request) -> Runtime:
-        # A closure read, not ``request.app.state``: this runs for every Slack request.
-        return started[0] if started else request.app.state.runtime
+    def rt() -> Runtime:
+        # A closure read rather than ``request.app.state``: this runs for every request.
+        return current[0]
 
     async def slack_events(request: Request) -> Response:
-        runtime = rt(request)
+        runtime = rt()
         body = await request.body()
         reason = runtime.signature_checker.check(body, request.headers)
         if reason is not None:
@@ -62,13 +60,13 @@ def create_web_app(runtime_factory: RuntimeFactory) -> Starlette:
         return await runtime.bolt_handler.handle(request, runtime.bolt_context)
 
     async def slack_oauth(request: Request) -> Response:
-        runtime = rt(request)
+        runtime = rt()
         if not runtime.settings.multi_workspace:
             return PlainTextResponse("Not found", status_code=404)
         return await runtime.bolt_handler.handle(request, runtime.bolt_context)
 
     async def zoom_oauth_callback(request: Request) -> Response:
-        runtime = rt(request)
+        runtime = rt()
         status, html = await runtime.link_callback.handle(dict(request.query_params))
         return HTMLResponse(
             html,
@@ -82,7 +80,7 @@ def create_web_app(runtime_factory: RuntimeFactory) -> Starlette:
         )
 
     async def zoom_webhooks(request: Request) -> Response:
-        runtime = rt(request)
+        runtime = rt()
         if runtime.settings.ZOOM_WEBHOOK_SECRET_TOKEN is None or runtime.zoom_webhooks is None:
             return PlainTextResponse("Not found", status_code=404)
         body = await request.body()
@@ -90,32 +88,24 @@ def create_web_app(runtime_factory: RuntimeFactory) -> Starlette:
         return JSONResponse(payload, status_code=status)
 
     async def healthz(request: Request) -> Response:
-        if await rt(request).healthy():
+        if await rt().healthy():
             return JSONResponse({"status": "ok"})
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
 
     async def metrics(request: Request) -> Response:
-        return Response(rt(request).metrics.render(), media_type=CONTENT_TYPE_LATEST)
+        return Response(rt().metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
     def timed(
         name: str, endpoint: Callable[[Request], Awaitable[Response]]
     ) -> Callable[..., Awaitable[Response]]:
-        counters: dict[int, Any] = {}  # status → this route's labelled counter (labels() is not free)
-
         async def wrapper(request: Request) -> Response:
-            began = time.perf_counter()
+            started = time.perf_counter()
             try:
                 response = await endpoint(request)
             except Exception:
                 log.exception("unhandled error on %s", name)
                 response = JSONResponse({"error": "internal error"}, status_code=500)
-            metrics = rt(request).metrics
-            status = response.status_code
-            counter = counters.get(status)
-            if counter is None:
-                counter = counters[status] = metrics.http_requests.labels(route=name, status=str(status))
-            counter.inc()
-            metrics.http_latency.labels(route=name).observe(time.perf_counter() - began)
+            rt().metrics.http_request(name, response.status_code, time.perf_counter() - started)
             return response
 
         return wrapper

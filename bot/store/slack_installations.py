@@ -39,8 +39,17 @@ _BOT_FIELDS = {"bot_token": "slack bot token", "bot_refresh_token": "slack bot r
 _USER_FIELDS = {"user_token": "slack user token", "user_refresh_token": "slack user refresh token"}
 
 
-def workspace_owner(enterprise_id: str | None, team_id: str | None) -> str:
-    return f"slack:{enterprise_id or '-'}:{team_id or '-'}"
+def token_fields(
+    enterprise_id: str | None, team_id: str | None, user_id: str | None, *, user_tokens: bool
+) -> list[tuple[str, str, str]]:
+    """(attribute or column, vault purpose, vault owner) of each Slack token of a bot
+    (``user_tokens=False``) or an installation: bot tokens belong to the workspace, user
+    tokens to the workspace and user."""
+    workspace = f"slack:{enterprise_id or '-'}:{team_id or '-'}"
+    fields = [(name, purpose, workspace) for name, purpose in _BOT_FIELDS.items()]
+    if user_tokens:
+        fields += [(name, purpose, f"{workspace}:{user_id}") for name, purpose in _USER_FIELDS.items()]
+    return fields
 
 
 class SealedInstallationStore(AsyncSQLAlchemyInstallationStore):
@@ -69,6 +78,8 @@ class SealedInstallationStore(AsyncSQLAlchemyInstallationStore):
         )
         return self._opened(found) if found is not None else None
 
+    # slack_sdk's find_installation looks up the latest bot through async_find_bot (opened
+    # here) and copies its token over the row's; _opened leaves such plaintext alone.
     async def async_find_installation(
         self,
         *,
@@ -86,13 +97,9 @@ class SealedInstallationStore(AsyncSQLAlchemyInstallationStore):
         return self._opened(found) if found is not None else None
 
     def _fields(self, entity: Bot | Installation) -> list[tuple[str, str, str]]:
-        """(attribute, purpose, owner) for each token field the entity has."""
-        workspace = workspace_owner(entity.enterprise_id, entity.team_id)
-        fields = [(name, purpose, workspace) for name, purpose in _BOT_FIELDS.items()]
         if isinstance(entity, Installation):
-            user = f"{workspace}:{entity.user_id}"
-            fields += [(name, purpose, user) for name, purpose in _USER_FIELDS.items()]
-        return fields
+            return token_fields(entity.enterprise_id, entity.team_id, entity.user_id, user_tokens=True)
+        return token_fields(entity.enterprise_id, entity.team_id, None, user_tokens=False)
 
     def _sealed(self, entity: _Entity) -> _Entity:
         sealed = copy.copy(entity)
@@ -116,18 +123,17 @@ async def seal_plaintext_tokens(db: Database, vault: TokenVault) -> int:
     Each value is swapped with a compare-and-set on the plaintext, so a token saved by a
     running bot in the meantime is left alone (it is sealed already)."""
     sealed = 0
-    tables = ((slack_bots_table, False), (slack_installations_table, True))
-    for table, has_users in tables:
-        fields = {**_BOT_FIELDS, **(_USER_FIELDS if has_users else {})}
+    for table, user_tokens in ((slack_bots_table, False), (slack_installations_table, True)):
         async with db.session() as session:
             rows = (await session.execute(select(table))).mappings().all()
             for row in rows:
-                workspace = workspace_owner(row["enterprise_id"], row["team_id"])
-                for name, purpose in fields.items():
+                user_id = row["user_id"] if user_tokens else None
+                for name, purpose, owner in token_fields(
+                    row["enterprise_id"], row["team_id"], user_id, user_tokens=user_tokens
+                ):
                     value = row[name]
                     if not (isinstance(value, str) and value.startswith(PLAINTEXT_PREFIX)):
                         continue
-                    owner = f"{workspace}:{row['user_id']}" if name in _USER_FIELDS else workspace
                     unchanged = (table.c.id == row["id"]) & (table.c[name] == value)
                     result = await session.execute(
                         update(table).where(unchanged).values({name: vault.encrypt(owner, purpose, value)})

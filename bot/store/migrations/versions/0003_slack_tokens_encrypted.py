@@ -2,7 +2,9 @@
 
 slack_sdk declares them String(200), which holds a token but not its ciphertext. Rows
 written before this revision hold plaintext tokens; they keep working and are encrypted
-the next time Slack's install or token rotation saves them (bot/store/slack_installations.py).
+the next time the install is saved, or by ``zoombot db rotate-key``
+(bot/store/slack_installations.py). The column list is copied, not imported: a migration
+must not change when the models do.
 
 Revision ID: 0003
 Revises: 0002
@@ -25,19 +27,16 @@ TOKEN_COLUMNS = {
 }
 
 
-def upgrade() -> None:
+def _retype(new: sa.types.TypeEngine[str], old: sa.types.TypeEngine[str]) -> None:
     for table, columns in TOKEN_COLUMNS.items():
         with op.batch_alter_table(table) as batch:
             for column in columns:
-                batch.alter_column(
-                    column, type_=sa.Text(), existing_type=sa.String(200), existing_nullable=True
-                )
+                batch.alter_column(column, type_=new, existing_type=old, existing_nullable=True)
+
+
+def upgrade() -> None:
+    _retype(sa.Text(), sa.String(200))
 
 
 def downgrade() -> None:
-    for table, columns in TOKEN_COLUMNS.items():
-        with op.batch_alter_table(table) as batch:
-            for column in columns:
-                batch.alter_column(
-                    column, type_=sa.String(200), existing_type=sa.Text(), existing_nullable=True
-                )
+    _retype(sa.String(200), sa.Text())
