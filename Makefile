@@ -21,6 +21,7 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/ruff format --check bot tests bench
 	$(BIN)/mypy bot
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/pytest

@@ -30,11 +30,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: make the `bot` package importable
     sys.path.insert(0, str(ROOT))
 
+from bot.sandbox.slack_standin import SlackDriver, SlackStandin  # noqa: E402
+from bot.sandbox.slack_standin.records import Message  # noqa: E402
 from bot.sandbox.world import link_button_url  # noqa: E402
-from bot.slack.standin import SlackDriver, SlackStandin  # noqa: E402
-from bot.slack.standin.records import Message  # noqa: E402
-from bot.zoom.simulator import ZoomSimulator  # noqa: E402
-from bot.zoom.simulator.server import serve_simulator_in_thread  # noqa: E402
+from bot.sandbox.zoom_simulator import ZoomSimulator  # noqa: E402
+from bot.sandbox.zoom_simulator.server import serve_simulator_in_thread  # noqa: E402
 
 SECRET = "bench-signing-secret"
 CLIENT_ID, CLIENT_SECRET = "bench-zoom-client", "bench-zoom-secret"

@@ -42,7 +42,7 @@ from starlette.routing import Route
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.devserver import serve_asgi  # noqa: E402
+from bot.sandbox.devserver import serve_asgi  # noqa: E402
 
 # In the ack of a command the bot did not start because it was at capacity (bot/slack/capacity.py).
 BUSY = b"zoombot is very busy"

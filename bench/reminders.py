@@ -33,7 +33,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from bot.slack.standin import SLACK_POST_LIMIT, SlackStandin
+from bot.sandbox.slack_standin import SLACK_POST_LIMIT, SlackStandin
 from bot.store.db import Database
 from bot.store.migrate import upgrade_to_head
 from bot.store.models import Reminder

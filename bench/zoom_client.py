@@ -30,6 +30,8 @@ from pathlib import Path
 import httpx
 
 from bot.http_transport import AiohttpTransport
+from bot.sandbox.zoom_simulator import ZoomSimulator
+from bot.sandbox.zoom_simulator.server import serve_simulator
 from bot.store.db import Database
 from bot.store.links import LinkStore
 from bot.store.migrate import upgrade_to_head
@@ -38,10 +40,8 @@ from bot.zoom.client import UserZoom
 from bot.zoom.http import ZoomHttp
 from bot.zoom.models import MeetingRequest
 from bot.zoom.oauth import ZoomOAuth
-from bot.zoom.simulator import ZoomSimulator
-from bot.zoom.simulator.server import serve_simulator
-from bot.zoom.simulator.testing import link_user
 from bot.zoom.tokens import StaticTokenSource, UserTokenSource
+from tests.kit.zoom_link import link_user
 
 CLIENT_ID, CLIENT_SECRET = "bench-client", "bench-secret"
 REDIRECT_URI = "http://localhost:3000/zoom/oauth/callback"

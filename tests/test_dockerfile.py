@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from bot.devserver import serve_asgi_in_thread
+from bot.sandbox.devserver import serve_asgi_in_thread
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -191,6 +191,6 @@ def test_dockerignore_keeps_local_state_and_secrets_out() -> None:
         "README.md",
         "bot/cli.py",
         "bot/manifest.yml",
-        "bot/slack/standin/server.py",
+        "bot/sandbox/slack_standin/server.py",
     ):
         assert not dockerignore_excludes(patterns, path), f"{path} is needed by the build"

@@ -11,7 +11,7 @@ import re
 import threading
 from datetime import UTC, datetime, timedelta
 
-from bot.zoom.simulator import ManualClock
+from bot.sandbox.zoom_simulator import ManualClock
 
 
 class RunningClock(ManualClock):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-from bot.slack.standin.records import Channel, Message
+from bot.sandbox.slack_standin.records import Channel, Message
 
 INDENT = "  "
 DIVIDER = "─" * 40

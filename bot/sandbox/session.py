@@ -40,10 +40,10 @@ from bot.sandbox.render import (
     render_content,
     render_view,
 )
+from bot.sandbox.slack_standin import Message, ViewRecord
 from bot.sandbox.typed import escape_typed
 from bot.sandbox.world import DEFAULT_CHANNELS, OfflineWorld, Person
-from bot.slack.standin import Message, ViewRecord
-from bot.zoom.simulator import ManualClock
+from bot.sandbox.zoom_simulator import ManualClock
 
 QUIET_SECONDS = 0.3  # replies have settled once this long passes with nothing new
 MAX_REPLY_SECONDS = 15.0  # give up waiting for a reply after this long

@@ -20,12 +20,12 @@ from urllib.parse import urlencode
 import httpx
 from cryptography.fernet import Fernet
 
-from bot.devserver import serve_asgi
 from bot.runtime import Runtime, build_runtime
+from bot.sandbox.devserver import serve_asgi
+from bot.sandbox.slack_standin import SlackDriver, SlackStandin
+from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
 from bot.settings import Settings
-from bot.slack.standin import SlackDriver, SlackStandin
 from bot.web import create_web_app
-from bot.zoom.simulator import ManualClock, ZoomSimulator
 
 SIGNING_SECRET = "sandbox-signing-secret"  # only ever used on loopback
 ZOOM_CLIENT_ID = "sandbox-zoom-client"

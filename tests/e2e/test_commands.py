@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
+from bot.sandbox.slack_standin import Message
 from bot.sandbox.world import OfflineWorld
-from bot.slack.standin import Message
-from bot.zoom.simulator import SimMeeting
+from bot.sandbox.zoom_simulator import SimMeeting
 from tests.e2e.conftest import mrkdwn_texts
 
 ALICE, BOB = "U0ALICE", "U0BOB"

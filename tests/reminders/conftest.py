@@ -11,8 +11,8 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.reminders.slack_out import SlackOut
-from bot.slack.standin import SlackStandin
-from bot.zoom.simulator.clock import ManualClock
+from bot.sandbox.slack_standin import SlackStandin
+from bot.sandbox.zoom_simulator.clock import ManualClock
 from tests.reminders.helpers import CHANNELS, OWNER, TEAM
 
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.slack.standin import SlackStandin
+from bot.sandbox.slack_standin import SlackStandin
 from bot.store.db import Database
 from bot.store.models import Reminder
 from bot.store.reminders import ReminderRow, ReminderStore

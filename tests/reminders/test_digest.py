@@ -11,11 +11,11 @@ import pytest
 
 from bot.reminders.digest_job import DigestSender, due_day
 from bot.reminders.wiring import build
+from bot.sandbox.slack_standin import Message
 from bot.sandbox.world import OfflineWorld, offline_world
-from bot.slack.standin import Message
+from bot.sandbox.zoom_simulator.clock import ManualClock
 from bot.store.db import Database
 from bot.store.digests import Digest, DigestStore
-from bot.zoom.simulator.clock import ManualClock
 
 ALICE, GENERAL = "U0ALICE", "C0GENERAL"
 NEW_YORK = "America/New_York"

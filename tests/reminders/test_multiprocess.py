@@ -15,8 +15,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.devserver import serve_asgi
-from bot.slack.standin import SLACK_POST_LIMIT, SlackStandin
+from bot.sandbox.devserver import serve_asgi
+from bot.sandbox.slack_standin import SLACK_POST_LIMIT, SlackStandin
 from bot.store.db import Database
 from bot.store.reminders import ReminderStore
 from tests.reminders.helpers import OWNER, TEAM, add_reminder, reminder_ids_posted, statuses

@@ -19,11 +19,11 @@ from bot.reminders.service import ReminderService
 from bot.reminders.slack_out import SlackOut
 from bot.reminders.wiring import build
 from bot.reminders.worker import POLL_JOB_ID, ReminderWorker
+from bot.sandbox.slack_standin import SlackStandin
 from bot.sandbox.world import offline_world
-from bot.slack.standin import SlackStandin
+from bot.sandbox.zoom_simulator.clock import ManualClock
 from bot.store.db import Database
 from bot.store.reminders import ReminderStore
-from bot.zoom.simulator.clock import ManualClock
 from tests.reminders.helpers import CHANNELS, add_reminder, reminder_ids_posted, statuses
 
 

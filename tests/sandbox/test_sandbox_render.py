@@ -17,9 +17,9 @@ from bot.sandbox.render import (
     render_content,
     render_view,
 )
+from bot.sandbox.slack_standin import Channel, Message
 from bot.slack.hints import LinkStatus
 from bot.slack.mrkdwn import date_token, escape, link
-from bot.slack.standin import Channel, Message
 from bot.slack.views import cancel_confirm, help_message, link_prompt, meeting_list
 from bot.slack.views.schedule_form import schedule_modal
 

@@ -16,7 +16,7 @@ import pytest
 
 from bot.sandbox.session import SandboxSession
 from bot.sandbox.world import OfflineWorld, offline_world
-from bot.zoom.simulator import ManualClock
+from bot.sandbox.zoom_simulator import ManualClock
 
 START = datetime(2030, 1, 7, 13, 0, tzinfo=UTC)  # Mon 08:00 in New York
 POLL = 0.2

@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.runtime import build_runtime
+from bot.sandbox.slack_standin import SlackStandin
 from bot.settings import Settings
-from bot.slack.standin import SlackStandin
 from bot.store.vault import generate_key
 
 

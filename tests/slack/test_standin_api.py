@@ -10,7 +10,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.standin import RateLimit, SlackStandin
+from bot.sandbox.slack_standin import RateLimit, SlackStandin
 
 WINTER = datetime(2026, 1, 15, 12, 0, tzinfo=UTC).timestamp()
 SUMMER = datetime(2026, 7, 15, 12, 0, tzinfo=UTC).timestamp()

@@ -21,8 +21,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bot.devserver import serve_asgi
-from bot.slack.standin import SlackDriver, SlackStandin
+from bot.sandbox.devserver import serve_asgi
+from bot.sandbox.slack_standin import SlackDriver, SlackStandin
 
 SECRET = "bolt-round-trip-secret"
 JOIN_BLOCKS = [

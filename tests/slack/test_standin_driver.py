@@ -14,8 +14,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from bot.devserver import serve_asgi
-from bot.slack.standin import SlackDriver, SlackStandin, sign
+from bot.sandbox.devserver import serve_asgi
+from bot.sandbox.slack_standin import SlackDriver, SlackStandin, sign
 
 SECRET = "driver-secret"
 

@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.zoom.simulator import ManualClock, ZoomSimulator
-from bot.zoom.simulator.model import SimApp
-from bot.zoom.simulator.testing import link_user
+from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
+from bot.sandbox.zoom_simulator.model import SimApp
+from tests.kit.zoom_link import link_user
 
 SIM_START = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # a Monday, 10:00 in New York
 USER_SCOPES = [

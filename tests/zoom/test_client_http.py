@@ -10,14 +10,14 @@ from email.utils import format_datetime
 import httpx
 import pytest
 
+from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
+from bot.sandbox.zoom_simulator.server import serve_simulator
 from bot.zoom.client import UserZoom
 from bot.zoom.errors import Outcome, ZoomError, ZoomErrorKind
 from bot.zoom.http import RetryPolicy, ZoomHttp
 from bot.zoom.models import MeetingRequest, MeetingType
-from bot.zoom.simulator import ManualClock, ZoomSimulator
-from bot.zoom.simulator.server import serve_simulator
-from bot.zoom.simulator.testing import Login
 from bot.zoom.tokens import StaticTokenSource
+from tests.kit.zoom_link import Login
 
 GET_USER = "GET /v2/users/{userId}"
 GET_MEETING = "GET /v2/meetings/{meetingId}"

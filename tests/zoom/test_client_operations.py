@@ -10,15 +10,15 @@ from datetime import date, datetime, timedelta
 import httpx
 import pytest
 
+from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
+from bot.sandbox.zoom_simulator.server import serve_simulator
 from bot.zoom.client import AccountZoom, UserZoom, ZoomUserRef
 from bot.zoom.errors import Outcome, ZoomError, ZoomErrorKind
 from bot.zoom.http import ZoomHttp
 from bot.zoom.models import MeetingRequest, MeetingType, MeetingUpdate, Recurrence, date_windows
-from bot.zoom.simulator import ManualClock, ZoomSimulator
-from bot.zoom.simulator.contract import validate_request, validate_response
-from bot.zoom.simulator.server import serve_simulator
-from bot.zoom.simulator.testing import Login, TokenFetch
 from bot.zoom.tokens import StaticTokenSource
+from tests.kit.zoom_contract import validate_request, validate_response
+from tests.kit.zoom_link import Login, TokenFetch
 
 CREATE = "POST /v2/users/{userId}/meetings"
 TEMPLATES = [

@@ -11,6 +11,8 @@ from datetime import timedelta
 import httpx
 import pytest
 
+from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
+from bot.sandbox.zoom_simulator.server import serve_simulator
 from bot.store.db import Database
 from bot.store.links import LinkStore
 from bot.store.oauth_states import OAuthStateStore
@@ -20,8 +22,6 @@ from bot.zoom.errors import ZoomError, ZoomErrorKind
 from bot.zoom.http import ZoomHttp
 from bot.zoom.models import ZoomUser
 from bot.zoom.oauth import LinkFlow, LinkRefusal, ZoomOAuth, new_pkce, pkce_challenge
-from bot.zoom.simulator import ManualClock, ZoomSimulator
-from bot.zoom.simulator.server import serve_simulator
 from bot.zoom.tokens import StaticTokenSource
 
 ALICE = "alice@example.com"

@@ -10,15 +10,15 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.zoom.simulator import ZoomSimulator, catalog
-from bot.zoom.simulator.contract import (
+from bot.sandbox.zoom_simulator import ZoomSimulator, catalog
+from tests.kit.zoom_contract import (
     DOCS_DIR,
     ContractError,
     validate_request,
     validate_response,
     validate_webhook,
 )
-from bot.zoom.simulator.testing import Login, TokenFetch, bearer
+from tests.kit.zoom_link import Login, TokenFetch, bearer
 
 
 async def checked(
@@ -188,7 +188,7 @@ def test_contract_checks_request_bodies_and_queries() -> None:
 
 
 def test_nullable_becomes_a_null_type() -> None:
-    from bot.zoom.simulator.contract import _normalise
+    from tests.kit.zoom_contract import _normalise
 
     schema = _normalise(
         {"type": "object", "properties": {"a": {"type": "string", "nullable": True, "enum": ["x"]}}}, {}

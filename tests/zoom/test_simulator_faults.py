@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from bot.zoom.simulator import ManualClock, ZoomSimulator
-from bot.zoom.simulator.server import serve_simulator
-from bot.zoom.simulator.testing import Login, bearer, link_user
+from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
+from bot.sandbox.zoom_simulator.server import serve_simulator
+from tests.kit.zoom_link import Login, bearer, link_user
 
 CREATE = "POST /v2/users/{userId}/meetings"
 

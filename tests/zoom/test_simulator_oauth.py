@@ -6,9 +6,9 @@ import re
 
 import httpx
 
-from bot.zoom.simulator import ManualClock, ZoomSimulator
-from bot.zoom.simulator.model import SimApp
-from bot.zoom.simulator.testing import Login, authorize_code, bearer, pkce_pair
+from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
+from bot.sandbox.zoom_simulator.model import SimApp
+from tests.kit.zoom_link import Login, authorize_code, bearer, pkce_pair
 
 INVALID_CLIENT = {"reason": "Invalid client_id or client_secret", "error": "invalid_client"}
 INVALID_TOKEN = {"reason": "Invalid Token!", "error": "invalid_grant"}

@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.zoom.simulator import ManualClock, ZoomSimulator
-from bot.zoom.simulator.testing import Login, TokenFetch, bearer, link_user
+from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
+from tests.kit.zoom_link import Login, TokenFetch, bearer, link_user
 
 
 @pytest.fixture

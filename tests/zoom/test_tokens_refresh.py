@@ -15,6 +15,8 @@ import httpx
 import pytest
 from sqlalchemy import event
 
+from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
+from bot.sandbox.zoom_simulator.server import serve_simulator
 from bot.store.db import Database
 from bot.store.links import LinkRecord, LinkStore
 from bot.store.vault import TokenVault, generate_key
@@ -22,10 +24,8 @@ from bot.zoom.client import UserZoom
 from bot.zoom.errors import NotLinkedError, Outcome, ZoomError, ZoomErrorKind
 from bot.zoom.http import ZoomHttp
 from bot.zoom.oauth import ZoomOAuth
-from bot.zoom.simulator import ManualClock, ZoomSimulator
-from bot.zoom.simulator.server import serve_simulator
-from bot.zoom.simulator.testing import Login
 from bot.zoom.tokens import AccountTokenSource, RefreshLocks, UserTokenSource
+from tests.kit.zoom_link import Login
 
 REFRESH = "POST /oauth/token:refresh_token"
 GET_USER = "GET /v2/users/{userId}"

@@ -17,8 +17,9 @@ from sqlalchemy import func, select, text
 from bot.reminders.digest import DigestService
 from bot.reminders.service import ReminderService
 from bot.reminders.slack_out import SlackOut
+from bot.sandbox.slack_standin import SlackStandin
+from bot.sandbox.zoom_simulator.webhooks import sign_webhook
 from bot.services.meeting_posts import MeetingPosts
-from bot.slack.standin import SlackStandin
 from bot.store.db import Database
 from bot.store.digests import DigestStore
 from bot.store.events import AuditTrail, ProcessedEventStore
@@ -26,7 +27,6 @@ from bot.store.links import LinkStore
 from bot.store.models import AuditEvent, DigestSubscription, Reminder
 from bot.store.reminders import ReminderStore
 from bot.store.vault import TokenVault
-from bot.zoom.simulator.webhooks import sign_webhook
 from bot.zoom.webhooks import ZoomEventEffects, ZoomWebhooks, encrypted_token, signature_for
 
 SECRET = "zoombot-test-secret"

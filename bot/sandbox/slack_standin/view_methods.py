@@ -6,9 +6,9 @@ import hashlib
 import json
 from typing import Any
 
-from bot.slack.standin.blocks import view_errors
-from bot.slack.standin.context import MethodContext, Refusal, required, text_arg
-from bot.slack.standin.records import ViewRecord
+from bot.sandbox.slack_standin.blocks import view_errors
+from bot.sandbox.slack_standin.context import MethodContext, Refusal, required, text_arg
+from bot.sandbox.slack_standin.records import ViewRecord
 
 
 def views_open(ctx: MethodContext, args: dict[str, Any]) -> dict[str, Any]:

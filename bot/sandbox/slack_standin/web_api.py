@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.slack.standin import chat_methods, directory_methods, view_methods
-from bot.slack.standin.context import Method, MethodContext, Refusal
-from bot.slack.standin.throttle import FaultPlan
+from bot.sandbox.slack_standin import chat_methods, directory_methods, view_methods
+from bot.sandbox.slack_standin.context import Method, MethodContext, Refusal
+from bot.sandbox.slack_standin.throttle import FaultPlan
 
 METHODS: dict[str, Method] = {
     "auth.test": directory_methods.auth_test,

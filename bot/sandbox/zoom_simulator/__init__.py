@@ -3,7 +3,7 @@
 One ASGI app (``ZoomSimulator().app``) serves OAuth at ``/oauth/...`` and REST at
 ``/v2/...`` on one origin: configure the bot with ``ZOOM_OAUTH_URL=<origin>`` and
 ``ZOOM_API_URL=<origin>/v2``. Run it in-process (``httpx.ASGITransport``) or on a real
-loopback socket (``bot.zoom.simulator.server.serve_simulator``).
+loopback socket (``bot.sandbox.zoom_simulator.server.serve_simulator``).
 
 Setup (Python)::
 
@@ -59,10 +59,10 @@ HTTP control API (JSON, unauthenticated, loopback only):
 ==========================  ======  =====================================================
 """
 
-from bot.zoom.simulator.app import ZoomSimulator
-from bot.zoom.simulator.clock import Clock, ManualClock, SystemClock
-from bot.zoom.simulator.model import SimMeeting, SimRecording, SimUser, TokenGrant
-from bot.zoom.simulator.webhooks import encrypted_token, sign_webhook
+from bot.sandbox.zoom_simulator.app import ZoomSimulator
+from bot.sandbox.zoom_simulator.clock import Clock, ManualClock, SystemClock
+from bot.sandbox.zoom_simulator.model import SimMeeting, SimRecording, SimUser, TokenGrant
+from bot.sandbox.zoom_simulator.webhooks import encrypted_token, sign_webhook
 
 __all__ = [
     "Clock",

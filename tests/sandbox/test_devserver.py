@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from bot.devserver import ServerStartError, serve_asgi, serve_asgi_in_thread
+from bot.sandbox.devserver import ServerStartError, serve_asgi, serve_asgi_in_thread
 
 
 def hello_app(events: list[str] | None = None) -> Starlette:

@@ -25,11 +25,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from bot.zoom.simulator.model import AuthorizationCode, SimApp, SimUser, TokenGrant
-from bot.zoom.simulator.responses import OAuthRefusal
+from bot.sandbox.zoom_simulator.model import AuthorizationCode, SimApp, SimUser, TokenGrant
+from bot.sandbox.zoom_simulator.responses import OAuthRefusal
 
 if TYPE_CHECKING:
-    from bot.zoom.simulator.app import ZoomSimulator
+    from bot.sandbox.zoom_simulator.app import ZoomSimulator
 
 CODE_LIFETIME = timedelta(minutes=5)
 TOKEN_KEY = "POST /oauth/token"

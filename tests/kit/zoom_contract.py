@@ -1,6 +1,6 @@
 """Check JSON against Zoom's OpenAPI documents: request bodies, responses, webhook bodies.
 
-    from bot.zoom.simulator.contract import validate_request, validate_response, validate_webhook
+    from tests.kit.zoom_contract import validate_request, validate_response, validate_webhook
     validate_request("POST", "/users/{userId}/meetings", body)          # raises ContractError
     validate_response("GET", "/meetings/{meetingId}", 200, body)
     validate_webhook("meeting.deleted", body)

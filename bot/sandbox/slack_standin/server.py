@@ -26,15 +26,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.devserver import serve_asgi, serve_asgi_in_thread
-from bot.slack.standin import chat_methods
-from bot.slack.standin.context import MethodContext, Refusal, normalise_args
-from bot.slack.standin.identity import DEFAULT_BOT_TOKEN, BotIdentity
-from bot.slack.standin.recorder import Recorder, wait_for
-from bot.slack.standin.records import ApiCall, Channel, Message, ScheduledMessage, User, ViewRecord
-from bot.slack.standin.throttle import ChannelRateLimiter, FaultPlan, RateLimit
-from bot.slack.standin.web_api import Answer, call_method, refusal_answer
-from bot.slack.standin.workspace import Workspace
+from bot.sandbox.devserver import serve_asgi, serve_asgi_in_thread
+from bot.sandbox.slack_standin import chat_methods
+from bot.sandbox.slack_standin.context import MethodContext, Refusal, normalise_args
+from bot.sandbox.slack_standin.identity import DEFAULT_BOT_TOKEN, BotIdentity
+from bot.sandbox.slack_standin.recorder import Recorder, wait_for
+from bot.sandbox.slack_standin.records import ApiCall, Channel, Message, ScheduledMessage, User, ViewRecord
+from bot.sandbox.slack_standin.throttle import ChannelRateLimiter, FaultPlan, RateLimit
+from bot.sandbox.slack_standin.web_api import Answer, call_method, refusal_answer
+from bot.sandbox.slack_standin.workspace import Workspace
 
 T = TypeVar("T")
 

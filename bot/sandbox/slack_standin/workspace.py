@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.slack.standin.records import Channel, Message, ScheduledMessage, User
+from bot.sandbox.slack_standin.records import Channel, Message, ScheduledMessage, User
 
 RESPONSE_URL_MAX_USES = 5
 RESPONSE_URL_LIFETIME_SECONDS = 30 * 60

@@ -13,7 +13,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from bot.zoom.simulator.model import SimMeeting, SimRecording, SimUser, zoom_time
+from bot.sandbox.zoom_simulator.model import SimMeeting, SimRecording, SimUser, zoom_time
 
 EVENTS = (
     "endpoint.url_validation",

@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.zoom.simulator.model import Occurrence, SimMeeting, SimUser, zoom_time
-from bot.zoom.simulator.responses import ZoomRefusal, validation_failed
+from bot.sandbox.zoom_simulator.model import Occurrence, SimMeeting, SimUser, zoom_time
+from bot.sandbox.zoom_simulator.responses import ZoomRefusal, validation_failed
 
 MEETING_TYPES = {1, 2, 3, 8}
 MAX_OCCURRENCES = 60

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.slack.standin.identity import BotIdentity
-from bot.slack.standin.recorder import Recorder
-from bot.slack.standin.throttle import ChannelRateLimiter
-from bot.slack.standin.workspace import Workspace
+from bot.sandbox.slack_standin.identity import BotIdentity
+from bot.sandbox.slack_standin.recorder import Recorder
+from bot.sandbox.slack_standin.throttle import ChannelRateLimiter
+from bot.sandbox.slack_standin.workspace import Workspace
 
 # Arguments slack_sdk sends JSON-encoded inside a form body.
 _JSON_ARGS = ("blocks", "view", "attachments", "metadata")

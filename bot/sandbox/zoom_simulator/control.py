@@ -14,12 +14,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.zoom.simulator.clock import ManualClock
-from bot.zoom.simulator.meetings import full_body
-from bot.zoom.simulator.model import zoom_time
+from bot.sandbox.zoom_simulator.clock import ManualClock
+from bot.sandbox.zoom_simulator.meetings import full_body
+from bot.sandbox.zoom_simulator.model import zoom_time
 
 if TYPE_CHECKING:
-    from bot.zoom.simulator.app import ZoomSimulator
+    from bot.sandbox.zoom_simulator.app import ZoomSimulator
 
 
 class _BadRequest(Exception):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from bot.slack.standin.blocks import MAX_MESSAGE_BLOCKS, block_errors
-from bot.slack.standin.context import MethodContext, Refusal, flag, required, text_arg
-from bot.slack.standin.records import Channel, Message, ScheduledMessage
+from bot.sandbox.slack_standin.blocks import MAX_MESSAGE_BLOCKS, block_errors
+from bot.sandbox.slack_standin.context import MethodContext, Refusal, flag, required, text_arg
+from bot.sandbox.slack_standin.records import Channel, Message, ScheduledMessage
 
 MAX_SCHEDULE_AHEAD_SECONDS = 120 * 24 * 3600
 # Arguments recorded as-is on the message rather than dropped (unfurl flags, metadata...).

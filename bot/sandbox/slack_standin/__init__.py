@@ -5,11 +5,11 @@ recording every call, message and view; ``SlackDriver`` plays Slack towards the 
 real signed requests to ``/slack/events``. Only loopback traffic, made-up tokens.
 """
 
-from bot.slack.standin.driver import SlackDriver, sign
-from bot.slack.standin.identity import BotIdentity
-from bot.slack.standin.records import ApiCall, Channel, Message, ScheduledMessage, User, ViewRecord
-from bot.slack.standin.server import SLACK_POST_LIMIT, SlackStandin
-from bot.slack.standin.throttle import RateLimit
+from bot.sandbox.slack_standin.driver import SlackDriver, sign
+from bot.sandbox.slack_standin.identity import BotIdentity
+from bot.sandbox.slack_standin.records import ApiCall, Channel, Message, ScheduledMessage, User, ViewRecord
+from bot.sandbox.slack_standin.server import SLACK_POST_LIMIT, SlackStandin
+from bot.sandbox.slack_standin.throttle import RateLimit
 
 __all__ = [
     "SLACK_POST_LIMIT",

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from bot.zoom.simulator.model import PageCursor
-from bot.zoom.simulator.responses import bad_page_token, validation_failed
+from bot.sandbox.zoom_simulator.model import PageCursor
+from bot.sandbox.zoom_simulator.responses import bad_page_token, validation_failed
 
 PAGE_TOKEN_LIFETIME = timedelta(minutes=15)
 DEFAULT_PAGE_SIZE = 30

@@ -17,15 +17,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.zoom.simulator import catalog, meetings
-from bot.zoom.simulator.access import Principal, authenticate, meeting_for, target_user
-from bot.zoom.simulator.catalog import Operation
-from bot.zoom.simulator.model import SimMeeting, SimRecording, SimUser, zoom_time
-from bot.zoom.simulator.paging import paginate
-from bot.zoom.simulator.responses import ZoomRefusal, missing_scope, validation_failed
+from bot.sandbox.zoom_simulator import catalog, meetings
+from bot.sandbox.zoom_simulator.access import Principal, authenticate, meeting_for, target_user
+from bot.sandbox.zoom_simulator.catalog import Operation
+from bot.sandbox.zoom_simulator.model import SimMeeting, SimRecording, SimUser, zoom_time
+from bot.sandbox.zoom_simulator.paging import paginate
+from bot.sandbox.zoom_simulator.responses import ZoomRefusal, missing_scope, validation_failed
 
 if TYPE_CHECKING:
-    from bot.zoom.simulator.app import ZoomSimulator
+    from bot.sandbox.zoom_simulator.app import ZoomSimulator
 
 
 @dataclass

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from datetime import time as dt_time
 
-from bot.zoom.simulator.model import zoom_time
-from bot.zoom.simulator.responses import ZoomRefusal
+from bot.sandbox.zoom_simulator.model import zoom_time
+from bot.sandbox.zoom_simulator.responses import ZoomRefusal
 
 QPS_MESSAGE = "You have reached the maximum per-second rate limit for this API. Try again later."
 

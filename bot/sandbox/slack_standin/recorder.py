@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from bot.slack.standin.records import ApiCall, Message, ViewRecord
+from bot.sandbox.slack_standin.records import ApiCall, Message, ViewRecord
 
 T = TypeVar("T")
 

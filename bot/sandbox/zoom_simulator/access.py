@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.zoom.simulator.catalog import Operation
-from bot.zoom.simulator.meetings import is_expired
-from bot.zoom.simulator.model import SimMeeting, SimUser, TokenGrant
-from bot.zoom.simulator.responses import (
+from bot.sandbox.zoom_simulator.catalog import Operation
+from bot.sandbox.zoom_simulator.meetings import is_expired
+from bot.sandbox.zoom_simulator.model import SimMeeting, SimUser, TokenGrant
+from bot.sandbox.zoom_simulator.responses import (
     ZoomRefusal,
     invalid_token,
     meeting_not_found,
@@ -30,7 +30,7 @@ from bot.zoom.simulator.responses import (
 )
 
 if TYPE_CHECKING:
-    from bot.zoom.simulator.app import ZoomSimulator
+    from bot.sandbox.zoom_simulator.app import ZoomSimulator
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.slack.standin.context import MethodContext, Refusal, required, text_arg
-from bot.slack.standin.records import Channel, User
+from bot.sandbox.slack_standin.context import MethodContext, Refusal, required, text_arg
+from bot.sandbox.slack_standin.records import Channel, User
 
 
 def auth_test(ctx: MethodContext, args: dict[str, Any]) -> dict[str, Any]:

@@ -21,8 +21,8 @@ from urllib.parse import urlencode
 
 import httpx
 
-from bot.slack.standin.records import Message, ViewRecord
-from bot.slack.standin.server import SlackStandin
+from bot.sandbox.slack_standin.records import Message, ViewRecord
+from bot.sandbox.slack_standin.server import SlackStandin
 
 EVENTS_PATH = "/slack/events"
 _FORM = "application/x-www-form-urlencoded"

@@ -22,7 +22,7 @@ from contextlib import asynccontextmanager, contextmanager
 import uvicorn
 from starlette.types import ASGIApp
 
-from bot.zoom.simulator.app import ZoomSimulator
+from bot.sandbox.zoom_simulator.app import ZoomSimulator
 
 _START_TIMEOUT = 10.0
 

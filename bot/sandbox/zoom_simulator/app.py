@@ -18,13 +18,13 @@ from starlette.applications import Starlette
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.zoom.simulator import webhooks
-from bot.zoom.simulator.catalog import DEFAULT_ACCOUNT_SCOPES
-from bot.zoom.simulator.clock import Clock, SystemClock
-from bot.zoom.simulator.control import control_routes
-from bot.zoom.simulator.faults import Fault, FaultBook, Hangs
-from bot.zoom.simulator.limits import DailyCreateUpdateLimit, QpsLimiter
-from bot.zoom.simulator.model import (
+from bot.sandbox.zoom_simulator import webhooks
+from bot.sandbox.zoom_simulator.catalog import DEFAULT_ACCOUNT_SCOPES
+from bot.sandbox.zoom_simulator.clock import Clock, SystemClock
+from bot.sandbox.zoom_simulator.control import control_routes
+from bot.sandbox.zoom_simulator.faults import Fault, FaultBook, Hangs
+from bot.sandbox.zoom_simulator.limits import DailyCreateUpdateLimit, QpsLimiter
+from bot.sandbox.zoom_simulator.model import (
     AuthorizationCode,
     PageCursor,
     Role,
@@ -36,9 +36,9 @@ from bot.zoom.simulator.model import (
     TokenGrant,
     zoom_time,
 )
-from bot.zoom.simulator.oauth import oauth_routes
-from bot.zoom.simulator.responses import OAuthRefusal, ZoomRefusal, default_fault_body
-from bot.zoom.simulator.rest import rest_routes
+from bot.sandbox.zoom_simulator.oauth import oauth_routes
+from bot.sandbox.zoom_simulator.responses import OAuthRefusal, ZoomRefusal, default_fault_body
+from bot.sandbox.zoom_simulator.rest import rest_routes
 
 ACCESS_TOKEN_LIFETIME = timedelta(seconds=3599)
 REFRESH_TOKEN_LIFETIME = timedelta(days=90)  # Zoom's documented figure varies; finite is what matters
