@@ -29,6 +29,6 @@ test: lint
 # Needs the `bench` extra (py-spy, httpx-aiohttp for the transport comparison): installed here.
 bench: $(BIN)/.installed
 	$(BIN)/pip install --quiet -e '.[bench]'
-	$(BIN)/python bench/run.py --json bench.json
+	$(BIN)/python bench/run.py --json bench-run.json
 	$(BIN)/python bench/zoom_client.py
 	$(BIN)/python bench/reminders.py
