@@ -155,13 +155,13 @@ def warm_up(world: World) -> None:
 
 
 def measure_open_loop(
-    world: World, rate: int, seconds: float, repeats: int, profile: Path | None
+    world: World, rate: int, seconds: float, repeats: int, profile: Path | None, profiled_server: str
 ) -> dict[str, Any]:
     servers = replying_servers(world)
     runs: dict[str, list[Run]] = {name: [] for name in servers}
     for attempt in range(repeats):
         for name, server in servers.items():
-            out = profile if attempt == 0 and name == "ours" else None
+            out = profile if attempt == 0 and name == profiled_server else None
             with profiled(server.process.pid, out, seconds):
                 runs[name].append(
                     measured(
@@ -355,7 +355,13 @@ def main() -> None:
         help="skip the bot on httpx-aiohttp's transport (needs the `bench` extra)",
     )
     parser.add_argument(
-        "--profile", type=Path, default=None, help="py-spy our bot at 100/s into this file (raw stacks)"
+        "--profile", type=Path, default=None, help="py-spy a server at 100/s into this file (raw stacks)"
+    )
+    parser.add_argument(
+        "--profile-server",
+        default="ours",
+        choices=("ours", "minimal", "ours_httpx_aiohttp"),
+        help="which server --profile samples (ours)",
     )
     args = parser.parse_args()
     quick = args.quick
@@ -379,7 +385,9 @@ def main() -> None:
         warm_up(world)
         for rate in rates:
             profile = args.profile if rate == 100 else None
-            results["open_loop"][str(rate)] = measure_open_loop(world, rate, seconds, repeats, profile)
+            results["open_loop"][str(rate)] = measure_open_loop(
+                world, rate, seconds, repeats, profile, args.profile_server
+            )
         results["in_flight"] = {"commands": IN_FLIGHT, **measure_in_flight(world, seconds, repeats)}
         results["ack_path"] = measure_ack_path(world, seconds, repeats)
         results["memory"] = measure_memory(world, memory_commands)

@@ -71,8 +71,11 @@ def _client_timeout(request: httpx.Request) -> aiohttp.ClientTimeout:
     return aiohttp.ClientTimeout(total=None, connect=waiting, sock_connect=connect, sock_read=read)
 
 
-class AiohttpTransport(httpx.AsyncBaseTransport):
-    """An ``httpx.AsyncClient`` transport that sends through a pooled ``aiohttp.ClientSession``."""
+class SessionPool:
+    """One pooled ``aiohttp.ClientSession`` per event loop, and the proxy for each origin.
+
+    Shared by the httpx transport below and by the response_url poster
+    (``bot/slack/response_urls.py``), which talks to aiohttp directly."""
 
     def __init__(self, *, max_connections: int = 100, keepalive_expiry: float = 5.0) -> None:
         self._max_connections = max_connections
@@ -84,17 +87,17 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._proxies = urllib.request.getproxies_environment()
         self._proxy_by_origin: dict[tuple[str, str], str | None] = {}
 
-    def _proxy_for(self, url: httpx.URL) -> str | None:
-        origin = (url.scheme, url.host)
+    def proxy_for(self, scheme: str, host: str) -> str | None:
+        origin = (scheme, host)
         if origin not in self._proxy_by_origin:
-            proxy = self._proxies.get(url.scheme)
-            if proxy and urllib.request.proxy_bypass(url.host):
+            proxy = self._proxies.get(scheme)
+            if proxy and urllib.request.proxy_bypass(host):
                 proxy = None
             self._proxy_by_origin[origin] = proxy
         return self._proxy_by_origin[origin]
 
-    def _current_session(self) -> aiohttp.ClientSession:
-        # A session belongs to the loop it was made on; made lazily so the transport can be
+    def session(self) -> aiohttp.ClientSession:
+        # A session belongs to the loop it was made on; made lazily so the pool can be
         # built before the loop runs (the app is composed synchronously).
         loop = asyncio.get_running_loop()
         if self._session is None or self._session.closed or self._loop is not loop:
@@ -108,13 +111,25 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 connector=connector,
                 cookie_jar=aiohttp.DummyCookieJar(),  # no call of ours relies on cookies
                 auto_decompress=False,  # httpx decodes Content-Encoding itself
-                skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding"),  # httpx sets them
+                skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding"),  # callers set them
             )
             self._loop = loop
         return self._session
 
+    async def aclose(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+
+class AiohttpTransport(httpx.AsyncBaseTransport):
+    """An ``httpx.AsyncClient`` transport that sends through a pooled ``aiohttp.ClientSession``."""
+
+    def __init__(self, *, max_connections: int = 100, keepalive_expiry: float = 5.0) -> None:
+        self._pool = SessionPool(max_connections=max_connections, keepalive_expiry=keepalive_expiry)
+
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        session = self._current_session()
+        session = self._pool.session()
         body = await request.aread()
         with _as_httpx_errors(request):
             async with session.request(
@@ -124,7 +139,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 data=body or None,
                 timeout=_client_timeout(request),
                 allow_redirects=False,  # httpx decides about redirects
-                proxy=self._proxy_for(request.url),
+                proxy=self._pool.proxy_for(request.url.scheme, request.url.host),
             ) as answer:
                 content = await answer.read()
                 return httpx.Response(
@@ -136,6 +151,4 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 )
 
     async def aclose(self) -> None:
-        if self._session is not None and not self._session.closed:
-            await self._session.close()
-        self._session = None
+        await self._pool.aclose()
