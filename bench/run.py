@@ -363,6 +363,7 @@ def main() -> None:
         choices=("ours", "minimal", "ours_httpx_aiohttp"),
         help="which server --profile samples (ours)",
     )
+    parser.add_argument("--bot-log", type=Path, default=None, help="keep a copy of our bot's log here")
     args = parser.parse_args()
     quick = args.quick
     repeats = 1 if quick else args.repeats
@@ -396,6 +397,8 @@ def main() -> None:
         with TemporaryDirectory() as scratch:
             results["starts"] = measure_starts(world, repeats, Path(scratch))
         results["bot_log_problems"] = log_problems(world.bot_log)
+        if args.bot_log and world.bot_log.exists():
+            args.bot_log.write_bytes(world.bot_log.read_bytes())
     results["load_average_at_end"] = list(psutil.getloadavg())
     results["wall_seconds"] = time.perf_counter() - began
     results["targets"] = report(results)

@@ -1,18 +1,33 @@
-"""httpx's API on aiohttp's connection pool, for every outgoing call the bot makes.
+"""httpx's API on aiohttp's connection pool, for the bot's Zoom calls.
 
-The bot speaks httpx everywhere (Zoom client, OAuth, response_url replies): its timeouts,
-errors and test transports are what the rest of the code is written against. Underneath,
-httpx's own pool (httpcore on anyio) costs about 0.9–1.7 ms of CPU per request on this
-kind of machine, against 0.2 ms for aiohttp, which the bot already loads for Slack's Web
-API client; that difference was a third of the bot's CPU per `/zoom` command
-(see ``bench/ack_latency.py``). This transport sends each request through one aiohttp
-session per event loop and turns aiohttp's failures back into httpx's, keeping the one
-distinction the retry logic in ``bot/zoom/http.py`` relies on: ``ConnectError`` /
-``ConnectTimeout`` mean nothing was sent, anything later (``ReadError``,
-``ReadTimeout``, ``RemoteProtocolError``) means the request may have arrived.
+The Zoom client speaks httpx (``bot/zoom/http.py``, ``bot/zoom/oauth.py``): its timeouts,
+errors and test transports are what that code is written against. Underneath, httpx's own
+pool (httpcore on anyio) costs about 0.9–1.7 ms of CPU per request on this kind of machine,
+against 0.2 ms for aiohttp, which the bot already loads for Slack's Web API client. This
+transport sends each request through one aiohttp session per event loop
+(``SessionPool``, also used directly by ``bot/slack/response_urls.py``) and turns aiohttp's
+failures back into httpx's, keeping the one distinction the retry logic in
+``bot/zoom/http.py`` relies on: ``ConnectError`` / ``ConnectTimeout`` mean nothing was sent,
+anything later (``ReadError``, ``ReadTimeout``, ``RemoteProtocolError``) means the request
+may have arrived.
 
-Bodies are read in full here: every answer the bot reads (Zoom JSON, Slack's ``ok``) is
-small, and it keeps timeouts and connection reuse in one place.
+Bodies are read in full here: every answer the bot reads (Zoom JSON) is small, and it keeps
+timeouts and connection reuse in one place.
+
+Why not the ``httpx-aiohttp`` package, which does the same job: measured against this
+module (httpx-aiohttp 0.2.0, aiohttp 3.14, run through ``tests/test_http_transport.py``
+and ``bench/run.py``, which also runs the bot on the package's transport):
+
+- it maps every ``aiohttp.ClientConnectionError`` to ``httpx.ConnectTimeout``, and that
+  base class wins over the specific rows. A server that hangs up after the request arrived
+  (``ServerDisconnectedError``) or a connection reset mid-answer (``ClientOSError``) then
+  reads as "nothing was sent", and ``bot/zoom/http.py`` would repeat a meeting create that
+  Zoom may have carried out: a duplicate meeting. A refused connection comes out as
+  ``ConnectTimeout`` rather than ``ConnectError``;
+- it ignores ``HTTP(S)_PROXY`` / ``NO_PROXY``, keeps a cookie jar, and binds its session to
+  the first event loop it serves (a second loop fails with "Event loop is closed");
+- CPU: no measurable difference on the benchmark (see the README's benchmarks: CPU per
+  command within the run-to-run noise at 20 and 100 commands/s), so nothing to win.
 """
 
 from __future__ import annotations
