@@ -1,11 +1,11 @@
-"""`/zoom help | link | unlink | me | recordings | users | user`: parse → service → render."""
+"""`/zoom help | link | unlink | me | recordings | users | user | schedulers`: parse → service → render."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from bot.slack import views
-from bot.slack.grammar import Help, Link, Me, Recordings, ShowUser, Unlink
+from bot.slack.grammar import Help, Link, ListSchedulers, Me, Recordings, ShowUser, Unlink
 from bot.slack.handlers.context import CommandContext
 from bot.slack.hints import LinkStatus
 from bot.slack.replies import Outcome
@@ -63,3 +63,8 @@ async def list_users(cmd: object, ctx: CommandContext) -> Outcome:
 async def show_user(cmd: ShowUser, ctx: CommandContext) -> Outcome:
     zoom = await ctx.zoom()
     return Outcome(private=views.user_card(await zoom.user(cmd.email)))
+
+
+async def schedulers(cmd: ListSchedulers, ctx: CommandContext) -> Outcome:
+    zoom = await ctx.zoom()
+    return Outcome(private=views.scheduler_list(await zoom.schedulers()))
