@@ -301,6 +301,16 @@ def _looks_like_host(word: str) -> bool:
     return word.startswith(("<@", "<mailto:", "@")) or _EMAIL.fullmatch(_plain_words(word)) is not None
 
 
+_HOST_EXAMPLES = {
+    "schedule": '/zoom schedule "Board sync" tomorrow 3pm for 45m host @dana',
+    "list": "/zoom list host @dana",
+}
+
+
+def _host_usage(subcommand: str, message: str) -> UsageError:
+    return UsageError(subcommand, message, USAGE[subcommand].syntax, _HOST_EXAMPLES[subcommand])
+
+
 def _take_host(rest: str, subcommand: str) -> tuple[str, HostRef | None] | UsageError:
     """A trailing ``host <@U1|dana>`` / ``host dana@corp.com``: (the text before it, whom it names).
 
@@ -309,7 +319,7 @@ def _take_host(rest: str, subcommand: str) -> tuple[str, HostRef | None] | Usage
     """
     words = rest.split()
     if words and words[-1].lower() == HOST_WORD:
-        return UsageError.for_subcommand(
+        return _host_usage(
             subcommand, "Say who the host is after `host`: mention them (`@dana`) or give their e-mail."
         )
     if len(words) < 2 or words[-2].lower() != HOST_WORD or not _looks_like_host(words[-1]):
@@ -323,7 +333,7 @@ def _take_host(rest: str, subcommand: str) -> tuple[str, HostRef | None] | Usage
     if _EMAIL.fullmatch(address) is not None:
         return before, HostRef(address, email=address)
     shown = _plain_words(target).replace("`", "'")[:80]
-    return UsageError.for_subcommand(
+    return _host_usage(
         subcommand,
         f"I can't tell who `{shown}` is. Pick the person from Slack's list as you type `@` so it "
         "becomes a mention, or give their e-mail address.",
