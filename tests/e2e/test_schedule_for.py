@@ -12,7 +12,7 @@ import pytest
 
 from bot.sandbox.world import ACCOUNT_ID, OfflineWorld, offline_world
 from tests.e2e.conftest import assert_all_payloads_valid
-from tests.e2e.test_commands import ALICE, BOB, reply_to, texts
+from tests.e2e.test_commands import BOB, reply_to, texts
 
 CAROL = "U0CAROL"
 ALICE_MENTION = "<@U0ALICE|alice>"
