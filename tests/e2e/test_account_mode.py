@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.sandbox.world import OfflineWorld, offline_world
+from bot.sandbox.world import OfflineWorld
 from tests.e2e.conftest import assert_all_payloads_valid
 from tests.e2e.test_commands import ALICE, BOB, reply_to, schedule, texts
+from tests.kit.checked_world import checked_world
 
 
 @pytest.fixture
 async def account_world(tmp_path: Path) -> AsyncIterator[OfflineWorld]:
-    async with offline_world(tmp_path, account_mode=True) as w:
+    async with checked_world(tmp_path, account_mode=True) as w:
         yield w
         assert_all_payloads_valid(w)
 

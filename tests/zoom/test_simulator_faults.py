@@ -10,6 +10,7 @@ import pytest
 
 from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
 from bot.sandbox.zoom_simulator.server import serve_simulator
+from tests.kit.zoom_contract import StrictContract
 from tests.kit.zoom_link import Login, bearer, link_user
 
 CREATE = "POST /v2/users/{userId}/meetings"
@@ -116,14 +117,17 @@ async def test_lost_refresh_response_strands_the_client(sim: ZoomSimulator) -> N
     assert time.monotonic() - started < 5
 
 
-async def test_tracking_id_on_every_response(zoom: httpx.AsyncClient, alice: str) -> None:
-    responses = [
-        await zoom.get("/v2/users/me", headers=bearer(alice)),
-        await zoom.get("/v2/users/me"),
-        await zoom.post("/oauth/token", data={"grant_type": "refresh_token"}),
-        await zoom.get("/v2/unknown", headers=bearer(alice)),
-        await zoom.get("/_sim/stats"),
-    ]
+async def test_tracking_id_on_every_response(
+    zoom: httpx.AsyncClient, alice: str, sim_contract: StrictContract
+) -> None:
+    with sim_contract.allowing_invalid_requests():  # /v2/unknown is not a Zoom endpoint
+        responses = [
+            await zoom.get("/v2/users/me", headers=bearer(alice)),
+            await zoom.get("/v2/users/me"),
+            await zoom.post("/oauth/token", data={"grant_type": "refresh_token"}),
+            await zoom.get("/v2/unknown", headers=bearer(alice)),
+            await zoom.get("/_sim/stats"),
+        ]
     ids = [r.headers["x-zm-trackingid"] for r in responses]
     assert all(ids) and len(set(ids)) == len(ids)
 
