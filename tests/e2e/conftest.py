@@ -40,6 +40,14 @@ def assert_all_payloads_valid(world: OfflineWorld) -> None:
 
 
 @pytest.fixture
+async def account_world(tmp_path: Path) -> AsyncIterator[OfflineWorld]:
+    """The same world in account mode: a Server-to-Server app, Slack e-mail → Zoom user."""
+    async with checked_world(tmp_path, account_mode=True) as w:
+        yield w
+        assert_all_payloads_valid(w)
+
+
+@pytest.fixture
 async def linked_world(world: OfflineWorld) -> OfflineWorld:
     page = await world.link("alice")
     assert page.status_code == 200, page.text

@@ -44,7 +44,13 @@ def docs_dir() -> Path:
     configured = os.environ.get("ZOOM_OPENAPI_DIR")
     if configured:
         return Path(configured)
-    return Path(__file__).resolve().parents[3].parent / "shared" / "zoom-openapi"
+    checkout = Path(__file__).resolve().parents[2]
+    # `shared/` sits beside the checkout; look further up for checkouts nested one level deeper.
+    for folder in checkout.parents:
+        candidate = folder / "shared" / "zoom-openapi"
+        if candidate.is_dir():
+            return candidate
+    return checkout.parent / "shared" / "zoom-openapi"
 
 
 DOCS_DIR = docs_dir()

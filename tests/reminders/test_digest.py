@@ -154,3 +154,20 @@ async def test_enabling_after_todays_time_starts_tomorrow(world: tuple[OfflineWo
         assert "No Zoom meetings today" in alice_dms(w)[-1].all_text()
     finally:
         await clients.aclose()
+
+
+async def test_a_refused_digest_says_so_in_the_dm(tmp_path: Path) -> None:
+    # Account mode, and Slack shows no e-mail for erin: zoombot refuses to guess her Zoom user.
+    clock = ManualClock(datetime(2025, 3, 7, 12, 0, tzinfo=UTC))
+    async with checked_world(tmp_path, clock=clock, account_mode=True) as w:
+        w.standin.add_user("U0ERIN", "erin", None, tz=NEW_YORK)
+        parts, clients = build(w.runtime)
+        assert clients is not None and parts.worker.digests is not None
+        try:
+            await parts.digests.enable(w.standin.team_id, "U0ERIN", at=time(8, 30), tz_name=NEW_YORK)
+            clock.set(datetime(2025, 3, 7, 13, 30, tzinfo=UTC))
+            assert await parts.worker.digests.run_once() == 1
+            [notice] = [m for m in w.standin.messages_in(w.standin.dm_channel("U0ERIN")) if m.kind == "post"]
+            assert "`/zoom list today` tries again and explains what went wrong" in notice.all_text()
+        finally:
+            await clients.aclose()

@@ -132,8 +132,10 @@ async def test_tracking_id_on_every_response(
     assert all(ids) and len(set(ids)) == len(ids)
 
 
-def _small_sim(**limits: int) -> ZoomSimulator:
-    sim = ZoomSimulator(ManualClock(datetime(2026, 3, 2, 15, tzinfo=UTC)), seed=3, **limits)
+def _small_sim(contract: StrictContract, **limits: int) -> ZoomSimulator:
+    sim = ZoomSimulator(
+        ManualClock(datetime(2026, 3, 2, 15, tzinfo=UTC)), seed=3, contract=contract, **limits
+    )
     sim.add_app(
         "c",
         "s",
@@ -153,8 +155,8 @@ async def _token(client: httpx.AsyncClient, email: str) -> str:
     return token
 
 
-async def test_qps_limit_per_account_and_category() -> None:
-    sim = _small_sim(qps_limit=3, medium_qps_limit=2)
+async def test_qps_limit_per_account_and_category(sim_contract: StrictContract) -> None:
+    sim = _small_sim(sim_contract, qps_limit=3, medium_qps_limit=2)
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=sim.app), base_url="http://zoom.test"
     ) as client:
@@ -175,8 +177,8 @@ async def test_qps_limit_per_account_and_category() -> None:
         assert (await client.get("/v2/users/me", headers=bearer(erin))).status_code == 200
 
 
-async def test_daily_create_update_limit_resets_at_midnight_utc() -> None:
-    sim = _small_sim(daily_create_update_limit=2)
+async def test_daily_create_update_limit_resets_at_midnight_utc(sim_contract: StrictContract) -> None:
+    sim = _small_sim(sim_contract, daily_create_update_limit=2)
     clock = sim.clock
     assert isinstance(clock, ManualClock)
     async with httpx.AsyncClient(
