@@ -1,8 +1,9 @@
 """Every user-facing failure text, in one place.
 
 A reply about a failure always says **what** failed in plain words, **why** (Zoom's
-code and message, quoted, plus its tracking id), and **what to do** (the exact command,
-or the Zoom setting an admin must change). :func:`hint_for` maps any exception to a
+code and message, quoted, plus its tracking id — or, when zoombot itself refused, its own
+rule in its own words), and **what to do** (the exact command, or the Zoom setting an
+admin must change). :func:`hint_for` maps any exception to a
 :class:`Hint`; the usage table (:data:`USAGE`) is shared with the command grammar and
 the help text so the three never disagree.
 
@@ -23,6 +24,7 @@ from typing import Literal
 
 from bot.reminders.service import ReminderError
 from bot.services.people import HostLookupError, HostProblem
+from bot.services.refusals import Refusal, RefusalKind
 from bot.slack.capacity import Overloaded
 from bot.slack.mrkdwn import date_token, escape, format_meeting_id, truncate
 from bot.slack.when import WhenError
@@ -410,32 +412,35 @@ def _zoom_hint(error: ZoomError, mode: Mode, operation: str, tz: tzinfo, referen
 _SCHEDULE_FOR = re.compile(r"schedule a meeting for\s+(\S+?)\.?$", re.IGNORECASE)
 
 
+_GRANT_PRIVILEGE = (
+    "Settings → Meeting → *Schedule Privilege*, clicks + next to *Assign scheduling privilege "
+    "to* and adds your Zoom e-mail. Then try again; `/zoom schedulers` shows whom you can "
+    "schedule for."
+)
+
+
+def _no_privilege_hint(title: str, host: str, why: str | None) -> Hint:
+    shown = f"`{quote_external(host, 120)}`"
+    return Hint(
+        title,
+        f"{shown} hasn't given you scheduling privilege in Zoom, so I can't schedule or list "
+        "meetings for them.",
+        why,
+        f"Only {shown} can grant it: they sign in to the Zoom web portal → {_GRANT_PRIVILEGE}",
+    )
+
+
 def _schedule_privilege_hint(error: ZoomError, title: str, why: str) -> Hint:
     host = error.details.get("host")
     if host is None and (named := _SCHEDULE_FOR.search(error.message)) is not None:
         host = named.group(1)
-    if error.details.get("checked") == "assistants" and host:
-        # Our own check in account mode (the account token itself could act for anyone).
-        why = f"Zoom's list of `{quote_external(host, 120)}`'s assistants doesn't include your Zoom user."
-    fix_tail = (
-        "Settings → Meeting → *Schedule Privilege*, clicks + next to “Assign scheduling privilege "
-        "to” and adds your Zoom e-mail. Then try again; `/zoom schedulers` shows whom you can "
-        "schedule for."
-    )
     if host:
-        shown = f"`{quote_external(host, 120)}`"
-        return Hint(
-            title,
-            f"{shown} hasn't given you scheduling privilege in Zoom, so I can't schedule or list "
-            "meetings for them.",
-            why,
-            f"Only {shown} can grant it: they sign in to the Zoom web portal → {fix_tail}",
-        )
+        return _no_privilege_hint(title, host, why)
     return Hint(
         title,
         "You don't have scheduling privilege for that Zoom user, so I can't act for them.",
         why,
-        f"Only that user can grant it: they sign in to the Zoom web portal → {fix_tail}",
+        f"Only that user can grant it: they sign in to the Zoom web portal → {_GRANT_PRIVILEGE}",
     )
 
 
@@ -453,6 +458,64 @@ def _host_hint(error: HostLookupError, operation: str | None) -> Hint:
     )
     return Hint(
         title, what, None, f"Write `host` and their Zoom e-mail instead, for example `{escape(example)}`."
+    )
+
+
+def _refusal_hint(refusal: Refusal, operation: str) -> Hint:
+    """zoombot's own refusals: the why is our rule, in our words — Zoom was not asked, or said yes."""
+    title = f"Couldn't {operation}"  # plain text: Hint.text() escapes it
+    kind = refusal.kind
+    if kind is RefusalKind.ACCOUNT_MODE_REQUIRED:
+        return Hint(
+            title,
+            "`/zoom users` and `/zoom user` work only when zoombot runs in account mode, and this "
+            "zoombot runs in user mode (each person links their own Zoom account).",
+            "Listing and looking up a Zoom account's users needs a token for the whole account; "
+            "a personal Zoom link only ever sees its own user.",
+            "Whoever runs zoombot sets `ZOOM_ACCOUNT_ID` with a Zoom Server-to-Server OAuth app "
+            "(README → Creating the Zoom app → Account mode). Until then, `/zoom me` shows your own "
+            "Zoom user.",
+        )
+    if kind is RefusalKind.NOT_ZOOM_ADMIN:
+        role = (refusal.role_name or "").strip()
+        yours = f"Your Zoom role is *{quote_external(role, 80)}*" if role else "Zoom names no role for you"
+        return Hint(
+            title,
+            f"{yours}, and only Zoom users with the *Owner* or *Admin* role may list or look up "
+            "the account's users.",
+            "zoombot asks Zoom for your role and lets only the Zoom account's owner and admins see "
+            "its users; being a Slack admin doesn't count.",
+            "Ask your Zoom account's owner to give you the Admin role (Zoom web portal → User "
+            "Management → Users → your user → Edit → Role), or ask a Zoom admin to run the command.",
+        )
+    if kind is RefusalKind.NO_SLACK_EMAIL:
+        return Hint(
+            title,
+            "I can't tell which Zoom user you are: Slack gave zoombot no e-mail address for you.",
+            "This zoombot acts through your organisation's Zoom account and finds your Zoom user by "
+            "the e-mail address of your Slack account.",
+            "Give your Slack account the same e-mail address as your Zoom user (in Slack: your profile "
+            "→ Account settings → Email address), then try again. If it has one already, whoever runs "
+            "zoombot must add the `users:read.email` scope to the Slack app and reinstall it.",
+        )
+    if kind is RefusalKind.NOT_ASSISTANT:
+        host = refusal.host or "that user"
+        return _no_privilege_hint(
+            title,
+            host,
+            "zoombot acts through your organisation's Zoom account, which could schedule for anyone, "
+            f"so it schedules for someone only if Zoom lists you among their assistants; Zoom's list "
+            f"for `{quote_external(host, 120)}` doesn't include you.",
+        )
+    meeting = f" `{format_meeting_id(refusal.meeting_id)}`" if refusal.meeting_id is not None else ""
+    you = f" (`{quote_external(refusal.zoom_email, 200)}`)" if refusal.zoom_email else ""
+    return Hint(
+        title,
+        f"Meeting{meeting} isn't yours: another user of your organisation's Zoom account hosts it, "
+        f"not you{you}.",
+        "zoombot acts through your organisation's Zoom account, which reaches everyone's meetings, "
+        "so it only shows, moves, cancels or sets reminders for meetings you host.",
+        "Ask the meeting's host to do it. `/zoom list` shows the meetings you host, with their ids.",
     )
 
 
@@ -476,6 +539,8 @@ def hint_for(
     """
     if isinstance(error, ZoomError):
         return _zoom_hint(error, mode, operation or error.operation or "do that", tz, reference)
+    if isinstance(error, Refusal):
+        return _refusal_hint(error, operation or error.operation or "do that")
     if isinstance(error, NotLinkedError):
         return Hint(
             "Zoom isn't linked yet",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.sandbox.world import offline_world
 from bot.sandbox.zoom_simulator import ManualClock
+from tests.kit.checked_world import checked_world
 from tests.sandbox.test_sandbox_session import POLL, START, Terminal, Typist
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -24,7 +24,7 @@ async def test_readme_example_schedules_for_alice_as_bob(tmp_path: Path) -> None
     lines = readme_example()
     assert lines[0] == "as bob" and any("host @alice" in line for line in lines)
     clock = ManualClock(START)
-    async with offline_world(tmp_path, clock=clock, reminder_options={"poll_seconds": POLL}) as world:
+    async with checked_world(tmp_path, clock=clock, reminder_options={"poll_seconds": POLL}) as world:
         terminal = Terminal(world, clock, Typist())
         printed = [await terminal.type(line) for line in lines]
         assert not terminal.session.failed, "\n".join(printed)

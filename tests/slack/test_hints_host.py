@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from bot.services.people import HostLookupError, HostProblem
+from bot.services.refusals import Refusal, RefusalKind
 from bot.slack.hints import SHARED_ACCESS_ARTICLE, Hint, hint_for
 from bot.slack.views import hint_message
 from bot.zoom.errors import ZoomError, ZoomErrorKind
@@ -14,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from blockkit import assert_valid_message  # noqa: E402
 
 GRANT = (
-    "Settings → Meeting → *Schedule Privilege*, clicks + next to “Assign scheduling privilege to” and adds "
+    "Settings → Meeting → *Schedule Privilege*, clicks + next to *Assign scheduling privilege to* and adds "
     "your Zoom e-mail. Then try again; `/zoom schedulers` shows whom you can schedule for."
 )
 
@@ -54,19 +55,21 @@ def test_no_scheduling_privilege_reads_the_host_from_zooms_message() -> None:
     assert hint_for(error, mode="user").what.startswith("`ada@example.com` hasn't given you")
 
 
-def test_account_mode_privilege_check_says_what_zoom_listed() -> None:
-    error = ZoomError(
-        ZoomErrorKind.SCHEDULE_PRIVILEGE,
+def test_account_mode_privilege_check_is_our_refusal_in_our_words() -> None:
+    refusal = Refusal(
+        RefusalKind.NOT_ASSISTANT,
         "schedule for that user",
-        message="carol@example.com is not among the assistants of alice@example.com in Zoom.",
-        details={"host": "alice@example.com", "checked": "assistants"},
+        zoom_email="carol@example.com",
+        host="alice@example.com",
     )
-    hint = checked(hint_for(error, mode="account", operation="list your meetings"))
+    hint = checked(hint_for(refusal, mode="account", operation="list your meetings"))
     assert hint.text() == (
         ":warning: *Couldn't list your meetings*\n"
         "`alice@example.com` hasn't given you scheduling privilege in Zoom, so I can't schedule or list "
         "meetings for them.\n"
-        "*Why:* Zoom's list of `alice@example.com`'s assistants doesn't include your Zoom user.\n"
+        "*Why:* zoombot acts through your organisation's Zoom account, which could schedule for anyone, so "
+        "it schedules for someone only if Zoom lists you among their assistants; Zoom's list for "
+        "`alice@example.com` doesn't include you.\n"
         "*What to do:* Only `alice@example.com` can grant it: they sign in to the Zoom web portal → " + GRANT
     )
 
