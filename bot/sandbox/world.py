@@ -24,6 +24,7 @@ from bot.runtime import Runtime, build_runtime
 from bot.sandbox.devserver import serve_asgi
 from bot.sandbox.slack_standin import SlackDriver, SlackStandin
 from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
+from bot.sandbox.zoom_simulator.contract import ContractObserver
 from bot.settings import Settings
 from bot.web import create_web_app
 
@@ -40,6 +41,7 @@ USER_SCOPES = [
     "meeting:delete:meeting",
     "meeting:read:invitation",
     "cloud_recording:read:list_user_recordings",
+    "user:read:list_schedulers",
 ]
 
 
@@ -57,6 +59,9 @@ DEFAULT_PEOPLE = (
     Person("U0BOB", "bob", "bob@example.com", "Europe/Berlin"),
     Person("U0CAROL", "carol", "carol@example.com", "Asia/Tokyo"),
 )
+# (assistant, host): the assistant may schedule for the host in Zoom, shared access allowed,
+# so `as bob` then `/zoom schedule … host @alice` works offline. Carol has no privilege.
+DEFAULT_PRIVILEGES = (("bob", "alice"),)
 DEFAULT_CHANNELS = (("C0GENERAL", "general"), ("C0DESIGN", "design"), ("C0RANDOM", "random"))
 
 
@@ -91,9 +96,12 @@ class OfflineWorld:
         """`/zoom link` as ``name``, then consent at the simulator (as ``as_zoom_user``'s e-mail)
         and follow the redirect to the bot's callback, as a browser would. Returns the callback page."""
         person = self.people[name]
+        before = len(self.standin.messages)  # only this command's reply: someone else may have linked
         await self.driver.slash(person.slack_id, "C0GENERAL", "link")
         message = await self.standin.wait_for(
-            lambda: next((m for m in reversed(self.standin.messages) if link_button_url(m.blocks)), None),
+            lambda: next(
+                (m for m in reversed(self.standin.messages[before:]) if link_button_url(m.blocks)), None
+            ),
             timeout=5,
         )
         url = link_button_url(message.blocks if message is not None else None)
@@ -125,17 +133,22 @@ async def offline_world(
     clock: ManualClock | None = None,
     account_mode: bool = False,
     people: tuple[Person, ...] = DEFAULT_PEOPLE,
+    privileges: tuple[tuple[str, str], ...] = DEFAULT_PRIVILEGES,
     settings_overrides: dict[str, Any] | None = None,
     sim_options: dict[str, Any] | None = None,
     reminder_options: dict[str, Any] | None = None,
+    contract: ContractObserver | None = None,
 ) -> AsyncIterator[OfflineWorld]:
     """Start simulator, stand-in and bot; stop all three (nothing left listening) on exit.
+
+    ``contract`` observes every Zoom exchange and webhook of the simulator (tests install
+    their OpenAPI checker there; see ``bot.sandbox.zoom_simulator.contract``).
 
     ``reminder_options`` go to the bot's reminder worker (e.g. ``poll_seconds``: the sandbox
     polls often so a fast-forwarded clock shows its reminder at once).
     """
     async with AsyncExitStack() as stack:
-        sim = ZoomSimulator(clock=clock, **(sim_options or {}))
+        sim = ZoomSimulator(clock=clock, contract=contract, **(sim_options or {}))
         standin = SlackStandin(SIGNING_SECRET)
         for person in people:
             standin.add_user(person.slack_id, person.name, person.email, tz=person.tz)
@@ -163,6 +176,10 @@ async def offline_world(
                 timezone=person.tz,
                 role=person.zoom_role,
             )
+        emails = {person.name: person.email for person in people}
+        for assistant, host in privileges:
+            if assistant in emails and host in emails:
+                sim.grant_scheduling_privilege(emails[assistant], emails[host], shared_access_allowed=True)
 
         values: dict[str, Any] = {
             "DATABASE_URL": database_url or f"sqlite+aiosqlite:///{data_dir / 'zoombot.db'}",

@@ -25,6 +25,20 @@ drop=False)``. Without ``after_effect`` the call sleeps ``latency`` then answers
 real operation happens first, then the sleep, then the forced answer / the hang: a lost
 create or a lost refresh response.
 
+Contract observer: ``ZoomSimulator(contract=observer)`` (or ``sim.contract = observer``)
+reports, after each answer, every ``/v2`` request as an ``Exchange`` (``method``,
+``path_template`` — the OpenAPI template such as ``/meetings/{meetingId}``, ``None`` for a
+path Zoom does not have — ``path``, ``query``, ``request_body``, ``status``,
+``response_body`` as raw bytes with ``request_json()`` / ``response_json()``, and
+``forced`` when an injected fault chose the answer) to ``observer.exchange(...)``, and
+every webhook body it produces (``webhook_payload``, hence ``send_webhook`` too) to
+``observer.webhook(event, body)``. ``/oauth/*`` and ``/_sim/*`` are not reported (Zoom
+publishes no OpenAPI document for OAuth). The simulator itself validates nothing against
+the documents (it ships without jsonschema); the tests install
+``tests.kit.zoom_contract.StrictContract``, which checks each one strictly and fails the
+test at teardown. An observer should record rather than raise: an exception inside an
+exchange would only reach the client as a 500.
+
 Behaviour worth knowing (simulator conventions, not Zoom's):
 
 - ``GET /oauth/authorize`` shows a consent page with one form per user; adding
@@ -33,6 +47,13 @@ Behaviour worth knowing (simulator conventions, not Zoom's):
   ``zak=simzak_…``. Access tokens last 3599 s, refresh tokens 90 days (simulator clock).
 - A server-to-server token using ``me`` gets 400 ``{"code":1001,"message":"User does not
   exist: me."}``.
+- Scheduling privilege (``grant_scheduling_privilege``): ``schedule_for`` and listing the
+  host's meetings (``GET /users/{host}/meetings`` with a user-level token) need it, and the
+  shared-access flag; without the privilege 3000 "You cannot schedule a meeting for …",
+  without shared access 403 "Authenticated user has not permitted access to the targeted
+  resource.", an unknown host 1001, a host in another account 1010.
+  ``GET /users/{id}/schedulers`` lists whom that user may schedule for,
+  ``GET /users/{id}/assistants`` who may schedule for that user.
 - ``page_size`` over 300 is 300 "Validation Failed.".
 - The per-second limit counts real (monotonic) time; everything else uses the clock.
   ``qps_limit=0`` turns it off. Medium-category routes get two thirds of ``qps_limit``
