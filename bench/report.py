@@ -18,6 +18,7 @@ LABELS = {
     "minimal": "minimal bot",
     "ours": "ours",
     "ours_httpx_aiohttp": "ours, httpx-aiohttp",
+    "ours_before": "ours, before",
     "bare_bolt": "bare Bolt",
 }
 

@@ -142,6 +142,8 @@ def replying_servers(world: World) -> dict[str, Server]:
     servers = {"minimal": world.minimal, "ours": Server(world.bot, world.bot_url)}
     if world.package_transport is not None:
         servers["ours_httpx_aiohttp"] = world.package_transport
+    if world.before is not None:
+        servers["ours_before"] = world.before
     return servers
 
 
@@ -363,6 +365,12 @@ def main() -> None:
         choices=("ours", "minimal", "ours_httpx_aiohttp"),
         help="which server --profile samples (ours)",
     )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        default=None,
+        help="also run the bot from this checkout (e.g. a worktree of main) beside ours",
+    )
     parser.add_argument("--bot-log", type=Path, default=None, help="keep a copy of our bot's log here")
     args = parser.parse_args()
     quick = args.quick
@@ -382,7 +390,9 @@ def main() -> None:
         "open_loop": {},
     }
     began = time.perf_counter()
-    with bench_world(users, args.zoom_latency, package_transport=not args.no_package_transport) as world:
+    with bench_world(
+        users, args.zoom_latency, package_transport=not args.no_package_transport, before=args.before
+    ) as world:
         warm_up(world)
         for rate in rates:
             profile = args.profile if rate == 100 else None

@@ -65,6 +65,7 @@ class World:
     baseline_url: str
     minimal: Server
     package_transport: Server | None  # the bot on httpx-aiohttp's transport, when asked for
+    before: Server | None  # the bot from another checkout (before a change), when asked for
     cold_start_s: float  # `python -m bot serve` started → first /healthz 200
     bot_env: dict[str, str]  # to start more bot processes on the same database
     bot_log: Path  # the bot's stderr (log level WARNING)
@@ -97,14 +98,14 @@ def wait_healthy(url: str, started: float, timeout: float = 60) -> float:
 
 @contextmanager
 def child(
-    args: list[str], env: dict[str, str] | None = None, log: Path | None = None
+    args: list[str], env: dict[str, str] | None = None, log: Path | None = None, cwd: Path = ROOT
 ) -> Iterator[psutil.Process]:
     """A child process that is always stopped (politely, then not) when the block ends.
 
     Its stderr goes to ``log`` (if given) so its warnings can be counted afterwards."""
     with ExitStack() as stack:
         stderr = stack.enter_context(log.open("ab")) if log else subprocess.DEVNULL
-        proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr)
+        proc = subprocess.Popen(args, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=stderr)
         try:
             yield psutil.Process(proc.pid)
         finally:
@@ -184,18 +185,25 @@ def static_zoom_token(sim: ZoomSimulator, user: str) -> str:
     return grant.access_token
 
 
-def start_server(stack: ExitStack, args: list[str], env: dict[str, str] | None = None) -> Server:
+def start_server(
+    stack: ExitStack, args: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT
+) -> Server:
     """Start ``args`` plus ``--port N`` and wait until its /healthz answers."""
     port = free_port()
-    process = stack.enter_context(child([*args, "--port", str(port)], env))
+    process = stack.enter_context(child([*args, "--port", str(port)], env, cwd=cwd))
     url = f"http://127.0.0.1:{port}"
     wait_healthy(url, time.perf_counter())
     return Server(process, url)
 
 
 @contextmanager
-def bench_world(user_count: int, zoom_latency: float, *, package_transport: bool = False) -> Iterator[World]:
-    """Start everything, link ``user_count`` users, then make every list call take ``zoom_latency`` s."""
+def bench_world(
+    user_count: int, zoom_latency: float, *, package_transport: bool = False, before: Path | None = None
+) -> Iterator[World]:
+    """Start everything, link ``user_count`` users, then make every list call take ``zoom_latency`` s.
+
+    ``before``: a checkout of the bot (same database schema) to run beside ours, for a
+    before/after comparison on the same load."""
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(TemporaryDirectory()))
         sim = ZoomSimulator(qps_limit=0)  # the rate limit is not what is measured here
@@ -237,6 +245,10 @@ def bench_world(user_count: int, zoom_latency: float, *, package_transport: bool
         if package_transport:  # the same bot, database and settings; only the transport differs
             variant_args = [sys.executable, str(ROOT / "bench" / "bot_on_httpx_aiohttp.py"), "serve"]
             variant = start_server(stack, variant_args, env)
+        earlier = None
+        if before is not None:
+            earlier_env = {**env, "PYTHONPATH": str(before)}
+            earlier = start_server(stack, [sys.executable, "-m", "bot", "serve"], earlier_env, cwd=before)
 
         asyncio.run(link_users(bot_url, standin, users))
         sim.inject(LIST_ROUTE, latency=zoom_latency, times=10**9)
@@ -250,6 +262,7 @@ def bench_world(user_count: int, zoom_latency: float, *, package_transport: bool
             baseline_url,
             minimal,
             variant,
+            earlier,
             cold_start_s,
             env,
             bot_log,
