@@ -85,6 +85,16 @@ class ShowMeeting:
 
 
 @dataclass(frozen=True)
+class JoinMeeting:
+    meeting_id: int
+
+
+@dataclass(frozen=True)
+class JoinPersonalRoom:
+    """`/zoom join me`: the caller's Personal Meeting ID room."""
+
+
+@dataclass(frozen=True)
 class MoveMeeting:
     meeting_id: int
     when_text: str
@@ -147,7 +157,7 @@ class ShowUser:
 
 Command = (
     Help | Link | Unlink | Me | NewMeeting | Schedule | OpenScheduleModal | ListMeetings | ShowMeeting
-    | MoveMeeting | CancelMeeting | Remind | ListReminders | CancelReminder | DigestOn | DigestOff
+    | JoinMeeting | JoinPersonalRoom | MoveMeeting | CancelMeeting | Remind | ListReminders | CancelReminder | DigestOn | DigestOff
     | Recordings | ListUsers | ShowUser
 )  # fmt: skip
 
@@ -338,6 +348,18 @@ def _show(rest: str) -> Command | UsageError:
     return ShowMeeting(meeting_id)
 
 
+def _join(rest: str) -> Command | UsageError:
+    if rest.lower() == "me":
+        return JoinPersonalRoom()
+    taken = _take_meeting_id(rest, "join")
+    if isinstance(taken, UsageError):
+        return taken
+    meeting_id, after = taken
+    if after:
+        return UsageError.for_subcommand("join", "Only the meeting id (or `me`), please.")
+    return JoinMeeting(meeting_id)
+
+
 def _cancel(rest: str) -> Command | UsageError:
     taken = _take_meeting_id(rest, "cancel")
     if isinstance(taken, UsageError):
@@ -469,6 +491,8 @@ def _dispatch(subcommand: str, rest: str) -> Command | UsageError:
         return _list(rest)
     if subcommand == "show":
         return _show(rest)
+    if subcommand == "join":
+        return _join(rest)
     if subcommand == "move":
         return _move(rest)
     if subcommand == "cancel":
