@@ -157,8 +157,8 @@ class ShowUser:
 
 Command = (
     Help | Link | Unlink | Me | NewMeeting | Schedule | OpenScheduleModal | ListMeetings | ShowMeeting
-    | JoinMeeting | JoinPersonalRoom | MoveMeeting | CancelMeeting | Remind | ListReminders | CancelReminder | DigestOn | DigestOff
-    | Recordings | ListUsers | ShowUser
+    | JoinMeeting | JoinPersonalRoom | MoveMeeting | CancelMeeting | Remind | ListReminders | CancelReminder
+    | DigestOn | DigestOff | Recordings | ListUsers | ShowUser
 )  # fmt: skip
 
 

@@ -40,7 +40,8 @@ async def link_shared(
     event_id = str(body.get("event_id") or "")
     if not user_id or user_id == context.bot_user_id:
         return
-    urls = [str(link["url"]) for link in event.get("links") or () if isinstance(link, dict) and link.get("url")]
+    links = event.get("links") or ()
+    urls = [str(link["url"]) for link in links if isinstance(link, dict) and link.get("url")]
     if not previews.meeting_links(urls):
         return
     if event_id and not await previews.first_delivery(team_id, event_id):
@@ -53,14 +54,21 @@ async def link_shared(
                 p.url: views.meeting_unfurl(p.meeting, url=p.url, host=p.host, fallback_tz=batch.poster_tz)
                 for p in batch.previews
             }
-            await client.chat_unfurl(unfurls=unfurls, **_target(event))
+            target = _target(event)
+            await client.chat_unfurl(
+                channel=target.get("channel"),
+                ts=target.get("ts"),
+                unfurl_id=target.get("unfurl_id"),
+                source=target.get("source"),
+                unfurls=unfurls,
+            )
         elif batch.ask_to_link and event.get("source") != COMPOSER and event.get("channel"):
             await client.chat_postEphemeral(
                 channel=str(event["channel"]), user=user_id, **views.link_to_preview_prompt()
             )
     except Exception as error:
         # Forget the delivery so a retry of this event gets a fresh try.
-        log.warning("could not preview the Zoom links in %s: %s", event_id or "an event", type(error).__name__)
+        log.warning("could not preview Zoom links (%s): %s", event_id, type(error).__name__)
         if event_id:
             await previews.forget_delivery(team_id, event_id)
 
