@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 from cryptography.fernet import Fernet
@@ -91,9 +91,12 @@ class OfflineWorld:
         """`/zoom link` as ``name``, then consent at the simulator (as ``as_zoom_user``'s e-mail)
         and follow the redirect to the bot's callback, as a browser would. Returns the callback page."""
         person = self.people[name]
+        before = len(self.standin.messages)  # an earlier person's link button is not this one's
         await self.driver.slash(person.slack_id, "C0GENERAL", "link")
         message = await self.standin.wait_for(
-            lambda: next((m for m in reversed(self.standin.messages) if link_button_url(m.blocks)), None),
+            lambda: next(
+                (m for m in reversed(self.standin.messages[before:]) if link_button_url(m.blocks)), None
+            ),
             timeout=5,
         )
         url = link_button_url(message.blocks if message is not None else None)
@@ -142,6 +145,9 @@ async def offline_world(
         for channel_id, name in DEFAULT_CHANNELS:
             standin.add_channel(channel_id, name)
         zoom_url = await stack.enter_async_context(serve_asgi(sim.app))
+        # Join links of simulated meetings live on the simulator's host; Slack would unfurl
+        # them if the app listed that domain, so the stand-in does.
+        standin.unfurl_domains = (*standin.unfurl_domains, urlsplit(zoom_url).hostname or "127.0.0.1")
         slack_url = await stack.enter_async_context(standin.serve())
 
         port = free_port()

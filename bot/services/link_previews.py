@@ -29,8 +29,8 @@ from bot.zoom.models import Meeting
 log = logging.getLogger(__name__)
 
 ZOOM_DOMAIN = "zoom.us"
-EVENT_SOURCE = "slack-event"
-PROMPT_SOURCE = "slack-link-prompt"  # pruned after a day: the unlinked poster is asked at most daily
+SOURCE = "slack"  # processed_events rows: "event:<team>:<event id>", "link-prompt:<team>:<user>"
+# Keys are pruned after a day, so an unlinked poster is asked to link at most once a day.
 MAX_LINKS = 5  # Slack sends at most a handful per message; each costs Zoom calls
 
 _JOIN_PATH = re.compile(r"/j/([0-9]{9,11})/?")
@@ -93,10 +93,10 @@ class LinkPreviews:
 
     async def first_delivery(self, team_id: str, event_id: str) -> bool:
         """False for a delivery of this event seen before (Slack's retry)."""
-        return await self._events.first_time(EVENT_SOURCE, f"{team_id}:{event_id}", now=self._clock())
+        return await self._events.first_time(SOURCE, f"event:{team_id}:{event_id}", now=self._clock())
 
     async def forget_delivery(self, team_id: str, event_id: str) -> None:
-        await self._events.forget(EVENT_SOURCE, f"{team_id}:{event_id}")
+        await self._events.forget(SOURCE, f"event:{team_id}:{event_id}")
 
     def meeting_links(self, urls: Iterable[str]) -> list[tuple[str, int]]:
         found = [(url, meeting_id) for url in urls if (meeting_id := meeting_id_in_link(url, self.hosts))]
@@ -127,4 +127,4 @@ class LinkPreviews:
         return PreviewBatch(previews, person.tz)
 
     async def _not_asked_today(self, team_id: str, user_id: str) -> bool:
-        return await self._events.first_time(PROMPT_SOURCE, f"{team_id}:{user_id}", now=self._clock())
+        return await self._events.first_time(SOURCE, f"link-prompt:{team_id}:{user_id}", now=self._clock())
