@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from bot.services.people import PeopleDirectory
+from bot.services.refusals import Refusal
 from bot.services.zoom_access import ZoomAccess
 from bot.store.events import ProcessedEventStore
 from bot.zoom.errors import NotLinkedError, ZoomError
@@ -110,8 +111,8 @@ class LinkPreviews:
             return PreviewBatch([], person.tz)
         try:
             actor = await self._zoom_access.actor_for(person)
-        except ZoomError as error:  # account mode: no e-mail to find their Zoom user by
-            log.info("no link preview for %s: %s", user_id, error.kind.value)
+        except Refusal as refusal:  # account mode: no e-mail to find their Zoom user by
+            log.info("no link preview for %s: %s", user_id, refusal.kind.value)
             return PreviewBatch([], person.tz)
         previews: list[MeetingPreview] = []
         for url, meeting_id in wanted:
@@ -119,7 +120,7 @@ class LinkPreviews:
                 meeting = await actor.readable(meeting_id)
             except NotLinkedError:
                 return PreviewBatch([], person.tz, ask_to_link=await self._not_asked_today(team_id, user_id))
-            except ZoomError as error:
+            except (ZoomError, Refusal) as error:
                 # Not theirs, gone, or Zoom trouble: showing nothing is the safe answer.
                 log.info("no link preview for %s: %s", user_id, error.kind.value)
                 continue

@@ -17,6 +17,7 @@ from typing import Literal
 from bot.services.people import SlackPerson
 from bot.services.refusals import Refusal, RefusalKind
 from bot.zoom.client import AccountZoom, UserZoom, ZoomUserRef
+from bot.zoom.errors import ZoomError
 from bot.zoom.http import TokenSource, ZoomHttp
 from bot.zoom.models import Meeting, MeetingRequest, MeetingType, MeetingUpdate, Recording, ZoomUser
 

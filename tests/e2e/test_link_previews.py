@@ -4,28 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from bot.sandbox.slack_standin import Message
-from bot.sandbox.world import OfflineWorld, offline_world
+from bot.sandbox.world import OfflineWorld
 from tests.e2e.conftest import assert_all_payloads_valid
 from tests.e2e.test_commands import ALICE, BOB, GENERAL, reply_to, schedule, texts
+from tests.kit.checked_world import checked_world
 from tests.slack.blockkit import assert_valid_blocks
 
 CAROL = "U0CAROL"
 SAYING = ("chat.unfurl", "chat.postEphemeral")
 MEETING_READS = "GET /v2/meetings/{meetingId}"
-
-
-@pytest.fixture
-async def account_world(tmp_path: Path) -> AsyncIterator[OfflineWorld]:
-    async with offline_world(tmp_path, account_mode=True) as w:
-        yield w
-        assert_all_payloads_valid(w)
 
 
 async def paste(
@@ -197,7 +188,7 @@ async def test_join_me_posts_the_personal_room(linked_world: OfflineWorld) -> No
 
 
 async def test_join_me_without_a_pmi_says_so(tmp_path: Path) -> None:
-    async with offline_world(tmp_path) as w:
+    async with checked_world(tmp_path) as w:
         w.sim.user("alice@example.com").pmi_enabled = False
         assert (await w.link("alice")).status_code == 200
         replies = await reply_to(w, ALICE, "join me")
