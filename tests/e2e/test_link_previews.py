@@ -88,14 +88,26 @@ async def test_the_preview_never_carries_the_start_url_or_a_passcode_not_pasted(
 
 async def test_a_meeting_the_poster_cannot_read_is_not_previewed(linked_world: OfflineWorld) -> None:
     w = linked_world
-    await w.link("bob")
+    await w.link("carol")  # carol has no scheduling privilege for alice: her Zoom can't see it
     alices = await schedule(w, ALICE, "alice@example.com", '"Alice private" tomorrow 10am')
     reads, seen = w.sim.stats.get(MEETING_READS, 0), len(w.standin.messages)
-    message = await paste(w, BOB, f"see {alices.join_url}", answered=False)  # bob's Zoom can't see it
-    assert w.sim.stats.get(MEETING_READS, 0) == reads + 1  # Zoom was asked, as bob, and said no
+    message = await paste(w, CAROL, f"see {alices.join_url}", answered=False)
+    assert w.sim.stats.get(MEETING_READS, 0) == reads + 1  # Zoom was asked, as carol, and said no
     assert preview_of(w, message) == {}
     assert unfurl_calls(w) == []
-    assert w.standin.messages[seen:] == [message]  # bob's post, and nothing from the bot
+    assert w.standin.messages[seen:] == [message]  # carol's post, and nothing from the bot
+
+
+async def test_an_assistant_who_can_read_the_hosts_meeting_gets_its_preview(
+    linked_world: OfflineWorld,
+) -> None:
+    w = linked_world
+    await w.link("bob")  # bob holds scheduling privilege for alice, so Zoom lets him read it
+    alices = await schedule(w, ALICE, "alice@example.com", '"Alice and Bob" tomorrow 10am')
+    message = await paste(w, BOB, alices.join_url)
+    shown = dumped(preview_of(w, message))
+    # His token may not read alice's user: the host is named by the e-mail the meeting carries.
+    assert "Alice and Bob" in shown and "Host: alice@example.com" in shown and "zak=" not in shown
 
 
 async def test_an_unlinked_poster_is_asked_once_and_the_channel_sees_nothing(
@@ -171,11 +183,11 @@ async def test_join_posts_the_meeting_in_the_channel(linked_world: OfflineWorld)
 
 async def test_join_someone_elses_meeting_gets_the_not_found_hint(linked_world: OfflineWorld) -> None:
     w = linked_world
-    await w.link("bob")
-    bobs = await schedule(w, BOB, "bob@example.com", '"Bob only" tomorrow 11am')
-    replies = await reply_to(w, ALICE, f"join {bobs.id}")
+    await w.link("carol")
+    carols = await schedule(w, CAROL, "carol@example.com", '"Carol only" tomorrow 11am')
+    replies = await reply_to(w, ALICE, f"join {carols.id}")  # alice may not read carol's meetings
     assert all(m.kind == "response" for m in replies)
-    assert "What to do" in texts(replies) and "Bob only" not in texts(replies)
+    assert "What to do" in texts(replies) and "Carol only" not in texts(replies)
 
 
 async def test_join_me_posts_the_personal_room(linked_world: OfflineWorld) -> None:
