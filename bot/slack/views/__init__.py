@@ -5,6 +5,7 @@ from bot.slack.views.home import ACTION_HOME_LINK, ACTION_HOME_NEW_MEETING, ACTI
 from bot.slack.views.meetings import (
     ACTION_CANCEL_ABORT,
     ACTION_CANCEL_CONFIRM,
+    ACTION_CANCEL_OCCURRENCE,
     ACTION_JOIN,
     ACTION_START,
     cancel_confirm,
@@ -30,6 +31,7 @@ from bot.slack.views.schedule_form import ScheduleForm, parse_schedule_submissio
 __all__ = [
     "ACTION_CANCEL_ABORT",
     "ACTION_CANCEL_CONFIRM",
+    "ACTION_CANCEL_OCCURRENCE",
     "ACTION_HOME_LINK",
     "ACTION_HOME_NEW_MEETING",
     "ACTION_HOME_UNLINK",
