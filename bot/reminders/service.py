@@ -42,6 +42,7 @@ class ReminderView:
     channel_id: str
     minutes_before: int
     fire_at: datetime
+    repeats: bool = False  # follows a recurring meeting: re-armed after each occurrence
 
 
 def view_of(row: ReminderRow) -> ReminderView:
@@ -52,6 +53,7 @@ def view_of(row: ReminderRow) -> ReminderView:
         channel_id=row.channel_id,
         minutes_before=row.minutes_before,
         fire_at=row.due_at,
+        repeats=row.occurrence_id is not None,
     )
 
 

@@ -122,8 +122,11 @@ def reminder_set_message(reminder: ReminderLike, *, viewer_tz: tzinfo) -> SlackM
     channel = channel_mention(reminder.channel_id, "this channel")
     text = (
         f":alarm_clock: Reminder *#{reminder.id}* set: I'll post in {channel} {reminder.minutes_before} min "
-        f"before *{escape(reminder.topic)}*, {when}. `/zoom reminders` lists them."
+        f"before *{escape(reminder.topic)}*, {when}"
     )
+    if reminder.repeats:
+        text += ", and again before each later occurrence of the series"
+    text += ". `/zoom reminders` lists them."
     return message(f"Reminder #{reminder.id} set", [section(text)])
 
 
