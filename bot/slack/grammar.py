@@ -343,7 +343,10 @@ def _repeating_schedule(rest: str, quoted: tuple[str, str] | None) -> Command | 
         if isinstance(topic, UsageError):
             return topic
         if not topic:
-            return UsageError.for_subcommand("schedule", "Give the meeting a topic before `every`.")
+            example = f'/zoom schedule "Standup" {when_text}'
+            return UsageError(
+                "schedule", "Give the meeting a topic before `every`.", USAGE["schedule"].syntax, example
+            )
         return Schedule(topic, when_text, repeat.duration, repeat)
     assert failure is not None
     message = failure.message
