@@ -16,6 +16,8 @@ from bot.slack.grammar import (
     DigestOff,
     DigestOn,
     Help,
+    JoinMeeting,
+    JoinPersonalRoom,
     Link,
     ListMeetings,
     ListReminders,
@@ -69,6 +71,11 @@ ID = 81234567890
         ("show 81234567890", ShowMeeting(ID)),
         ("show 812 345 678", ShowMeeting(812345678)),
         ("show <https://us02web.zoom.us/j/81234567890?pwd=abc|zoom.us/j/81234567890>", ShowMeeting(ID)),
+        ("join 812 3456 7890", JoinMeeting(ID)),
+        ("join 812-345-678", JoinMeeting(812345678)),
+        ("join <https://acme.zoom.us/j/81234567890?pwd=abc>", JoinMeeting(ID)),
+        ("join me", JoinPersonalRoom()),
+        ("JOIN Me", JoinPersonalRoom()),
         ("move 812 3456 7890 fri 10am", MoveMeeting(ID, "fri 10am")),
         ("cancel 812 3456 7890", CancelMeeting(ID)),
         ("remind 812 3456 7890", Remind(ID, 10, None)),
@@ -113,6 +120,9 @@ def test_contract_rows(text: str, expected: Command) -> None:
         ("show 123", "show", "doesn't look right"),
         ("show 812 3456 7890 extra", "show", "Only the meeting id"),
         ("show 812345678901", "show", "doesn't look right"),
+        ("join", "join", "9 to 11 digits"),
+        ("join you", "join", "doesn't look right"),
+        ("join 812 3456 7890 now", "join", "or `me`"),
         ("move 812 3456 7890", "move", "Say when"),
         ("move 812 3456 7890 whenever", "move", "couldn't read the new time"),
         ("cancel abc", "cancel", "doesn't look right"),
@@ -254,4 +264,14 @@ def test_move_to_a_rule_moves_the_series() -> None:
     bad = parse_command("move 812 3456 7890 every blursday")
     assert (
         isinstance(bad, UsageError) and "`blursday`" in bad.message and bad.example.startswith("/zoom move")
+    )
+
+
+def test_a_series_can_be_scheduled_for_a_host() -> None:
+    result = parse_command('schedule "Standup" every weekday 9am for 15m host <@U0ALICE|alice>')
+    assert isinstance(result, Schedule) and result.repeat is not None and result.host is not None
+    assert (result.topic, result.when_text, result.duration_minutes) == (
+        "Standup",
+        "every weekday 9am for 15m",
+        15,
     )

@@ -95,3 +95,10 @@ class ReminderLike(Protocol):
     def fire_at(self) -> datetime: ...  # when the reminder posts (aware)
     @property
     def repeats(self) -> bool: ...  # re-armed before each occurrence of a recurring meeting
+
+
+class DelegateLike(Protocol):
+    """One entry of Zoom's ``schedulers`` / ``assistants`` list."""
+
+    @property
+    def email(self) -> str: ...

@@ -17,7 +17,15 @@ def prefixed(lead: str, body: SlackMessage) -> SlackMessage:
     return message(f"{lead} {body['text']}", [section(lead), *body["blocks"]][:50])
 
 
-def series_scheduled_lead(meeting: MeetingLike, plan: SeriesPlan, *, viewer_tz: tzinfo, now: datetime) -> str:
+def scheduled_lead(host: str | None = None) -> str:
+    if host is None:
+        return ":white_check_mark: Scheduled."
+    return f":white_check_mark: Scheduled for {escape(host)} (they are the host)."
+
+
+def series_scheduled_lead(
+    meeting: MeetingLike, plan: SeriesPlan, *, viewer_tz: tzinfo, host: str | None = None
+) -> str:
     """What was made, in words: the rule, how many meetings, the last one, and how to end sooner."""
     repeat = plan.repeat
     rule = describe_rule(repeat.kind, repeat.interval, repeat.weekdays, repeat.month_day)
@@ -27,7 +35,8 @@ def series_scheduled_lead(meeting: MeetingLike, plan: SeriesPlan, *, viewer_tz: 
     if plan.default_end:
         count += " (Zoom's maximum for a series)"
     at = describe_clock(repeat.clock)
-    lead = f":white_check_mark: Scheduled a series: {rule} at {at}, {count}, the last on {last}."
+    whose = f" for {escape(host)} (they are the host)" if host else ""
+    lead = f":white_check_mark: Scheduled a series{whose}: {rule} at {at}, {count}, the last on {last}."
     if plan.default_end:
         lead += (
             f" To end it sooner, schedule it with `{escape('until <date>')}` or `x{MAX_OCCURRENCES // 6}`."
