@@ -234,6 +234,14 @@ class ZoomSimulator:
         """None: no privilege; otherwise whether shared access was allowed."""
         return self._privileges.get((assistant_id, host_id))
 
+    def hosts_of(self, assistant_id: str) -> list[SimUser]:
+        """The users ``assistant_id`` may schedule for, oldest grant first."""
+        return [self.users[h] for (a, h) in self._privileges if a == assistant_id and h in self.users]
+
+    def assistants_of(self, host_id: str) -> list[SimUser]:
+        """The users ``host_id`` gave scheduling privilege to, oldest grant first."""
+        return [self.users[a] for (a, h) in self._privileges if h == host_id and a in self.users]
+
     def account_for_s2s_client(self, client_id: str) -> SimAccount | None:
         return next(
             (a for a in self.accounts.values() if a.s2s_client_id and a.s2s_client_id == client_id), None

@@ -27,6 +27,7 @@ HANDLERS: dict[type, tuple[str, Handler]] = {
     grammar.Recordings: ("list your recordings", account.recordings),
     grammar.ListUsers: ("list the account's users", account.list_users),
     grammar.ShowUser: ("look up that user", account.show_user),
+    grammar.ListSchedulers: ("list whom you can schedule for", account.schedulers),
     grammar.Remind: ("set a reminder", reminders.remind),
     grammar.ListReminders: ("list your reminders", reminders.list_reminders),
     grammar.CancelReminder: ("cancel the reminder", reminders.cancel_reminder),

@@ -13,7 +13,7 @@ from bot.slack.views.meetings import (
     meeting_list,
     start_link_ephemeral,
 )
-from bot.slack.views.people import user_card, user_list
+from bot.slack.views.people import scheduler_list, user_card, user_list
 from bot.slack.views.recordings import recordings_list
 from bot.slack.views.reminders import reminder_list
 from bot.slack.views.replies import (
@@ -53,6 +53,7 @@ __all__ = [
     "recordings_list",
     "reminder_list",
     "schedule_modal",
+    "scheduler_list",
     "start_link_ephemeral",
     "user_card",
     "user_list",
