@@ -23,6 +23,7 @@ from bot.metrics import Metrics
 from bot.reminders.digest import DigestService
 from bot.reminders.service import ReminderService
 from bot.services.link_flow import LinkFlow
+from bot.services.link_previews import LinkPreviews, zoom_hosts
 from bot.services.linking import LinkCallback
 from bot.services.meeting_posts import MeetingPosts
 from bot.services.people import PeopleDirectory
@@ -34,6 +35,7 @@ from bot.slack.response_urls import ResponseUrls
 from bot.slack.signature import SlackSignatureChecker
 from bot.store.db import Database
 from bot.store.digests import DigestStore
+from bot.store.events import ProcessedEventStore
 from bot.store.links import LinkStore
 from bot.store.migrate import schema_is_current, upgrade_to_head_async
 from bot.store.oauth_states import OAuthStateStore
@@ -73,6 +75,7 @@ class Runtime:
     people: PeopleDirectory
     zoom_access: ZoomAccess
     meeting_posts: MeetingPosts
+    link_previews: LinkPreviews
     response_urls: ResponseUrls
     commands: CommandCapacity
     bolt_app: AsyncApp
@@ -204,6 +207,13 @@ async def build_runtime(
         meeting_posts=MeetingPosts(db),
         reminders=ReminderService(ReminderStore(db)),
         digests=DigestService(DigestStore(db), clock=clock),
+        link_previews=LinkPreviews(
+            zoom_access,
+            people,
+            ProcessedEventStore(db),
+            clock=clock,
+            hosts=zoom_hosts(settings.ZOOM_API_URL, settings.ZOOM_OAUTH_URL),
+        ),
         response_urls=ResponseUrls(),
         commands=CommandCapacity(working=COMMANDS_WORKING, waiting=COMMANDS_WAITING),
         bolt_app=bolt_app,

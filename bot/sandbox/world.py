@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 from cryptography.fernet import Fernet
@@ -155,6 +155,9 @@ async def offline_world(
         for channel_id, name in DEFAULT_CHANNELS:
             standin.add_channel(channel_id, name)
         zoom_url = await stack.enter_async_context(serve_asgi(sim.app))
+        # Join links of simulated meetings live on the simulator's host; Slack would unfurl
+        # them if the app listed that domain, so the stand-in does.
+        standin.unfurl_domains = (*standin.unfurl_domains, urlsplit(zoom_url).hostname or "127.0.0.1")
         slack_url = await stack.enter_async_context(standin.serve())
 
         port = free_port()

@@ -146,6 +146,31 @@ class ZoomActor:
         await self._check_owner(meeting, "look at the meeting")
         return meeting
 
+    async def readable(self, meeting_id: int) -> Meeting:
+        """The meeting, if this person may read it (for link previews).
+
+        User mode: whatever the person's own token can read (Zoom answers 3001 otherwise).
+        Account mode: any meeting of the account, but only for someone who is a user of
+        that account — a Slack guest with no Zoom user there reads nothing.
+        """
+        if self._account is not None:
+            await self._caller_user()
+        return await self._client().get_meeting(meeting_id)
+
+    async def host_name(self, meeting: Meeting) -> str:
+        """The host's name as Zoom has it; their e-mail (part of the meeting) when it can't be read."""
+        try:
+            me = await self._caller_user()
+            if meeting.host_id == me.id:
+                host = me
+            elif self._account is not None and meeting.host_id:
+                host = await self._account.get_user(ZoomUserRef(meeting.host_id))
+            else:  # a user token may read only its own user
+                return meeting.host_email
+        except (ZoomError, ValueError):
+            return meeting.host_email
+        return host.display_name or host.email or meeting.host_email
+
     async def move(self, meeting_id: int, *, start: datetime, tz_name: str) -> Meeting:
         await self.get(meeting_id)
         await self._client().update_meeting(meeting_id, MeetingUpdate(start_time=start, timezone=tz_name))

@@ -101,6 +101,16 @@ class ShowMeeting:
 
 
 @dataclass(frozen=True)
+class JoinMeeting:
+    meeting_id: int
+
+
+@dataclass(frozen=True)
+class JoinPersonalRoom:
+    """`/zoom join me`: the caller's Personal Meeting ID room."""
+
+
+@dataclass(frozen=True)
 class MoveMeeting:
     meeting_id: int
     when_text: str
@@ -163,8 +173,8 @@ class ShowUser:
 
 Command = (
     Help | Link | Unlink | Me | NewMeeting | Schedule | OpenScheduleModal | ListMeetings | ShowMeeting
-    | MoveMeeting | CancelMeeting | Remind | ListReminders | CancelReminder | DigestOn | DigestOff
-    | Recordings | ListUsers | ShowUser | ListSchedulers
+    | JoinMeeting | JoinPersonalRoom | MoveMeeting | CancelMeeting | Remind | ListReminders | CancelReminder
+    | DigestOn | DigestOff | Recordings | ListUsers | ShowUser | ListSchedulers
 )  # fmt: skip
 
 
@@ -421,6 +431,18 @@ def _show(rest: str) -> Command | UsageError:
     return ShowMeeting(meeting_id)
 
 
+def _join(rest: str) -> Command | UsageError:
+    if rest.lower() == "me":
+        return JoinPersonalRoom()
+    taken = _take_meeting_id(rest, "join")
+    if isinstance(taken, UsageError):
+        return taken
+    meeting_id, after = taken
+    if after:
+        return UsageError.for_subcommand("join", "Only the meeting id (or `me`), please.")
+    return JoinMeeting(meeting_id)
+
+
 def _cancel(rest: str) -> Command | UsageError:
     taken = _take_meeting_id(rest, "cancel")
     if isinstance(taken, UsageError):
@@ -552,6 +574,8 @@ def _dispatch(subcommand: str, rest: str) -> Command | UsageError:
         return _list(rest)
     if subcommand == "show":
         return _show(rest)
+    if subcommand == "join":
+        return _join(rest)
     if subcommand == "move":
         return _move(rest)
     if subcommand == "cancel":

@@ -69,6 +69,11 @@ USAGE: dict[str, Usage] = {
         "/zoom schedulers", "/zoom schedulers", "whom you can schedule for (their Zoom scheduling privilege)"
     ),
     "show": Usage("/zoom show <meeting-id>", "/zoom show 812 3456 7890", "one meeting's details"),
+    "join": Usage(
+        "/zoom join <meeting-id> | /zoom join me",
+        "/zoom join 812 3456 7890",
+        "post a Join button for a meeting, or for your personal room (`me`)",
+    ),
     "move": Usage(
         "/zoom move <meeting-id> <when>", "/zoom move 812 3456 7890 fri 10am", "reschedule a meeting"
     ),
@@ -585,6 +590,18 @@ def hint_for(
         None,
         f"Please try again. If it keeps happening, tell whoever runs zoombot and quote `{reference}`.",
         reference,
+    )
+
+
+def no_personal_room_hint() -> Hint:
+    """`/zoom join me` for someone whose Zoom user has no Personal Meeting ID to offer."""
+    return Hint(
+        "No personal meeting room",
+        "Your Zoom user has no Personal Meeting ID (PMI): it is turned off for you or your "
+        "Zoom account, so there is no personal room to join.",
+        None,
+        "Start a meeting with `/zoom new` instead, or ask a Zoom admin to turn on "
+        "*Enable Personal Meeting ID* (Settings → Meeting).",
     )
 
 

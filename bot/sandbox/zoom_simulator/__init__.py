@@ -63,7 +63,7 @@ HTTP control API (JSON, unauthenticated, loopback only):
 
 ==========================  ======  =====================================================
 ``/_sim/users``             POST    add a user: ``email, first_name, last_name, account_id,
-                                    user_type?, timezone?, role?, pmi?``
+                                    user_type?, timezone?, role?, pmi?, pmi_enabled?``
 ``/_sim/privileges``        POST    ``assistant_email, for_email, shared_access_allowed?``
 ``/_sim/faults``            POST    inject: ``route`` plus the ``inject`` keywords
 ``/_sim/faults``            GET     pending faults

@@ -129,6 +129,7 @@ class ZoomSimulator:
         timezone: str = "America/New_York",
         role: Role = "member",
         pmi: int | None = None,
+        pmi_enabled: bool = True,
     ) -> SimUser:
         with self.lock:
             if self.find_user(email) is not None:
@@ -146,6 +147,7 @@ class ZoomSimulator:
                 role=role,
                 pmi=pmi if pmi is not None else self.rng.randint(2_000_000_000, 9_999_999_999),
                 created_at=self.clock.now().replace(microsecond=0),
+                pmi_enabled=pmi_enabled,
             )
             self.users[user.id] = user
         return user

@@ -22,6 +22,8 @@ HANDLERS: dict[type, tuple[str, Handler]] = {
     grammar.Schedule: ("schedule a meeting", meetings.schedule),
     grammar.ListMeetings: ("list your meetings", meetings.list_meetings),
     grammar.ShowMeeting: ("show the meeting", meetings.show_meeting),
+    grammar.JoinMeeting: ("post the meeting's Join button", meetings.join_meeting),
+    grammar.JoinPersonalRoom: ("post your personal room's Join button", meetings.join_personal_room),
     grammar.MoveMeeting: ("move the meeting", meetings.move_meeting),
     grammar.CancelMeeting: ("cancel the meeting", meetings.ask_to_cancel),
     grammar.Recordings: ("list your recordings", account.recordings),

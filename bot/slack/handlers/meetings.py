@@ -1,4 +1,4 @@
-"""`/zoom new | schedule | list | show | move | cancel`: parse → service → render."""
+"""`/zoom new | schedule | list | show | join | move | cancel`: parse → service → render."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from bot.slack import views
 from bot.slack.grammar import (
     CancelMeeting,
     HostRef,
+    JoinMeeting,
+    JoinPersonalRoom,
     ListMeetings,
     MoveMeeting,
     NewMeeting,
@@ -19,6 +21,7 @@ from bot.slack.grammar import (
     ShowMeeting,
 )
 from bot.slack.handlers.context import CommandContext
+from bot.slack.hints import no_personal_room_hint
 from bot.slack.replies import Outcome
 from bot.slack.views import ScheduleForm, notices
 from bot.slack.when import parse_when
@@ -136,6 +139,23 @@ async def show_meeting(cmd: ShowMeeting, ctx: CommandContext) -> Outcome:
     zoom = await ctx.zoom()
     meeting = await zoom.get(cmd.meeting_id)
     return Outcome(private=views.meeting_details(meeting, viewer_tz=person.tz, now=ctx.now()))
+
+
+async def join_meeting(cmd: JoinMeeting, ctx: CommandContext) -> Outcome:
+    """The meeting's Join card in the channel, once Zoom confirmed the caller can read it."""
+    person = await ctx.person()
+    zoom = await ctx.zoom()
+    meeting = await zoom.get(cmd.meeting_id)
+    return Outcome(public=views.meeting_card(meeting, viewer_tz=person.tz, for_channel=True))
+
+
+async def join_personal_room(cmd: JoinPersonalRoom, ctx: CommandContext) -> Outcome:
+    zoom = await ctx.zoom()
+    user = await zoom.me()
+    url = user.personal_meeting_url
+    if not user.pmi or not url.startswith(("https://", "http://")):
+        return Outcome(private=views.hint_message(no_personal_room_hint()))
+    return Outcome(public=views.personal_room_card(user, url=url))
 
 
 async def move_meeting(cmd: MoveMeeting, ctx: CommandContext) -> Outcome:

@@ -2,6 +2,7 @@
 
 from bot.slack.views._blocks import SlackMessage
 from bot.slack.views.home import ACTION_HOME_LINK, ACTION_HOME_NEW_MEETING, ACTION_HOME_UNLINK, home_view
+from bot.slack.views.link_previews import link_to_preview_prompt, meeting_unfurl, personal_room_card
 from bot.slack.views.meetings import (
     ACTION_CANCEL_ABORT,
     ACTION_CANCEL_CONFIRM,
@@ -46,10 +47,13 @@ __all__ = [
     "hint_message",
     "home_view",
     "link_prompt",
+    "link_to_preview_prompt",
     "meeting_card",
     "meeting_details",
     "meeting_list",
+    "meeting_unfurl",
     "parse_schedule_submission",
+    "personal_room_card",
     "recordings_list",
     "reminder_list",
     "schedule_modal",
