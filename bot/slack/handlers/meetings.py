@@ -97,7 +97,7 @@ async def schedule_from_form(form: ScheduleForm, ctx: CommandContext) -> Outcome
         form.topic, start=form.start, duration=form.duration, tz_name=person.tz_name, agenda=form.agenda
     )
     outcome = _scheduled_reply(meeting, person.tz, ctx)
-    if form.channel and ctx.runtime.reminders is not None:
+    if form.channel:
         await ctx.runtime.reminders.add(
             team_id=ctx.team_id,
             user_id=ctx.user_id,
@@ -188,8 +188,7 @@ async def move_meeting(cmd: MoveMeeting, ctx: CommandContext) -> Outcome:
     if current.type == MeetingType.RECURRING:
         return await _move_next_occurrence(current, start, ctx)
     meeting = await zoom.move(cmd.meeting_id, start=start, tz_name=person.tz_name)
-    if ctx.runtime.reminders is not None:
-        await ctx.runtime.reminders.meeting_moved(meeting.id, meeting.start_time, now=ctx.now())
+    await ctx.runtime.reminders.meeting_moved(meeting.id, meeting.start_time, now=ctx.now())
     details = views.meeting_details(meeting, viewer_tz=person.tz, now=ctx.now())
     return Outcome(private=notices.prefixed(":calendar: Moved.", details))
 
@@ -205,10 +204,7 @@ async def _move_next_occurrence(current: Meeting, start: datetime, ctx: CommandC
     was = upcoming[0].start_time
     zoom = await ctx.zoom()
     meeting = await zoom.move_occurrence(current, following.occurrence_id, start=start)
-    if ctx.runtime.reminders is not None:
-        await ctx.runtime.reminders.occurrence_moved(
-            meeting.id, following.occurrence_id, start, now=ctx.now()
-        )
+    await ctx.runtime.reminders.occurrence_moved(meeting.id, following.occurrence_id, start, now=ctx.now())
     details = views.meeting_details(meeting, viewer_tz=person.tz, now=ctx.now())
     lead = notices.occurrence_moved_lead(was, meeting, viewer_tz=person.tz)
     return Outcome(private=notices.prefixed(lead, details))
@@ -225,8 +221,7 @@ async def _move_series(cmd: MoveMeeting, repeat: Repeat, ctx: CommandContext) ->
         tz_name=person.tz_name,
         recurrence=zoom_recurrence(plan),
     )
-    if ctx.runtime.reminders is not None:
-        await ctx.runtime.reminders.series_changed(meeting, now=ctx.now())
+    await ctx.runtime.reminders.series_changed(meeting, now=ctx.now())
     details = views.meeting_details(meeting, viewer_tz=person.tz, now=ctx.now())
     return Outcome(private=notices.prefixed(notices.series_moved_lead(plan), details))
 
@@ -241,8 +236,7 @@ async def ask_to_cancel(cmd: CancelMeeting, ctx: CommandContext) -> Outcome:
 async def confirm_cancel(meeting_id: int, ctx: CommandContext) -> Outcome:
     zoom = await ctx.zoom()
     meeting = await zoom.cancel(meeting_id)
-    if ctx.runtime.reminders is not None:
-        await ctx.runtime.reminders.meeting_cancelled(meeting_id)
+    await ctx.runtime.reminders.meeting_cancelled(meeting_id)
     return Outcome(private=notices.cancelled_message(meeting, now=ctx.now()))
 
 
@@ -250,8 +244,7 @@ async def confirm_cancel_occurrence(meeting_id: int, occurrence_id: str, ctx: Co
     person = await ctx.person()
     zoom = await ctx.zoom()
     meeting = await zoom.cancel_occurrence(meeting_id, occurrence_id)
-    if ctx.runtime.reminders is not None:
-        await ctx.runtime.reminders.occurrence_cancelled(meeting_id, occurrence_id, now=ctx.now())
+    await ctx.runtime.reminders.occurrence_cancelled(meeting_id, occurrence_id, now=ctx.now())
     return Outcome(
         private=notices.occurrence_cancelled_message(
             meeting, occurrence_id, viewer_tz=person.tz, now=ctx.now()
