@@ -92,9 +92,13 @@ class OfflineWorld:
         """`/zoom link` as ``name``, then consent at the simulator (as ``as_zoom_user``'s e-mail)
         and follow the redirect to the bot's callback, as a browser would. Returns the callback page."""
         person = self.people[name]
+        before = len(self.standin.messages)
         await self.driver.slash(person.slack_id, "C0GENERAL", "link")
+        # Only this command's reply: an earlier `/zoom link`'s button carries a used state.
         message = await self.standin.wait_for(
-            lambda: next((m for m in reversed(self.standin.messages) if link_button_url(m.blocks)), None),
+            lambda: next(
+                (m for m in reversed(self.standin.messages[before:]) if link_button_url(m.blocks)), None
+            ),
             timeout=5,
         )
         url = link_button_url(message.blocks if message is not None else None)
