@@ -118,6 +118,35 @@ LIST_RECORDINGS = Operation(
     "Medium",
 )
 
+LIST_SCHEDULERS = Operation(
+    "GET",
+    "/users/{userId}/schedulers",
+    (
+        "user:read",
+        "user:write",
+        "user:read:admin",
+        "user:write:admin",
+        "user_profile",
+        "user:read:list_schedulers",
+        "user:read:list_schedulers:admin",
+    ),
+    "Medium",
+)
+LIST_ASSISTANTS = Operation(
+    "GET",
+    "/users/{userId}/assistants",
+    (
+        "user:read",
+        "user:write",
+        "user:read:admin",
+        "user:write:admin",
+        "user_profile",
+        "user:read:list_assistants",
+        "user:read:list_assistants:admin",
+    ),
+    "Medium",
+)
+
 OPERATIONS: tuple[Operation, ...] = (
     GET_USER,
     LIST_USERS,
@@ -129,6 +158,8 @@ OPERATIONS: tuple[Operation, ...] = (
     MEETING_STATUS,
     MEETING_INVITATION,
     LIST_RECORDINGS,
+    LIST_SCHEDULERS,
+    LIST_ASSISTANTS,
 )
 
 # What a server-to-server token carries unless the account says otherwise: every admin scope.
