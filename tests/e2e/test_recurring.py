@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -165,3 +166,31 @@ async def test_a_reminder_fires_for_each_occurrence_in_turn(
     assert posts() == [armed.id, rearmed.id]
     channel_posts = [m for m in w.standin.messages_in(GENERAL) if m.kind == "post"]
     assert len(channel_posts) == 2 and all("Standup" in m.all_text() for m in channel_posts)
+
+
+async def test_an_occurrence_moved_in_zoom_takes_its_reminder_along(
+    clocked: tuple[OfflineWorld, ManualClock],
+) -> None:
+    w, _ = clocked
+    meeting = await schedule(w, ALICE, "alice@example.com", '"Standup" every weekday 9am x3')
+    await reply_to(w, ALICE, f"remind {meeting.id} 10m")
+    first = meeting.occurrences[0]
+    old_start = first.start_time
+    first.start_time = old_start + timedelta(hours=2)  # the host moved it in Zoom's web portal
+    answer = await w.sim.send_webhook(
+        f"{w.bot_url}/zoom/webhooks",
+        w.settings.ZOOM_WEBHOOK_SECRET_TOKEN or "",
+        "meeting.updated",
+        meeting_id=meeting.id,
+        occurrence_id=first.occurrence_id,
+        old_values={"start_time": old_start.strftime("%Y-%m-%dT%H:%M:%SZ")},
+        timestamp=int(time.time()),  # signed now: the bot checks it against its wall clock
+    )
+    assert answer.status_code == 200
+    reminders = w.runtime.reminders
+    for _ in range(100):
+        (view,) = await reminders.list_for(w.standin.team_id, ALICE)
+        if view.fire_at != old_start - timedelta(minutes=10):
+            break
+        await asyncio.sleep(0.05)
+    assert view.fire_at == first.start_time - timedelta(minutes=10) and view.repeats
