@@ -167,6 +167,10 @@ class Reminder(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Added by migration 0002: the Join URL to post (never the host's start URL).
     join_url: Mapped[str | None] = mapped_column(String(1024))
+    # Added by migration 0004, for recurring meetings: the occurrence this row is for, and
+    # the ones after it (JSON [[occurrence_id, start_utc], …]) the next row is made from.
+    occurrence_id: Mapped[str | None] = mapped_column(String(20))
+    later_occurrences: Mapped[str | None] = mapped_column(Text)
 
 
 class DigestSubscription(Base):

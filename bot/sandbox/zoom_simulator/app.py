@@ -432,7 +432,8 @@ class ZoomSimulator:
 
         Params: ``plain_token`` (url_validation); ``meeting_id`` and ``operator_email``
         (meeting.*; the operator defaults to the host); ``old_values`` (meeting.updated:
-        the changed fields' previous values); ``meeting_id`` of a recording
+        the changed fields' previous values) and ``occurrence_id`` (meeting.updated of one
+        occurrence of a series); ``meeting_id`` of a recording
         (recording.completed); ``user_email`` and ``client_id`` (app_deauthorized, which
         also ends that user's grants).
         """
@@ -458,7 +459,9 @@ class ZoomSimulator:
             operator = self.user(params["operator_email"]) if params.get("operator_email") else None
             operator = operator or self.users[meeting.host_id]
             if event == "meeting.updated":
-                return webhooks.meeting_updated(meeting, operator, dict(params.get("old_values", {})), now)
+                return webhooks.meeting_updated(
+                    meeting, operator, dict(params.get("old_values", {})), now, params.get("occurrence_id")
+                )
             if event == "meeting.deleted":
                 return webhooks.meeting_deleted(meeting, operator, now)
             if event == "meeting.ended":
