@@ -18,7 +18,15 @@ from bot.services.people import SlackPerson
 from bot.zoom.client import AccountZoom, UserZoom, ZoomUserRef
 from bot.zoom.errors import ZoomError, ZoomErrorKind
 from bot.zoom.http import TokenSource, ZoomHttp
-from bot.zoom.models import Meeting, MeetingRequest, MeetingType, MeetingUpdate, Recording, ZoomUser
+from bot.zoom.models import (
+    Meeting,
+    MeetingRequest,
+    MeetingSummary,
+    MeetingType,
+    MeetingUpdate,
+    Recording,
+    ZoomUser,
+)
 
 Mode = Literal["user", "account"]
 
@@ -98,6 +106,10 @@ class ZoomActor:
             return await self._user.list_recordings(since.date(), until.date())
         assert self._account is not None and self._ref is not None
         return await self._account.list_recordings(self._ref, since.date(), until.date())
+
+    async def meeting_summary(self, meeting_uuid: str) -> MeetingSummary:
+        """The AI Companion summary of a meeting instance the caller hosted."""
+        return await self._client().meeting_summary(meeting_uuid)
 
     async def users(self) -> list[ZoomUser]:
         account = await self._admin("list the account's users")

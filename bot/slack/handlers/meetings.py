@@ -31,7 +31,9 @@ async def new_meeting(cmd: NewMeeting, ctx: CommandContext) -> Outcome:
     return Outcome(
         private=views.start_link_ephemeral(meeting),
         public=views.meeting_card(meeting, viewer_tz=person.tz, for_channel=True),
-        after_public=ctx.runtime.meeting_posts.remember(ctx.team_id, meeting.id),
+        after_public=ctx.runtime.meeting_posts.remember(
+            ctx.team_id, meeting.id, user_id=ctx.user_id, topic=meeting.topic, join_url=meeting.join_url
+        ),
     )
 
 
