@@ -19,15 +19,19 @@ from bot.reminders.service import ReminderService
 from bot.reminders.slack_out import SlackOut
 from bot.sandbox.slack_standin import SlackStandin
 from bot.sandbox.zoom_simulator.webhooks import sign_webhook
+from bot.services.live_cards import LiveCards
 from bot.services.meeting_posts import MeetingPosts
+from bot.services.meeting_threads import MeetingThreads
+from bot.services.zoom_events import ZoomEventEffects
 from bot.store.db import Database
 from bot.store.digests import DigestStore
 from bot.store.events import AuditTrail, ProcessedEventStore
 from bot.store.links import LinkStore
+from bot.store.meeting_live import LiveMeetingStore
 from bot.store.models import AuditEvent, DigestSubscription, Reminder
 from bot.store.reminders import ReminderStore
 from bot.store.vault import TokenVault
-from bot.zoom.webhooks import ZoomEventEffects, ZoomWebhooks, encrypted_token, signature_for
+from bot.zoom.webhooks import ZoomWebhooks, encrypted_token, signature_for
 
 SECRET = "zoombot-test-secret"
 TEAM, USER, CHANNEL = "T0001", "U0ALICE", "C0GENERAL"
@@ -83,12 +87,19 @@ class Parts:
         self.reminders = ReminderService(ReminderStore(db))
         self.digests = DigestService(DigestStore(db), clock=lambda: NOW)
         self.posts = MeetingPosts(db)
+        live = LiveMeetingStore(db)
+
+        async def no_summary_reader(team_id: str, user_id: str, uuid: str) -> Any:
+            raise LookupError("these tests read summaries from the webhook")
+
         effects = ZoomEventEffects(
             reminders=self.reminders,
             digests=self.digests,
             links=self.links,
-            meeting_posts=self.posts,
-            slack=slack,
+            posts=self.posts.store,
+            live=live,
+            cards=LiveCards(self.posts.store, live, slack, owner="test-process", min_interval=0.2),
+            threads=MeetingThreads(self.posts.store, slack, read_summary=no_summary_reader),
             audit=AuditTrail(db),
             clock=lambda: NOW,
         )

@@ -118,6 +118,18 @@ LIST_RECORDINGS = Operation(
     "Medium",
 )
 
+MEETING_SUMMARY = Operation(
+    "GET",
+    "/meetings/{meetingId}/meeting_summary",  # {meetingId} is a meeting instance's UUID here
+    (
+        "meeting_summary:read",
+        "meeting_summary:read:admin",
+        "meeting:read:summary",
+        "meeting:read:summary:admin",
+    ),
+    "Light",
+)
+
 OPERATIONS: tuple[Operation, ...] = (
     GET_USER,
     LIST_USERS,
@@ -129,6 +141,7 @@ OPERATIONS: tuple[Operation, ...] = (
     MEETING_STATUS,
     MEETING_INVITATION,
     LIST_RECORDINGS,
+    MEETING_SUMMARY,
 )
 
 # What a server-to-server token carries unless the account says otherwise: every admin scope.
