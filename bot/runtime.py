@@ -73,6 +73,7 @@ class Runtime:
     reminders: Any = None  # bot.reminders.service.ReminderService, set by bot.reminders.install
     digests: Any = None  # bot.reminders.digest.DigestService
     zoom_webhooks: WebhookHandler | None = None
+    meeting_threads: Any = None  # bot.services.meeting_threads.MeetingThreads, with Zoom webhooks
     schema_ready: bool = False
     _background: list[asyncio.Task[None]] = field(default_factory=list)
     _starters: list[Callable[[], Awaitable[None]]] = field(

@@ -43,6 +43,7 @@ class ReminderParts:
     slack: SlackOut
     webhooks: ZoomWebhooks | None
     cards: LiveCards | None = None
+    threads: MeetingThreads | None = None
 
 
 class _SlackClients:
@@ -132,6 +133,7 @@ def build(
         housekeeping=housekeeping,
     )
     webhooks = None
+    threads = None
     if secret and cards is not None:
 
         async def read_summary(team_id: str, user_id: str, meeting_uuid: str) -> MeetingSummary:
@@ -139,6 +141,7 @@ def build(
             actor = await runtime.zoom_access.actor_for(person)
             return await actor.meeting_summary(meeting_uuid)
 
+        threads = MeetingThreads(runtime.meeting_posts.store, slack, read_summary=read_summary)
         effects = ZoomEventEffects(
             reminders=reminders,
             digests=digests,
@@ -146,13 +149,13 @@ def build(
             posts=runtime.meeting_posts.store,
             live=LiveMeetingStore(runtime.db),
             cards=cards,
-            threads=MeetingThreads(runtime.meeting_posts.store, slack, read_summary=read_summary),
+            threads=threads,
             audit=AuditTrail(runtime.db),
             clock=clock,
             forget_person=runtime.people.forget,
         )
         webhooks = ZoomWebhooks(secret, events=events, effects=effects, clock=clock)
-    return ReminderParts(reminders, digests, worker, slack, webhooks, cards), clients
+    return ReminderParts(reminders, digests, worker, slack, webhooks, cards, threads), clients
 
 
 def install(runtime: Runtime, **options: Any) -> ReminderParts:
@@ -171,6 +174,7 @@ def install(runtime: Runtime, **options: Any) -> ReminderParts:
 
         runtime.on_ready(catch_up)  # cards left behind by the last run
         runtime.on_close(cards.aclose)
+    runtime.meeting_threads = parts.threads
     if parts.webhooks is not None:
         runtime.zoom_webhooks = parts.webhooks.handle
         runtime.on_close(parts.webhooks.aclose)

@@ -34,7 +34,9 @@ DEFAULT_MIN_INTERVAL_S = 3.0  # per post; Slack asks for ≤ 1 per second, Tier 
 LEASE_S = 60.0
 UNAVAILABLE_RETRIES = 3
 UNAVAILABLE_BACKOFF_S = 2.0
-MAX_RATE_LIMIT_WAIT_S = 50.0  # longer than that and the housekeeping tick takes over
+MAX_RATE_LIMIT_WAIT_S = 50.0
+DB_RETRIES = 5
+DB_BACKOFF_S = 0.2  # longer than that and the housekeeping tick takes over
 
 
 class LiveCards:
@@ -106,23 +108,33 @@ class LiveCards:
             self._again.add(post_id)  # the loop below looks again before it stops
             return
         self._flushing.add(post_id)
+        failures = 0
         try:
             while True:
-                self._again.discard(post_id)
-                while await self._claim(post_id):
-                    try:
-                        await self._until_current(post_id)
-                    finally:
-                        await self._posts.release(post_id, self._owner)
-                    # A change made while we held the lease may have failed to claim it: look again.
-                    if not await self._is_behind(post_id):
-                        break
+                try:
+                    await self._update_once(post_id)
+                except Exception:  # the database busy with a burst of webhooks, most likely
+                    failures += 1
+                    if failures > DB_RETRIES:
+                        log.exception("a meeting card could not be updated; the housekeeping tick retries")
+                        return
+                    await asyncio.sleep(DB_BACKOFF_S * failures)
+                    continue
                 if post_id not in self._again:  # no await between this check and the discard below
                     return
-        except Exception:
-            log.exception("a meeting card could not be updated; the housekeeping tick retries")
         finally:
             self._flushing.discard(post_id)
+
+    async def _update_once(self, post_id: int) -> None:
+        self._again.discard(post_id)
+        while await self._claim(post_id):
+            try:
+                await self._until_current(post_id)
+            finally:
+                await self._posts.release(post_id, self._owner)
+            # A change made while we held the lease may have failed to claim it: look again.
+            if not await self._is_behind(post_id):
+                return
 
     async def _claim(self, post_id: int) -> bool:
         now = self._now()

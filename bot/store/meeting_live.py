@@ -8,18 +8,21 @@ process receives it; a leave closes the participant's open stay.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.db import Database, rowcount
 from bot.store.models import MeetingLive, MeetingParticipant
 
 _INSERT_RACE_RETRIES = 3  # another process may insert the same meeting's first row at once
+_BUSY_RETRIES = 6
+_BUSY_BACKOFF_S = 0.05
 
 
 @dataclass(frozen=True)
@@ -201,15 +204,25 @@ class LiveMeetingStore:
             await session.execute(delete(MeetingLive).where(MeetingLive.zoom_meeting_id.in_(ids)))
 
     async def _write(self, work: Callable[[AsyncSession], Awaitable[bool]]) -> bool:
-        for _ in range(_INSERT_RACE_RETRIES):
+        busy = 0
+        races = 0
+        while True:
             try:
                 async with self._db.session() as session:
                     return await work(session)
             except IntegrityError:
                 # Another process inserted the same row first (the meeting's first row, or the
                 # same join delivered to two processes): the next attempt reads it.
-                continue
-        return False
+                races += 1
+                if races >= _INSERT_RACE_RETRIES:
+                    return False
+            except OperationalError as error:
+                # SQLite under a burst of webhooks: a transaction that read before writing
+                # loses to a concurrent writer at once ("database is locked"); try again.
+                busy += 1
+                if busy >= _BUSY_RETRIES or "locked" not in str(error):
+                    raise
+                await asyncio.sleep(_BUSY_BACKOFF_S * busy)
 
 
 def _new(

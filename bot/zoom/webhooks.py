@@ -28,6 +28,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
+from sqlalchemy.exc import DBAPIError
+
 from bot.store.events import ProcessedEventStore
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,7 @@ SIGNATURE_HEADER = "x-zm-signature"
 TIMESTAMP_HEADER = "x-zm-request-timestamp"
 TRACKING_HEADER = "x-zm-trackingid"
 TIMESTAMP_TOLERANCE_S = 300
+APPLYING_AT_ONCE = 4  # events acted on at once per process; the rest wait their turn
 EVENT_SOURCE = "zoom"
 
 Response = tuple[int, dict[str, Any]]
@@ -109,6 +112,7 @@ class ZoomWebhooks:
         self._wall_clock = wall_clock
         self._tolerance = tolerance_s
         self._tasks: set[asyncio.Task[None]] = set()
+        self._applying = asyncio.Semaphore(APPLYING_AT_ONCE)
 
     async def __call__(self, body: bytes, headers: Mapping[str, str]) -> Response:
         return await self.handle(body, headers)
@@ -132,7 +136,13 @@ class ZoomWebhooks:
                 return 400, {"error": "no plainToken"}
             return 200, {"plainToken": plain, "encryptedToken": encrypted_token(self._secret, plain)}
         key = delivery_key(event, parsed, lowered.get(TRACKING_HEADER), body)
-        if not await self._events.first_time(EVENT_SOURCE, key, now=self._clock()):
+        try:
+            first = await self._events.first_time(EVENT_SOURCE, key, now=self._clock())
+        except DBAPIError:
+            # The database is busy or down: not accepted, so Zoom delivers it again later.
+            log.warning("Zoom event %s not accepted: the database did not answer", event)
+            return 503, {"error": "try again later"}
+        if not first:
             log.info("Zoom event %s delivered again; already handled", event)
             return 200, {"status": "duplicate"}
         task = asyncio.create_task(self._apply(event, payload, key), name=f"zoom-webhook:{event}")
@@ -161,7 +171,8 @@ class ZoomWebhooks:
 
     async def _apply(self, event: str, payload: dict[str, Any], key: str) -> None:
         try:
-            await self._effects.apply(event, payload)
+            async with self._applying:  # a burst of events must not crowd out the fast answers
+                await self._effects.apply(event, payload)
         except Exception:
             log.exception("Zoom event %s could not be handled; a redelivery will be processed", event)
             try:

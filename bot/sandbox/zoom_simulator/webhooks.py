@@ -192,7 +192,10 @@ def meeting_ended(meeting: SimMeeting, now: datetime) -> dict[str, Any]:
 
 
 def recording_completed(recording: SimRecording, host: SimUser, now: datetime) -> dict[str, Any]:
-    files = [{**f, "file_size": int(f["file_size"])} for f in recording.files]
+    # The transcript is not ready yet when the recording is: it has its own event.
+    files = [
+        {**f, "file_size": int(f["file_size"])} for f in recording.files if f["file_type"] != "TRANSCRIPT"
+    ]
     return {
         "event": "recording.completed",
         "event_ts": _ms(now),
