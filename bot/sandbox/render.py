@@ -236,6 +236,7 @@ def message_label(
 
     ``[ephemeral to you]``, ``[#general]``, ``[DM]`` (the viewer's DM with the bot),
     ``[DM to @bob]``; ``ephemeral … in #design`` when it is not the viewer's channel;
+    ``, in the thread`` for a reply under a message (a meeting card's thread);
     ``, edited`` / ``, replacing the message above`` for changes; deletions say so.
     """
 
@@ -252,6 +253,8 @@ def message_label(
             label += f" in {where}"
     else:
         label = where
+    if message.thread_ts is not None:
+        label += ", in the thread"
     if message.kind == "delete" or message.delete_original:
         return f"[{label}] (a message was deleted)"
     if message.kind == "update":

@@ -7,7 +7,6 @@ never a ``download_url`` (those work with a token) and never the host's start UR
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -62,7 +61,7 @@ def _join(state: CardState) -> Block | None:
 def lasted_minutes(started_at: datetime | None, ended_at: datetime | None) -> int | None:
     if started_at is None or ended_at is None or ended_at < started_at:
         return None
-    return max(1, math.ceil((ended_at - started_at).total_seconds() / 60))
+    return max(1, round((ended_at - started_at).total_seconds() / 60))
 
 
 def _people(count: int) -> str:
