@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from bot.reminders import messages
 from bot.reminders.slack_out import SlackOut, SlackOutError
+from bot.services.refusals import Refusal
 from bot.slack.views._blocks import SlackMessage, message, section
 from bot.store.digests import Digest, DigestStore
 from bot.zoom.errors import NotLinkedError, ZoomError
@@ -92,7 +93,7 @@ class DigestSender:
                 meetings = await self._meetings_for(
                     digest.team_id, digest.user_id, now, end_of_local_day(day, tz)
                 )
-            except (ZoomError, NotLinkedError) as error:
+            except (ZoomError, Refusal, NotLinkedError) as error:
                 log.info("digest %s: could not read meetings (%s)", digest.id, type(error).__name__)
                 return await self._dm(digest, _trouble_notice(error))
             if not meetings and not digest.send_empty:

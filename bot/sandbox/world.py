@@ -24,6 +24,7 @@ from bot.runtime import Runtime, build_runtime
 from bot.sandbox.devserver import serve_asgi
 from bot.sandbox.slack_standin import SlackDriver, SlackStandin
 from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
+from bot.sandbox.zoom_simulator.contract import ContractObserver
 from bot.settings import Settings
 from bot.web import create_web_app
 
@@ -129,14 +130,18 @@ async def offline_world(
     settings_overrides: dict[str, Any] | None = None,
     sim_options: dict[str, Any] | None = None,
     reminder_options: dict[str, Any] | None = None,
+    contract: ContractObserver | None = None,
 ) -> AsyncIterator[OfflineWorld]:
     """Start simulator, stand-in and bot; stop all three (nothing left listening) on exit.
+
+    ``contract`` observes every Zoom exchange and webhook of the simulator (tests install
+    their OpenAPI checker there; see ``bot.sandbox.zoom_simulator.contract``).
 
     ``reminder_options`` go to the bot's reminder worker (e.g. ``poll_seconds``: the sandbox
     polls often so a fast-forwarded clock shows its reminder at once).
     """
     async with AsyncExitStack() as stack:
-        sim = ZoomSimulator(clock=clock, **(sim_options or {}))
+        sim = ZoomSimulator(clock=clock, contract=contract, **(sim_options or {}))
         standin = SlackStandin(SIGNING_SECRET)
         standin.limit_updates()  # chat.update's limits, as Slack enforces them (live meeting cards)
         for person in people:

@@ -15,8 +15,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from bot.services.people import SlackPerson
+from bot.services.refusals import Refusal, RefusalKind
 from bot.zoom.client import AccountZoom, UserZoom, ZoomUserRef
-from bot.zoom.errors import ZoomError, ZoomErrorKind
 from bot.zoom.http import TokenSource, ZoomHttp
 from bot.zoom.models import (
     Meeting,
@@ -133,14 +133,7 @@ class ZoomActor:
             return
         me = await self._caller_user()
         if meeting.host_id and meeting.host_id != me.id:
-            raise ZoomError(
-                ZoomErrorKind.MEETING_NOT_FOUND,
-                operation,
-                status=None,
-                code=None,
-                message=f"Meeting {meeting.id} is hosted by someone else.",
-                details={"reason": "not_yours"},
-            )
+            raise Refusal(RefusalKind.NOT_YOURS, operation, meeting_id=meeting.id, zoom_email=me.email)
 
     async def _caller_user(self) -> ZoomUser:
         if self._caller is None:
@@ -149,21 +142,10 @@ class ZoomActor:
 
     async def _admin(self, operation: str) -> AccountZoom:
         if self._account is None:
-            raise ZoomError(
-                ZoomErrorKind.MODE_MISUSE,
-                operation,
-                message="This command needs account mode (ZOOM_ACCOUNT_ID).",
-                details={"reason": "account_mode_required"},
-            )
+            raise Refusal(RefusalKind.ACCOUNT_MODE_REQUIRED, operation)
         me = await self._caller_user()
         if me.role_name.strip().lower() not in ADMIN_ROLES:
-            raise ZoomError(
-                ZoomErrorKind.PERMISSION,
-                operation,
-                message=f"Your Zoom role is {me.role_name or 'Member'}; "
-                "only Zoom admins and owners may do this.",
-                details={"reason": "not_zoom_admin"},
-            )
+            raise Refusal(RefusalKind.NOT_ZOOM_ADMIN, operation, role_name=me.role_name)
         return self._account
 
 
@@ -204,16 +186,17 @@ class ZoomAccess:
         self._user_tokens = user_tokens
         self._account = account
 
+    def require_account_mode(self, operation: str) -> None:
+        """Refuse an account-only command in user mode before anything else happens: no Slack
+        look-up, no token refresh, no Zoom call (a personal link could never answer it)."""
+        if self.mode != "account":
+            raise Refusal(RefusalKind.ACCOUNT_MODE_REQUIRED, operation)
+
     async def actor_for(self, person: SlackPerson) -> ZoomActor:
         if self.mode == "account":
             assert self._account is not None
             if not person.email:
-                raise ZoomError(
-                    ZoomErrorKind.USER_NOT_FOUND,
-                    "find your Zoom user",
-                    message="Your Slack profile has no e-mail address I can read.",
-                    details={"reason": "no_slack_email"},
-                )
+                raise Refusal(RefusalKind.NO_SLACK_EMAIL, "find your Zoom user")
             return ZoomActor("account", _account=self._account, _ref=ZoomUserRef(person.email))
         assert self._user_tokens is not None
         # No existence check here: the token source raises NotLinkedError on the first call,

@@ -1,8 +1,9 @@
 """Every user-facing failure text, in one place.
 
 A reply about a failure always says **what** failed in plain words, **why** (Zoom's
-code and message, quoted, plus its tracking id), and **what to do** (the exact command,
-or the Zoom setting an admin must change). :func:`hint_for` maps any exception to a
+code and message, quoted, plus its tracking id — or, when zoombot itself refused, its own
+rule in its own words), and **what to do** (the exact command, or the Zoom setting an
+admin must change). :func:`hint_for` maps any exception to a
 :class:`Hint`; the usage table (:data:`USAGE`) is shared with the command grammar and
 the help text so the three never disagree.
 
@@ -22,6 +23,7 @@ from datetime import UTC, tzinfo
 from typing import Literal
 
 from bot.reminders.service import ReminderError
+from bot.services.refusals import Refusal, RefusalKind
 from bot.slack.capacity import Overloaded
 from bot.slack.mrkdwn import date_token, escape, format_meeting_id, truncate
 from bot.slack.when import WhenError
@@ -394,6 +396,55 @@ def _zoom_hint(error: ZoomError, mode: Mode, operation: str, tz: tzinfo, referen
     )
 
 
+def _refusal_hint(refusal: Refusal, operation: str) -> Hint:
+    """zoombot's own refusals: the why is our rule, in our words — Zoom was not asked, or said yes."""
+    title = f"Couldn't {operation}"  # plain text: Hint.text() escapes it
+    kind = refusal.kind
+    if kind is RefusalKind.ACCOUNT_MODE_REQUIRED:
+        return Hint(
+            title,
+            "`/zoom users` and `/zoom user` work only when zoombot runs in account mode, and this "
+            "zoombot runs in user mode (each person links their own Zoom account).",
+            "Listing and looking up a Zoom account's users needs a token for the whole account; "
+            "a personal Zoom link only ever sees its own user.",
+            "Whoever runs zoombot sets `ZOOM_ACCOUNT_ID` with a Zoom Server-to-Server OAuth app "
+            "(README → Creating the Zoom app → Account mode). Until then, `/zoom me` shows your own "
+            "Zoom user.",
+        )
+    if kind is RefusalKind.NOT_ZOOM_ADMIN:
+        role = (refusal.role_name or "").strip()
+        yours = f"Your Zoom role is *{quote_external(role, 80)}*" if role else "Zoom names no role for you"
+        return Hint(
+            title,
+            f"{yours}, and only Zoom users with the *Owner* or *Admin* role may list or look up "
+            "the account's users.",
+            "zoombot asks Zoom for your role and lets only the Zoom account's owner and admins see "
+            "its users; being a Slack admin doesn't count.",
+            "Ask your Zoom account's owner to give you the Admin role (Zoom web portal → User "
+            "Management → Users → your user → Edit → Role), or ask a Zoom admin to run the command.",
+        )
+    if kind is RefusalKind.NO_SLACK_EMAIL:
+        return Hint(
+            title,
+            "I can't tell which Zoom user you are: Slack gave zoombot no e-mail address for you.",
+            "This zoombot acts through your organisation's Zoom account and finds your Zoom user by "
+            "the e-mail address of your Slack account.",
+            "Give your Slack account the same e-mail address as your Zoom user (in Slack: your profile "
+            "→ Account settings → Email address), then try again. If it has one already, whoever runs "
+            "zoombot must add the `users:read.email` scope to the Slack app and reinstall it.",
+        )
+    meeting = f" `{format_meeting_id(refusal.meeting_id)}`" if refusal.meeting_id is not None else ""
+    you = f" (`{quote_external(refusal.zoom_email, 200)}`)" if refusal.zoom_email else ""
+    return Hint(
+        title,
+        f"Meeting{meeting} isn't yours: another user of your organisation's Zoom account hosts it, "
+        f"not you{you}.",
+        "zoombot acts through your organisation's Zoom account, which reaches everyone's meetings, "
+        "so it only shows, moves, cancels or sets reminders for meetings you host.",
+        "Ask the meeting's host to do it. `/zoom list` shows the meetings you host, with their ids.",
+    )
+
+
 def _usage_fix(syntax: str, example: str) -> str:
     return f"Usage: `{escape(syntax)}`\nExample: `{escape(example)}`"
 
@@ -414,6 +465,8 @@ def hint_for(
     """
     if isinstance(error, ZoomError):
         return _zoom_hint(error, mode, operation or error.operation or "do that", tz, reference)
+    if isinstance(error, Refusal):
+        return _refusal_hint(error, operation or error.operation or "do that")
     if isinstance(error, NotLinkedError):
         return Hint(
             "Zoom isn't linked yet",

@@ -6,13 +6,23 @@ only a shortcut for the first read in ``UserTokenSource.access_token``; the refr
 algorithm itself always reads the row. It is safe to be out of date:
 
 - this process's own writes to a link (new link, refresh, needs_reauth, unlink,
-  deauthorization) drop the entry (``LinkStore`` does it);
+  deauthorization) drop the entry once the write is committed (``LinkStore`` does it);
+- a reader that read the row *before* such a write may only put what it read if no
+  write was forgotten in between: it takes the key's :meth:`FreshTokens.generation`
+  before reading the row and hands it to :meth:`FreshTokens.put`, which refuses when
+  a :meth:`FreshTokens.forget` has moved the generation since. Without that, a command
+  that read the link just before a deauthorization deleted it would put the deleted
+  link's token back, and later commands would keep using it;
 - another process's writes are not seen here, but each of them leaves the cached access
   token refused by Zoom (a refresh rotates it, an unlink or deauthorization revokes it),
   and a refusal (401/124) makes the token source drop the entry and read the row again.
 
 The cache is bounded (least recently used entries go first) and holds nothing that is
-not already in this process's memory while a call runs.
+not already in this process's memory while a call runs. So are the generations: they
+come from one counter, and a key whose generation is no longer remembered reads as the
+highest generation ever dropped (the *floor*), which is newer than anything a reader of
+that key can hold from before its last forget — so a dropped generation can only make a
+put miss, never let a stale one land.
 """
 
 from __future__ import annotations
@@ -32,39 +42,64 @@ class _Entry:
 
 
 class FreshTokens:
-    def __init__(self, max_entries: int = 10_000) -> None:
+    def __init__(self, max_entries: int = 10_000, max_generations: int = 10_000) -> None:
         self._max_entries = max_entries
         self._entries: OrderedDict[LinkKey, _Entry] = OrderedDict()
         self._key_by_link: dict[int, LinkKey] = {}
+        # Generation of each recently forgotten key, oldest first (so values ascend).
+        self._max_generations = max_generations
+        self._generations: OrderedDict[LinkKey, int] = OrderedDict()
+        self._last_generation = 0
+        self._floor = 0  # the generation of every key not in _generations
 
     def __len__(self) -> int:
         return len(self._entries)
 
+    def generation(self, key: LinkKey) -> int:
+        """Take this BEFORE reading the row whose token you may :meth:`put`."""
+        return self._generations.get(key, self._floor)
+
     def get(self, key: LinkKey, *, valid_after: datetime) -> str | None:
-        """The remembered token if it stays valid past ``valid_after``; else forget it."""
+        """The remembered token if it stays valid past ``valid_after``; else drop it."""
         entry = self._entries.get(key)
         if entry is None:
             return None
         if entry.expires_at <= valid_after:
-            self.forget(key)
+            self._drop(key)  # expired, not written: no generation moves
             return None
         self._entries.move_to_end(key)
         return entry.access_token
 
-    def put(self, key: LinkKey, link_id: int, access_token: str, expires_at: datetime) -> None:
-        self.forget(key)
+    def put(
+        self, key: LinkKey, link_id: int, access_token: str, expires_at: datetime, *, generation: int
+    ) -> bool:
+        """Remember a token read at ``generation``; refused (False) if the key was forgotten since."""
+        if self.generation(key) != generation:
+            return False
+        self._drop(key)
         self._entries[key] = _Entry(link_id, access_token, expires_at)
         self._key_by_link[link_id] = key
         while len(self._entries) > self._max_entries:
             _, oldest = self._entries.popitem(last=False)
             self._key_by_link.pop(oldest.link_id, None)
+        return True
 
     def forget(self, key: LinkKey) -> None:
-        entry = self._entries.pop(key, None)
-        if entry is not None:
-            self._key_by_link.pop(entry.link_id, None)
+        """The link was written: drop its token and refuse every put read before now."""
+        self._drop(key)
+        self._last_generation += 1
+        self._generations[key] = self._last_generation
+        self._generations.move_to_end(key)
+        while len(self._generations) > self._max_generations:
+            _, dropped = self._generations.popitem(last=False)
+            self._floor = dropped
 
     def forget_link(self, link_id: int) -> None:
         key = self._key_by_link.get(link_id)
         if key is not None:
             self.forget(key)
+
+    def _drop(self, key: LinkKey) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self._key_by_link.pop(entry.link_id, None)

@@ -69,7 +69,8 @@ class LinkStore:
     def __init__(self, db: Database, vault: TokenVault) -> None:
         self._db = db
         self._vault = vault
-        # Every write below that changes a link's tokens or existence drops its entry.
+        # Every write below that changes a link's tokens or existence forgets its entry once
+        # committed, which also refuses the puts of readers that read the row before it.
         self._fresh = FreshTokens()
 
     # -- fresh access tokens, remembered in this process (see fresh_tokens.py) --
@@ -77,10 +78,22 @@ class LinkStore:
     def cached_access_token(self, team_id: str, user_id: str, *, valid_after: datetime) -> str | None:
         return self._fresh.get((team_id, user_id), valid_after=valid_after)
 
-    def remember_fresh(self, record: LinkRecord) -> None:
-        if record.status == "active":
-            key = (record.team_id, record.user_id)
-            self._fresh.put(key, record.id, record.access_token, record.access_expires_at)
+    def cache_generation(self, team_id: str, user_id: str) -> int:
+        """Take this BEFORE reading the link row whose token you may :meth:`remember_fresh`."""
+        return self._fresh.generation((team_id, user_id))
+
+    def remember_fresh(self, record: LinkRecord, *, generation: int) -> bool:
+        """Remember ``record``'s token unless the link was written since ``generation``.
+
+        False means it was (unlinked, deauthorized, refreshed, relinked): ``record`` may
+        describe a link that no longer exists, so the caller must read the row again.
+        """
+        if record.status != "active":
+            return False
+        key = (record.team_id, record.user_id)
+        return self._fresh.put(
+            key, record.id, record.access_token, record.access_expires_at, generation=generation
+        )
 
     def forget_cached(self, team_id: str, user_id: str) -> None:
         self._fresh.forget((team_id, user_id))
@@ -148,7 +161,9 @@ class LinkStore:
             try:
                 async with self._db.session() as session:
                     row = await self._replace_or_insert(session, team_id, user_id, values)
-                    return self._record(row)
+                    saved = self._record(row)
+                self._fresh.forget((team_id, user_id))  # committed: no older read may be cached now
+                return saved
             except IntegrityError:
                 # Either the Zoom user belongs to someone else (conflict), or another
                 # request inserted this Slack user's row first (retry as an update).
@@ -254,7 +269,10 @@ class LinkStore:
                 .values(**values)
                 .execution_options(synchronize_session=False)
             )
-            return rowcount(result) == 1
+            saved = rowcount(result) == 1
+        if saved:
+            self._fresh.forget((identity.slack_team_id, identity.slack_user_id))
+        return saved
 
     async def release_lease(self, link_id: int, owner: str) -> None:
         """Give the lease back, if (and only if) ``owner`` still holds it."""
@@ -269,15 +287,20 @@ class LinkStore:
     async def mark_needs_reauth(self, link_id: int, *, expected_version: int) -> bool:
         """Flag the link as needing a new consent, unless its tokens changed since
         ``expected_version`` (a stale failure must never clobber a newer token)."""
-        self._fresh.forget_link(link_id)
         async with self._db.session() as session:
-            result = await session.execute(
-                update(ZoomLink)
-                .where(ZoomLink.id == link_id, ZoomLink.version == expected_version)
-                .values(status="needs_reauth", updated_at=utcnow())
-                .execution_options(synchronize_session=False)
-            )
-            return rowcount(result) == 1
+            marked = (
+                await session.execute(
+                    update(ZoomLink)
+                    .where(ZoomLink.id == link_id, ZoomLink.version == expected_version)
+                    .values(status="needs_reauth", updated_at=utcnow())
+                    .returning(ZoomLink.slack_team_id, ZoomLink.slack_user_id)
+                    .execution_options(synchronize_session=False)
+                )
+            ).first()
+        if marked is None:
+            return False
+        self._fresh.forget((marked.slack_team_id, marked.slack_user_id))
+        return True
 
     @staticmethod
     def _release_if_owned(owner: str) -> dict[str, Any]:
@@ -314,6 +337,8 @@ class LinkStore:
                     .execution_options(synchronize_session=False)
                 )
             ).all()
+        # After the commit: a command that read one of these rows before it may not put
+        # its token back in the cache now (its generation has moved).
         for row in rows:
             self._fresh.forget((row.slack_team_id, row.slack_user_id))
         return [self._record(row) for row in rows]

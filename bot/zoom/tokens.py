@@ -9,7 +9,13 @@ The algorithm (``UserTokenSource``)
 -----------------------------------
 
 ``access_token()`` reads the link row; if the access token is valid for more than
-``REFRESH_MARGIN`` (5 min) it is used as is. Otherwise:
+``REFRESH_MARGIN`` (5 min) it is used as is, and remembered for the next calls
+(``bot/store/fresh_tokens.py``) — unless the link was written while it was being read:
+the cache generation is taken before the read and the put is refused if an unlink, a
+deauthorization or a refresh committed in between; then the row is read again (and a
+deleted link raises ``NotLinkedError``). A refresh whose answer arrives after the link was
+deleted raises ``NotLinkedError`` too. So once a deletion has committed, this process never
+uses that link's tokens again, whatever Zoom would still accept. Otherwise:
 
 1. **In process**: take the ``asyncio.Lock`` for this link (one per link key per event
    loop) and read the row again (double-checked: the coroutine that held the lock
@@ -66,6 +72,7 @@ from bot.zoom.oauth import ZoomOAuth
 log = logging.getLogger(__name__)
 
 REFRESH_MARGIN = timedelta(minutes=5)
+_READS_BEFORE_LOCKING = 3  # fresh-row reads that a concurrent write may void before we lock
 LEASE_TTL_SECONDS = 30.0
 NEEDS_REAUTH = "needs_reauth"
 
@@ -156,10 +163,16 @@ class UserTokenSource:
         )
         if cached is not None:
             return cached
-        row = await self._load()
-        if self._fresh(row):
-            self._links.remember_fresh(row)
-            return row.access_token
+        for _ in range(_READS_BEFORE_LOCKING):
+            # Taken before the read: if the link is written (unlinked, deauthorized,
+            # refreshed) while we read it, the row we hold may be gone and is not cached.
+            generation = self._links.cache_generation(self.team_id, self.user_id)
+            row = await self._load()
+            if not self._fresh(row):
+                break
+            if self._links.remember_fresh(row, generation=generation):
+                return row.access_token
+        # Stale, or written under us more than once: settle it under the lock.
         return await self._refresh_locked(stale=None)
 
     async def invalidate(self, stale_access_token: str) -> str:
@@ -260,6 +273,10 @@ class UserTokenSource:
             scopes=tokens.scopes or None,
         )
         if not saved:
+            if await self._links.get_by_id(row.id) is None:
+                # Unlinked or deauthorized while Zoom answered: the link is gone, and so
+                # is the right to use it, whatever Zoom still accepts.
+                raise NotLinkedError(self.team_id, self.user_id)
             # Only possible if our lease expired mid-call and the row changed; our token is
             # still the one Zoom issued last, so it works for this call.
             log.warning("zoom link %s: refreshed, but the row changed underneath; not saved", row.id)

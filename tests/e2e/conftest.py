@@ -10,12 +10,14 @@ from typing import Any
 import pytest
 
 from bot.sandbox.world import OfflineWorld, offline_world
+from tests.kit.checked_world import checked_world
+from tests.kit.zoom_contract import StrictContract
 from tests.slack.blockkit import assert_valid_blocks, assert_valid_home, assert_valid_modal
 
 
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[OfflineWorld]:
-    async with offline_world(tmp_path) as w:
+    async with checked_world(tmp_path) as w:
         yield w
         assert_all_payloads_valid(w)
 
@@ -35,6 +37,14 @@ def assert_all_payloads_valid(world: OfflineWorld) -> None:
             assert_valid_home(view)
         else:
             assert_valid_modal(view)
+
+
+@pytest.fixture
+async def account_world(tmp_path: Path) -> AsyncIterator[OfflineWorld]:
+    """The same world in account mode: a Server-to-Server app, Slack e-mail → Zoom user."""
+    async with checked_world(tmp_path, account_mode=True) as w:
+        yield w
+        assert_all_payloads_valid(w)
 
 
 @pytest.fixture
@@ -71,9 +81,10 @@ def world_sync(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
 
     ready: dict[str, object] = {}
     stop = threading.Event()
+    contract = StrictContract()
 
     async def run() -> None:
-        async with offline_world(tmp_path_factory.mktemp("world")) as w:
+        async with offline_world(tmp_path_factory.mktemp("world"), contract=contract) as w:
             ready["world"] = w
             while not stop.is_set():
                 await asyncio.sleep(0.05)
@@ -90,3 +101,4 @@ def world_sync(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
     yield world.bot_url, world  # type: ignore[attr-defined]
     stop.set()
     thread.join(timeout=15)
+    contract.assert_clean()

@@ -8,8 +8,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.sandbox.world import offline_world
 from tests.e2e.conftest import mrkdwn_texts
+from tests.kit.checked_world import checked_world
 
 WORDS = st.sampled_from(
     [
@@ -54,7 +54,7 @@ def test_any_text_gets_an_ack_and_a_reply(tmp_path: Path) -> None:
     async def scenario(texts: list[str]) -> None:
         data_dir = tmp_path / f"run{abs(hash(tuple(texts)))}"
         data_dir.mkdir(exist_ok=True)
-        async with offline_world(data_dir) as world:
+        async with checked_world(data_dir) as world:
             await world.link("alice")
             for text in texts:
                 before = len(world.standin.messages), len(world.standin.views)

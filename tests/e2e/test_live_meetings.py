@@ -16,9 +16,10 @@ import httpx
 import pytest
 
 from bot.sandbox.slack_standin import Message
-from bot.sandbox.world import OfflineWorld, offline_world
+from bot.sandbox.world import OfflineWorld
 from bot.sandbox.zoom_simulator import ManualClock
 from tests.e2e.conftest import assert_all_payloads_valid
+from tests.kit.checked_world import checked_world
 from tests.kit.zoom_contract import validate_webhook
 
 CARD_SECONDS = 1.0  # the bot's per-card update interval in these tests (production: 3 s)
@@ -32,7 +33,7 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 async def world(tmp_path: Path, clock: ManualClock) -> AsyncIterator[OfflineWorld]:
-    async with offline_world(
+    async with checked_world(
         tmp_path, clock=clock, reminder_options={"card_update_seconds": CARD_SECONDS}
     ) as w:
         page = await w.link("alice")

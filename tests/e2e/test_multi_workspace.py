@@ -8,8 +8,8 @@ import httpx
 from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import inspect, select
 
-from bot.sandbox.world import offline_world
 from bot.store.models import slack_bots_table
+from tests.kit.checked_world import checked_world
 
 # An app distributed to many workspaces: no single bot token; Bolt's install flow stores each.
 MULTI_WORKSPACE = {
@@ -20,7 +20,7 @@ MULTI_WORKSPACE = {
 
 
 async def test_install_page_and_installation_tables(tmp_path: Path) -> None:
-    async with offline_world(tmp_path, settings_overrides=MULTI_WORKSPACE) as world:
+    async with checked_world(tmp_path, settings_overrides=MULTI_WORKSPACE) as world:
         async with httpx.AsyncClient() as client:
             page = await client.get(f"{world.bot_url}/slack/install")
         assert page.status_code == 200
@@ -32,7 +32,7 @@ async def test_install_page_and_installation_tables(tmp_path: Path) -> None:
 
 
 async def test_a_sealed_install_authorizes_commands_in_its_workspace(tmp_path: Path) -> None:
-    async with offline_world(tmp_path, settings_overrides=MULTI_WORKSPACE) as world:
+    async with checked_world(tmp_path, settings_overrides=MULTI_WORKSPACE) as world:
         me = world.standin.identity
         store = world.runtime.bolt_app.installation_store
         await store.async_save(

@@ -30,9 +30,9 @@ async def test_link_then_new_meeting(linked_world: OfflineWorld) -> None:
 
 
 async def test_the_whole_path_on_postgresql(fresh_postgres_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from bot.sandbox.world import offline_world
+    from tests.kit.checked_world import checked_world
 
-    async with offline_world(tmp_path, database_url=fresh_postgres_url) as w:
+    async with checked_world(tmp_path, database_url=fresh_postgres_url) as w:
         page = await w.link("alice")
         assert page.status_code == 200
         await w.driver.slash("U0ALICE", "C0GENERAL", 'schedule "On Postgres" tomorrow 10am')

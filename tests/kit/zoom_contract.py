@@ -4,6 +4,7 @@
     validate_request("POST", "/users/{userId}/meetings", body)          # raises ContractError
     validate_response("GET", "/meetings/{meetingId}", 200, body)
     validate_webhook("meeting.deleted", body)
+    sim = ZoomSimulator(contract=StrictContract())   # checks every exchange; see StrictContract
 
 Path templates are the documents' own (``{userId}``, ``{meetingId}``), with or without the
 ``/v2`` prefix. The documents are Zoom's, published under Zoom's API terms, so the project
@@ -26,7 +27,8 @@ import copy
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,13 +36,21 @@ from typing import Any
 from jsonschema import Draft4Validator, Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
+from bot.sandbox.zoom_simulator.contract import Exchange
+
 
 def docs_dir() -> Path:
     """Where Zoom's OpenAPI documents are: ``$ZOOM_OPENAPI_DIR`` or ``../shared/zoom-openapi``."""
     configured = os.environ.get("ZOOM_OPENAPI_DIR")
     if configured:
         return Path(configured)
-    return Path(__file__).resolve().parents[3].parent / "shared" / "zoom-openapi"
+    checkout = Path(__file__).resolve().parents[2]
+    # `shared/` sits beside the checkout; look further up for checkouts nested one level deeper.
+    for folder in checkout.parents:
+        candidate = folder / "shared" / "zoom-openapi"
+        if candidate.is_dir():
+            return candidate
+    return checkout.parent / "shared" / "zoom-openapi"
 
 
 DOCS_DIR = docs_dir()
@@ -137,18 +147,35 @@ def _normalise(schema: Any, document: Mapping[str, Any], depth: int = 0) -> Any:
     return out
 
 
-def _forbid_unknown(schema: Any) -> Any:
-    """Strict mode: objects with declared properties accept no others (catches typos)."""
+def _forbid_unknown(schema: Any, *, part: bool = False) -> Any:
+    """Strict mode: objects with declared properties accept no others (catches typos).
+
+    ``allOf`` members are parts of one object (Zoom's user is ``allOf`` of three), so a part
+    is not closed on its own; the whole is, over the union of the parts' properties.
+    """
     if isinstance(schema, list):
         return [_forbid_unknown(s) for s in schema]
     if not isinstance(schema, dict):
         return schema
-    out = {k: _forbid_unknown(v) for k, v in schema.items()}
-    if (
-        "properties" in out
-        and "additionalProperties" not in out
-        and not any(k in out for k in ("allOf", "anyOf", "oneOf"))
-    ):
+    out = {
+        k: [_forbid_unknown(m, part=True) for m in v]
+        if k == "allOf" and isinstance(v, list)
+        else _forbid_unknown(v)
+        for k, v in schema.items()
+    }
+    if part or "additionalProperties" in out:
+        return out
+    parts = out.get("allOf")
+    if isinstance(parts, list) and not any(k in out for k in ("anyOf", "oneOf")):
+        open_ended = ("allOf", "anyOf", "oneOf", "additionalProperties", "patternProperties")
+        if any(not isinstance(m, dict) or any(k in m for k in open_ended) for m in parts):
+            return out
+        names = {name for m in parts for name in m.get("properties", {})}
+        if names:
+            out["properties"] = {**{name: {} for name in names}, **out.get("properties", {})}
+            out["additionalProperties"] = False
+        return out
+    if "properties" in out and not any(k in out for k in ("anyOf", "oneOf")):
         out["additionalProperties"] = False
     return out
 
@@ -296,3 +323,104 @@ def validate_webhook(event: str, body: Any) -> None:
         _check(Draft202012Validator, schema, body, f"webhook {event}")
         return
     raise ContractError(f"webhook {event} is not in Zoom's webhook documents")
+
+
+# -- the simulator's strict contract observer --------------------------------------------
+
+
+class StrictContract:
+    """Checks everything the Zoom simulator exchanges against the documents, strictly.
+
+    Install it as ``ZoomSimulator(contract=StrictContract())`` (the test fixtures do): every
+    ``/v2`` request (body and query, undeclared fields refused), every answer the simulator's
+    own rules produced (answers forced by an injected fault are the test's choice and are
+    not checked) and every webhook body it produces. Violations are collected, because a
+    check failing inside the simulator would only turn into a 500 the bot has to cope
+    with; :meth:`assert_clean` (called by the fixtures at teardown) fails the test with
+    all of them. A test that sends a bad request on purpose wraps it in
+    :meth:`allowing_invalid_requests`.
+    """
+
+    def __init__(self) -> None:
+        self.violations: list[str] = []
+        self.checked = 0
+        self._lenient = 0
+
+    def exchange(self, exchange: Exchange) -> None:
+        self.checked += 1
+        where = f"{exchange.method} {exchange.path}"
+        if self._lenient == 0:
+            self._problem(where, lambda: self._check_request(exchange))
+        if not exchange.forced and exchange.path_template is not None:
+            self._problem(where, lambda: self._check_response(exchange))
+
+    def webhook(self, event: str, body: dict[str, Any]) -> None:
+        self.checked += 1
+        self._problem(f"webhook {event}", lambda: _check_webhook(event, body))
+
+    @contextmanager
+    def allowing_invalid_requests(self) -> Iterator[None]:
+        """Requests sent inside are not checked (their answers still are)."""
+        self._lenient += 1
+        try:
+            yield
+        finally:
+            self._lenient -= 1
+
+    def assert_clean(self) -> None:
+        if self.violations:
+            raise ContractError(
+                f"the Zoom simulator saw {len(self.violations)} exchange(s) outside Zoom's OpenAPI "
+                "documents (fix the request or the simulator, not the checker):\n"
+                + "\n".join(self.violations)
+            )
+
+    def _problem(self, where: str, check: Callable[[], None]) -> None:
+        try:
+            check()
+        except ContractError as error:
+            self.violations.append(f"- {where}: {error}")
+
+    @staticmethod
+    def _check_request(exchange: Exchange) -> None:
+        if exchange.path_template is None:
+            raise ContractError("not an endpoint in Zoom's OpenAPI documents")
+        try:
+            body = exchange.request_json()
+        except ValueError:
+            raise ContractError(f"request body is not JSON: {exchange.request_body[:80]!r}") from None
+        validate_request(exchange.method, exchange.path_template, body, query=exchange.query, strict=True)
+
+    @staticmethod
+    def _check_response(exchange: Exchange) -> None:
+        assert exchange.path_template is not None
+        try:
+            body = exchange.response_json()
+        except ValueError:
+            raise ContractError(f"answer is not JSON: {exchange.response_body[:80]!r}") from None
+        validate_response(exchange.method, exchange.path_template, exchange.status, body, strict=True)
+
+
+def _check_webhook(event: str, body: dict[str, Any]) -> None:
+    if event == "endpoint.url_validation":
+        # Documented only in prose: {"event", "payload": {"plainToken": str}, "event_ts": int}.
+        _check(Draft202012Validator, URL_VALIDATION_SCHEMA, body, f"webhook {event}")
+        return
+    validate_webhook(event, body)
+
+
+URL_VALIDATION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["event", "payload", "event_ts"],
+    "additionalProperties": False,
+    "properties": {
+        "event": {"const": "endpoint.url_validation"},
+        "event_ts": {"type": "integer"},
+        "payload": {
+            "type": "object",
+            "required": ["plainToken"],
+            "additionalProperties": False,
+            "properties": {"plainToken": {"type": "string", "minLength": 1}},
+        },
+    },
+}

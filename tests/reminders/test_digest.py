@@ -12,10 +12,11 @@ import pytest
 from bot.reminders.digest_job import DigestSender, due_day
 from bot.reminders.wiring import build
 from bot.sandbox.slack_standin import Message
-from bot.sandbox.world import OfflineWorld, offline_world
+from bot.sandbox.world import OfflineWorld
 from bot.sandbox.zoom_simulator.clock import ManualClock
 from bot.store.db import Database
 from bot.store.digests import Digest, DigestStore
+from tests.kit.checked_world import checked_world
 
 ALICE, GENERAL = "U0ALICE", "C0GENERAL"
 NEW_YORK = "America/New_York"
@@ -57,7 +58,7 @@ def test_a_day_already_sent_is_not_due_again() -> None:
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[tuple[OfflineWorld, ManualClock]]:
     clock = ManualClock(datetime(2025, 3, 7, 12, 0, tzinfo=UTC))  # Friday 07:00 in New York
-    async with offline_world(tmp_path, clock=clock) as w:
+    async with checked_world(tmp_path, clock=clock) as w:
         page = await w.link("alice")
         assert page.status_code == 200, page.text
         yield w, clock
@@ -153,3 +154,20 @@ async def test_enabling_after_todays_time_starts_tomorrow(world: tuple[OfflineWo
         assert "No Zoom meetings today" in alice_dms(w)[-1].all_text()
     finally:
         await clients.aclose()
+
+
+async def test_a_refused_digest_says_so_in_the_dm(tmp_path: Path) -> None:
+    # Account mode, and Slack shows no e-mail for erin: zoombot refuses to guess her Zoom user.
+    clock = ManualClock(datetime(2025, 3, 7, 12, 0, tzinfo=UTC))
+    async with checked_world(tmp_path, clock=clock, account_mode=True) as w:
+        w.standin.add_user("U0ERIN", "erin", None, tz=NEW_YORK)
+        parts, clients = build(w.runtime)
+        assert clients is not None and parts.worker.digests is not None
+        try:
+            await parts.digests.enable(w.standin.team_id, "U0ERIN", at=time(8, 30), tz_name=NEW_YORK)
+            clock.set(datetime(2025, 3, 7, 13, 30, tzinfo=UTC))
+            assert await parts.worker.digests.run_once() == 1
+            [notice] = [m for m in w.standin.messages_in(w.standin.dm_channel("U0ERIN")) if m.kind == "post"]
+            assert "`/zoom list today` tries again and explains what went wrong" in notice.all_text()
+        finally:
+            await clients.aclose()

@@ -20,10 +20,10 @@ from bot.reminders.slack_out import SlackOut
 from bot.reminders.wiring import build
 from bot.reminders.worker import POLL_JOB_ID, ReminderWorker
 from bot.sandbox.slack_standin import SlackStandin
-from bot.sandbox.world import offline_world
 from bot.sandbox.zoom_simulator.clock import ManualClock
 from bot.store.db import Database
 from bot.store.reminders import ReminderStore
+from tests.kit.checked_world import checked_world
 from tests.reminders.helpers import CHANNELS, add_reminder, reminder_ids_posted, statuses
 
 
@@ -78,7 +78,7 @@ async def test_stop_returns_unposted_claims_at_once(
 
 async def test_install_wires_commands_worker_and_webhook_route_end_to_end(tmp_path: Path) -> None:
     clock = ManualClock(datetime(2025, 6, 2, 13, 0, tzinfo=UTC))
-    async with offline_world(tmp_path, clock=clock) as w:
+    async with checked_world(tmp_path, clock=clock) as w:
         if w.runtime.reminders is None:  # until build_runtime calls it
             install(w.runtime)
         assert isinstance(w.runtime.reminders, ReminderService) and w.runtime.zoom_webhooks is not None

@@ -99,6 +99,29 @@ def test_an_error_reply_makes_the_exit_status_non_zero(
     assert ":warning: *Zoom isn't linked yet*" in out
 
 
+def test_users_in_user_mode_is_refused_in_our_words_not_zooms(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # As a new user tries it: link, then an account-only command in the default (user) mode.
+    args = ["sandbox", "--data-dir", str(tmp_path), "--run", "/zoom link", "--run", "click 1"]
+    status = main([*args, "--run", "/zoom users"])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert "[browser] Zoom account linked" in out
+    reply = out[out.index("@alice in #general> /zoom users") :]
+    assert reply.splitlines()[1:6] == [
+        "[ephemeral to you]",
+        "  :warning: *Couldn't list the account's users*",
+        "  `/zoom users` and `/zoom user` work only when zoombot runs in account mode, and this zoombot "
+        "runs in user mode (each person links their own Zoom account).",
+        "    *Why:* Listing and looking up a Zoom account's users needs a token for the whole account; "
+        "a personal Zoom link only ever sees its own user.",
+        "  *What to do:* Whoever runs zoombot sets `ZOOM_ACCOUNT_ID` with a Zoom Server-to-Server OAuth "
+        "app (README → Creating the Zoom app → Account mode). Until then, `/zoom me` shows your own "
+        "Zoom user.",
+    ]
+
+
 def test_a_usage_error_makes_the_exit_status_non_zero(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

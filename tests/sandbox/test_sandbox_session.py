@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from bot.sandbox.session import SandboxSession
-from bot.sandbox.world import OfflineWorld, offline_world
+from bot.sandbox.world import OfflineWorld
 from bot.sandbox.zoom_simulator import ManualClock
+from tests.kit.checked_world import checked_world
 
 START = datetime(2030, 1, 7, 13, 0, tzinfo=UTC)  # Mon 08:00 in New York
 POLL = 0.2
@@ -57,7 +58,7 @@ class Terminal:
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[tuple[OfflineWorld, ManualClock]]:
     clock = ManualClock(START)
-    async with offline_world(
+    async with checked_world(
         tmp_path, clock=clock, reminder_options={"poll_seconds": POLL, "digest_seconds": POLL}
     ) as w:
         yield w, clock
@@ -240,7 +241,7 @@ async def test_playing_zoom_shows_the_live_card_and_its_thread(tmp_path: Path) -
 
     clock = ManualClock(START)
     options = {"poll_seconds": POLL, "digest_seconds": POLL, "card_update_seconds": CARD_UPDATE_SECONDS}
-    async with offline_world(tmp_path, clock=clock, reminder_options=options) as w:
+    async with checked_world(tmp_path, clock=clock, reminder_options=options) as w:
         terminal = Terminal(w, clock, Typist())
         await terminal.type("/zoom link")
         await terminal.type("click 1")

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.services.refusals import Refusal, RefusalKind
 from bot.slack.hints import (
     SHARED_ACCESS_ARTICLE,
     USAGE,
@@ -289,3 +290,42 @@ def test_help_lists_only_commands_that_exist_in_this_mode() -> None:
     assert "/zoom users" in account_help and "/zoom user &lt;email&gt;" in account_help
     linked = help_text(LinkStatus(linked=True, zoom_email="a<b>@example.com"))
     assert "linked as `a&lt;b&gt;@example.com`" in linked
+
+
+# --- zoombot's own refusals: our rule in our words, never quoted as Zoom's -----------------
+
+
+@pytest.mark.parametrize("kind", list(RefusalKind))
+def test_every_refusal_has_its_own_words_and_never_quotes_zoom(kind: RefusalKind) -> None:
+    refusal = Refusal(kind, "cancel the meeting", meeting_id=81234567890, zoom_email="bob@example.com")
+    hint = hint_for(refusal, mode="account", operation="cancel the meeting")
+    assert hint.title == "Couldn't cancel the meeting" and hint.what and hint.why and hint.fix
+    assert "Zoom answered" not in hint.text() and "Zoom gave" not in hint.text() and "“" not in hint.text()
+    assert "bug in zoombot" not in hint.text() and hint.reference is None
+    others = {k: hint_for(Refusal(k, "x"), mode="account").what for k in RefusalKind if k is not kind}
+    assert hint.what not in others.values()
+
+
+def test_not_yours_names_the_meeting_and_whose_it_is_not() -> None:
+    hint = hint_for(
+        Refusal(RefusalKind.NOT_YOURS, "move the meeting", meeting_id=81234567890, zoom_email="b<o>b@x.io"),
+        mode="account",
+    )
+    assert hint.what.startswith("Meeting `812 3456 7890` isn't yours:")
+    assert hint.what.endswith("not you (`b&lt;o&gt;b@x.io`).")
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("Member", "Your Zoom role is *Member*, and only"),
+        ("<!channel> Boss", "Your Zoom role is *&lt;!channel&gt; Boss*, and only"),
+        ("", "Zoom names no role for you, and only"),
+    ],
+)
+def test_not_a_zoom_admin_names_the_role_it_has_and_the_one_it_needs(role: str, expected: str) -> None:
+    hint = hint_for(
+        Refusal(RefusalKind.NOT_ZOOM_ADMIN, "list the account's users", role_name=role), mode="account"
+    )
+    assert hint.what.startswith(expected) and "*Owner* or *Admin* role" in hint.what
+    assert_no_raw_markup(hint.text())

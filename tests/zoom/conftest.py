@@ -1,9 +1,10 @@
-"""Fixtures for the Zoom simulator tests: a simulator on a manual clock, a client over ASGI,
-and helpers that link a user through the real OAuth flow."""
+"""Fixtures for the Zoom simulator tests: a simulator on a manual clock (every exchange checked
+against Zoom's OpenAPI documents), a client over ASGI, and helpers that link a user through
+the real OAuth flow."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 
 from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
 from bot.sandbox.zoom_simulator.model import SimApp
+from tests.kit.zoom_contract import StrictContract
 from tests.kit.zoom_link import link_user
 
 SIM_START = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)  # a Monday, 10:00 in New York
@@ -36,8 +38,16 @@ def sim_clock() -> ManualClock:
 
 
 @pytest.fixture
-def sim(sim_clock: ManualClock) -> ZoomSimulator:
-    simulator = ZoomSimulator(sim_clock, seed=7)
+def sim_contract() -> Iterator[StrictContract]:
+    """Checks every exchange of the ``sim`` fixture against Zoom's documents; fails at teardown."""
+    contract = StrictContract()
+    yield contract
+    contract.assert_clean()
+
+
+@pytest.fixture
+def sim(sim_clock: ManualClock, sim_contract: StrictContract) -> ZoomSimulator:
+    simulator = ZoomSimulator(sim_clock, seed=7, contract=sim_contract)
     simulator.add_app(
         "sim-client",
         "sim-client-secret",

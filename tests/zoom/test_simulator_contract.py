@@ -11,9 +11,11 @@ import httpx
 import pytest
 
 from bot.sandbox.zoom_simulator import ZoomSimulator, catalog
+from bot.sandbox.zoom_simulator.contract import Exchange
 from tests.kit.zoom_contract import (
     DOCS_DIR,
     ContractError,
+    StrictContract,
     validate_request,
     validate_response,
     validate_webhook,
@@ -41,7 +43,11 @@ async def checked(
 
 
 async def test_every_operation_answers_within_the_contract(
-    zoom: httpx.AsyncClient, sim: ZoomSimulator, sim_login: Login, s2s_token: TokenFetch
+    zoom: httpx.AsyncClient,
+    sim: ZoomSimulator,
+    sim_login: Login,
+    s2s_token: TokenFetch,
+    sim_contract: StrictContract,
 ) -> None:
     alice = (await sim_login("alice@example.com"))["access_token"]
     account = await s2s_token()
@@ -117,15 +123,16 @@ async def test_every_operation_answers_within_the_contract(
     for status_path in (f"/v2/meetings/{created[1]}", "/v2/meetings/123"):
         missing = await checked(zoom, alice, "GET", "/meetings/{meetingId}", status_path)
         assert missing.status_code == 404
-    invalid = await checked(
-        zoom,
-        alice,
-        "POST",
-        "/users/{userId}/meetings",
-        "/v2/users/me/meetings",
-        valid=False,
-        json={"duration": 0},
-    )
+    with sim_contract.allowing_invalid_requests():
+        invalid = await checked(
+            zoom,
+            alice,
+            "POST",
+            "/users/{userId}/meetings",
+            "/v2/users/me/meetings",
+            valid=False,
+            json={"duration": 0},
+        )
     assert invalid.status_code == 400
 
 
@@ -269,3 +276,121 @@ async def test_webhook_payloads_match_the_documents(
     assert (await zoom.get("/v2/users/me", headers=bearer(alice))).status_code == 401
     validation = sim.webhook_payload("endpoint.url_validation", plain_token="abc")
     assert validation["payload"] == {"plainToken": "abc"}
+
+
+class Recorder:
+    """A contract observer that keeps what it is told."""
+
+    def __init__(self) -> None:
+        self.exchanges: list[Exchange] = []
+        self.webhooks: list[tuple[str, dict[str, Any]]] = []
+
+    def exchange(self, exchange: Exchange) -> None:
+        self.exchanges.append(exchange)
+
+    def webhook(self, event: str, body: dict[str, Any]) -> None:
+        self.webhooks.append((event, body))
+
+
+async def test_the_simulator_reports_each_exchange_and_webhook_to_its_contract_observer(
+    zoom: httpx.AsyncClient, sim: ZoomSimulator, sim_login: Login
+) -> None:
+    alice = (await sim_login("alice@example.com"))["access_token"]
+    recorder = Recorder()
+    sim.contract = recorder
+    body = {"topic": "Seen", "start_time": "2026-03-03T15:00:00Z"}
+    created = await zoom.post("/v2/users/me/meetings", headers=bearer(alice), json=body)
+    await zoom.get("/v2/users/me/meetings", headers=bearer(alice), params={"type": "upcoming"})
+    sim.inject("GET /v2/users/{userId}", status=503)
+    await zoom.get("/v2/users/me", headers=bearer(alice))
+    await zoom.get("/v2/not/zoom", headers=bearer(alice))
+    sim.webhook_payload("meeting.deleted", meeting_id=created.json()["id"])
+
+    create, listing, forced, unknown = recorder.exchanges
+    assert (create.method, create.path_template, create.path) == (
+        "POST",
+        "/users/{userId}/meetings",
+        "/v2/users/me/meetings",
+    )
+    assert create.request_json() == body and create.status == 201
+    assert create.response_json() == created.json() and not create.forced
+    assert listing.query == {"type": "upcoming"} and listing.request_json() is None
+    assert forced.forced and forced.status == 503
+    assert unknown.path_template is None and unknown.status == 404
+    [(event, payload)] = recorder.webhooks
+    assert event == "meeting.deleted" and payload["payload"]["object"]["id"] == created.json()["id"]
+
+
+def exchange(**fields: Any) -> Exchange:
+    defaults: dict[str, Any] = {
+        "method": "GET",
+        "path_template": "/meetings/{meetingId}",
+        "path": "/v2/meetings/85746065",
+        "query": {},
+        "request_body": b"",
+        "status": 404,
+        "response_body": b'{"code": 3001, "message": "Meeting does not exist: 85746065."}',
+        "forced": False,
+    }
+    return Exchange(**(defaults | fields))
+
+
+def test_the_strict_contract_collects_violations_and_fails_with_all_of_them() -> None:
+    contract = StrictContract()
+    contract.exchange(exchange())
+    contract.assert_clean()
+    contract.exchange(exchange(status=200, response_body=b'{"id": "85746065"}'))  # a string id
+    contract.exchange(
+        exchange(
+            method="POST",
+            path_template="/users/{userId}/meetings",
+            path="/v2/users/me/meetings",
+            request_body=b'{"start_tme": "2026-03-03T09:00:00Z"}',  # a typo Zoom would ignore
+            status=400,
+            response_body=b'{"code": 300, "message": "Validation Failed."}',
+        )
+    )
+    contract.exchange(exchange(path_template=None, path="/v2/nothing"))
+    contract.exchange(exchange(status=200, response_body=b"not json", forced=True))  # a test's choice
+    contract.webhook("meeting.deleted", {"event": "meeting.deleted"})
+    contract.webhook("endpoint.url_validation", {"event": "endpoint.url_validation", "payload": {}})
+    with pytest.raises(ContractError) as failure:
+        contract.assert_clean()
+    message = str(failure.value)
+    assert "5 exchange(s) outside Zoom's OpenAPI documents" in message
+    assert "GET /v2/meetings/85746065: GET /meetings/{meetingId} response 200" in message
+    assert "start_tme" in message and "GET /v2/nothing: not an endpoint" in message
+    assert "webhook meeting.deleted" in message and "plainToken" in message
+    assert "not json" not in message
+
+
+def test_strict_mode_closes_an_all_of_object_over_all_its_parts() -> None:
+    user = {
+        "id": "u1",
+        "email": "a@example.com",
+        "type": 1,
+        "first_name": "A",
+        "account_id": "acc",
+        "status": "active",
+    }
+    validate_response("GET", "/users/{userId}", 200, user, strict=True)
+    with pytest.raises(ContractError, match="emial"):
+        validate_response("GET", "/users/{userId}", 200, {**user, "emial": "x"}, strict=True)
+
+
+def test_the_strict_contract_lets_a_deliberately_bad_request_through_only_when_told() -> None:
+    contract = StrictContract()
+    bad = exchange(
+        method="PUT",
+        path_template="/meetings/{meetingId}/status",
+        path="/v2/meetings/1/status",
+        request_body=b'{"action": "explode"}',
+        status=400,
+        response_body=b'{"code": 300, "message": "Validation Failed."}',
+    )
+    with contract.allowing_invalid_requests():
+        contract.exchange(bad)
+    contract.assert_clean()
+    contract.exchange(bad)
+    with pytest.raises(ContractError, match="explode"):
+        contract.assert_clean()

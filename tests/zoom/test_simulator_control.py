@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator, encrypted_token, sign_webhook
 from bot.sandbox.zoom_simulator.server import serve_asgi_in_thread, serve_simulator_in_thread
+from tests.kit.zoom_contract import StrictContract
 
 SECRET = "webhook-secret-token"
 
@@ -174,8 +175,8 @@ def test_send_webhooks_over_http(
     assert wrong_secret["status"] == 401
 
 
-def test_advance_needs_a_manual_clock() -> None:
-    sim = ZoomSimulator()
+def test_advance_needs_a_manual_clock(sim_contract: StrictContract) -> None:
+    sim = ZoomSimulator(contract=sim_contract)
     with serve_simulator_in_thread(sim) as base_url:
         response = httpx.post(f"{base_url}/_sim/clock/advance", json={"seconds": 1})
     assert response.status_code == 409

@@ -10,6 +10,7 @@ import pytest
 
 from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
 from bot.sandbox.zoom_simulator.server import serve_simulator
+from tests.kit.zoom_contract import StrictContract
 from tests.kit.zoom_link import Login, bearer, link_user
 
 CREATE = "POST /v2/users/{userId}/meetings"
@@ -116,20 +117,25 @@ async def test_lost_refresh_response_strands_the_client(sim: ZoomSimulator) -> N
     assert time.monotonic() - started < 5
 
 
-async def test_tracking_id_on_every_response(zoom: httpx.AsyncClient, alice: str) -> None:
-    responses = [
-        await zoom.get("/v2/users/me", headers=bearer(alice)),
-        await zoom.get("/v2/users/me"),
-        await zoom.post("/oauth/token", data={"grant_type": "refresh_token"}),
-        await zoom.get("/v2/unknown", headers=bearer(alice)),
-        await zoom.get("/_sim/stats"),
-    ]
+async def test_tracking_id_on_every_response(
+    zoom: httpx.AsyncClient, alice: str, sim_contract: StrictContract
+) -> None:
+    with sim_contract.allowing_invalid_requests():  # /v2/unknown is not a Zoom endpoint
+        responses = [
+            await zoom.get("/v2/users/me", headers=bearer(alice)),
+            await zoom.get("/v2/users/me"),
+            await zoom.post("/oauth/token", data={"grant_type": "refresh_token"}),
+            await zoom.get("/v2/unknown", headers=bearer(alice)),
+            await zoom.get("/_sim/stats"),
+        ]
     ids = [r.headers["x-zm-trackingid"] for r in responses]
     assert all(ids) and len(set(ids)) == len(ids)
 
 
-def _small_sim(**limits: int) -> ZoomSimulator:
-    sim = ZoomSimulator(ManualClock(datetime(2026, 3, 2, 15, tzinfo=UTC)), seed=3, **limits)
+def _small_sim(contract: StrictContract, **limits: int) -> ZoomSimulator:
+    sim = ZoomSimulator(
+        ManualClock(datetime(2026, 3, 2, 15, tzinfo=UTC)), seed=3, contract=contract, **limits
+    )
     sim.add_app(
         "c",
         "s",
@@ -149,8 +155,8 @@ async def _token(client: httpx.AsyncClient, email: str) -> str:
     return token
 
 
-async def test_qps_limit_per_account_and_category() -> None:
-    sim = _small_sim(qps_limit=3, medium_qps_limit=2)
+async def test_qps_limit_per_account_and_category(sim_contract: StrictContract) -> None:
+    sim = _small_sim(sim_contract, qps_limit=3, medium_qps_limit=2)
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=sim.app), base_url="http://zoom.test"
     ) as client:
@@ -171,8 +177,8 @@ async def test_qps_limit_per_account_and_category() -> None:
         assert (await client.get("/v2/users/me", headers=bearer(erin))).status_code == 200
 
 
-async def test_daily_create_update_limit_resets_at_midnight_utc() -> None:
-    sim = _small_sim(daily_create_update_limit=2)
+async def test_daily_create_update_limit_resets_at_midnight_utc(sim_contract: StrictContract) -> None:
+    sim = _small_sim(sim_contract, daily_create_update_limit=2)
     clock = sim.clock
     assert isinstance(clock, ManualClock)
     async with httpx.AsyncClient(

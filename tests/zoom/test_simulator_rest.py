@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
+from tests.kit.zoom_contract import StrictContract
 from tests.kit.zoom_link import Login, TokenFetch, bearer, link_user
 
 
@@ -126,17 +127,21 @@ async def test_list_users_is_admin_only_and_pages(
     ],
 )
 async def test_create_validation(
-    zoom: httpx.AsyncClient, alice: str, body: dict[str, Any], field: str
+    zoom: httpx.AsyncClient, alice: str, sim_contract: StrictContract, body: dict[str, Any], field: str
 ) -> None:
-    response = await create(zoom, alice, **({"topic": "Valid"} | body))
+    with sim_contract.allowing_invalid_requests():
+        response = await create(zoom, alice, **({"topic": "Valid"} | body))
     assert response.status_code == 400
     payload = response.json()
     assert payload["code"] == 300 and payload["message"] == "Validation Failed."
     assert field in [e["field"] for e in payload["errors"]]
 
 
-async def test_create_rejects_a_non_object_body(zoom: httpx.AsyncClient, alice: str) -> None:
-    response = await zoom.post("/v2/users/me/meetings", headers=bearer(alice), content=b"[1,2]")
+async def test_create_rejects_a_non_object_body(
+    zoom: httpx.AsyncClient, alice: str, sim_contract: StrictContract
+) -> None:
+    with sim_contract.allowing_invalid_requests():
+        response = await zoom.post("/v2/users/me/meetings", headers=bearer(alice), content=b"[1,2]")
     assert response.json() == {"code": 300, "message": "Request Body should be a valid JSON object."}
 
 
@@ -209,7 +214,11 @@ async def test_only_the_host_sees_a_meeting(
 
 
 async def test_update_delete_end_and_invitation(
-    zoom: httpx.AsyncClient, alice: str, sim: ZoomSimulator, sim_clock: ManualClock
+    zoom: httpx.AsyncClient,
+    alice: str,
+    sim: ZoomSimulator,
+    sim_clock: ManualClock,
+    sim_contract: StrictContract,
 ) -> None:
     meeting_id = (await create(zoom, alice, topic="Plan", start_time="2026-03-04T15:00:00Z")).json()["id"]
     patched = await zoom.patch(
@@ -232,9 +241,10 @@ async def test_update_delete_end_and_invitation(
 
     ended = await zoom.put(f"/v2/meetings/{meeting_id}/status", headers=bearer(alice), json={"action": "end"})
     assert ended.status_code == 204
-    bad_action = await zoom.put(
-        f"/v2/meetings/{meeting_id}/status", headers=bearer(alice), json={"action": "explode"}
-    )
+    with sim_contract.allowing_invalid_requests():
+        bad_action = await zoom.put(
+            f"/v2/meetings/{meeting_id}/status", headers=bearer(alice), json={"action": "explode"}
+        )
     assert bad_action.status_code == 400
 
     assert (await zoom.delete(f"/v2/meetings/{meeting_id}", headers=bearer(alice))).status_code == 204
@@ -304,7 +314,7 @@ async def test_list_meetings_scheduled_only_and_upcoming_by_clock(
 
 
 async def test_paging_keeps_the_page_size_and_expires(
-    zoom: httpx.AsyncClient, alice: str, sim_clock: ManualClock
+    zoom: httpx.AsyncClient, alice: str, sim_clock: ManualClock, sim_contract: StrictContract
 ) -> None:
     for day in range(5):
         await create(zoom, alice, topic=f"M{day}", start_time=f"2026-03-1{day}T15:00:00Z")
@@ -332,7 +342,8 @@ async def test_paging_keeps_the_page_size_and_expires(
     expired = await page(page_size=2, next_page_token=second["next_page_token"])
     assert expired.status_code == 400 and expired.json() == bad_page_token
 
-    too_big = await page(page_size=301)
+    with sim_contract.allowing_invalid_requests():
+        too_big = await page(page_size=301)
     assert too_big.status_code == 400 and too_big.json()["code"] == 300
     assert (await page(page_size=300)).status_code == 200
 
@@ -356,8 +367,9 @@ async def test_recordings_range(zoom: httpx.AsyncClient, alice: str, sim: ZoomSi
     assert backwards.status_code == 400
 
 
-async def test_unknown_route(zoom: httpx.AsyncClient, alice: str) -> None:
-    response = await zoom.get("/v2/nothing/here", headers=bearer(alice))
+async def test_unknown_route(zoom: httpx.AsyncClient, alice: str, sim_contract: StrictContract) -> None:
+    with sim_contract.allowing_invalid_requests():
+        response = await zoom.get("/v2/nothing/here", headers=bearer(alice))
     assert response.status_code == 404 and response.json()["code"] == 2300
 
 

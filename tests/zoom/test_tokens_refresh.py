@@ -19,12 +19,15 @@ from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
 from bot.sandbox.zoom_simulator.server import serve_simulator
 from bot.store.db import Database
 from bot.store.links import LinkRecord, LinkStore
+from bot.store.oauth_states import OAuthStateStore
 from bot.store.vault import TokenVault, generate_key
 from bot.zoom.client import UserZoom
 from bot.zoom.errors import NotLinkedError, Outcome, ZoomError, ZoomErrorKind
 from bot.zoom.http import ZoomHttp
-from bot.zoom.oauth import ZoomOAuth
+from bot.zoom.models import ZoomUser
+from bot.zoom.oauth import LinkFlow, ZoomOAuth
 from bot.zoom.tokens import AccountTokenSource, RefreshLocks, UserTokenSource
+from tests.kit.paused_reads import PausedReads
 from tests.kit.zoom_link import Login
 
 REFRESH = "POST /oauth/token:refresh_token"
@@ -485,3 +488,60 @@ async def test_relinking_replaces_the_remembered_token(
     assert await UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now).access_token() == (
         second.access_token
     )
+
+
+# -- a deleted link is never used again, even by a command that read it just before ------------
+
+
+async def test_a_command_that_read_the_link_just_before_unlink_does_not_bring_its_token_back(
+    database: Database,
+    key: str,
+    http: ZoomHttp,
+    oauth: ZoomOAuth,
+    sim: ZoomSimulator,
+    sim_login: Login,
+    sim_clock: ManualClock,
+) -> None:
+    links = PausedReads(database, TokenVault([key]))
+    linked = await link_alice(links, sim, sim_login, sim_clock, expired=False)
+    flow = LinkFlow(oauth, OAuthStateStore(database, TokenVault([key])), links, _unused_reader)
+    sim.inject("POST /oauth/revoke", status=503, times=10)  # Zoom keeps the grant alive
+
+    links.pause_next_read()
+    slow = asyncio.create_task(UserZoom(http, source(links, oauth, sim_clock)).get_user())
+    await links.read_done.wait()  # `/zoom me` holds the row it read ...
+    unlinked = await flow.unlink(TEAM, USER)  # ... while `/zoom unlink` deletes it
+    assert unlinked.was_linked and not unlinked.revoked_at_zoom
+    links.resume.set()
+    with pytest.raises(NotLinkedError):
+        await slow
+
+    await assert_never_used_again(links, http, oauth, sim, sim_clock, linked)
+
+
+def source(links: LinkStore, oauth: ZoomOAuth, clock: ManualClock) -> UserTokenSource:
+    return UserTokenSource(links, oauth, TEAM, USER, clock=clock.now)
+
+
+async def _unused_reader(token: str) -> ZoomUser:
+    raise AssertionError("unlinking reads no Zoom user")
+
+
+async def assert_never_used_again(
+    links: LinkStore,
+    http: ZoomHttp,
+    oauth: ZoomOAuth,
+    sim: ZoomSimulator,
+    clock: ManualClock,
+    deleted: LinkRecord,
+) -> None:
+    """Zoom would still accept the deleted link's token, yet no later command of ours sends it."""
+    still_valid = await http.client.get(
+        f"{http.api_url}/users/me", headers={"Authorization": f"Bearer {deleted.access_token}"}
+    )
+    assert still_valid.status_code == 200
+    calls = sim.stats[GET_USER]
+    for _ in range(3):
+        with pytest.raises(NotLinkedError):
+            await UserZoom(http, source(links, oauth, clock)).get_user()
+    assert sim.stats[GET_USER] == calls

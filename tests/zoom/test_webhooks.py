@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -18,6 +19,8 @@ from bot.reminders.digest import DigestService
 from bot.reminders.service import ReminderService
 from bot.reminders.slack_out import SlackOut
 from bot.sandbox.slack_standin import SlackStandin
+from bot.sandbox.zoom_simulator import ZoomSimulator
+from bot.sandbox.zoom_simulator.server import serve_simulator
 from bot.sandbox.zoom_simulator.webhooks import sign_webhook
 from bot.services.live_cards import LiveCards
 from bot.services.meeting_posts import MeetingPosts
@@ -31,7 +34,15 @@ from bot.store.meeting_live import LiveMeetingStore
 from bot.store.models import AuditEvent, DigestSubscription, Reminder
 from bot.store.reminders import ReminderStore
 from bot.store.vault import TokenVault
+from bot.zoom.client import UserZoom
+from bot.zoom.errors import NotLinkedError
+from bot.zoom.http import ZoomHttp
+from bot.zoom.oauth import ZoomOAuth
+from bot.zoom.tokens import UserTokenSource
 from bot.zoom.webhooks import ZoomWebhooks, encrypted_token, signature_for
+from tests.kit.paused_reads import PausedReads
+from tests.kit.zoom_contract import validate_webhook
+from tests.kit.zoom_link import Login, bearer
 
 SECRET = "zoombot-test-secret"
 TEAM, USER, CHANNEL = "T0001", "U0ALICE", "C0GENERAL"
@@ -83,9 +94,17 @@ async def slack_out(standin: SlackStandin) -> AsyncIterator[SlackOut]:
 class Parts:
     """One bot process's webhook handling (a second ``Parts`` on the same database is another process)."""
 
-    def __init__(self, db: Database, vault: TokenVault, slack: SlackOut, wall: list[float]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        vault: TokenVault,
+        slack: SlackOut,
+        wall: list[float],
+        *,
+        links: LinkStore | None = None,
+    ) -> None:
         self.db = db
-        self.links = LinkStore(db, vault)
+        self.links = links or LinkStore(db, vault)
         self.reminders = ReminderService(ReminderStore(db))
         self.digests = DigestService(DigestStore(db), clock=lambda: NOW)
         self.posts = MeetingPosts(db)
@@ -375,7 +394,6 @@ async def test_the_live_card_survives_a_restart_and_processes_share_its_count(
     wall: list[float],
 ) -> None:
     from bot.slack.views._blocks import message, section
-    from tests.kit.zoom_contract import validate_webhook
 
     first = Parts(db, vault, slack_out, wall)
     ts = await slack_out.post(TEAM, CHANNEL, message("card", [section("Standup — Join")]))
@@ -439,3 +457,74 @@ def test_joins_in_the_same_millisecond_are_different_deliveries() -> None:
     keys = {delivery_key(e["event"], e, None, json.dumps(e).encode()) for e in (one, two)}
     assert len(keys) == 2
     assert delivery_key(one["event"], one, "trk-1", b"") == delivery_key(one["event"], one, "trk-2", b"x")
+
+
+async def test_a_command_that_read_the_link_just_before_deauthorization_never_uses_it_again(
+    db: Database,
+    vault: TokenVault,
+    slack_out: SlackOut,
+    wall: list[float],
+    sim: ZoomSimulator,
+    sim_login: Login,
+) -> None:
+    """Zoom may still accept the token for a while after its app_deauthorized; we must not."""
+    links = PausedReads(db, vault)
+    parts = Parts(db, vault, slack_out, wall, links=links)
+    async with serve_simulator(sim) as zoom_url:
+        http = ZoomHttp(zoom_url + "/v2", zoom_url)
+        try:
+            app = sim.apps["sim-client"]
+            oauth = ZoomOAuth(http, app.client_id, app.client_secret, app.redirect_uri)
+            tokens = await sim_login("alice@example.com")
+            alice = sim.user("alice@example.com")
+            await links.save_new_link(
+                TEAM,
+                USER,
+                zoom_user_id=alice.id,
+                zoom_email=alice.email,
+                zoom_account_id=alice.account_id,
+                scopes=tokens["scope"].split(),
+                access_token=tokens["access_token"],
+                refresh_token=tokens["refresh_token"],
+                access_expires_at=sim.clock.now() + timedelta(seconds=tokens["expires_in"]),
+            )
+
+            def me() -> Any:
+                return UserZoom(
+                    http, UserTokenSource(links, oauth, TEAM, USER, clock=sim.clock.now)
+                ).get_user()
+
+            links.pause_next_read()
+            slow = asyncio.create_task(me())
+            await links.read_done.wait()  # `/zoom me` holds the row it read ...
+            event = {
+                "event": "app_deauthorized",
+                "event_ts": 1717336800000,
+                "payload": {
+                    "user_id": alice.id,
+                    "account_id": alice.account_id,
+                    "client_id": app.client_id,
+                    "user_data_retention": "false",
+                    "signature": "unused",
+                    "deauthorization_time": "2026-03-02T15:00:00Z",
+                },
+            }
+            validate_webhook("app_deauthorized", event)
+            assert (await parts.webhooks.handle(*signed(event, at=wall[0])))[0] == 200
+            await parts.webhooks.drain()  # ... while the signed webhook deletes the link
+            assert await links.get(TEAM, USER) is None
+            links.resume.set()
+            with pytest.raises(NotLinkedError):
+                await slow
+
+            # Zoom has not revoked the grant yet, so the token would still work ...
+            assert (
+                await http.client.get(f"{zoom_url}/v2/users/me", headers=bearer(tokens["access_token"]))
+            ).status_code == 200
+            calls = sim.stats["GET /v2/users/{userId}"]
+            for _ in range(3):  # ... but no later command of this process sends it
+                with pytest.raises(NotLinkedError):
+                    await me()
+            assert sim.stats["GET /v2/users/{userId}"] == calls
+        finally:
+            await http.aclose()

@@ -25,6 +25,20 @@ drop=False)``. Without ``after_effect`` the call sleeps ``latency`` then answers
 real operation happens first, then the sleep, then the forced answer / the hang: a lost
 create or a lost refresh response.
 
+Contract observer: ``ZoomSimulator(contract=observer)`` (or ``sim.contract = observer``)
+reports, after each answer, every ``/v2`` request as an ``Exchange`` (``method``,
+``path_template`` — the OpenAPI template such as ``/meetings/{meetingId}``, ``None`` for a
+path Zoom does not have — ``path``, ``query``, ``request_body``, ``status``,
+``response_body`` as raw bytes with ``request_json()`` / ``response_json()``, and
+``forced`` when an injected fault chose the answer) to ``observer.exchange(...)``, and
+every webhook body it produces (``webhook_payload``, hence ``send_webhook`` too) to
+``observer.webhook(event, body)``. ``/oauth/*`` and ``/_sim/*`` are not reported (Zoom
+publishes no OpenAPI document for OAuth). The simulator itself validates nothing against
+the documents (it ships without jsonschema); the tests install
+``tests.kit.zoom_contract.StrictContract``, which checks each one strictly and fails the
+test at teardown. An observer should record rather than raise: an exception inside an
+exchange would only reach the client as a 500.
+
 Behaviour worth knowing (simulator conventions, not Zoom's):
 
 - ``GET /oauth/authorize`` shows a consent page with one form per user; adding

@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot.sandbox.zoom_simulator import webhooks
 from bot.sandbox.zoom_simulator.catalog import DEFAULT_ACCOUNT_SCOPES
 from bot.sandbox.zoom_simulator.clock import Clock, SystemClock
+from bot.sandbox.zoom_simulator.contract import ContractObserver, Exchange
 from bot.sandbox.zoom_simulator.control import control_routes
 from bot.sandbox.zoom_simulator.faults import Fault, FaultBook, Hangs
 from bot.sandbox.zoom_simulator.limits import DailyCreateUpdateLimit, QpsLimiter
@@ -58,8 +59,12 @@ class ZoomSimulator:
         medium_qps_limit: int | None = None,
         daily_create_update_limit: int = 100,
         seed: int | None = None,
+        contract: ContractObserver | None = None,
     ) -> None:
         self.clock: Clock = clock or SystemClock()
+        # Sees every /v2 exchange and every webhook body (see contract.py); tests check them
+        # against Zoom's OpenAPI documents.
+        self.contract: ContractObserver | None = contract
         self.rng = random.Random(seed)  # ids only; tokens always come from `secrets`
         self.lock = threading.RLock()
         self.apps: dict[str, SimApp] = {}
@@ -529,23 +534,37 @@ class ZoomSimulator:
 
     async def guarded(self, route_keys: list[str], operate: Callable[[], Response]) -> Response:
         """Count the call, apply a pending fault for it, and run the real operation (or not)."""
+        response, _ = await self.guarded_answer(route_keys, operate)
+        return response
+
+    async def guarded_answer(
+        self, route_keys: list[str], operate: Callable[[], Response]
+    ) -> tuple[Response, bool]:
+        """:meth:`guarded`, also saying whether an injected fault forced the answer."""
         with self.lock:
             self._stats.update(route_keys)
         fault = self.faults.take(route_keys)
         if fault is None:
-            return _answer(operate)
+            return _answer(operate), False
         if not fault.after_effect:
             await anyio.sleep(fault.latency)
             if fault.drop:
                 await self.hangs.wait()
-                return JSONResponse({"code": 503, "message": "Dropped by the simulator."}, status_code=503)
-            return _forced(fault) if fault.status is not None else _answer(operate)
+                return JSONResponse(
+                    {"code": 503, "message": "Dropped by the simulator."}, status_code=503
+                ), True
+            return (_forced(fault), True) if fault.status is not None else (_answer(operate), False)
         real = _answer(operate)  # Zoom did the work ...
         await anyio.sleep(fault.latency)
         if fault.drop:  # ... but the client never hears about it
             await self.hangs.wait()
-            return real
-        return _forced(fault) if fault.status is not None else real
+            return real, False
+        return (_forced(fault), True) if fault.status is not None else (real, False)
+
+    def observe(self, exchange: Exchange) -> None:
+        """Report one /v2 exchange to the contract observer, if one is set."""
+        if self.contract is not None:
+            self.contract.exchange(exchange)
 
     # -- webhooks ----------------------------------------------------------------------------
 
@@ -565,6 +584,12 @@ class ZoomSimulator:
         (everyone still in it leaves), ``meeting.summary_completed`` (``content``: the
         summary's Markdown, else a made-up one).
         """
+        body = self._webhook_body(event, params)
+        if self.contract is not None:
+            self.contract.webhook(event, body)
+        return body
+
+    def _webhook_body(self, event: str, params: dict[str, Any]) -> dict[str, Any]:
         now = self.clock.now()
         with self.lock:
             if event == "endpoint.url_validation":

@@ -21,6 +21,7 @@ from starlette.routing import Route
 from bot.sandbox.zoom_simulator import catalog, meetings
 from bot.sandbox.zoom_simulator.access import Principal, authenticate, meeting_for, target_user
 from bot.sandbox.zoom_simulator.catalog import Operation
+from bot.sandbox.zoom_simulator.contract import Exchange
 from bot.sandbox.zoom_simulator.model import SimMeeting, SimRecording, SimUser, zoom_time
 from bot.sandbox.zoom_simulator.paging import paginate
 from bot.sandbox.zoom_simulator.responses import (
@@ -81,9 +82,13 @@ def rest_routes(sim: ZoomSimulator) -> list[Route]:
     ]
 
     async def unknown(request: Request) -> Response:
-        return JSONResponse(
+        raw = await request.body()
+        response = JSONResponse(
             {"code": 2300, "message": "This API endpoint is not recognized."}, status_code=404
         )
+        # Reported too: a client calling an endpoint Zoom does not have breaks the contract.
+        sim.observe(_exchange(request, None, raw, response, forced=False))
+        return response
 
     routes.append(Route("/v2/{rest:path}", unknown, methods=["GET", "POST", "PATCH", "PUT", "DELETE"]))
     return routes
@@ -112,9 +117,26 @@ def _endpoint(sim: ZoomSimulator, op: Operation, handler: Handler) -> Callable[[
                 sim.qps.check(principal.account_id, op.category)
                 return handler(Call(sim, op, principal, path, query, raw, origin_host, now, raw_path))
 
-        return await sim.guarded([op.key], operate)
+        response, forced = await sim.guarded_answer([op.key], operate)
+        sim.observe(_exchange(request, op.path, raw, response, forced=forced))
+        return response
 
     return serve
+
+
+def _exchange(
+    request: Request, path_template: str | None, raw: bytes, response: Response, *, forced: bool
+) -> Exchange:
+    return Exchange(
+        method=request.method,
+        path_template=path_template,
+        path=request.url.path,
+        query=dict(request.query_params),
+        request_body=raw,
+        status=response.status_code,
+        response_body=bytes(response.body),
+        forced=forced,
+    )
 
 
 # -- users ---------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.slack import views
-from bot.slack.grammar import Help, Link, Me, Recordings, ShowUser, Unlink
+from bot.slack.grammar import Help, Link, ListUsers, Me, Recordings, ShowUser, Unlink
 from bot.slack.handlers.context import CommandContext
 from bot.slack.hints import LinkStatus
 from bot.slack.replies import Outcome
@@ -55,11 +55,13 @@ async def recordings(cmd: Recordings, ctx: CommandContext) -> Outcome:
     return Outcome(private=views.recordings_list(found, viewer_tz=person.tz, days=cmd.days))
 
 
-async def list_users(cmd: object, ctx: CommandContext) -> Outcome:
+async def list_users(cmd: ListUsers, ctx: CommandContext) -> Outcome:
+    ctx.runtime.zoom_access.require_account_mode("list the account's users")
     zoom = await ctx.zoom()
     return Outcome(private=views.user_list(await zoom.users()))
 
 
 async def show_user(cmd: ShowUser, ctx: CommandContext) -> Outcome:
+    ctx.runtime.zoom_access.require_account_mode("look up that user")
     zoom = await ctx.zoom()
     return Outcome(private=views.user_card(await zoom.user(cmd.email)))

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.services.refusals import Refusal
 from bot.slack import views
 from bot.slack.handlers.account import link_status
 from bot.slack.handlers.context import CommandContext
@@ -25,7 +26,7 @@ async def publish_home(ctx: CommandContext, client: AsyncWebClient) -> None:
             zoom = await ctx.zoom()
             now = ctx.now()
             meetings = list(await zoom.upcoming(start=now, end=now + timedelta(days=7)))
-        except (ZoomError, NotLinkedError) as error:
+        except (ZoomError, Refusal, NotLinkedError) as error:
             # The Home tab still shows the link status and buttons; the command replies explain errors.
             log.info("home tab without meetings for %s: %s", ctx.user_id, error)
     view = views.home_view(status, meetings, viewer_tz=person.tz, now=ctx.now())

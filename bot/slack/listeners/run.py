@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.reminders.service import ReminderError
+from bot.services.refusals import Refusal
 from bot.slack import views
 from bot.slack.handlers.context import CommandContext
 from bot.slack.hints import UsageError, hint_for, new_reference
@@ -64,7 +65,9 @@ async def _with_deadline(work: Awaitable[Outcome], operation: str) -> Outcome:
 
 
 async def _failure(error: Exception, operation: str, ctx: CommandContext, label: str) -> Outcome:
-    expected = isinstance(error, ZoomError | NotLinkedError | WhenError | UsageError | ReminderError)
+    expected = isinstance(
+        error, ZoomError | Refusal | NotLinkedError | WhenError | UsageError | ReminderError
+    )
     reference = None if expected else new_reference()
     if expected:
         log.info("/zoom %s failed for %s: %s", label, ctx.user_id, error)
