@@ -30,6 +30,7 @@ EXPECTED_BOT_SCOPES = [
     "users:read",
     "users:read.email",
     "im:write",
+    "channels:read",
 ]
 
 

@@ -155,14 +155,14 @@ class LiveCards:
             post = await self._posts.get(post_id)
             if post is None:
                 return
+            state = await self._live.get(post.meeting_id)
+            if state is None or state.version <= post.shown_version:
+                return
             wait = (post.next_update_at - self._now()).total_seconds() if post.next_update_at else 0.0
             if wait > 0:
                 await self._extend_lease(post_id, wait)
                 await asyncio.sleep(wait)
                 continue  # read the newest state after waiting: that is the coalescing
-            state = await self._live.get(post.meeting_id)
-            if state is None or state.version <= post.shown_version:
-                return
             try:
                 await self._slack.update(
                     post.team_id, post.channel_id, post.ts, live_card(card_state(post, state))

@@ -16,7 +16,15 @@ from bot.store.vault import TokenVault
 
 log = logging.getLogger(__name__)
 
-BOT_SCOPES = ["commands", "chat:write", "chat:write.public", "users:read", "users:read.email", "im:write"]
+BOT_SCOPES = [
+    "commands",
+    "chat:write",
+    "chat:write.public",
+    "users:read",
+    "users:read.email",
+    "im:write",
+    "channels:read",
+]
 
 
 class _ClientWinsNotice(logging.Filter):
