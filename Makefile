@@ -26,7 +26,9 @@ lint: $(BIN)/.installed
 test: lint
 	$(BIN)/pytest
 
+# Needs the `bench` extra (py-spy, httpx-aiohttp for the transport comparison): installed here.
 bench: $(BIN)/.installed
-	$(BIN)/python bench/ack_latency.py --json bench-ack.json
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/run.py --json bench-run.json
 	$(BIN)/python bench/zoom_client.py
 	$(BIN)/python bench/reminders.py

@@ -1,19 +1,23 @@
-"""Load generator for the ack benchmark; runs in its own process.
+"""Load generator for the benchmark (bench/run.py); runs in its own process.
 
-Sends uniquely signed `/zoom` slash commands to ``--url`` at a fixed concurrency for a fixed
-time (or one burst), and serves its own response_url sink so it can time the whole path:
-command sent → reply received. Prints one JSON object on stdout.
+Sends uniquely signed `/zoom` slash commands to ``--url`` and serves its own response_url
+sink so it can time the whole path: command sent → reply received. Prints one JSON object
+on stdout.
 
-Two ways to keep ``--concurrency`` commands going (``--pace``):
+Three ways to load a server:
 
-- ``ack``: a worker sends its next command as soon as the last one was acknowledged. This
-  is how Slack loads an app, and what ack latency and throughput are measured with. The
-  bot's work after the ack is not paced, so if it costs more than the ack, replies queue up.
-- ``reply``: a worker waits for its command's reply before sending the next, like a person
-  at a keyboard: exactly ``--concurrency`` commands in flight end to end.
+- ``--rate R`` (open loop): a command every 1/R s for ``--duration`` s, whether or not
+  earlier ones were acked, like many people typing at once; then the replies are awaited
+  (up to ``--reply-timeout``). A send that falls behind its schedule (this process is
+  busy) goes out at once; how far behind is reported (``schedule_lag``).
+- ``--concurrency N --pace ack`` (closed loop): each of N workers sends its next command as
+  soon as the last one was acknowledged: the most acks a server can give.
+- ``--concurrency N --pace reply``: each worker waits for its command's reply before the
+  next, like a person at a keyboard: exactly N commands in flight end to end.
 
     python bench/loadgen.py --url http://127.0.0.1:3000 --secret S --users U1,U2 \
-        --concurrency 10 --duration 5 [--pace ack|reply] [--burst 1000] [--expect-replies]
+        (--rate 100 | --concurrency 10 [--pace ack|reply] | --burst 1000) --duration 5 \
+        [--expect-replies]
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
+import psutil
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -120,10 +125,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     sent_at: dict[str, float] = {}
     failures = 0
     shed = 0
+    lag: list[float] = []  # open loop: how late each send left against its schedule
     answered = 0  # acks that carried the whole answer (a hint in the ack, busy or not)
     # aiohttp rather than httpx here: the generator shares the machine's 2 cores with the
     # servers it measures, and aiohttp costs a fifth of httpx's CPU per request.
-    connector = aiohttp.TCPConnector(limit=max(args.concurrency, args.burst or 0) + 10)
+    limit = 0 if args.rate else max(args.concurrency, args.burst or 0) + 10  # 0: no limit
+    connector = aiohttp.TCPConnector(limit=limit)
     async with (
         serve_asgi(sink.app, lifespan="off") as sink_url,
         aiohttp.ClientSession(connector=connector, timeout=aiohttp.ClientTimeout(total=30)) as client,
@@ -159,9 +166,21 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(replied.wait(), args.reply_timeout)
 
+        server = psutil.Process(args.server_pid) if args.server_pid else None
+        cpu_before = server_cpu(server)
         began = time.perf_counter()
         if args.burst:
             await asyncio.gather(*(one(users[i % len(users)]) for i in range(args.burst)))
+        elif args.rate:
+            sends = []
+            for i in range(round(args.rate * args.duration)):
+                due = began + i / args.rate
+                wait = due - time.perf_counter()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                lag.append(time.perf_counter() - due)
+                sends.append(asyncio.create_task(one(users[i % len(users)])))
+            await asyncio.gather(*sends)
         else:
             deadline = began + args.duration
             budget = [args.count or -1]  # commands left to send when counting, shared by workers
@@ -177,7 +196,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         if args.expect_replies:
             wait_until = time.perf_counter() + args.reply_timeout
             while time.perf_counter() < wait_until and len(sink.final_at) < len(sent_at):
-                await asyncio.sleep(0.05)
+                await asyncio.sleep(0.005)
+        cpu_spent = server_cpu(server) - cpu_before
     e2e = [sink.final_at[rid] - t for rid, t in sent_at.items() if rid in sink.final_at]
     return {
         "requests": len(acks) + failures,
@@ -190,8 +210,19 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "ack": summary(acks),
         "e2e": summary(e2e) if args.expect_replies else None,
         "replies": len(e2e),
-        "pace": args.pace,
+        "pace": "open" if args.rate else args.pace,
+        "rate": args.rate,
+        "schedule_lag": summary(lag) if args.rate else None,
+        # The server's user + system CPU from the first send to the last ack or reply awaited.
+        "server_cpu_s": cpu_spent if server else None,
     }
+
+
+def server_cpu(process: psutil.Process | None) -> float:
+    if process is None:
+        return 0.0
+    times = process.cpu_times()
+    return float(times.user + times.system)
 
 
 def run_in_subprocess(
@@ -200,6 +231,7 @@ def run_in_subprocess(
     users: list[str],
     *,
     concurrency: int = 1,
+    rate: float = 0.0,
     duration: float = 1.0,
     burst: int = 0,
     count: int = 0,
@@ -207,10 +239,13 @@ def run_in_subprocess(
     pace: str = "ack",
     reply_timeout: float = 30.0,
     text: str = "list",
+    server_pid: int = 0,
 ) -> dict[str, Any]:
     """Run this generator as its own OS process (so it does not share our GIL) and return its JSON."""
     args = [sys.executable, __file__, "--url", url, "--secret", secret, "--users", ",".join(users)]
-    args += ["--concurrency", str(concurrency), "--duration", str(duration), "--burst", str(burst)]
+    args += ["--concurrency", str(concurrency), "--rate", str(rate), "--duration", str(duration)]
+    args += ["--burst", str(burst)]
+    args += ["--server-pid", str(server_pid)]
     args += ["--pace", pace, "--count", str(count), "--reply-timeout", str(reply_timeout), "--text", text]
     if replies:
         args.append("--expect-replies")
@@ -227,10 +262,12 @@ def main() -> None:
     parser.add_argument("--text", default="list")
     parser.add_argument("--concurrency", type=int, default=1)
     parser.add_argument("--duration", type=float, default=5.0)
+    parser.add_argument("--rate", type=float, default=0.0, help="open loop: commands per second")
     parser.add_argument("--burst", type=int, default=0, help="send this many at once instead")
     parser.add_argument("--count", type=int, default=0, help="stop after this many (0: by time only)")
     parser.add_argument("--pace", choices=("ack", "reply"), default="ack")
     parser.add_argument("--expect-replies", action="store_true")
+    parser.add_argument("--server-pid", type=int, default=0, help="report this process's CPU over the turn")
     parser.add_argument(
         "--reply-timeout",
         type=float,

@@ -1,18 +1,33 @@
-"""httpx's API on aiohttp's connection pool, for every outgoing call the bot makes.
+"""httpx's API on aiohttp's connection pool, for the bot's Zoom calls.
 
-The bot speaks httpx everywhere (Zoom client, OAuth, response_url replies): its timeouts,
-errors and test transports are what the rest of the code is written against. Underneath,
-httpx's own pool (httpcore on anyio) costs about 0.9–1.7 ms of CPU per request on this
-kind of machine, against 0.2 ms for aiohttp, which the bot already loads for Slack's Web
-API client; that difference was a third of the bot's CPU per `/zoom` command
-(see ``bench/ack_latency.py``). This transport sends each request through one aiohttp
-session per event loop and turns aiohttp's failures back into httpx's, keeping the one
-distinction the retry logic in ``bot/zoom/http.py`` relies on: ``ConnectError`` /
-``ConnectTimeout`` mean nothing was sent, anything later (``ReadError``,
-``ReadTimeout``, ``RemoteProtocolError``) means the request may have arrived.
+The Zoom client speaks httpx (``bot/zoom/http.py``, ``bot/zoom/oauth.py``): its timeouts,
+errors and test transports are what that code is written against. Underneath, httpx's own
+pool (httpcore on anyio) costs about 0.9–1.7 ms of CPU per request on this kind of machine,
+against 0.2 ms for aiohttp, which the bot already loads for Slack's Web API client. This
+transport sends each request through one aiohttp session per event loop
+(``SessionPool``, also used directly by ``bot/slack/response_urls.py``) and turns aiohttp's
+failures back into httpx's, keeping the one distinction the retry logic in
+``bot/zoom/http.py`` relies on: ``ConnectError`` / ``ConnectTimeout`` mean nothing was sent,
+anything later (``ReadError``, ``ReadTimeout``, ``RemoteProtocolError``) means the request
+may have arrived.
 
-Bodies are read in full here: every answer the bot reads (Zoom JSON, Slack's ``ok``) is
-small, and it keeps timeouts and connection reuse in one place.
+Bodies are read in full here: every answer the bot reads (Zoom JSON) is small, and it keeps
+timeouts and connection reuse in one place.
+
+Why not the ``httpx-aiohttp`` package, which does the same job: measured against this
+module (httpx-aiohttp 0.2.0, aiohttp 3.14, run through ``tests/test_http_transport.py``
+and ``bench/run.py``, which also runs the bot on the package's transport):
+
+- it maps every ``aiohttp.ClientConnectionError`` to ``httpx.ConnectTimeout``, and that
+  base class wins over the specific rows. A server that hangs up after the request arrived
+  (``ServerDisconnectedError``) or a connection reset mid-answer (``ClientOSError``) then
+  reads as "nothing was sent", and ``bot/zoom/http.py`` would repeat a meeting create that
+  Zoom may have carried out: a duplicate meeting. A refused connection comes out as
+  ``ConnectTimeout`` rather than ``ConnectError``;
+- it ignores ``HTTP(S)_PROXY`` / ``NO_PROXY``, keeps a cookie jar, and binds its session to
+  the first event loop it serves (a second loop fails with "Event loop is closed");
+- CPU: no measurable difference on the benchmark (see the README's benchmarks: CPU per
+  command within the run-to-run noise at 20 and 100 commands/s), so nothing to win.
 """
 
 from __future__ import annotations
@@ -71,8 +86,11 @@ def _client_timeout(request: httpx.Request) -> aiohttp.ClientTimeout:
     return aiohttp.ClientTimeout(total=None, connect=waiting, sock_connect=connect, sock_read=read)
 
 
-class AiohttpTransport(httpx.AsyncBaseTransport):
-    """An ``httpx.AsyncClient`` transport that sends through a pooled ``aiohttp.ClientSession``."""
+class SessionPool:
+    """One pooled ``aiohttp.ClientSession`` per event loop, and the proxy for each origin.
+
+    Shared by the httpx transport below and by the response_url poster
+    (``bot/slack/response_urls.py``), which talks to aiohttp directly."""
 
     def __init__(self, *, max_connections: int = 100, keepalive_expiry: float = 5.0) -> None:
         self._max_connections = max_connections
@@ -84,17 +102,17 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._proxies = urllib.request.getproxies_environment()
         self._proxy_by_origin: dict[tuple[str, str], str | None] = {}
 
-    def _proxy_for(self, url: httpx.URL) -> str | None:
-        origin = (url.scheme, url.host)
+    def proxy_for(self, scheme: str, host: str) -> str | None:
+        origin = (scheme, host)
         if origin not in self._proxy_by_origin:
-            proxy = self._proxies.get(url.scheme)
-            if proxy and urllib.request.proxy_bypass(url.host):
+            proxy = self._proxies.get(scheme)
+            if proxy and urllib.request.proxy_bypass(host):
                 proxy = None
             self._proxy_by_origin[origin] = proxy
         return self._proxy_by_origin[origin]
 
-    def _current_session(self) -> aiohttp.ClientSession:
-        # A session belongs to the loop it was made on; made lazily so the transport can be
+    def session(self) -> aiohttp.ClientSession:
+        # A session belongs to the loop it was made on; made lazily so the pool can be
         # built before the loop runs (the app is composed synchronously).
         loop = asyncio.get_running_loop()
         if self._session is None or self._session.closed or self._loop is not loop:
@@ -108,13 +126,25 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 connector=connector,
                 cookie_jar=aiohttp.DummyCookieJar(),  # no call of ours relies on cookies
                 auto_decompress=False,  # httpx decodes Content-Encoding itself
-                skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding"),  # httpx sets them
+                skip_auto_headers=("User-Agent", "Accept", "Accept-Encoding"),  # callers set them
             )
             self._loop = loop
         return self._session
 
+    async def aclose(self) -> None:
+        if self._session is not None and not self._session.closed:
+            await self._session.close()
+        self._session = None
+
+
+class AiohttpTransport(httpx.AsyncBaseTransport):
+    """An ``httpx.AsyncClient`` transport that sends through a pooled ``aiohttp.ClientSession``."""
+
+    def __init__(self, *, max_connections: int = 100, keepalive_expiry: float = 5.0) -> None:
+        self._pool = SessionPool(max_connections=max_connections, keepalive_expiry=keepalive_expiry)
+
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        session = self._current_session()
+        session = self._pool.session()
         body = await request.aread()
         with _as_httpx_errors(request):
             async with session.request(
@@ -124,7 +154,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 data=body or None,
                 timeout=_client_timeout(request),
                 allow_redirects=False,  # httpx decides about redirects
-                proxy=self._proxy_for(request.url),
+                proxy=self._pool.proxy_for(request.url.scheme, request.url.host),
             ) as answer:
                 content = await answer.read()
                 return httpx.Response(
@@ -136,6 +166,4 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 )
 
     async def aclose(self) -> None:
-        if self._session is not None and not self._session.closed:
-            await self._session.close()
-        self._session = None
+        await self._pool.aclose()

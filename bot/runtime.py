@@ -19,6 +19,7 @@ from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.metrics import Metrics
+from bot.services.link_previews import LinkPreviews, zoom_hosts
 from bot.services.linking import LinkCallback
 from bot.services.meeting_posts import MeetingPosts
 from bot.services.people import PeopleDirectory
@@ -29,6 +30,7 @@ from bot.slack.capacity import CommandCapacity
 from bot.slack.response_urls import ResponseUrls
 from bot.slack.signature import SlackSignatureChecker
 from bot.store.db import Database
+from bot.store.events import ProcessedEventStore
 from bot.store.links import LinkStore
 from bot.store.migrate import schema_is_current, upgrade_to_head_async
 from bot.store.oauth_states import OAuthStateStore
@@ -66,6 +68,7 @@ class Runtime:
     people: PeopleDirectory
     zoom_access: ZoomAccess
     meeting_posts: MeetingPosts
+    link_previews: LinkPreviews
     response_urls: ResponseUrls
     commands: CommandCapacity
     bolt_app: AsyncApp
@@ -196,6 +199,13 @@ async def build_runtime(
         people=people,
         zoom_access=zoom_access,
         meeting_posts=MeetingPosts(db),
+        link_previews=LinkPreviews(
+            zoom_access,
+            people,
+            ProcessedEventStore(db),
+            clock=clock,
+            hosts=zoom_hosts(settings.ZOOM_API_URL, settings.ZOOM_OAUTH_URL),
+        ),
         response_urls=ResponseUrls(),
         commands=CommandCapacity(working=COMMANDS_WORKING, waiting=COMMANDS_WAITING),
         bolt_app=bolt_app,

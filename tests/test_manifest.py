@@ -14,6 +14,7 @@ from referencing import Registry, Resource
 
 from bot.cli import main as cli_main
 from bot.manifest import render_manifest
+from bot.slack.app import BOT_SCOPES
 
 SCHEMAS = Path("/work/shared/slack-schemas")
 V1_URL = (
@@ -30,6 +31,8 @@ EXPECTED_BOT_SCOPES = [
     "users:read",
     "users:read.email",
     "im:write",
+    "links:read",
+    "links:write",
     "channels:read",
 ]
 
@@ -92,6 +95,7 @@ def test_command_events_scopes_and_home(socket_mode: bool) -> None:
     assert manifest["settings"]["event_subscriptions"]["bot_events"] == [
         "app_home_opened",
         "app_uninstalled",
+        "link_shared",
         "tokens_revoked",
     ]
     assert manifest["oauth_config"]["scopes"] == {"bot": EXPECTED_BOT_SCOPES}
@@ -102,6 +106,15 @@ def test_command_events_scopes_and_home(socket_mode: bool) -> None:
     }
     info = manifest["display_information"]
     assert info["name"] == "zoombot" and len(info["long_description"]) >= 175
+
+
+@pytest.mark.parametrize("socket_mode", [False, True], ids=["http", "socket"])
+def test_zoom_links_unfurl_and_the_oauth_install_asks_for_the_manifest_scopes(socket_mode: bool) -> None:
+    manifest = rendered(socket_mode)
+    assert manifest["features"]["unfurl_domains"] == ["zoom.us"]
+    assert "link_shared" in manifest["settings"]["event_subscriptions"]["bot_events"]
+    # Multi-workspace installs request BOT_SCOPES; a scope missing there would break unfurls.
+    assert manifest["oauth_config"]["scopes"]["bot"] == BOT_SCOPES
 
 
 def test_every_bot_scope_is_justified_by_a_comment_right_above_it() -> None:

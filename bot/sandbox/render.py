@@ -200,6 +200,20 @@ def render_content(
     return Rendered(lines=mrkdwn_to_text(text or "", names).split("\n"))
 
 
+def render_message(message: Message, *, names: Names | None = None, first_number: int = 1) -> Rendered:
+    """What Slack shows of ``message``; for an unfurl, the previews under the person's link."""
+    if message.kind != "unfurl":
+        return render_content(message.text, message.blocks, names=names, first_number=first_number)
+    out = Rendered()
+    for url, unfurl in message.unfurls.items():
+        number = first_number + len(out.buttons)
+        body = render_content(unfurl.get("text"), unfurl.get("blocks"), names=names, first_number=number)
+        out.lines.append(f"↳ {url}")
+        out.lines.extend(f"│ {line}".rstrip() for line in body.lines)
+        out.buttons.extend(body.buttons)
+    return out
+
+
 def render_view(view: dict[str, Any], *, names: Names | None = None, first_number: int = 1) -> Rendered:
     """A modal (title, blocks, submit/close labels) or a Home tab (its blocks)."""
     body = render_blocks(view.get("blocks") or [], names=names, first_number=first_number)
@@ -253,8 +267,12 @@ def message_label(
             label += f" in {where}"
     else:
         label = where
+    if message.kind == "unfurl":
+        return f"[{label}, preview of the link {who(message.author)} posted]"
     if message.thread_ts is not None:
         label += ", in the thread"
+    if message.author is not None:
+        label += f", {who(message.author)} wrote"
     if message.kind == "delete" or message.delete_original:
         return f"[{label}] (a message was deleted)"
     if message.kind == "update":

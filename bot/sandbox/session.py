@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from bot.sandbox.render import (
     indented,
     message_label,
     page_summary,
-    render_content,
+    render_message,
     render_view,
 )
 from bot.sandbox.slack_standin import Message, ViewRecord
@@ -48,6 +49,8 @@ from bot.sandbox.zoom_simulator import ManualClock
 QUIET_SECONDS = 0.3  # replies have settled once this long passes with nothing new
 MAX_REPLY_SECONDS = 15.0  # give up waiting for a reply after this long
 POLL_SECONDS = 0.02
+_BUTTON_REF = re.compile(r"\[([0-9]{1,3})\]")
+PASTE_SECONDS = 1.5  # how long a pasted link may take to get its preview
 ERROR_PREFIX = ":warning:"  # every failure reply starts so (bot.slack.hints.Hint.text)
 WORKING_PREFIX = ":hourglass"  # "Zoom is taking a moment": the real reply is still coming
 CARD_UPDATE_SECONDS = 1.0  # how often the bot may update a meeting card here (bot.sandbox.cli)
@@ -64,6 +67,8 @@ HELP = """\
 Type what you would type in Slack, plus a few sandbox commands:
   /zoom help              every /zoom command (try /zoom link first)
   click N                 press button [N] from the latest output
+  paste <text>            post a message; a Zoom join link in it gets zoombot's preview
+                          ([N] pastes the link of button [N], e.g. a Join button)
   as bob                  act as another person: {people}
   in #design              move to another channel: {channels}
   home                    open zoombot's App Home tab
@@ -213,6 +218,8 @@ class SandboxSession:
                 await self._click(rest)
             elif word == "wait" and rest:
                 await self._wait(rest)
+            elif word == "paste" and rest:
+                await self._paste(rest)
             elif word == "home":
                 await self._home()
             elif word == "meeting":
@@ -320,6 +327,28 @@ class SandboxSession:
             self.out(line)
         if page.status_code != 200:
             self.failed = True
+
+    async def _paste(self, text: str) -> None:
+        """Post ``text`` as this person; a Zoom link in it reaches zoombot as ``link_shared``.
+        ``[N]`` stands for the URL of button [N] in the latest output (e.g. a Join button)."""
+        text = _BUTTON_REF.sub(lambda ref: self._button_url(ref.group(1)), text)
+        message, answer = await self.world.driver.post_message(self.user.slack_id, self.channel_id, text)
+        before = self._arrivals()  # the post itself is shown as it is; what follows is zoombot's
+        if answer is not None and answer.status_code != 200:
+            self._usage(f"zoombot answered HTTP {answer.status_code}")
+            return
+        if answer is not None:
+            # A preview is optional (only meetings the poster can read): wait a little, expect nothing.
+            await self._settle(before, expect_reply=False, at_least=PASTE_SECONDS)
+        await self._show_new()
+
+    def _button_url(self, which: str) -> str:
+        number = int(which)
+        if not 1 <= number <= len(self._buttons) or self._buttons[number - 1].button.url is None:
+            raise LookupError(f"no link button [{which}] in the latest output")
+        url = self._buttons[number - 1].button.url
+        assert url is not None
+        return url
 
     async def _home(self) -> None:
         before = self._arrivals()
@@ -482,9 +511,7 @@ class SandboxSession:
         self.out(self._label(message))
         if message.kind == "delete" or message.delete_original:
             return
-        rendered = render_content(
-            message.text, message.blocks, names=self.names, first_number=len(pressable) + 1
-        )
+        rendered = render_message(message, names=self.names, first_number=len(pressable) + 1)
         pressable.extend(_Pressable(button, message=message) for button in rendered.buttons)
         for line in indented(rendered.lines):
             self.out(line)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 from cryptography.fernet import Fernet
@@ -41,6 +41,7 @@ USER_SCOPES = [
     "meeting:delete:meeting",
     "meeting:read:invitation",
     "cloud_recording:read:list_user_recordings",
+    "user:read:list_schedulers",
     "meeting:read:summary",
 ]
 
@@ -59,6 +60,9 @@ DEFAULT_PEOPLE = (
     Person("U0BOB", "bob", "bob@example.com", "Europe/Berlin"),
     Person("U0CAROL", "carol", "carol@example.com", "Asia/Tokyo"),
 )
+# (assistant, host): the assistant may schedule for the host in Zoom, shared access allowed,
+# so `as bob` then `/zoom schedule … host @alice` works offline. Carol has no privilege.
+DEFAULT_PRIVILEGES = (("bob", "alice"),)
 DEFAULT_CHANNELS = (("C0GENERAL", "general"), ("C0DESIGN", "design"), ("C0RANDOM", "random"))
 
 
@@ -93,9 +97,12 @@ class OfflineWorld:
         """`/zoom link` as ``name``, then consent at the simulator (as ``as_zoom_user``'s e-mail)
         and follow the redirect to the bot's callback, as a browser would. Returns the callback page."""
         person = self.people[name]
+        before = len(self.standin.messages)  # only this command's reply: someone else may have linked
         await self.driver.slash(person.slack_id, "C0GENERAL", "link")
         message = await self.standin.wait_for(
-            lambda: next((m for m in reversed(self.standin.messages) if link_button_url(m.blocks)), None),
+            lambda: next(
+                (m for m in reversed(self.standin.messages[before:]) if link_button_url(m.blocks)), None
+            ),
             timeout=5,
         )
         url = link_button_url(message.blocks if message is not None else None)
@@ -127,6 +134,7 @@ async def offline_world(
     clock: ManualClock | None = None,
     account_mode: bool = False,
     people: tuple[Person, ...] = DEFAULT_PEOPLE,
+    privileges: tuple[tuple[str, str], ...] = DEFAULT_PRIVILEGES,
     settings_overrides: dict[str, Any] | None = None,
     sim_options: dict[str, Any] | None = None,
     reminder_options: dict[str, Any] | None = None,
@@ -149,6 +157,9 @@ async def offline_world(
         for channel_id, name in DEFAULT_CHANNELS:
             standin.add_channel(channel_id, name)
         zoom_url = await stack.enter_async_context(serve_asgi(sim.app))
+        # Join links of simulated meetings live on the simulator's host; Slack would unfurl
+        # them if the app listed that domain, so the stand-in does.
+        standin.unfurl_domains = (*standin.unfurl_domains, urlsplit(zoom_url).hostname or "127.0.0.1")
         slack_url = await stack.enter_async_context(standin.serve())
 
         port = free_port()
@@ -170,6 +181,10 @@ async def offline_world(
                 timezone=person.tz,
                 role=person.zoom_role,
             )
+        emails = {person.name: person.email for person in people}
+        for assistant, host in privileges:
+            if assistant in emails and host in emails:
+                sim.grant_scheduling_privilege(emails[assistant], emails[host], shared_access_allowed=True)
 
         values: dict[str, Any] = {
             "DATABASE_URL": database_url or f"sqlite+aiosqlite:///{data_dir / 'zoombot.db'}",

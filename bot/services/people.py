@@ -1,12 +1,18 @@
-"""Who is this Slack user? Time zone, e-mail and admin flag from `users.info`, cached briefly."""
+"""Who is this Slack user? Time zone, e-mail and admin flag from `users.info`, cached briefly.
+
+Also: whose Zoom user a `host @dana` / `host dana@corp.com` names (:func:`host_email`).
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_sdk.errors import SlackApiError
 
 UTC = ZoneInfo("UTC")
 CACHE_SECONDS = 300.0
@@ -79,3 +85,48 @@ class PeopleDirectory:
 
     def forget(self, team_id: str, user_id: str) -> None:
         self._cache.pop((team_id, user_id), None)
+
+
+class HostProblem(StrEnum):
+    NO_EMAIL = "no_email"  # the mentioned Slack user's profile shows no e-mail
+    UNKNOWN_USER = "unknown_user"  # Slack has no such user (deleted, or another workspace)
+
+
+class HostLookupError(Exception):
+    """The person named after `host` can't be turned into a Zoom e-mail."""
+
+    def __init__(self, problem: HostProblem, label: str) -> None:
+        super().__init__(f"host {label}: {problem}")
+        self.problem = problem
+        self.label = label  # as the caller typed it, e.g. "@dana"
+
+
+async def host_email(
+    people: PeopleDirectory,
+    caller: SlackPerson,
+    *,
+    slack_user_id: str | None,
+    email: str | None,
+    label: str,
+) -> str | None:
+    """The Zoom e-mail of the host a command names, or None when that is the caller.
+
+    A mentioned Slack user stands for the Zoom user with their Slack profile e-mail (as
+    account mode maps every caller); a typed e-mail is taken as it is.
+    """
+    if slack_user_id is not None:
+        if slack_user_id == caller.user_id:
+            return None
+        try:
+            person = await people.get(caller.team_id, slack_user_id)
+        except SlackApiError as error:
+            if error.response.get("error") in ("user_not_found", "users_not_found"):
+                raise HostLookupError(HostProblem.UNKNOWN_USER, label) from None
+            raise
+        if not person.email:
+            raise HostLookupError(HostProblem.NO_EMAIL, label)
+        email = person.email
+    assert email is not None
+    if caller.email and email.lower() == caller.email.lower():
+        return None
+    return email

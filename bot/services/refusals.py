@@ -16,6 +16,9 @@ class RefusalKind(StrEnum):
     NOT_ZOOM_ADMIN = "not_zoom_admin"  # an admin command, but the caller's Zoom role is not owner/admin
     NO_SLACK_EMAIL = "no_slack_email"  # account mode: Slack shows no e-mail to find the caller's Zoom user
     NOT_YOURS = "not_yours"  # account mode: the meeting is hosted by another user of the account
+    NOT_ASSISTANT = (
+        "not_assistant"  # account mode: `host @x`, but Zoom doesn't list the caller as x's assistant
+    )
 
 
 @dataclass(eq=False)
@@ -25,6 +28,7 @@ class Refusal(Exception):
     meeting_id: int | None = None  # NOT_YOURS: the meeting
     zoom_email: str | None = None  # NOT_YOURS: the caller's own Zoom user, whose meeting it is not
     role_name: str | None = None  # NOT_ZOOM_ADMIN: the caller's Zoom role, as Zoom names it
+    host: str | None = None  # NOT_ASSISTANT: the Zoom user the caller named as the host
 
     def __post_init__(self) -> None:
         super().__init__(f"{self.operation}: refused ({self.kind})")

@@ -5,10 +5,17 @@ caller's :class:`ZoomActor` and call plain verbs on it. In user mode the actor w
 caller's own link (``UserZoom``, which can only say ``me``); in account mode it wraps the
 account client bound to the Zoom user whose e-mail matches the caller's Slack profile
 (``AccountZoom`` with a ``ZoomUserRef``, which can never say ``me``).
+
+Scheduling for someone else (`host @dana`) goes through :meth:`ZoomActor.for_host`, which
+returns an actor for the host that only schedules and lists. Zoom's `schedulers` list of a
+user is whom that user may schedule for (its document: "if the current user [...] is User
+A, this API's response will list all users for whom User A can schedule"); `assistants`
+is the other way round. Both work in either mode, for the caller's own user.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -17,8 +24,10 @@ from typing import Literal
 from bot.services.people import SlackPerson
 from bot.services.refusals import Refusal, RefusalKind
 from bot.zoom.client import AccountZoom, UserZoom, ZoomUserRef
+from bot.zoom.errors import ZoomError, ZoomErrorKind
 from bot.zoom.http import TokenSource, ZoomHttp
 from bot.zoom.models import (
+    Delegate,
     Meeting,
     MeetingRequest,
     MeetingSummary,
@@ -46,6 +55,7 @@ class ZoomActor:
     _account: AccountZoom | None = None
     _ref: ZoomUserRef | None = None
     _caller: ZoomUser | None = None  # account mode: the caller's Zoom user, read once per command
+    _host: ZoomUserRef | None = None  # set by for_host: the user this actor schedules and lists for
 
     async def me(self) -> ZoomUser:
         """The caller's Zoom user, asked live (`/zoom me` doubles as a link check)."""
@@ -71,24 +81,96 @@ class ZoomActor:
         return await self._create(request)
 
     async def _create(self, request: MeetingRequest) -> Meeting:
-        if self._user is not None:
-            return await self._user.create_meeting(request)
-        assert self._account is not None and self._ref is not None
-        return await self._account.create_meeting(self._ref, request)
+        try:
+            if self._user is not None:
+                if self._host is not None:  # Zoom checks the privilege (and shared access)
+                    request = dataclasses.replace(request, schedule_for=self._host.value)
+                return await self._user.create_meeting(request)
+            assert self._account is not None and self._ref is not None
+            return await self._account.create_meeting(self._ref, request)
+        except ZoomError as error:
+            raise self._about_host(error) from None
 
     async def upcoming(self, *, start: datetime, end: datetime) -> list[Meeting]:
         """Meetings (or a recurring meeting's occurrences) starting in [start, end), soonest first."""
-        if self._user is not None:
-            found = await self._user.list_upcoming_meetings(limit=MAX_LISTED_MEETINGS)
-        else:
-            assert self._account is not None and self._ref is not None
-            found = await self._account.list_upcoming_meetings(self._ref, limit=MAX_LISTED_MEETINGS)
+        try:
+            if self._user is not None and self._host is not None:
+                found = await self._user.list_host_upcoming_meetings(self._host, limit=MAX_LISTED_MEETINGS)
+            elif self._user is not None:
+                found = await self._user.list_upcoming_meetings(limit=MAX_LISTED_MEETINGS)
+            else:
+                assert self._account is not None and self._ref is not None
+                found = await self._account.list_upcoming_meetings(self._ref, limit=MAX_LISTED_MEETINGS)
+        except ZoomError as error:
+            raise self._about_host(error) from None
         return sorted((m for m in found if _starts_within(m, start, end)), key=_sort_key)
+
+    # --- scheduling for someone else -------------------------------------------------------
+
+    async def for_host(self, host_email: str) -> ZoomActor:
+        """An actor that schedules and lists meetings for ``host_email``, as their assistant.
+
+        User mode: creates go to ``me`` with ``schedule_for`` and Zoom itself enforces the
+        scheduling privilege and shared access; the host's list is read on the host's path.
+        Account mode: the account token could act for anyone, so the caller must first be
+        among the host's assistants in Zoom; then everything uses the host's path (never ``me``).
+        """
+        host = ZoomUserRef(host_email)
+        if self._user is not None:
+            return ZoomActor("user", _user=self._user, _host=host)
+        assert self._account is not None
+        me = await self._caller_user()
+        try:
+            assistants = await self._account.list_assistants(host)
+        except ZoomError as error:
+            raise _about_host(error, host) from None
+        if not any(a.id == me.id or a.email.lower() == me.email.lower() for a in assistants):
+            raise Refusal(
+                RefusalKind.NOT_ASSISTANT, "schedule for that user", zoom_email=me.email, host=host.value
+            )
+        return ZoomActor("account", _account=self._account, _ref=host, _caller=me, _host=host)
+
+    async def schedulers(self) -> list[Delegate]:
+        """The Zoom users who gave the caller scheduling privilege: whom `host` may name."""
+        if self._user is not None:
+            return await self._user.list_schedulers()
+        assert self._account is not None and self._ref is not None
+        return await self._account.list_schedulers(self._ref)
+
+    def _about_host(self, error: ZoomError) -> ZoomError:
+        return (
+            error if self._host is None else _about_host(error, self._host, user_mode=self._user is not None)
+        )
 
     async def get(self, meeting_id: int) -> Meeting:
         meeting = await self._client().get_meeting(meeting_id)
         await self._check_owner(meeting, "look at the meeting")
         return meeting
+
+    async def readable(self, meeting_id: int) -> Meeting:
+        """The meeting, if this person may read it (for link previews).
+
+        User mode: whatever the person's own token can read (Zoom answers 3001 otherwise).
+        Account mode: any meeting of the account, but only for someone who is a user of
+        that account — a Slack guest with no Zoom user there reads nothing.
+        """
+        if self._account is not None:
+            await self._caller_user()
+        return await self._client().get_meeting(meeting_id)
+
+    async def host_name(self, meeting: Meeting) -> str:
+        """The host's name as Zoom has it; their e-mail (part of the meeting) when it can't be read."""
+        try:
+            me = await self._caller_user()
+            if meeting.host_id == me.id:
+                host = me
+            elif self._account is not None and meeting.host_id:
+                host = await self._account.get_user(ZoomUserRef(meeting.host_id))
+            else:  # a user token may read only its own user
+                return meeting.host_email
+        except (ZoomError, ValueError):
+            return meeting.host_email
+        return host.display_name or host.email or meeting.host_email
 
     async def move(self, meeting_id: int, *, start: datetime, tz_name: str) -> Meeting:
         await self.get(meeting_id)
@@ -147,6 +229,22 @@ class ZoomActor:
         if me.role_name.strip().lower() not in ADMIN_ROLES:
             raise Refusal(RefusalKind.NOT_ZOOM_ADMIN, operation, role_name=me.role_name)
         return self._account
+
+
+def _about_host(error: ZoomError, host: ZoomUserRef, *, user_mode: bool = False) -> ZoomError:
+    """Say which host a refusal was about, so the hint can name them."""
+    error.details.setdefault("host", host.value)
+    if (
+        user_mode
+        and error.kind is ZoomErrorKind.SCOPE
+        and error.missing_scopes
+        and all(scope.endswith(":admin") for scope in error.missing_scopes)
+    ):
+        # A user token reaches another user's data only through a privilege they gave;
+        # without one Zoom asks for the admin scope a user-managed app can never hold.
+        error.kind = ZoomErrorKind.SCHEDULE_PRIVILEGE
+        error.args = (str(error),)
+    return error
 
 
 def _occurrence_starts(meeting: Meeting) -> list[datetime]:

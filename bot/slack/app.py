@@ -23,6 +23,8 @@ BOT_SCOPES = [
     "users:read",
     "users:read.email",
     "im:write",
+    "links:read",
+    "links:write",
     "channels:read",
 ]
 

@@ -63,10 +63,20 @@ class NewMeeting:
 
 
 @dataclass(frozen=True)
+class HostRef:
+    """Whom `host …` names: a Slack mention (``<@U123|dana>``) or an e-mail address."""
+
+    label: str  # as the user typed it: "@dana", "dana@corp.com"
+    slack_user_id: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
 class Schedule:
     topic: str
     when_text: str
     duration_minutes: int | None  # None: let the handler pick the default
+    host: HostRef | None = None  # scheduling for someone else (their scheduling privilege)
 
 
 @dataclass(frozen=True)
@@ -77,11 +87,27 @@ class OpenScheduleModal:
 @dataclass(frozen=True)
 class ListMeetings:
     period: Period = "week"
+    host: HostRef | None = None
+
+
+@dataclass(frozen=True)
+class ListSchedulers:
+    pass
 
 
 @dataclass(frozen=True)
 class ShowMeeting:
     meeting_id: int
+
+
+@dataclass(frozen=True)
+class JoinMeeting:
+    meeting_id: int
+
+
+@dataclass(frozen=True)
+class JoinPersonalRoom:
+    """`/zoom join me`: the caller's Personal Meeting ID room."""
 
 
 @dataclass(frozen=True)
@@ -147,8 +173,8 @@ class ShowUser:
 
 Command = (
     Help | Link | Unlink | Me | NewMeeting | Schedule | OpenScheduleModal | ListMeetings | ShowMeeting
-    | MoveMeeting | CancelMeeting | Remind | ListReminders | CancelReminder | DigestOn | DigestOff
-    | Recordings | ListUsers | ShowUser
+    | JoinMeeting | JoinPersonalRoom | MoveMeeting | CancelMeeting | Remind | ListReminders | CancelReminder
+    | DigestOn | DigestOff | Recordings | ListUsers | ShowUser | ListSchedulers
 )  # fmt: skip
 
 
@@ -274,6 +300,56 @@ def _new(rest: str) -> Command | UsageError:
     return NewMeeting(topic or None)
 
 
+# --- `host @dana` -----------------------------------------------------------------------
+
+HOST_WORD = "host"
+_MENTION = re.compile(r"<@([UW][A-Z0-9]{1,30})(?:\|([^>]*))?>")
+_MAILTO = re.compile(r"<mailto:([^|>]*)(?:\|[^>]*)?>")
+
+
+def _looks_like_host(word: str) -> bool:
+    return word.startswith(("<@", "<mailto:", "@")) or _EMAIL.fullmatch(_plain_words(word)) is not None
+
+
+_HOST_EXAMPLES = {
+    "schedule": '/zoom schedule "Board sync" tomorrow 3pm for 45m host @dana',
+    "list": "/zoom list host @dana",
+}
+
+
+def _host_usage(subcommand: str, message: str) -> UsageError:
+    return UsageError(subcommand, message, USAGE[subcommand].syntax, _HOST_EXAMPLES[subcommand])
+
+
+def _take_host(rest: str, subcommand: str) -> tuple[str, HostRef | None] | UsageError:
+    """A trailing ``host <@U1|dana>`` / ``host dana@corp.com``: (the text before it, whom it names).
+
+    Only the last two words can be a host clause, and only when the second looks like a
+    person, so a topic such as "Meet the host" stays a topic.
+    """
+    words = rest.split()
+    if words and words[-1].lower() == HOST_WORD:
+        return _host_usage(
+            subcommand, "Say who the host is after `host`: mention them (`@dana`) or give their e-mail."
+        )
+    if len(words) < 2 or words[-2].lower() != HOST_WORD or not _looks_like_host(words[-1]):
+        return rest, None
+    target, before = words[-1], " ".join(words[:-2])
+    if (mention := _MENTION.fullmatch(target)) is not None:
+        user_id, name = mention.groups()
+        return before, HostRef(f"@{name or user_id}", slack_user_id=user_id)
+    email = _MAILTO.fullmatch(target)
+    address = email.group(1) if email is not None else _plain_words(target)
+    if _EMAIL.fullmatch(address) is not None:
+        return before, HostRef(address, email=address)
+    shown = _plain_words(target).replace("`", "'")[:80]
+    return _host_usage(
+        subcommand,
+        f"I can't tell who `{shown}` is. Pick the person from Slack's list as you type `@` so it "
+        "becomes a mention, or give their e-mail address.",
+    )
+
+
 def _split_topic_and_when(text: str) -> tuple[str, str] | None:
     """Unquoted ``Design review tomorrow 3pm``: the longest tail that reads as a time."""
     words = text.split()
@@ -287,6 +363,19 @@ def _split_topic_and_when(text: str) -> tuple[str, str] | None:
 def _schedule(rest: str) -> Command | UsageError:
     if not rest:
         return OpenScheduleModal()
+    hosted = _take_host(rest, "schedule")
+    if isinstance(hosted, UsageError):
+        return hosted
+    rest, host = hosted
+    command = _schedule_for_caller(rest)
+    if host is not None and isinstance(command, Schedule):
+        return Schedule(command.topic, command.when_text, command.duration_minutes, host)
+    return command
+
+
+def _schedule_for_caller(rest: str) -> Command | UsageError:
+    if not rest:
+        return UsageError.for_subcommand("schedule", "Give the meeting a topic and a time.")
     quoted = _take_quoted(rest, "schedule")
     if isinstance(quoted, UsageError):
         return quoted
@@ -318,13 +407,17 @@ def _schedule(rest: str) -> Command | UsageError:
 
 
 def _list(rest: str) -> Command | UsageError:
+    hosted = _take_host(rest, "list")
+    if isinstance(hosted, UsageError):
+        return hosted
+    rest, host = hosted
     period = rest.lower() or "week"
     if period == "today":
-        return ListMeetings("today")
+        return ListMeetings("today", host)
     if period == "tomorrow":
-        return ListMeetings("tomorrow")
+        return ListMeetings("tomorrow", host)
     if period == "week":
-        return ListMeetings("week")
+        return ListMeetings("week", host)
     return UsageError.for_subcommand("list", "List `today`, `tomorrow` or `week` (the default).")
 
 
@@ -336,6 +429,18 @@ def _show(rest: str) -> Command | UsageError:
     if after:
         return UsageError.for_subcommand("show", "Only the meeting id, please.")
     return ShowMeeting(meeting_id)
+
+
+def _join(rest: str) -> Command | UsageError:
+    if rest.lower() == "me":
+        return JoinPersonalRoom()
+    taken = _take_meeting_id(rest, "join")
+    if isinstance(taken, UsageError):
+        return taken
+    meeting_id, after = taken
+    if after:
+        return UsageError.for_subcommand("join", "Only the meeting id (or `me`), please.")
+    return JoinMeeting(meeting_id)
 
 
 def _cancel(rest: str) -> Command | UsageError:
@@ -469,6 +574,8 @@ def _dispatch(subcommand: str, rest: str) -> Command | UsageError:
         return _list(rest)
     if subcommand == "show":
         return _show(rest)
+    if subcommand == "join":
+        return _join(rest)
     if subcommand == "move":
         return _move(rest)
     if subcommand == "cancel":
@@ -485,6 +592,8 @@ def _dispatch(subcommand: str, rest: str) -> Command | UsageError:
         return _no_args(ListUsers(), subcommand, rest)
     if subcommand == "user":
         return _user(rest)
+    if subcommand == "schedulers":
+        return _no_args(ListSchedulers(), subcommand, rest)
     return UsageError.unknown(_plain_words(subcommand))
 
 

@@ -23,6 +23,7 @@ from datetime import UTC, tzinfo
 from typing import Literal
 
 from bot.reminders.service import ReminderError
+from bot.services.people import HostLookupError, HostProblem
 from bot.services.refusals import Refusal, RefusalKind
 from bot.slack.capacity import Overloaded
 from bot.slack.mrkdwn import date_token, escape, format_meeting_id, truncate
@@ -54,12 +55,25 @@ USAGE: dict[str, Usage] = {
     "me": Usage("/zoom me", "/zoom me", "your linked Zoom user"),
     "new": Usage("/zoom new [topic]", '/zoom new "Quick sync"', "start a meeting now and post a Join button"),
     "schedule": Usage(
-        "/zoom schedule <topic> <when> [for <duration>]",
+        "/zoom schedule <topic> <when> [for <duration>] [host @person]",
         '/zoom schedule "Design review" tomorrow 3pm for 45m',
-        "schedule a meeting (no arguments opens a form)",
+        "schedule a meeting (no arguments opens a form); `host` schedules for someone who gave "
+        "you scheduling privilege in Zoom",
     ),
-    "list": Usage("/zoom list [today|tomorrow|week]", "/zoom list today", "your upcoming meetings"),
+    "list": Usage(
+        "/zoom list [today|tomorrow|week] [host @person]",
+        "/zoom list today",
+        "your upcoming meetings (or, with `host`, theirs)",
+    ),
+    "schedulers": Usage(
+        "/zoom schedulers", "/zoom schedulers", "whom you can schedule for (their Zoom scheduling privilege)"
+    ),
     "show": Usage("/zoom show <meeting-id>", "/zoom show 812 3456 7890", "one meeting's details"),
+    "join": Usage(
+        "/zoom join <meeting-id> | /zoom join me",
+        "/zoom join 812 3456 7890",
+        "post a Join button for a meeting, or for your personal room (`me`)",
+    ),
     "move": Usage(
         "/zoom move <meeting-id> <when>", "/zoom move 812 3456 7890 fri 10am", "reschedule a meeting"
     ),
@@ -261,6 +275,16 @@ def _zoom_hint(error: ZoomError, mode: Mode, operation: str, tz: tzinfo, referen
                 "(the app → Scopes); then run `/zoom link` again so your link includes them."
             )
         return Hint(title, what, why, fix)
+    if kind is ZoomErrorKind.USER_NOT_FOUND and error.details.get("host"):
+        host = quote_external(error.details["host"], 120)
+        return Hint(
+            title,
+            f"Zoom has no user `{host}` in your Zoom account, so nobody here can schedule for them.",
+            why,
+            "Scheduling for someone works only within one Zoom account. Check the address: for a "
+            "Slack mention it's their Slack profile e-mail, which has to be their Zoom e-mail — if "
+            "those differ, write `host` and their Zoom e-mail instead.",
+        )
     if kind is ZoomErrorKind.USER_NOT_FOUND:
         who = error.details.get("user")
         if who:
@@ -302,13 +326,7 @@ def _zoom_hint(error: ZoomError, mode: Mode, operation: str, tz: tzinfo, referen
             "Check the id with `/zoom list` (it shows your meetings with their ids).",
         )
     if kind is ZoomErrorKind.SCHEDULE_PRIVILEGE:
-        return Hint(
-            title,
-            "You don't have scheduling privilege for that Zoom user, so I can't act for them.",
-            why,
-            "That user opens the Zoom web portal → Settings → Meeting → *Schedule Privilege* and adds you "
-            "under “Assign scheduling privilege to”. Then try again.",
-        )
+        return _schedule_privilege_hint(error, title, why)
     if kind is ZoomErrorKind.SHARED_ACCESS:
         return Hint(
             title,
@@ -396,6 +414,58 @@ def _zoom_hint(error: ZoomError, mode: Mode, operation: str, tz: tzinfo, referen
     )
 
 
+_SCHEDULE_FOR = re.compile(r"schedule a meeting for\s+(\S+?)\.?$", re.IGNORECASE)
+
+
+_GRANT_PRIVILEGE = (
+    "Settings → Meeting → *Schedule Privilege*, clicks + next to *Assign scheduling privilege "
+    "to* and adds your Zoom e-mail. Then try again; `/zoom schedulers` shows whom you can "
+    "schedule for."
+)
+
+
+def _no_privilege_hint(title: str, host: str, why: str | None) -> Hint:
+    shown = f"`{quote_external(host, 120)}`"
+    return Hint(
+        title,
+        f"{shown} hasn't given you scheduling privilege in Zoom, so I can't schedule or list "
+        "meetings for them.",
+        why,
+        f"Only {shown} can grant it: they sign in to the Zoom web portal → {_GRANT_PRIVILEGE}",
+    )
+
+
+def _schedule_privilege_hint(error: ZoomError, title: str, why: str) -> Hint:
+    host = error.details.get("host")
+    if host is None and (named := _SCHEDULE_FOR.search(error.message)) is not None:
+        host = named.group(1)
+    if host:
+        return _no_privilege_hint(title, host, why)
+    return Hint(
+        title,
+        "You don't have scheduling privilege for that Zoom user, so I can't act for them.",
+        why,
+        f"Only that user can grant it: they sign in to the Zoom web portal → {_GRANT_PRIVILEGE}",
+    )
+
+
+def _host_hint(error: HostLookupError, operation: str | None) -> Hint:
+    title = f"Couldn't {operation}" if operation else "I can't tell who the host is"
+    label = quote_external(error.label, 80)
+    if error.problem is HostProblem.NO_EMAIL:
+        what = f"{label}'s Slack profile shows no e-mail address, so I can't tell which Zoom user they are."
+    else:
+        what = f"Slack doesn't know {label} (deactivated, or not in this workspace)."
+    example = (
+        "/zoom list host dana@example.com"
+        if (operation or "").startswith("list")
+        else '/zoom schedule "Board sync" tomorrow 3pm host dana@example.com'
+    )
+    return Hint(
+        title, what, None, f"Write `host` and their Zoom e-mail instead, for example `{escape(example)}`."
+    )
+
+
 def _refusal_hint(refusal: Refusal, operation: str) -> Hint:
     """zoombot's own refusals: the why is our rule, in our words — Zoom was not asked, or said yes."""
     title = f"Couldn't {operation}"  # plain text: Hint.text() escapes it
@@ -432,6 +502,15 @@ def _refusal_hint(refusal: Refusal, operation: str) -> Hint:
             "Give your Slack account the same e-mail address as your Zoom user (in Slack: your profile "
             "→ Account settings → Email address), then try again. If it has one already, whoever runs "
             "zoombot must add the `users:read.email` scope to the Slack app and reinstall it.",
+        )
+    if kind is RefusalKind.NOT_ASSISTANT:
+        host = refusal.host or "that user"
+        return _no_privilege_hint(
+            title,
+            host,
+            "zoombot acts through your organisation's Zoom account, which could schedule for anyone, "
+            f"so it schedules for someone only if Zoom lists you among their assistants; Zoom's list "
+            f"for `{quote_external(host, 120)}` doesn't include you.",
         )
     meeting = f" `{format_meeting_id(refusal.meeting_id)}`" if refusal.meeting_id is not None else ""
     you = f" (`{quote_external(refusal.zoom_email, 200)}`)" if refusal.zoom_email else ""
@@ -474,6 +553,8 @@ def hint_for(
             None,
             "Run `/zoom link` and approve zoombot in Zoom — it takes a few seconds.",
         )
+    if isinstance(error, HostLookupError):
+        return _host_hint(error, operation)
     if isinstance(error, ReminderError):
         return Hint(
             "I couldn't set that reminder",
@@ -509,6 +590,18 @@ def hint_for(
         None,
         f"Please try again. If it keeps happening, tell whoever runs zoombot and quote `{reference}`.",
         reference,
+    )
+
+
+def no_personal_room_hint() -> Hint:
+    """`/zoom join me` for someone whose Zoom user has no Personal Meeting ID to offer."""
+    return Hint(
+        "No personal meeting room",
+        "Your Zoom user has no Personal Meeting ID (PMI): it is turned off for you or your "
+        "Zoom account, so there is no personal room to join.",
+        None,
+        "Start a meeting with `/zoom new` instead, or ask a Zoom admin to turn on "
+        "*Enable Personal Meeting ID* (Settings → Meeting).",
     )
 
 

@@ -2,17 +2,23 @@
 
 Accepted forms (case-insensitive; "at", "on", "next", "this" and commas are ignored):
 
-- relative: ``in 30m``, ``in 2h``, ``in 1h30m``, ``in 2 hours``, ``in 3 days``
-- a day: ``today``, ``tomorrow``, a weekday (``mon``, ``monday`` …), an ISO date
-  ``2026-12-03``, or a month-name date ``Dec 3``, ``3 Dec``, ``December 3rd 2026``
+- relative: ``in 30m``, ``in 2h``, ``in 1h30m``, ``in 2 hours``, ``in 3 days``,
+  ``in a week``, ``in 2 weeks``; whole days may take a time: ``in a week 10am``
+- a day: ``today``, ``tomorrow``, a weekday (``mon``, ``monday`` …), ``next week``
+  (its Monday), ``friday next week``, an ISO date ``2026-12-03``, or a month-name date
+  ``Dec 3``, ``3 Dec``, ``December 3rd 2026``
 - a clock time: ``3pm``, ``3:30 pm``, ``15:30``, ``09:00``, ``noon``, ``midnight``
 - day and time in either order: ``tomorrow 3pm``, ``3pm tomorrow``, ``2026-12-03 14:00``
+- worded in the past — ``yesterday 3pm``, ``last friday 10am``, ``last week``, ``2 hours
+  ago``, ``3 days ago`` — is read only to be refused with "that time is in the past" and
+  the nearest future wording (``tomorrow 3pm``, ``friday 10am``, ``in 2 hours``)
 
 Decisions (documented because users will ask):
 
 - A time with no day means *today*; if that moment has passed we refuse with "that time
   is in the past" and suggest ``tomorrow …`` rather than silently moving to tomorrow.
 - A weekday means the next such day; today only if the time is still ahead.
+- ``next week`` is the Monday of the coming week (never today), with the time asked for.
 - A month-name date without a year means its next occurrence (this year, or next year
   if it has passed). An explicit year is taken literally.
 - Numeric forms like ``12/3`` are refused: they mean different days in different countries.
@@ -64,8 +70,9 @@ _DURATION = re.compile(
     rf"(?:(?P<hours>\d{{1,4}}(?:\.\d{{1,3}})?)\s*{_HOUR_UNITS})?"
     rf"\s*(?:(?P<minutes>\d{{1,5}})\s*{_MINUTE_UNITS}?)?"
 )
+_WEEK_UNITS = r"(?:w|wk|wks|week|weeks)"
 _SPAN_PART = re.compile(
-    rf"(\d{{1,6}}(?:\.\d{{1,3}})?)\s*({_DAY_UNITS}|{_HOUR_UNITS}|{_MINUTE_UNITS})(?![a-z])"
+    rf"(\d{{1,6}}(?:\.\d{{1,3}})?)\s*({_WEEK_UNITS}|{_DAY_UNITS}|{_HOUR_UNITS}|{_MINUTE_UNITS})(?![a-z])"
 )
 
 
@@ -118,6 +125,7 @@ _WEEKDAYS = {
     "sat": 5, "saturday": 5,
     "sun": 6, "sunday": 6,
 }  # fmt: skip
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3,
     "apr": 4, "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7,
@@ -141,7 +149,17 @@ class _CalendarDate:
     day: int
 
 
-_Day = int | str | _CalendarDate  # days from today | weekday marker "wd:N" | a calendar date
+@dataclass(frozen=True)
+class _PastDay:
+    """A day worded in the past ("yesterday", "last friday"); ``instead`` is its future twin."""
+
+    instead: str
+
+
+# days from today | "wd:N" (next weekday N) | "nw" (Monday of next week) | "nw:N" (weekday N
+# of next week) | a calendar date | a day in the past
+_Day = int | str | _CalendarDate | _PastDay
+_NEXT_WEEK = "nw"
 
 
 @dataclass(frozen=True)
@@ -151,6 +169,7 @@ class _WhenSpec:
     relative: timedelta | None = None
     day: _Day | None = None
     clock: time | None = None
+    ago: str | None = None  # worded as "… ago": what to suggest instead ("in 2 hours")
 
 
 def _clock_from(hour: int, minute: int, meridiem: str | None) -> time | None:
@@ -167,7 +186,7 @@ def _clock_from(hour: int, minute: int, meridiem: str | None) -> time | None:
 
 
 def _read_relative(words: list[str]) -> timedelta | None:
-    text = " ".join(words).replace(" and ", " ")
+    text = " ".join("1" if word in ("a", "an") else word for word in words).replace(" and ", " ")
     total = timedelta()
     position = 0
     for match in _SPAN_PART.finditer(text):
@@ -175,7 +194,9 @@ def _read_relative(words: list[str]) -> timedelta | None:
             return None
         amount = float(match.group(1))
         unit = match.group(2)
-        if unit.startswith("d"):
+        if unit.startswith("w"):
+            total += timedelta(weeks=amount)
+        elif unit.startswith("d"):
             total += timedelta(days=amount)
         elif unit.startswith("h"):
             total += timedelta(hours=amount)
@@ -187,15 +208,76 @@ def _read_relative(words: list[str]) -> timedelta | None:
     return total
 
 
+def _read_in(words: list[str]) -> _WhenSpec | None:
+    """``in 2h``, ``in a week``; whole days may end with a time (``in a week 10am``)."""
+    relative = _read_relative(words)
+    if relative is not None:
+        return _WhenSpec(relative=relative)
+    for size in (1, 2):  # "10am", "10 am"
+        if len(words) <= size:
+            continue
+        clock = parse_clock(" ".join(words[-size:]))
+        days = _read_relative(words[:-size])
+        if clock is not None and days is not None and days == timedelta(days=days.days) and days.days > 0:
+            return _WhenSpec(day=days.days, clock=clock)
+    return None
+
+
+def _read_ago(words: list[str]) -> _WhenSpec | None:
+    """``2 hours ago``, ``3 days ago 10am``: read only to be refused, with ``ago`` = the
+    future wording to suggest (``in 2 hours``, ``in 3 days 10am``)."""
+    at = words.index("ago")
+    span_words, clock_words = words[:at], words[at + 1 :]
+    span = _read_relative(span_words)
+    if span is None or span <= timedelta(0):
+        return None
+    instead = "in " + " ".join(span_words)
+    if not clock_words:
+        return _WhenSpec(ago=instead)
+    clock = parse_clock(" ".join(clock_words))
+    if clock is None:
+        return None
+    whole_days = span == timedelta(days=span.days)
+    return _WhenSpec(ago=f"{instead} {_describe_clock(clock)}" if whole_days else instead)
+
+
+def _join_phrases(words: list[str]) -> list[str]:
+    """Two-word days become one token before filler words go ("next" is filler alone)."""
+    joined: list[str] = []
+    i = 0
+    while i < len(words):
+        pair = (words[i], words[i + 1] if i + 1 < len(words) else "")
+        if pair == ("next", "week"):
+            joined.append("<next-week>")
+            i += 2
+        elif pair[0] == "last" and (pair[1] == "week" or pair[1] in _WEEKDAYS):
+            joined.append(f"<last-{pair[1]}>")
+            i += 2
+        else:
+            if words[i] not in _FILLER:
+                joined.append(words[i])
+            i += 1
+    return joined
+
+
+def _combine_days(day: _Day, found: _Day) -> _Day | None:
+    """``friday next week``: a weekday and next week make one day; any other pair is refused."""
+    for one, other in ((day, found), (found, day)):
+        if one == _NEXT_WEEK and isinstance(other, str) and other.startswith("wd:"):
+            return f"{_NEXT_WEEK}:{other[3:]}"
+    return None
+
+
 def _read_spec(text: str) -> _WhenSpec | None:
     """Parse the words of a time expression; None if they are not one."""
     cleaned = text.lower().replace(",", " ").replace("’", "'")
-    words = [w for w in cleaned.split() if w not in _FILLER]
+    words = _join_phrases(cleaned.split())
     if not words or len(words) > 8:
         return None
     if words[0] == "in":
-        relative = _read_relative(words[1:])
-        return _WhenSpec(relative=relative) if relative is not None else None
+        return _read_in(words[1:])
+    if "ago" in words:
+        return _read_ago(words)
 
     day: _Day | None = None
     clock: time | None = None
@@ -212,6 +294,14 @@ def _read_spec(text: str) -> _WhenSpec | None:
             found_clock = time(0, 0)
         elif word in _RELATIVE_DAYS:
             found_day = _RELATIVE_DAYS[word]
+        elif word == "yesterday":
+            found_day = _PastDay("tomorrow")
+        elif word == "<next-week>":
+            found_day = _NEXT_WEEK
+        elif word == "<last-week>":
+            found_day = _PastDay("next week")
+        elif word.startswith("<last-"):
+            found_day = _PastDay(_WEEKDAY_NAMES[_WEEKDAYS[word[len("<last-") : -1]]])
         elif word in _WEEKDAYS:
             found_day = f"wd:{_WEEKDAYS[word]}"
         elif (m := _CLOCK_12H.fullmatch(word)) is not None:
@@ -249,7 +339,10 @@ def _read_spec(text: str) -> _WhenSpec | None:
             return None
         if found_day is not None:
             if day is not None:
-                return None
+                combined = _combine_days(day, found_day)
+                if combined is None:
+                    return None
+                found_day = combined
             day = found_day
         if found_clock is not None:
             if clock is not None:
@@ -264,7 +357,7 @@ def _read_spec(text: str) -> _WhenSpec | None:
 def parse_clock(text: str) -> time | None:
     """A bare time of day (``8:30``, ``8am``, ``noon``); None if ``text`` is anything else."""
     spec = _read_spec(text)
-    if spec is None or spec.day is not None or spec.relative is not None:
+    if spec is None or spec.day is not None or spec.relative is not None or spec.ago is not None:
         return None
     return spec.clock
 
@@ -289,6 +382,11 @@ def _is_past(moment: datetime, now: datetime) -> bool:
 def _resolve_day(day: _Day, clock: time, today: date, now: datetime, tz: ZoneInfo) -> date:
     if isinstance(day, int):
         return today + timedelta(days=day)
+    if isinstance(day, _PastDay):
+        raise AssertionError("days in the past are refused before they are resolved")
+    if isinstance(day, str) and day.startswith(_NEXT_WEEK):  # "nw" (its Monday) or "nw:N"
+        monday = today + timedelta(days=7 - today.weekday())
+        return monday + timedelta(days=int(day[3:]) if ":" in day else 0)
     if isinstance(day, str):  # "wd:N"
         weekday = int(day[3:])
         ahead = (weekday - today.weekday()) % 7
@@ -331,6 +429,9 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo) -> datetime:
             "`2026-12-03 14:00`, `Dec 3 2pm` or `in 2h`.",
         )
     now_local = now.astimezone(tz)
+    past = _past_suggestion(spec, now_local)
+    if past is not None:
+        raise WhenError("That time is in the past.", past)
     try:
         if spec.relative is not None:
             if spec.relative <= timedelta(0):
@@ -340,7 +441,9 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo) -> datetime:
             # Add in UTC: wall-clock arithmetic would land in DST gaps ("in 1h" at 01:30).
             return (now.astimezone(UTC) + spec.relative).astimezone(tz)
         if spec.clock is None:
-            raise WhenError("Add a time of day too.", WHEN_EXAMPLE)
+            raise WhenError(
+                "Add a time of day too.", "next week 10am" if spec.day == _NEXT_WEEK else WHEN_EXAMPLE
+            )
         if spec.day is None:
             result = local_datetime(now_local.date(), spec.clock, tz)
             if _is_past(result, now):
@@ -354,3 +457,17 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo) -> datetime:
     if result.astimezone(UTC) - now.astimezone(UTC) > MAX_AHEAD:
         raise WhenError("That's more than five years ahead.")
     return result
+
+
+def _past_suggestion(spec: _WhenSpec, now_local: datetime) -> str | None:
+    """For wording in the past, the future wording to suggest instead; None otherwise.
+
+    ``yesterday 3pm`` → ``tomorrow 3pm``, ``last friday 10am`` → ``friday 10am`` (the next
+    Friday), ``2 hours ago`` → ``in 2 hours``. Without a time of day, the next full hour.
+    """
+    if spec.ago is not None:
+        return spec.ago
+    if not isinstance(spec.day, _PastDay):
+        return None
+    clock = spec.clock or time((now_local.hour + 1) % 24, 0)
+    return f"{spec.day.instead} {_describe_clock(clock)}"

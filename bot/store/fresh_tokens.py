@@ -1,7 +1,7 @@
 """Decrypted access tokens that are still fresh, remembered per process.
 
 Without it every Zoom call of every command reads the link row and decrypts it — about a
-sixth of the bot's CPU per `/zoom` command (see ``bench/ack_latency.py``). An entry is
+sixth of the bot's CPU per `/zoom` command (see ``bench/run.py``). An entry is
 only a shortcut for the first read in ``UserTokenSource.access_token``; the refresh
 algorithm itself always reads the row. It is safe to be out of date:
 

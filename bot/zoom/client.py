@@ -26,6 +26,7 @@ from urllib.parse import quote
 from bot.zoom.errors import Outcome, ZoomError, ZoomErrorKind
 from bot.zoom.http import TokenSource, ZoomHttp
 from bot.zoom.models import (
+    Delegate,
     Meeting,
     MeetingRequest,
     MeetingSummary,
@@ -108,6 +109,15 @@ class _Operations:
             "/users/{userId}", "look up the Zoom user", path_params={"userId": user}, params={}
         )
         return ZoomUser.from_zoom(data)
+
+    async def _delegates(self, user: str, kind: str) -> list[Delegate]:
+        # `schedulers` of a user: whom they may schedule for; `assistants`: who may schedule
+        # for them. At most 30 each, in one unpaged answer.
+        operation = "list whom you can schedule for" if kind == "schedulers" else "list the user's assistants"
+        data = await self._get_json(
+            f"/users/{{userId}}/{kind}", operation, path_params={"userId": user}, params={}
+        )
+        return [Delegate.from_zoom(item) for item in data.get(kind) or []]
 
     # -- meetings --------------------------------------------------------------------------
 
@@ -327,6 +337,21 @@ class UserZoom(_Operations):
         """Cloud recordings from ``start`` to ``end`` (UTC dates, inclusive), newest first."""
         return await self._list_recordings(ME, start, end, limit)
 
+    async def list_schedulers(self) -> list[Delegate]:
+        """The users who gave this user scheduling privilege (whom they may schedule for)."""
+        return await self._delegates(ME, "schedulers")
+
+    async def list_host_upcoming_meetings(
+        self, host: ZoomUserRef, *, limit: int = 100, page_size: int = 100
+    ) -> list[Meeting]:
+        """Another user's meetings, read through the linked user's scheduling privilege for them.
+
+        The one user-mode call that names someone other than ``me``: Zoom allows it only
+        when the host gave this user scheduling privilege and this user let the app use
+        their shared access permissions when authorizing it.
+        """
+        return await self._list_upcoming(host.value, limit, page_size)
+
 
 class AccountZoom(_Operations):
     """Zoom as the whole account sees it (Server-to-Server OAuth). Never uses ``me``."""
@@ -362,6 +387,14 @@ class AccountZoom(_Operations):
         self, user: ZoomUserRef, start: date, end: date, *, limit: int = 300
     ) -> list[Recording]:
         return await self._list_recordings(user.value, start, end, limit)
+
+    async def list_schedulers(self, user: ZoomUserRef) -> list[Delegate]:
+        """The users ``user`` may schedule for (they gave ``user`` scheduling privilege)."""
+        return await self._delegates(user.value, "schedulers")
+
+    async def list_assistants(self, user: ZoomUserRef) -> list[Delegate]:
+        """The users who may schedule for ``user`` (``user`` gave them scheduling privilege)."""
+        return await self._delegates(user.value, "assistants")
 
 
 __all__ = ["AccountZoom", "UserZoom", "ZoomUserRef"]

@@ -97,6 +97,18 @@ class ZoomUser:
 
 
 @dataclass(frozen=True)
+class Delegate:
+    """One side of a scheduling privilege: an entry of a ``schedulers`` or ``assistants`` list."""
+
+    id: str
+    email: str
+
+    @classmethod
+    def from_zoom(cls, data: Mapping[str, Any]) -> Delegate:
+        return cls(id=_str(data, "id"), email=_str(data, "email"))
+
+
+@dataclass(frozen=True)
 class Occurrence:
     occurrence_id: str
     start_time: datetime | None

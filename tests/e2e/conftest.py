@@ -27,6 +27,8 @@ def assert_all_payloads_valid(world: OfflineWorld) -> None:
     for message in world.standin.messages:
         if message.blocks:
             assert_valid_blocks(message.blocks)
+        for unfurl in message.unfurls.values():  # chat.unfurl previews are Block Kit too
+            assert_valid_blocks(unfurl["blocks"])
     for call in world.standin.calls:
         if not call.method.startswith("views.") or "view" not in call.args:
             continue

@@ -130,6 +130,39 @@ async def test_schedule_modal_inline_errors(linked_world: OfflineWorld) -> None:
     assert meeting_ids(w, "alice@example.com") == []
 
 
+async def test_move_and_schedule_to_a_past_phrasing_say_so_with_a_suggestion(
+    linked_world: OfflineWorld,
+) -> None:
+    w = linked_world
+    meeting = await schedule(w, ALICE, "alice@example.com", '"Weekly" tomorrow 9am for 30m')
+    start = meeting.start_time
+    for when, suggestion in (
+        ("yesterday 3pm", "tomorrow 3pm"),
+        ("last friday 10am", "friday 10am"),
+        ("2 hours ago", "in 2 hours"),
+    ):
+        reply = texts(await reply_to(w, ALICE, f"move {meeting.id} {when}"))
+        assert "That time is in the past." in reply and f"`{suggestion}`" in reply, reply
+        assert "couldn't read" not in reply
+    reply = texts(await reply_to(w, ALICE, 'schedule "Retro" yesterday 3pm'))
+    assert "That time is in the past." in reply and "`tomorrow 3pm`" in reply
+    # Nothing changed at Zoom.
+    assert [(m.id, m.start_time) for m in w.sim.meetings_of("alice@example.com")] == [(meeting.id, start)]
+    assert w.sim.stats.get("PATCH /v2/meetings/{meetingId}", 0) == 0
+
+    moved = texts(await reply_to(w, ALICE, f"move {meeting.id} next week 10am"))
+    assert "Moved" in moved
+    from zoneinfo import ZoneInfo
+
+    new_york = ZoneInfo("America/New_York")
+    local = w.sim.meetings_of("alice@example.com")[0].start_time.astimezone(new_york)
+    today = datetime.now(new_york).date()
+    assert local.date() == today + timedelta(days=7 - today.weekday()) and (local.hour, local.minute) == (
+        10,
+        0,
+    )
+
+
 async def test_list_show_move_and_cancel(linked_world: OfflineWorld) -> None:
     w = linked_world
     await reply_to(w, ALICE, 'schedule "Weekly" tomorrow 9am for 30m')

@@ -126,6 +126,24 @@ async def test_the_card_shows_the_meeting_as_it_goes_and_ends_without_a_join_but
     assert all(c.ok for c in card_updates(world, card))
 
 
+async def test_a_card_posted_with_zoom_join_goes_live_too(world: OfflineWorld) -> None:
+    meeting_id, _ = await new_meeting(world, "Weekly")
+    before = len(world.standin.messages_in("C0DESIGN"))
+    await world.driver.slash(world.person("alice").slack_id, "C0DESIGN", f"join {meeting_id}")
+    second = await world.standin.wait_for(
+        lambda: next((m for m in world.standin.messages_in("C0DESIGN")[before:] if m.kind == "post"), None),
+        timeout=5,
+    )
+    store = world.runtime.meeting_posts.store
+    deadline = time.monotonic() + 5
+    while len(await store.for_meeting(meeting_id)) < 2:
+        assert time.monotonic() < deadline, "the /zoom join card was never remembered"
+        await asyncio.sleep(0.02)
+    await fire(world, "meeting.started", meeting_id)
+    await fire(world, "meeting.participant_joined", meeting_id, name="Bob")
+    await card_says(world, second, "in progress · 1 in the meeting")
+
+
 async def test_a_burst_of_200_joins_is_coalesced_within_slacks_limits(world: OfflineWorld) -> None:
     meeting_id, card = await new_meeting(world, "All hands")
     await fire(world, "meeting.started", meeting_id)

@@ -15,6 +15,7 @@ from bot.sandbox.render import (
     page_summary,
     render_blocks,
     render_content,
+    render_message,
     render_view,
 )
 from bot.sandbox.slack_standin import Channel, Message
@@ -213,3 +214,28 @@ def test_labels_say_where_a_message_is_and_who_sees_it(
     message: Message, channel: Channel, label: str
 ) -> None:
     assert message_label(message, channel, viewer="U0ALICE", viewer_channel="C0GENERAL", names=NAMES) == label
+
+
+def test_an_unfurl_renders_its_previews_with_numbered_buttons() -> None:
+    join = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": "Join"},
+        "action_id": "j",
+        "url": "https://z/j/1",
+    }
+    preview = {
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "*Standup*"}, "accessory": join}]
+    }
+    message = Message(
+        "unfurl", "C0GENERAL", "1", text="https://z/j/1", author="U0ALICE", unfurls={"https://z/j/1": preview}
+    )
+    rendered = render_message(message, first_number=3)
+    assert rendered.lines == ["↳ https://z/j/1", "│ *Standup*", "│   [3] Join → https://z/j/1"]
+    assert [b.url for b in rendered.buttons] == ["https://z/j/1"]
+    names = Names(user=lambda uid: {"U0ALICE": "alice"}.get(uid))
+    label = message_label(message, GENERAL, viewer="U0BOB", viewer_channel="C0GENERAL", names=names)
+    assert label == "[#general, preview of the link @alice posted]"
+    post = Message("post", "C0GENERAL", "1", text="hi", author="U0ALICE")
+    assert message_label(post, GENERAL, viewer="U0BOB", viewer_channel="C0GENERAL", names=names) == (
+        "[#general, @alice wrote]"
+    )

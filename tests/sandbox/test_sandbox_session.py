@@ -266,3 +266,46 @@ async def test_playing_zoom_shows_the_live_card_and_its_thread(tmp_path: Path) -
         )
         problem = await terminal.type("meeting join")
         assert problem.startswith("sandbox: try `meeting start`") and terminal.session.failed
+
+
+async def test_paste_a_join_link_shows_the_preview_to_a_linked_poster(
+    terminal: Terminal, world: tuple[OfflineWorld, ManualClock]
+) -> None:
+    w, _ = world
+    await terminal.type("/zoom link")
+    await terminal.type("click 1")
+    posted = await terminal.type("/zoom new Standup")
+    join_url = w.sim.meetings_of("alice@example.com")[0].join_url
+    assert f"[1] Join → {join_url}" in posted
+    shown = await terminal.type("paste join us: [1]")
+    assert f"[#general, @alice wrote]\n  join us: {join_url}" in shown
+    assert "[#general, preview of the link @alice posted]" in shown
+    assert f"↳ {join_url}" in shown and "│ *Standup*" in shown and "Host: Alice Example" in shown
+    assert f"[1] Join → {join_url}" in shown and "zak=" not in shown
+    assert not terminal.session.failed
+
+
+async def test_paste_by_an_unlinked_person_shows_only_them_a_prompt(
+    terminal: Terminal, world: tuple[OfflineWorld, ManualClock]
+) -> None:
+    w, _ = world
+    await terminal.type("/zoom link")
+    await terminal.type("click 1")
+    await terminal.type("/zoom new Standup")
+    join_url = w.sim.meetings_of("alice@example.com")[0].join_url
+    await terminal.type("as bob")
+    shown = await terminal.type(f"paste {join_url}")
+    assert "[#general, @bob wrote]" in shown and "preview of the link" not in shown
+    assert "[ephemeral to you]" in shown and "/zoom link" in shown and "Standup" not in shown
+    plain = await terminal.type("paste no links here")
+    assert plain.strip() == "[#general, @bob wrote]\n  no links here"
+    assert "no link button [7]" in await terminal.type("paste [7]")
+
+
+async def test_join_posts_in_the_channel_and_help_lists_it(terminal: Terminal) -> None:
+    await terminal.type("/zoom link")
+    await terminal.type("click 1")
+    assert "/zoom join <meeting-id> | /zoom join me" in await terminal.type("/zoom help")
+    shown = await terminal.type("/zoom join me")
+    assert "[#general]" in shown and "Alice Example's personal meeting room" in shown
+    assert "paste <text>" in await terminal.type("help")

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.slack import views
 from bot.slack.hints import LinkStatus, hint_for
 from bot.slack.views import (
     ACTION_CANCEL_ABORT,
@@ -521,3 +522,30 @@ def test_builders_accept_the_zoom_models_parsed_from_zoom_json() -> None:
     assert "https://dl" not in dump(listing)
     user = RealZoomUser.from_zoom({"id": "z1", "email": "ada@example.com", "first_name": "Ada", "type": 1})
     assert_valid_message(user_card(user))
+
+
+def test_unfurl_shows_topic_host_and_start_with_a_join_to_the_pasted_url_only() -> None:
+    pasted = "https://us02web.zoom.us/j/81234567890"  # without the passcode
+    unfurl = views.meeting_unfurl(Meeting(), url=pasted, host="Ada Lovelace", fallback_tz=BERLIN)
+    assert_valid_blocks(unfurl["blocks"])
+    dumped = json.dumps(unfurl)
+    assert "Design review" in dumped and "Host: Ada Lovelace" in dumped and "<!date^" in dumped
+    assert START_URL not in dumped and "zak" not in dumped and "pwd=" not in dumped
+    assert "Walk through" not in dumped  # the agenda is not for the channel
+    [join] = [b["accessory"] for b in unfurl["blocks"] if "accessory" in b]
+    assert join["url"] == pasted
+
+
+def test_unfurl_escapes_the_topic_and_host() -> None:
+    meeting = Meeting(topic="<!channel> & friends")
+    unfurl = views.meeting_unfurl(meeting, url=JOIN_URL, host="<@U1>", fallback_tz=BERLIN)
+    text = json.dumps(unfurl)
+    assert "<!channel>" not in text and "&lt;!channel&gt; &amp; friends" in text and "&lt;@U1&gt;" in text
+
+
+def test_personal_room_card_and_link_prompt_validate() -> None:
+    card = views.personal_room_card(ZoomUser(), url="https://zoom.us/j/5551234567")
+    assert_valid_message(card)
+    assert "Ada Lovelace's personal meeting room" in card["blocks"][0]["text"]["text"]
+    assert "555 123 4567" in json.dumps(card) and START_URL not in json.dumps(card)
+    assert_valid_message(views.link_to_preview_prompt())

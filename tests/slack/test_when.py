@@ -56,6 +56,18 @@ def at(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
         ("in 1h30m", NOW + timedelta(minutes=90)),
         ("in 2 hours", NOW + timedelta(hours=2)),
         ("in 3 days", NOW + timedelta(days=3)),
+        ("in a week", NOW + timedelta(days=7)),
+        ("in 1 week", NOW + timedelta(days=7)),
+        ("in 2 weeks", NOW + timedelta(days=14)),
+        ("in an hour", NOW + timedelta(hours=1)),
+        ("in a week 9am", at(2026, 6, 17, 9, 0)),  # that day, at the time asked
+        ("in a week at 4:30 pm", at(2026, 6, 17, 16, 30)),
+        ("in 3 days 9:30", at(2026, 6, 13, 9, 30)),
+        ("next week 10am", at(2026, 6, 15, 10, 0)),  # Monday of next week
+        ("next week at 9:15", at(2026, 6, 15, 9, 15)),
+        ("10am next week", at(2026, 6, 15, 10, 0)),
+        ("friday next week 2pm", at(2026, 6, 19, 14, 0)),
+        ("next week wed 9am", at(2026, 6, 17, 9, 0)),
     ],
 )
 def test_accepted_forms(text: str, expected: datetime) -> None:
@@ -73,7 +85,11 @@ def test_accepted_forms(text: str, expected: datetime) -> None:
         ("2025-12-03 14:00", "in the past", None),
         ("tomorrow", "time of day", "tomorrow 3pm"),
         ("12/3 2pm", "couldn't read", "tomorrow 3pm"),  # day/month order differs by country
-        ("next week", "couldn't read", None),
+        ("next week", "time of day", "next week 10am"),
+        ("in 2 hours 3pm", "couldn't read", None),  # a time of day only after whole days
+        ("in 1.5 days 3pm", "couldn't read", None),
+        ("next week tomorrow 3pm", "couldn't read", None),
+        ("0m ago", "couldn't read", None),
         ("Feb 30 10am", "doesn't exist", None),
         ("2026-13-01 10:00", "doesn't exist", None),
         ("13pm", "couldn't read", None),
@@ -90,6 +106,61 @@ def test_refusals_say_why(text: str, message_part: str, example: str | None) -> 
     assert message_part in caught.value.message
     if example is not None:
         assert caught.value.example == example
+
+
+@pytest.mark.parametrize(
+    ("text", "suggestion"),
+    [
+        ("yesterday", "tomorrow 11am"),  # no time asked: the next full hour
+        ("yesterday 3pm", "tomorrow 3pm"),
+        ("Yesterday at 9:30 am", "tomorrow 9:30am"),
+        ("3pm yesterday", "tomorrow 3pm"),
+        ("last friday", "friday 11am"),
+        ("last friday 10am", "friday 10am"),
+        ("last fri at 10am", "friday 10am"),
+        ("last wednesday 11am", "wednesday 11am"),  # today is Wednesday and 11am is ahead
+        ("last week", "next week 11am"),
+        ("last week 10am", "next week 10am"),
+        ("2 hours ago", "in 2 hours"),
+        ("3 days ago", "in 3 days"),
+        ("an hour ago", "in an hour"),
+        ("a week ago", "in a week"),
+        ("30 min ago", "in 30 min"),
+        ("3 days ago at 10am", "in 3 days 10am"),
+    ],
+)
+def test_past_phrasings_are_refused_with_a_future_suggestion(text: str, suggestion: str) -> None:
+    assert looks_like_when(text)  # so `/zoom move <id> <text>` gets this hint, not "couldn't read"
+    with pytest.raises(WhenError) as caught:
+        parse_when(text, now=NOW, tz=BERLIN)
+    assert caught.value.message == "That time is in the past."
+    assert caught.value.example == suggestion
+    assert parse_when(suggestion, now=NOW, tz=BERLIN) > NOW  # the suggestion itself works
+
+
+def test_past_suggestions_work_late_in_the_evening_and_on_that_weekday() -> None:
+    friday_late = datetime(2026, 6, 12, 23, 30, tzinfo=BERLIN)
+    for text in ("yesterday", "last friday", "last friday 10am", "last week"):
+        with pytest.raises(WhenError) as caught:
+            parse_when(text, now=friday_late, tz=BERLIN)
+        assert parse_when(caught.value.example, now=friday_late, tz=BERLIN) > friday_late
+    with pytest.raises(WhenError) as caught:
+        parse_when("last friday 10am", now=friday_late, tz=BERLIN)
+    assert parse_when(caught.value.example, now=friday_late, tz=BERLIN) == datetime(
+        2026, 6, 19, 10, 0, tzinfo=BERLIN
+    )  # the next Friday, since today's 10am has passed
+
+
+def test_next_week_is_never_this_week() -> None:
+    monday = datetime(2026, 6, 15, 8, 0, tzinfo=BERLIN)
+    sunday = datetime(2026, 6, 14, 8, 0, tzinfo=BERLIN)
+    assert parse_when("next week 10am", now=monday, tz=BERLIN) == datetime(2026, 6, 22, 10, 0, tzinfo=BERLIN)
+    assert parse_when("next week 10am", now=sunday, tz=BERLIN) == datetime(2026, 6, 15, 10, 0, tzinfo=BERLIN)
+
+
+def test_words_like_last_in_a_topic_are_not_a_time() -> None:
+    assert not looks_like_when("last retro")
+    assert not looks_like_when("week 3pm")
 
 
 def test_spring_forward_gap_is_refused_with_a_time_that_exists() -> None:
@@ -217,6 +288,13 @@ WORDS = st.sampled_from(
         "9999-12-31",
         "0001-01-01",
         "noon",
+        "yesterday",
+        "last",
+        "next",
+        "week",
+        "ago",
+        "a",
+        "fri",
         "for",
         "45m",
         "1.5h",

@@ -247,3 +247,43 @@ async def test_401_twice_gives_auth_error_without_looping(http: ZoomHttp, sim: Z
     assert tokens.invalidated == ["bad-one"]
     assert sim.stats[GET_USER] == 2
     assert "bad-two" not in str(caught.value)
+
+
+async def test_a_rest_call_sends_the_query_encoded_once_with_the_clients_headers_and_timeouts(
+    sim_clock: ManualClock, sleeps: Sleeps
+) -> None:
+    """REST calls go to the transport without AsyncClient: the query is encoded as httpx
+    encodes ``params`` and the default headers and per-phase timeouts still travel with it."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"meetings": [], "next_page_token": ""})
+
+    http = ZoomHttp(
+        "https://api.test/v2",
+        "https://oauth.test",
+        clock=sim_clock.now,
+        sleep=sleeps,
+        transport=httpx.MockTransport(handler),
+    )
+    try:
+        response = await http.api(
+            "GET",
+            "/users/{userId}/meetings",
+            tokens=StaticTokenSource("tok"),
+            operation="list meetings",
+            path_params={"userId": "me"},
+            params={"type": "upcoming", "next_page_token": "a b+c/d=e&f", "page_size": 30},
+        )
+    finally:
+        await http.aclose()
+    assert response.json() == {"meetings": [], "next_page_token": ""}
+    (request,) = seen
+    params = {"type": "upcoming", "next_page_token": "a b+c/d=e&f", "page_size": 30}
+    assert request.url == httpx.URL("https://api.test/v2/users/me/meetings", params=params)
+    assert request.url.query == b"type=upcoming&next_page_token=a+b%2Bc%2Fd%3De%26f&page_size=30"
+    assert dict(request.url.params) == {k: str(v) for k, v in params.items()}
+    assert request.headers["authorization"] == "Bearer tok"
+    assert request.headers["accept"] == "application/json" and request.headers["user-agent"] == "zoombot"
+    assert request.extensions["timeout"] == http.timeout.as_dict()

@@ -26,6 +26,8 @@ TEMPLATES = [
     (r"/users/[^/]+", "/users/{userId}"),
     (r"/users/[^/]+/meetings", "/users/{userId}/meetings"),
     (r"/users/[^/]+/recordings", "/users/{userId}/recordings"),
+    (r"/users/[^/]+/schedulers", "/users/{userId}/schedulers"),
+    (r"/users/[^/]+/assistants", "/users/{userId}/assistants"),
     (r"/meetings/\d+", "/meetings/{meetingId}"),
     (r"/meetings/\d+/status", "/meetings/{meetingId}/status"),
     (r"/meetings/\d+/invitation", "/meetings/{meetingId}/invitation"),
@@ -374,3 +376,34 @@ async def test_a_uuid_that_needs_double_encoding_is_refused_when_encoded_once(
     assert once.status_code == 404 and once.json()["code"] == 3001
     assert twice.status_code == 200 and twice.json()["meeting_uuid"] == "/starts//badly=="
     validate_response("GET", "/meetings/{meetingId}/meeting_summary", 200, twice.json(), strict=True)
+
+
+async def test_user_mode_schedules_and_lists_for_a_host_through_the_privilege(
+    alice: UserZoom, contract: ContractTransport, sim: ZoomSimulator, sim_clock: ManualClock
+) -> None:
+    sim.grant_scheduling_privilege("alice@example.com", "bob@example.com", shared_access_allowed=True)
+    assert [d.email for d in await alice.list_schedulers()] == ["bob@example.com"]
+    created = await alice.create_meeting(
+        MeetingRequest(
+            topic="Board sync", start_time=sim_clock.now() + timedelta(days=1), schedule_for="bob@example.com"
+        )
+    )
+    listed = await alice.list_host_upcoming_meetings(ZoomUserRef("bob@example.com"))
+    assert [m.id for m in listed] == [created.id] and listed[0].host_id == sim.user("bob@example.com").id
+    assert contract.paths == [
+        "GET /v2/users/me/schedulers",
+        "POST /v2/users/me/meetings",
+        "GET /v2/users/bob@example.com/meetings",
+    ]
+    assert contract.checked == 3
+
+
+async def test_account_mode_reads_both_privilege_lists_by_user(
+    account: AccountZoom, contract: ContractTransport, sim: ZoomSimulator
+) -> None:
+    sim.grant_scheduling_privilege("alice@example.com", "bob@example.com")
+    alice, bob = ZoomUserRef("alice@example.com"), ZoomUserRef("bob@example.com")
+    assert [d.email for d in await account.list_schedulers(alice)] == ["bob@example.com"]
+    assert [d.email for d in await account.list_assistants(bob)] == ["alice@example.com"]
+    assert await account.list_assistants(alice) == []
+    assert not any("/users/me" in p for p in contract.paths) and contract.checked == 3

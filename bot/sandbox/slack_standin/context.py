@@ -45,6 +45,16 @@ class MethodContext:
     post_limiter: ChannelRateLimiter | None = None
     update_limiter: UpdateRateLimiter | None = None
     extra_tokens: dict[str, str] = field(default_factory=dict)  # token -> team id
+    # Links handed to the app in link_shared events: what chat.unfurl may then preview.
+    shared_links: SharedLinks = field(default_factory=lambda: SharedLinks())
+
+
+@dataclass
+class SharedLinks:
+    """For each person's message (channel, ts) with app links: the URLs, and its unfurl_id."""
+
+    by_message: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    by_unfurl_id: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 Method = Callable[[MethodContext, dict[str, Any]], dict[str, Any]]

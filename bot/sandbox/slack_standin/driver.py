@@ -56,6 +56,7 @@ class SlackDriver:
         self._http = httpx.AsyncClient(timeout=timeout, transport=transport)
         self.last_response_url: str | None = None
         self.last_trigger_id: str | None = None
+        self.last_event_id: str | None = None
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -176,8 +177,14 @@ class SlackDriver:
         }
         return await self._send_payload(payload)
 
-    async def event(self, event_dict: dict[str, Any]) -> httpx.Response:
-        """Deliver an Events API ``event_callback`` envelope around ``event_dict``."""
+    async def event(
+        self, event_dict: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None
+    ) -> httpx.Response:
+        """Deliver an Events API ``event_callback`` envelope around ``event_dict``.
+
+        ``event_id`` and ``retry_num`` replay a delivery the way Slack retries one: the same
+        event id, with ``X-Slack-Retry-Num`` / ``X-Slack-Retry-Reason`` headers.
+        """
         me = self.standin.identity
         now = self._clock()
         event = {"event_ts": f"{now:.6f}", **event_dict}
@@ -187,7 +194,7 @@ class SlackDriver:
             "api_app_id": me.app_id,
             "event": event,
             "type": "event_callback",
-            "event_id": "Ev" + secrets.token_hex(5).upper(),
+            "event_id": event_id or "Ev" + secrets.token_hex(5).upper(),
             "event_time": int(now),
             "authorizations": [
                 {
@@ -200,7 +207,23 @@ class SlackDriver:
             ],
             "is_ext_shared_channel": False,
         }
-        return await self.send(json.dumps(envelope).encode("utf-8"), "application/json")
+        self.last_event_id = str(envelope["event_id"])
+        retry = (
+            {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
+            if retry_num is not None
+            else None
+        )
+        return await self.send(json.dumps(envelope).encode("utf-8"), "application/json", headers=retry)
+
+    async def post_message(
+        self, user_id: str, channel_id: str, text: str
+    ) -> tuple[Message, httpx.Response | None]:
+        """``user_id`` posts ``text`` in ``channel_id``; a Zoom link in it reaches the bot as a
+        signed ``link_shared`` event, as Slack sends it (the bot's answer is returned, or None)."""
+        message, link_shared = self.standin.post_as_person(user_id, channel_id, text)
+        if link_shared is None:
+            return message, None
+        return message, await self.event(link_shared)
 
     async def app_home_opened(self, user_id: str) -> httpx.Response:
         user = self.standin.ensure_user(user_id)
@@ -215,10 +238,18 @@ class SlackDriver:
 
     # -- the wire --------------------------------------------------------------------------
 
-    async def send(self, body: bytes, content_type: str, *, timestamp: int | None = None) -> httpx.Response:
+    async def send(
+        self,
+        body: bytes,
+        content_type: str,
+        *,
+        timestamp: int | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
         """POST ``body`` to the bot, signed; ``timestamp`` overrides the clock (stale tests)."""
         ts = int(self._clock()) if timestamp is None else timestamp
         headers = {
+            **(headers or {}),
             "Content-Type": content_type,
             "User-Agent": _USER_AGENT,
             "X-Slack-Request-Timestamp": str(ts),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-MessageKind = Literal["post", "ephemeral", "update", "delete", "response"]
+MessageKind = Literal["post", "ephemeral", "update", "delete", "response", "unfurl"]
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,9 @@ class Message:
     delete_original: bool = False
     original_ts: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    author: str | None = None  # a person's own message (None: the bot's)
+    # chat.unfurl previews attached to a person's message: URL -> {"blocks": [...]}
+    unfurls: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def is_ephemeral(self) -> bool:
@@ -78,14 +81,16 @@ class Message:
 
     def as_payload(self, bot_user_id: str, bot_id: str) -> dict[str, Any]:
         """The message as Slack embeds it in a ``block_actions`` payload."""
-        payload: dict[str, Any] = {
-            "type": "message",
-            "subtype": "bot_message",
-            "ts": self.ts,
-            "user": bot_user_id,
-            "bot_id": bot_id,
-            "text": self.text or "",
-        }
+        payload: dict[str, Any] = {"type": "message", "ts": self.ts, "text": self.text or ""}
+        if self.author is not None:
+            payload["user"] = self.author
+        else:
+            payload.update({"subtype": "bot_message", "user": bot_user_id, "bot_id": bot_id})
+        if self.unfurls:
+            payload["attachments"] = [
+                {"id": n, "app_unfurl_url": url, "is_app_unfurl": True, **unfurl}
+                for n, (url, unfurl) in enumerate(self.unfurls.items(), start=1)
+            ]
         if self.blocks is not None:
             payload["blocks"] = self.blocks
         if self.thread_ts is not None:
@@ -96,6 +101,7 @@ class Message:
         """The fallback text plus every text string in the blocks, for easy assertions."""
         parts = [self.text or ""]
         _collect_text(self.blocks or [], parts)
+        _collect_text(list(self.unfurls.values()), parts)
         return "\n".join(p for p in parts if p)
 
 

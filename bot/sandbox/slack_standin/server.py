@@ -27,7 +27,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.sandbox.devserver import serve_asgi, serve_asgi_in_thread
-from bot.sandbox.slack_standin import chat_methods
+from bot.sandbox.slack_standin import chat_methods, unfurl_methods
 from bot.sandbox.slack_standin.context import MethodContext, Refusal, normalise_args
 from bot.sandbox.slack_standin.identity import DEFAULT_BOT_TOKEN, BotIdentity
 from bot.sandbox.slack_standin.recorder import Recorder, wait_for
@@ -46,6 +46,7 @@ T = TypeVar("T")
 
 SLACK_POST_LIMIT = RateLimit(per_second=1.0, burst=3)
 SLACK_UPDATE_LIMIT = UpdateRateLimit()
+UNFURL_DOMAINS = ("zoom.us",)  # the manifest's features.unfurl_domains
 RESPONSE_URL_FAULT = "response_url"  # inject() name for faults on response_url posts
 
 
@@ -59,10 +60,12 @@ class SlackStandin:
         identity: BotIdentity | None = None,
         clock: Callable[[], float] = time.time,
         post_rate_limit: RateLimit | None = None,
+        unfurl_domains: tuple[str, ...] = UNFURL_DOMAINS,
     ) -> None:
         self.signing_secret = signing_secret
         self.identity = identity or BotIdentity(team_id=team_id, bot_token=bot_token)
         self.clock = clock
+        self.unfurl_domains = unfurl_domains
         self._workspace = Workspace(self.identity.team_id, clock)
         self._recorder = Recorder()
         self._faults = FaultPlan()
@@ -200,6 +203,14 @@ class SlackStandin:
 
     def clear_faults(self) -> None:
         self._faults.clear()
+
+    def post_as_person(
+        self, user_id: str, channel_id: str, text: str
+    ) -> tuple[Message, dict[str, Any] | None]:
+        """A person's own message; with links on the app's unfurl domains, also the
+        ``link_shared`` event Slack would send the app (the driver delivers it)."""
+        user = self.ensure_user(user_id)
+        return unfurl_methods.post_as_person(self._ctx, user.id, channel_id, text, self.unfurl_domains)
 
     def deliver_due_scheduled(self) -> list[Message]:
         return chat_methods.deliver_due_scheduled(self._ctx)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.sandbox.slack_standin import chat_methods, directory_methods, view_methods
+from bot.sandbox.slack_standin import chat_methods, directory_methods, unfurl_methods, view_methods
 from bot.sandbox.slack_standin.context import Method, MethodContext, Refusal
 from bot.sandbox.slack_standin.throttle import FaultPlan
 
@@ -17,6 +17,7 @@ METHODS: dict[str, Method] = {
     "chat.delete": chat_methods.delete,
     "chat.scheduleMessage": chat_methods.schedule_message,
     "chat.deleteScheduledMessage": chat_methods.delete_scheduled_message,
+    "chat.unfurl": unfurl_methods.unfurl,
     "users.info": directory_methods.users_info,
     "conversations.open": directory_methods.conversations_open,
     "conversations.info": directory_methods.conversations_info,

@@ -47,6 +47,13 @@ Behaviour worth knowing (simulator conventions, not Zoom's):
   ``zak=simzak_…``. Access tokens last 3599 s, refresh tokens 90 days (simulator clock).
 - A server-to-server token using ``me`` gets 400 ``{"code":1001,"message":"User does not
   exist: me."}``.
+- Scheduling privilege (``grant_scheduling_privilege``): ``schedule_for`` and listing the
+  host's meetings (``GET /users/{host}/meetings`` with a user-level token) need it, and the
+  shared-access flag; without the privilege 3000 "You cannot schedule a meeting for …",
+  without shared access 403 "Authenticated user has not permitted access to the targeted
+  resource.", an unknown host 1001, a host in another account 1010.
+  ``GET /users/{id}/schedulers`` lists whom that user may schedule for,
+  ``GET /users/{id}/assistants`` who may schedule for that user.
 - ``page_size`` over 300 is 300 "Validation Failed.".
 - The per-second limit counts real (monotonic) time; everything else uses the clock.
   ``qps_limit=0`` turns it off. Medium-category routes get two thirds of ``qps_limit``
@@ -56,7 +63,7 @@ HTTP control API (JSON, unauthenticated, loopback only):
 
 ==========================  ======  =====================================================
 ``/_sim/users``             POST    add a user: ``email, first_name, last_name, account_id,
-                                    user_type?, timezone?, role?, pmi?``
+                                    user_type?, timezone?, role?, pmi?, pmi_enabled?``
 ``/_sim/privileges``        POST    ``assistant_email, for_email, shared_access_allowed?``
 ``/_sim/faults``            POST    inject: ``route`` plus the ``inject`` keywords
 ``/_sim/faults``            GET     pending faults

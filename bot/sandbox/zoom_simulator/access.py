@@ -7,6 +7,11 @@ Zoom's rules as the simulator enforces them:
 - a server-to-server (account) token has no user, so ``me`` means nothing: the
   simulator answers 400 ``{"code":1001,"message":"User does not exist: me."}`` (a
   simulator choice; Zoom's wording for this case is not documented);
+- an assistant holding scheduling privilege for a host may name that host in the path of
+  the operations scheduling privilege covers (listing the host's meetings) with an
+  ordinary user-level scope, but only if they ticked "Allow this app to use my shared
+  access permissions" when authorizing; otherwise 403 "Authenticated user has not
+  permitted access to the targeted resource.";
 - a meeting is visible to its host, to an assistant holding scheduling privilege for
   the host, and to admins of the host's account (admin scope or account token);
   anyone else gets 3001 "Meeting does not exist", as if it did not exist.
@@ -26,6 +31,7 @@ from bot.sandbox.zoom_simulator.responses import (
     invalid_token,
     meeting_not_found,
     missing_scope,
+    shared_access_not_permitted,
     user_not_found,
 )
 
@@ -66,8 +72,14 @@ def authenticate(sim: ZoomSimulator, authorization: str | None, now: datetime) -
     return Principal(grant=grant, user=user, account_id=grant.account_id)
 
 
-def target_user(sim: ZoomSimulator, principal: Principal, op: Operation, user_param: str) -> SimUser:
-    """Resolve ``{userId}`` (``me``, an id or an e-mail) for ``principal``."""
+def target_user(
+    sim: ZoomSimulator, principal: Principal, op: Operation, user_param: str, *, delegable: bool = False
+) -> SimUser:
+    """Resolve ``{userId}`` (``me``, an id or an e-mail) for ``principal``.
+
+    ``delegable``: the operation is one scheduling privilege covers, so an assistant may name
+    the host who granted it (through shared access).
+    """
     if user_param.lower() == "me":
         if principal.user is None:
             raise ZoomRefusal(400, 1001, "User does not exist: me.")
@@ -77,6 +89,13 @@ def target_user(sim: ZoomSimulator, principal: Principal, op: Operation, user_pa
     if principal.user is not None and target is principal.user:
         principal.require_scope(op)
         return target
+    if delegable and principal.user is not None and target is not None:
+        shared = sim.scheduling_privilege(principal.user.id, target.id)
+        if shared is not None:
+            principal.require_scope(op)
+            if not shared:
+                raise shared_access_not_permitted()
+            return target
     # Someone else's data: a user-level token needs an admin scope for that.
     if principal.user is not None and not principal.holds_any(op.admin_scopes):
         raise missing_scope(op.granular_scope(admin=True))

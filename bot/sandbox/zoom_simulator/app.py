@@ -133,6 +133,7 @@ class ZoomSimulator:
         timezone: str = "America/New_York",
         role: Role = "member",
         pmi: int | None = None,
+        pmi_enabled: bool = True,
     ) -> SimUser:
         with self.lock:
             if self.find_user(email) is not None:
@@ -150,6 +151,7 @@ class ZoomSimulator:
                 role=role,
                 pmi=pmi if pmi is not None else self.rng.randint(2_000_000_000, 9_999_999_999),
                 created_at=self.clock.now().replace(microsecond=0),
+                pmi_enabled=pmi_enabled,
             )
             self.users[user.id] = user
         return user
@@ -237,6 +239,14 @@ class ZoomSimulator:
     def scheduling_privilege(self, assistant_id: str, host_id: str) -> bool | None:
         """None: no privilege; otherwise whether shared access was allowed."""
         return self._privileges.get((assistant_id, host_id))
+
+    def hosts_of(self, assistant_id: str) -> list[SimUser]:
+        """The users ``assistant_id`` may schedule for, oldest grant first."""
+        return [self.users[h] for (a, h) in self._privileges if a == assistant_id and h in self.users]
+
+    def assistants_of(self, host_id: str) -> list[SimUser]:
+        """The users ``host_id`` gave scheduling privilege to, oldest grant first."""
+        return [self.users[a] for (a, h) in self._privileges if h == host_id and a in self.users]
 
     def account_for_s2s_client(self, client_id: str) -> SimAccount | None:
         return next(

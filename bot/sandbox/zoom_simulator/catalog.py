@@ -129,6 +129,34 @@ MEETING_SUMMARY = Operation(
     ),
     "Light",
 )
+LIST_SCHEDULERS = Operation(
+    "GET",
+    "/users/{userId}/schedulers",
+    (
+        "user:read",
+        "user:write",
+        "user:read:admin",
+        "user:write:admin",
+        "user_profile",
+        "user:read:list_schedulers",
+        "user:read:list_schedulers:admin",
+    ),
+    "Medium",
+)
+LIST_ASSISTANTS = Operation(
+    "GET",
+    "/users/{userId}/assistants",
+    (
+        "user:read",
+        "user:write",
+        "user:read:admin",
+        "user:write:admin",
+        "user_profile",
+        "user:read:list_assistants",
+        "user:read:list_assistants:admin",
+    ),
+    "Medium",
+)
 
 OPERATIONS: tuple[Operation, ...] = (
     GET_USER,
@@ -141,6 +169,8 @@ OPERATIONS: tuple[Operation, ...] = (
     MEETING_STATUS,
     MEETING_INVITATION,
     LIST_RECORDINGS,
+    LIST_SCHEDULERS,
+    LIST_ASSISTANTS,
     MEETING_SUMMARY,
 )
 

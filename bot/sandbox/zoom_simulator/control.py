@@ -59,6 +59,7 @@ def control_routes(sim: ZoomSimulator) -> list[Route]:
             timezone=body.get("timezone", "America/New_York"),
             role=body.get("role", "member"),
             pmi=body.get("pmi"),
+            pmi_enabled=bool(body.get("pmi_enabled", True)),
         )
         return JSONResponse(user.as_zoom(), status_code=201)
 

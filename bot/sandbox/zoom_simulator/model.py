@@ -49,14 +49,16 @@ class SimUser:
     pmi: int
     created_at: datetime
     status: str = "active"
+    # An admin can disable Personal Meeting IDs; Zoom then has no personal room to offer.
+    pmi_enabled: bool = True
 
     @property
     def is_admin(self) -> bool:
         return self.role in ("admin", "owner")
 
     def as_zoom(self) -> dict[str, Any]:
-        """The GET /users/{userId} body."""
-        return {
+        """The GET /users/{userId} body (no ``pmi`` or personal link when PMIs are disabled)."""
+        body: dict[str, Any] = {
             "id": self.id,
             "email": self.email,
             "first_name": self.first_name,
@@ -76,6 +78,9 @@ class SimUser:
             "user_created_at": zoom_time(self.created_at),
             "personal_meeting_url": f"https://zoom.us/j/{self.pmi}",
         }
+        if not self.pmi_enabled:
+            del body["pmi"], body["personal_meeting_url"]
+        return body
 
     def as_zoom_list_item(self) -> dict[str, Any]:
         """One element of GET /users `users`."""

@@ -54,6 +54,11 @@ def missing_scope(scope: str) -> ZoomRefusal:
     return ZoomRefusal(400, 4711, f"Invalid access token, does not contain scopes:[{scope}].")
 
 
+def shared_access_not_permitted() -> ZoomRefusal:
+    # The body code is 403 in Zoom's own examples (some sources say 3001): see the project notes.
+    return ZoomRefusal(403, 403, "Authenticated user has not permitted access to the targeted resource.")
+
+
 def user_not_found(user_id: str) -> ZoomRefusal:
     return ZoomRefusal(404, 1001, f"User does not exist: {user_id}.")
 

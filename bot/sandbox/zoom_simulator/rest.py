@@ -1,4 +1,4 @@
-"""The REST API under /v2: users, meetings, invitation, recordings.
+"""The REST API under /v2: users, schedulers and assistants, meetings, invitation, recordings.
 
 Each endpoint runs the same gate before its own rules: bearer token (401 / 124), the
 account's per-second budget for the operation's category (429), then the operation's
@@ -28,6 +28,8 @@ from bot.sandbox.zoom_simulator.responses import (
     ZoomRefusal,
     meeting_not_found,
     missing_scope,
+    shared_access_not_permitted,
+    user_not_found,
     validation_failed,
 )
 
@@ -74,6 +76,8 @@ def rest_routes(sim: ZoomSimulator) -> list[Route]:
         (catalog.MEETING_STATUS, meeting_status),
         (catalog.MEETING_INVITATION, meeting_invitation),
         (catalog.LIST_RECORDINGS, list_recordings),
+        (catalog.LIST_SCHEDULERS, list_schedulers),
+        (catalog.LIST_ASSISTANTS, list_assistants),
         (catalog.MEETING_SUMMARY, meeting_summary),
     ]
     routes = [
@@ -170,13 +174,38 @@ def list_users(call: Call) -> Response:
     return JSONResponse({**page.envelope(), "users": [u.as_zoom_list_item() for u in page.items]})
 
 
+# Scheduling privilege, both ways round. Zoom's document for GET /users/{userId}/schedulers:
+# "if the current user [...] is User A, this API's response will list all users for whom
+# User A can schedule and manage meetings"; /assistants lists the users User A has given
+# scheduling privilege to. Both lists hold at most 30 users and have no paging.
+MAX_DELEGATES = 30
+
+
+def list_schedulers(call: Call) -> Response:
+    assistant = target_user(call.sim, call.principal, call.op, call.path["userId"])
+    hosts = call.sim.hosts_of(assistant.id)[:MAX_DELEGATES]
+    return JSONResponse({"schedulers": [{"id": h.id, "email": h.email, "pmi": h.pmi} for h in hosts]})
+
+
+def list_assistants(call: Call) -> Response:
+    host = target_user(call.sim, call.principal, call.op, call.path["userId"])
+    assistants = call.sim.assistants_of(host.id)[:MAX_DELEGATES]
+    return JSONResponse(
+        {
+            "assistants": [
+                {"id": a.id, "email": a.email, "can_manage_host_private_event": False} for a in assistants
+            ]
+        }
+    )
+
+
 # -- meetings ------------------------------------------------------------------------------
 
 LIST_TYPES = ("scheduled", "live", "upcoming", "upcoming_meetings", "previous_meetings")
 
 
 def list_meetings(call: Call) -> Response:
-    host = target_user(call.sim, call.principal, call.op, call.path["userId"])
+    host = target_user(call.sim, call.principal, call.op, call.path["userId"], delegable=True)
     kind = call.query.get("type", "scheduled")
     if kind not in LIST_TYPES:
         raise validation_failed([{"field": "type", "message": "Invalid field."}])
@@ -241,12 +270,16 @@ def _schedule_for(
     host = sim.find_user(schedule_for)
     if host is caller:
         return caller, None
-    allowed = sim.scheduling_privilege(caller.id, host.id) if host else None
-    if host is None or allowed is None or host.account_id != caller.account_id:
+    if host is None:
+        raise user_not_found(schedule_for)
+    if host.account_id != caller.account_id:
+        raise ZoomRefusal(400, 1010, f"User does not belong to this account: {caller.account_id}.")
+    allowed = sim.scheduling_privilege(caller.id, host.id)
+    if allowed is None:
         raise meetings.refuse_schedule_for(schedule_for)
     if allowed is False and principal.user is not None:
         # The assistant holds the privilege but did not let this app use shared access.
-        raise ZoomRefusal(403, 403, "Authenticated user has not permitted access to the targeted resource.")
+        raise shared_access_not_permitted()
     return host, caller
 
 

@@ -1,11 +1,11 @@
-"""`/zoom help | link | unlink | me | recordings | users | user`: parse → service → render."""
+"""`/zoom help | link | unlink | me | recordings | users | user | schedulers`: parse → service → render."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from bot.slack import views
-from bot.slack.grammar import Help, Link, ListUsers, Me, Recordings, ShowUser, Unlink
+from bot.slack.grammar import Help, Link, ListSchedulers, ListUsers, Me, Recordings, ShowUser, Unlink
 from bot.slack.handlers.context import CommandContext
 from bot.slack.hints import LinkStatus
 from bot.slack.replies import Outcome
@@ -65,3 +65,8 @@ async def show_user(cmd: ShowUser, ctx: CommandContext) -> Outcome:
     ctx.runtime.zoom_access.require_account_mode("look up that user")
     zoom = await ctx.zoom()
     return Outcome(private=views.user_card(await zoom.user(cmd.email)))
+
+
+async def schedulers(cmd: ListSchedulers, ctx: CommandContext) -> Outcome:
+    zoom = await ctx.zoom()
+    return Outcome(private=views.scheduler_list(await zoom.schedulers()))

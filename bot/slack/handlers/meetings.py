@@ -1,13 +1,18 @@
-"""`/zoom new | schedule | list | show | move | cancel`: parse → service → render."""
+"""`/zoom new | schedule | list | show | join | move | cancel`: parse → service → render."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.services.people import host_email
+from bot.services.zoom_access import ZoomActor
 from bot.slack import views
 from bot.slack.grammar import (
     CancelMeeting,
+    HostRef,
+    JoinMeeting,
+    JoinPersonalRoom,
     ListMeetings,
     MoveMeeting,
     NewMeeting,
@@ -16,6 +21,7 @@ from bot.slack.grammar import (
     ShowMeeting,
 )
 from bot.slack.handlers.context import CommandContext
+from bot.slack.hints import no_personal_room_hint
 from bot.slack.replies import Outcome
 from bot.slack.views import ScheduleForm, notices
 from bot.slack.when import parse_when
@@ -40,11 +46,31 @@ async def new_meeting(cmd: NewMeeting, ctx: CommandContext) -> Outcome:
 async def schedule(cmd: Schedule, ctx: CommandContext) -> Outcome:
     person = await ctx.person()
     start = parse_when(cmd.when_text, now=ctx.now(), tz=person.tz)
-    zoom = await ctx.zoom()
+    zoom, host = await _zoom_for(cmd.host, ctx)
     meeting = await zoom.create_scheduled(
         cmd.topic, start=start, duration=cmd.duration_minutes or DEFAULT_DURATION, tz_name=person.tz_name
     )
-    return _scheduled_reply(meeting, person.tz, ctx)
+    return _scheduled_reply(meeting, person.tz, ctx, host=host)
+
+
+async def _zoom_for(ref: HostRef | None, ctx: CommandContext) -> tuple[ZoomActor, str | None]:
+    """The caller's Zoom, or with `host …` the host's through the caller's scheduling privilege.
+
+    Naming yourself as the host is the same as naming no one.
+    """
+    zoom = await ctx.zoom()
+    if ref is None:
+        return zoom, None
+    email = await host_email(
+        ctx.runtime.people,
+        await ctx.person(),
+        slack_user_id=ref.slack_user_id,
+        email=ref.email,
+        label=ref.label,
+    )
+    if email is None:
+        return zoom, None
+    return await zoom.for_host(email), email
 
 
 async def schedule_from_form(form: ScheduleForm, ctx: CommandContext) -> Outcome:
@@ -66,24 +92,34 @@ async def schedule_from_form(form: ScheduleForm, ctx: CommandContext) -> Outcome
     return outcome
 
 
-def _scheduled_reply(meeting: Meeting, tz: ZoneInfo, ctx: CommandContext) -> Outcome:
+def _scheduled_reply(
+    meeting: Meeting, tz: ZoneInfo, ctx: CommandContext, *, host: str | None = None
+) -> Outcome:
     details = views.meeting_details(meeting, viewer_tz=tz, now=ctx.now())
-    return Outcome(private=notices.prefixed(":white_check_mark: Scheduled.", details))
+    return Outcome(private=notices.prefixed(notices.scheduled_lead(host), details))
 
 
-def period_window(period: Period, now: datetime, person_tz: ZoneInfo) -> tuple[datetime, datetime, str]:
-    """The [start, end) instants of "today", "tomorrow" or "the next 7 days" in the caller's zone."""
+def period_window(
+    period: Period, now: datetime, person_tz: ZoneInfo, *, host: str | None = None
+) -> tuple[datetime, datetime, str]:
+    """The [start, end) instants of "today", "tomorrow" or "the next 7 days" in the caller's zone,
+    and the list's title (about ``host``'s meetings with `list host …`)."""
     local_now = now.astimezone(person_tz)
     midnight = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
     if period == "today":
-        return now, _local_midnight(midnight, 1, person_tz), "Today's meetings"
+        title = f"{host}'s meetings today" if host else "Today's meetings"
+        return now, _local_midnight(midnight, 1, person_tz), title
     if period == "tomorrow":
         return (
             _local_midnight(midnight, 1, person_tz),
             _local_midnight(midnight, 2, person_tz),
-            "Tomorrow's meetings",
+            f"{host}'s meetings tomorrow" if host else "Tomorrow's meetings",
         )
-    return now, now + timedelta(days=7), "Your meetings in the next 7 days"
+    return (
+        now,
+        now + timedelta(days=7),
+        f"{host}'s meetings in the next 7 days" if host else "Your meetings in the next 7 days",
+    )
 
 
 def _local_midnight(midnight: datetime, days: int, tz: ZoneInfo) -> datetime:
@@ -94,8 +130,8 @@ def _local_midnight(midnight: datetime, days: int, tz: ZoneInfo) -> datetime:
 
 async def list_meetings(cmd: ListMeetings, ctx: CommandContext) -> Outcome:
     person = await ctx.person()
-    start, end, title = period_window(cmd.period, ctx.now(), person.tz)
-    zoom = await ctx.zoom()
+    zoom, host = await _zoom_for(cmd.host, ctx)
+    start, end, title = period_window(cmd.period, ctx.now(), person.tz, host=host)
     meetings = await zoom.upcoming(start=start, end=end)
     return Outcome(private=views.meeting_list(meetings, viewer_tz=person.tz, title=title, now=ctx.now()))
 
@@ -105,6 +141,29 @@ async def show_meeting(cmd: ShowMeeting, ctx: CommandContext) -> Outcome:
     zoom = await ctx.zoom()
     meeting = await zoom.get(cmd.meeting_id)
     return Outcome(private=views.meeting_details(meeting, viewer_tz=person.tz, now=ctx.now()))
+
+
+async def join_meeting(cmd: JoinMeeting, ctx: CommandContext) -> Outcome:
+    """The meeting's Join card in the channel, once Zoom confirmed the caller can read it."""
+    person = await ctx.person()
+    zoom = await ctx.zoom()
+    meeting = await zoom.get(cmd.meeting_id)
+    return Outcome(
+        public=views.meeting_card(meeting, viewer_tz=person.tz, for_channel=True),
+        # Kept live like the /zoom new card: in progress, head count, ended, and its thread.
+        after_public=ctx.runtime.meeting_posts.remember(
+            ctx.team_id, meeting.id, user_id=ctx.user_id, topic=meeting.topic, join_url=meeting.join_url
+        ),
+    )
+
+
+async def join_personal_room(cmd: JoinPersonalRoom, ctx: CommandContext) -> Outcome:
+    zoom = await ctx.zoom()
+    user = await zoom.me()
+    url = user.personal_meeting_url
+    if not user.pmi or not url.startswith(("https://", "http://")):
+        return Outcome(private=views.hint_message(no_personal_room_hint()))
+    return Outcome(public=views.personal_room_card(user, url=url))
 
 
 async def move_meeting(cmd: MoveMeeting, ctx: CommandContext) -> Outcome:

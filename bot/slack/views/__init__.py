@@ -2,6 +2,7 @@
 
 from bot.slack.views._blocks import SlackMessage
 from bot.slack.views.home import ACTION_HOME_LINK, ACTION_HOME_NEW_MEETING, ACTION_HOME_UNLINK, home_view
+from bot.slack.views.link_previews import link_to_preview_prompt, meeting_unfurl, personal_room_card
 from bot.slack.views.meetings import (
     ACTION_CANCEL_ABORT,
     ACTION_CANCEL_CONFIRM,
@@ -13,7 +14,7 @@ from bot.slack.views.meetings import (
     meeting_list,
     start_link_ephemeral,
 )
-from bot.slack.views.people import user_card, user_list
+from bot.slack.views.people import scheduler_list, user_card, user_list
 from bot.slack.views.recordings import recordings_list
 from bot.slack.views.reminders import reminder_list
 from bot.slack.views.replies import (
@@ -46,13 +47,17 @@ __all__ = [
     "hint_message",
     "home_view",
     "link_prompt",
+    "link_to_preview_prompt",
     "meeting_card",
     "meeting_details",
     "meeting_list",
+    "meeting_unfurl",
     "parse_schedule_submission",
+    "personal_room_card",
     "recordings_list",
     "reminder_list",
     "schedule_modal",
+    "scheduler_list",
     "start_link_ephemeral",
     "user_card",
     "user_list",

@@ -93,3 +93,10 @@ class ReminderLike(Protocol):
     def minutes_before(self) -> int: ...
     @property
     def fire_at(self) -> datetime: ...  # when the reminder posts (aware)
+
+
+class DelegateLike(Protocol):
+    """One entry of Zoom's ``schedulers`` / ``assistants`` list."""
+
+    @property
+    def email(self) -> str: ...

@@ -14,6 +14,12 @@ def prefixed(lead: str, body: SlackMessage) -> SlackMessage:
     return message(f"{lead} {body['text']}", [section(lead), *body["blocks"]][:50])
 
 
+def scheduled_lead(host: str | None = None) -> str:
+    if host is None:
+        return ":white_check_mark: Scheduled."
+    return f":white_check_mark: Scheduled for {escape(host)} (they are the host)."
+
+
 def cancelled_message(meeting: MeetingLike) -> SlackMessage:
     text = f":wastebasket: Cancelled *{escape(meeting.topic)}* (`{format_meeting_id(meeting.id)}`)."
     return message(f"Cancelled {escape(meeting.topic)}", [section(text)])

@@ -15,7 +15,7 @@ from bot.slack.views._blocks import (
     message,
     section,
 )
-from bot.slack.views._types import ZoomUserLike
+from bot.slack.views._types import DelegateLike, ZoomUserLike
 
 # Zoom's user "type": what licence the user holds.
 USER_TYPES = {1: "Basic", 2: "Licensed", 4: "Unassigned (no meetings)", 99: "None (only in another product)"}
@@ -60,3 +60,25 @@ def user_list(users: Sequence[ZoomUserLike], *, title: str = "Zoom users") -> Sl
     if hidden > 0:
         blocks.append(context(f"…and {hidden} more. `/zoom user &lt;email&gt;` shows one user."))
     return message(f"{escape(title)}: {len(users)}", blocks)
+
+
+def scheduler_list(hosts: Sequence[DelegateLike]) -> SlackMessage:
+    """`/zoom schedulers`: the Zoom users who gave the caller scheduling privilege."""
+    title = "You can schedule for"
+    blocks: list[Block] = [header(title)]
+    if not hosts:
+        blocks.append(
+            section(
+                "Nobody has given you scheduling privilege in Zoom yet. Someone who wants you to schedule "
+                "for them adds you in the Zoom web portal → Settings → Meeting → *Schedule Privilege*."
+            )
+        )
+        return message("You can't schedule for anyone else yet.", blocks)
+    for host in hosts[:MAX_USERS_SHOWN]:
+        blocks.append(section(f"• {escape(host.email)}"))
+    hidden = len(hosts) - MAX_USERS_SHOWN
+    if hidden > 0:
+        blocks.append(context(f"…and {hidden} more."))
+    example = escape(f'/zoom schedule "Board sync" tomorrow 3pm host {hosts[0].email}')
+    blocks.append(context(f"Schedule for one of them with `{example}`."))
+    return message(f"{title}: {len(hosts)}", blocks)

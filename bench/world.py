@@ -1,9 +1,12 @@
-"""The processes the ack benchmark measures, all on loopback.
+"""The processes the benchmark (bench/run.py) measures, all on loopback.
 
 In this process: the Zoom simulator and the Slack stand-in (threads). As separate OS
-processes: the real bot (``python -m bot serve``, real SQLite file) and the baseline
-(bench/baseline_app.py). Users are linked through the real /zoom link → consent →
-callback flow before any load is sent.
+processes: the real bot (``python -m bot serve``, real SQLite file); the two floors, the
+bare Bolt app that only acks (bench/baseline_app.py) and the minimal bot
+(bench/minimal_bot.py, a static Zoom token of the first user); and, when asked, the bot
+again on the httpx-aiohttp package's transport (bench/bot_on_httpx_aiohttp.py, same
+database). Users are linked through the real /zoom link → consent → callback flow before
+any load is sent.
 """
 
 from __future__ import annotations
@@ -44,6 +47,14 @@ REFRESH_KEY = "POST /oauth/token:refresh_token"
 
 
 @dataclass
+class Server:
+    """One server process under load and where it listens."""
+
+    process: psutil.Process
+    url: str
+
+
+@dataclass
 class World:
     sim: ZoomSimulator
     standin: SlackStandin
@@ -52,6 +63,9 @@ class World:
     bot_url: str
     baseline: psutil.Process
     baseline_url: str
+    minimal: Server
+    package_transport: Server | None  # the bot on httpx-aiohttp's transport, when asked for
+    before: Server | None  # the bot from another checkout (before a change), when asked for
     cold_start_s: float  # `python -m bot serve` started → first /healthz 200
     bot_env: dict[str, str]  # to start more bot processes on the same database
     bot_log: Path  # the bot's stderr (log level WARNING)
@@ -84,14 +98,14 @@ def wait_healthy(url: str, started: float, timeout: float = 60) -> float:
 
 @contextmanager
 def child(
-    args: list[str], env: dict[str, str] | None = None, log: Path | None = None
+    args: list[str], env: dict[str, str] | None = None, log: Path | None = None, cwd: Path = ROOT
 ) -> Iterator[psutil.Process]:
     """A child process that is always stopped (politely, then not) when the block ends.
 
     Its stderr goes to ``log`` (if given) so its warnings can be counted afterwards."""
     with ExitStack() as stack:
         stderr = stack.enter_context(log.open("ab")) if log else subprocess.DEVNULL
-        proc = subprocess.Popen(args, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=stderr)
+        proc = subprocess.Popen(args, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=stderr)
         try:
             yield psutil.Process(proc.pid)
         finally:
@@ -159,9 +173,37 @@ async def link_users(bot_url: str, standin: SlackStandin, users: list[str]) -> N
                 raise RuntimeError(f"linking {user} failed: HTTP {page.status_code}")
 
 
+def static_zoom_token(sim: ZoomSimulator, user: str) -> str:
+    """An access token for ``user``'s Zoom account, issued as the consent flow would."""
+    grant = sim.issue_grant(
+        grant_type="authorization_code",
+        client_id=CLIENT_ID,
+        account_id="bench-account",
+        user=sim.user(email(user)),
+        scopes=frozenset(SCOPES),
+    )
+    return grant.access_token
+
+
+def start_server(
+    stack: ExitStack, args: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT
+) -> Server:
+    """Start ``args`` plus ``--port N`` and wait until its /healthz answers."""
+    port = free_port()
+    process = stack.enter_context(child([*args, "--port", str(port)], env, cwd=cwd))
+    url = f"http://127.0.0.1:{port}"
+    wait_healthy(url, time.perf_counter())
+    return Server(process, url)
+
+
 @contextmanager
-def bench_world(user_count: int, zoom_latency: float) -> Iterator[World]:
-    """Start everything, link ``user_count`` users, then make every list call take ``zoom_latency`` s."""
+def bench_world(
+    user_count: int, zoom_latency: float, *, package_transport: bool = False, before: Path | None = None
+) -> Iterator[World]:
+    """Start everything, link ``user_count`` users, then make every list call take ``zoom_latency`` s.
+
+    ``before``: a checkout of the bot (same database schema) to run beside ours, for a
+    before/after comparison on the same load."""
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(TemporaryDirectory()))
         sim = ZoomSimulator(qps_limit=0)  # the rate limit is not what is measured here
@@ -195,10 +237,36 @@ def bench_world(user_count: int, zoom_latency: float) -> Iterator[World]:
         baseline_url = f"http://127.0.0.1:{base_port}"
         wait_healthy(baseline_url, time.perf_counter())
 
+        minimal_args = [sys.executable, str(ROOT / "bench" / "minimal_bot.py"), "--secret", SECRET]
+        minimal_args += ["--slack-api-url", standin.api_url, "--bot-token", standin.bot_token]
+        minimal_args += ["--zoom-api-url", f"{zoom_url}/v2", "--zoom-token", static_zoom_token(sim, users[0])]
+        minimal = start_server(stack, minimal_args)
+        variant = None
+        if package_transport:  # the same bot, database and settings; only the transport differs
+            variant_args = [sys.executable, str(ROOT / "bench" / "bot_on_httpx_aiohttp.py"), "serve"]
+            variant = start_server(stack, variant_args, env)
+        earlier = None
+        if before is not None:
+            earlier_env = {**env, "PYTHONPATH": str(before)}
+            earlier = start_server(stack, [sys.executable, "-m", "bot", "serve"], earlier_env, cwd=before)
+
         asyncio.run(link_users(bot_url, standin, users))
         sim.inject(LIST_ROUTE, latency=zoom_latency, times=10**9)
         yield World(
-            sim, standin, users, bot, bot_url, baseline, baseline_url, cold_start_s, env, bot_log, command
+            sim,
+            standin,
+            users,
+            bot,
+            bot_url,
+            baseline,
+            baseline_url,
+            minimal,
+            variant,
+            earlier,
+            cold_start_s,
+            env,
+            bot_log,
+            command,
         )
 
 

@@ -1,0 +1,420 @@
+"""The bot against two floors: open-loop load, CPU per command, the ack path, start and memory.
+
+    python bench/run.py [--quick] [--seconds 5] [--repeats 3] [--json bench.json]
+                        [--no-package-transport] [--profile stacks.txt] [--zoom-latency 0.1]
+
+Everything runs on loopback (see bench/world.py): the Zoom simulator, answering every
+meeting list after ``--zoom-latency`` seconds, and the Slack stand-in in this process; each
+server in its own process; the load generator (bench/loadgen.py) in another. Servers:
+
+- the bare Bolt app that only acks (bench/baseline_app.py): the floor of the ack path;
+- the minimal bot (bench/minimal_bot.py): Bolt, one Zoom call with a static token, a small
+  Block Kit reply to the response_url; the floor of a real command;
+- ours (``python -m bot serve``, real SQLite, encrypted tokens, retries, metrics);
+- ours on the httpx-aiohttp package's transport instead of bot/http_transport.py
+  (bench/bot_on_httpx_aiohttp.py), unless ``--no-package-transport``.
+
+Measured (every point ``--repeats`` times, servers interleaved, the median reported; a
+2-core machine shared with other work is noisy):
+
+- open loop: `/zoom list` at 20, 100 and 300 commands/s for ``--seconds`` s regardless of
+  acks; per server ack p50/p99, end-to-end p50/p99 (sent → reply at the response_url),
+  replies missing, busy answers, and server CPU per completed command (user + system time
+  of the server process over the turn and its drain, divided by the replies);
+- 10 in flight: each of 10 workers waits for its reply before the next command;
+- ack path: closed loop at 50 concurrent, the bare Bolt app against ours answering
+  `/zoom show` without an id (a usage hint in the ack, no Zoom work);
+- a refresh stampede (every token expired, 10 commands per user at once), start → /healthz
+  on a new and a migrated database, and the RSS of a new bot process after 1,000 commands.
+
+Prints a table and the targets met or missed; ``--json`` writes every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Any
+
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script: import the siblings
+
+from loadgen import run_in_subprocess  # noqa: E402
+from report import report  # noqa: E402
+from world import (  # noqa: E402
+    REFRESH_KEY,
+    SECRET,
+    Server,
+    World,
+    bench_world,
+    child,
+    free_port,
+    log_problems,
+    wait_healthy,
+    wait_until_idle,
+)
+
+Run = dict[str, Any]
+
+# A command the bot answers in its ack (a usage hint: the meeting id is missing), so no work follows.
+ANSWERED_IN_ACK = "show"
+RATES = (20, 100, 300)
+ACK_PATH_CONCURRENCY = 50
+IN_FLIGHT = 10
+REPLY_TIMEOUT = 60.0  # an open-loop turn's replies are awaited this long after its last send
+
+
+def measured(proc: psutil.Process, load: Callable[[int], Run], *, per: str) -> Run:
+    """Let ``proc`` finish earlier work, run ``load`` against it, and add its CPU per ``per``.
+
+    The load generator samples the server's user + system time at its first send and when the
+    last ack (or reply, when replies are awaited) is in: the turn and its drain. ``per`` names
+    the count it is divided by (``replies``: completed commands; ``acknowledged``)."""
+    wait_until_idle(proc)
+    result = load(proc.pid)
+    spent = result["server_cpu_s"]
+    result["server_cpu_ms_per_command"] = spent * 1000 / result[per] if result[per] else None
+    return result
+
+
+@contextmanager
+def profiled(pid: int, out: Path | None, seconds: float) -> Iterator[None]:
+    """Sample ``pid`` with py-spy (collapsed stacks, GIL holder only) while the block runs."""
+    if out is None:
+        yield
+        return
+    spy = Path(sys.executable).parent / "py-spy"
+    args = [str(spy), "record", "--pid", str(pid), "--format", "raw", "--rate", "200", "--gil"]
+    args += ["--duration", str(max(1, round(seconds))), "-o", str(out)]
+    recorder = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield
+    finally:
+        recorder.wait(timeout=seconds + 30)
+
+
+def median_of(runs: list[Run], *path: str) -> float | None:
+    values = []
+    for run in runs:
+        node: Any = run
+        for key in path:
+            node = node.get(key) if isinstance(node, dict) else None
+        if isinstance(node, int | float):
+            values.append(float(node))
+    return statistics.median(values) if values else None
+
+
+def summarise(runs: list[Run]) -> dict[str, Any]:
+    """Medians over the repeats; counts summed over them."""
+    return {
+        "ack_p50_ms": median_of(runs, "ack", "p50_ms"),
+        "ack_p99_ms": median_of(runs, "ack", "p99_ms"),
+        "ack_max_ms": median_of(runs, "ack", "max_ms"),
+        "acks_per_second": median_of(runs, "acks_per_second"),
+        "e2e_p50_ms": median_of(runs, "e2e", "p50_ms"),
+        "e2e_p99_ms": median_of(runs, "e2e", "p99_ms"),
+        "e2e_max_ms": median_of(runs, "e2e", "max_ms"),
+        "server_cpu_ms_per_command": median_of(runs, "server_cpu_ms_per_command"),
+        "schedule_lag_p99_ms": median_of(runs, "schedule_lag", "p99_ms"),
+        "requests": sum(r["requests"] for r in runs),
+        "failures": sum(r["failures"] for r in runs),
+        "busy": sum(r["shed"] for r in runs),
+        "answered_in_ack": sum(r["answered_in_ack"] for r in runs),
+        "replies": sum(r["replies"] for r in runs),
+        # Sent and never answered: no reply, no busy answer in the ack (failures included).
+        "missing_replies": sum(r["requests"] - r["shed"] - r["replies"] for r in runs)
+        if all(r["e2e"] is not None for r in runs)
+        else None,
+        "runs": len(runs),
+    }
+
+
+def replying_servers(world: World) -> dict[str, Server]:
+    servers = {"minimal": world.minimal, "ours": Server(world.bot, world.bot_url)}
+    if world.package_transport is not None:
+        servers["ours_httpx_aiohttp"] = world.package_transport
+    if world.before is not None:
+        servers["ours_before"] = world.before
+    return servers
+
+
+def warm_up(world: World) -> None:
+    """A few unrecorded commands per server first: connection pools, caches (our users.info
+    cache, the fresh-token cache) and lazily imported code are warm before anything counts."""
+    for server in replying_servers(world).values():
+        run_in_subprocess(server.url, SECRET, world.users, rate=50, duration=1.0, replies=True)
+    run_in_subprocess(world.baseline_url, SECRET, world.users, concurrency=10, duration=0.5)
+    run_in_subprocess(world.bot_url, SECRET, world.users, concurrency=10, duration=0.5, text=ANSWERED_IN_ACK)
+
+
+def measure_open_loop(
+    world: World, rate: int, seconds: float, repeats: int, profile: Path | None, profiled_server: str
+) -> dict[str, Any]:
+    servers = replying_servers(world)
+    runs: dict[str, list[Run]] = {name: [] for name in servers}
+    for attempt in range(repeats):
+        for name, server in servers.items():
+            out = profile if attempt == 0 and name == profiled_server else None
+            with profiled(server.process.pid, out, seconds):
+                runs[name].append(
+                    measured(
+                        server.process,
+                        lambda pid, url=server.url: run_in_subprocess(
+                            url,
+                            SECRET,
+                            world.users,
+                            rate=rate,
+                            duration=seconds,
+                            replies=True,
+                            reply_timeout=REPLY_TIMEOUT,
+                            server_pid=pid,
+                        ),
+                        per="replies",
+                    )
+                )
+    return {name: summarise(r) for name, r in runs.items()}
+
+
+def measure_in_flight(world: World, seconds: float, repeats: int) -> dict[str, Any]:
+    servers = replying_servers(world)
+    runs: dict[str, list[Run]] = {name: [] for name in servers}
+    for _ in range(repeats):
+        for name, server in servers.items():
+            runs[name].append(
+                measured(
+                    server.process,
+                    lambda pid, url=server.url: run_in_subprocess(
+                        url,
+                        SECRET,
+                        world.users,
+                        concurrency=IN_FLIGHT,
+                        duration=seconds,
+                        pace="reply",
+                        server_pid=pid,
+                    ),
+                    per="replies",
+                )
+            )
+    return {name: summarise(r) for name, r in runs.items()}
+
+
+def measure_ack_path(world: World, seconds: float, repeats: int) -> dict[str, Any]:
+    """Closed loop: the bare Bolt app acking `/zoom list` against ours answering a usage hint."""
+    base: list[Run] = []
+    ours: list[Run] = []
+    for _ in range(repeats):
+        base.append(
+            measured(
+                world.baseline,
+                lambda pid: run_in_subprocess(
+                    world.baseline_url,
+                    SECRET,
+                    world.users,
+                    concurrency=ACK_PATH_CONCURRENCY,
+                    duration=seconds,
+                    server_pid=pid,
+                ),
+                per="acknowledged",
+            )
+        )
+        ours.append(
+            measured(
+                world.bot,
+                lambda pid: run_in_subprocess(
+                    world.bot_url,
+                    SECRET,
+                    world.users,
+                    concurrency=ACK_PATH_CONCURRENCY,
+                    duration=seconds,
+                    text=ANSWERED_IN_ACK,
+                    server_pid=pid,
+                ),
+                per="acknowledged",
+            )
+        )
+    return {"concurrency": ACK_PATH_CONCURRENCY, "bare_bolt": summarise(base), "ours": summarise(ours)}
+
+
+def measure_stampede(world: World, users: int, per_user: int) -> dict[str, Any]:
+    """``per_user`` commands for each of ``users`` users at once: tokens fresh, then all expired."""
+    burst = users * per_user
+    chosen = world.users[:users]
+    wait_until_idle(world.bot)
+    fresh = run_in_subprocess(world.bot_url, SECRET, chosen, burst=burst, replies=True, reply_timeout=60)
+    wait_until_idle(world.bot)
+    refreshes_before = world.sim.stats.get(REFRESH_KEY, 0)
+    world.sim.expire_access_tokens()
+    expired = run_in_subprocess(world.bot_url, SECRET, chosen, burst=burst, replies=True, reply_timeout=60)
+    wait_until_idle(world.bot)
+    return {
+        "users": users,
+        "commands": burst,
+        "refreshes": world.sim.stats.get(REFRESH_KEY, 0) - refreshes_before,
+        "fresh": burst_figures(fresh),
+        "expired": burst_figures(expired),
+    }
+
+
+def burst_figures(run: Run) -> dict[str, Any]:
+    return {
+        "ack_p50_ms": run["ack"]["p50_ms"],
+        "ack_p99_ms": run["ack"]["p99_ms"],
+        "e2e_p50_ms": run["e2e"]["p50_ms"],
+        "e2e_p99_ms": run["e2e"]["p99_ms"],
+        "replies": run["replies"],
+        "shed": run["shed"],
+        "failures": run["failures"],
+    }
+
+
+def measure_starts(world: World, repeats: int, scratch: Path) -> dict[str, Any]:
+    """Start → /healthz 200 for new bot processes, ``repeats`` times each: on a new database
+    (Alembic creates the schema) and on an already-migrated one. Medians, plus every sample;
+    the first cold sample is the benchmark's own bot."""
+    cold = [world.cold_start_s]
+    warm: list[float] = []
+    idle_rss: list[float] = []
+    for attempt in range(repeats):
+        if attempt > 0:
+            env = {**world.bot_env, "DATABASE_URL": f"sqlite+aiosqlite:///{scratch / f'start{attempt}.db'}"}
+            cold.append(timed_start(world, env)[0])
+        seconds, rss = timed_start(world, dict(world.bot_env))
+        warm.append(seconds)
+        idle_rss.append(rss)
+    return {
+        "cold_start_s": statistics.median(cold),
+        "warm_start_s": statistics.median(warm),
+        "idle_rss_mb": statistics.median(idle_rss),
+        "cold_samples_s": cold,
+        "warm_samples_s": warm,
+    }
+
+
+def timed_start(world: World, env: dict[str, str]) -> tuple[float, float]:
+    """One more bot process with ``env``: seconds to /healthz 200, and its RSS then (MB)."""
+    port = free_port()
+    started = time.perf_counter()
+    with child([*world.bot_command, "--port", str(port)], env) as process:
+        seconds = wait_healthy(f"http://127.0.0.1:{port}", started)
+        rss = process.memory_info().rss / 2**20
+    return seconds, rss
+
+
+def measure_memory(world: World, commands: int) -> dict[str, Any]:
+    """RSS of a new bot process after ``commands`` commands (10 in flight, 2 minutes at most).
+
+    Also reported: the RSS of the bot that took every load point before (300/s included) and
+    of both floors."""
+    port = free_port()
+    with child([*world.bot_command, "--port", str(port)], dict(world.bot_env)) as fresh:
+        url = f"http://127.0.0.1:{port}"
+        wait_healthy(url, time.perf_counter())
+        run = run_in_subprocess(
+            url,
+            SECRET,
+            world.users,
+            concurrency=IN_FLIGHT,
+            duration=120,
+            count=commands,
+            pace="reply",
+            reply_timeout=10,
+        )
+        rss = fresh.memory_info().rss / 2**20
+    return {
+        "commands": commands,
+        "replies": run["replies"],
+        "missing_replies": run["requests"] - run["shed"] - run["replies"],
+        "ours_rss_mb": rss,
+        "ours_after_every_point_rss_mb": world.bot.memory_info().rss / 2**20,
+        "minimal_rss_mb": world.minimal.process.memory_info().rss / 2**20,
+        "bare_bolt_rss_mb": world.baseline.memory_info().rss / 2**20,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="half a minute: 20/s and 100/s for 1 s, one repeat, 10 users"
+    )
+    parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument("--zoom-latency", type=float, default=0.1, help="seconds Zoom takes per list call")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=None, help="seconds per turn (5; 1 with --quick)")
+    parser.add_argument(
+        "--no-package-transport",
+        action="store_true",
+        help="skip the bot on httpx-aiohttp's transport (needs the `bench` extra)",
+    )
+    parser.add_argument(
+        "--profile", type=Path, default=None, help="py-spy a server at 100/s into this file (raw stacks)"
+    )
+    parser.add_argument(
+        "--profile-server",
+        default="ours",
+        choices=("ours", "minimal", "ours_httpx_aiohttp"),
+        help="which server --profile samples (ours)",
+    )
+    parser.add_argument(
+        "--before",
+        type=Path,
+        default=None,
+        help="also run the bot from this checkout (e.g. a worktree of main) beside ours",
+    )
+    parser.add_argument("--bot-log", type=Path, default=None, help="keep a copy of our bot's log here")
+    args = parser.parse_args()
+    quick = args.quick
+    repeats = 1 if quick else args.repeats
+    seconds = args.seconds or (1.0 if quick else 5.0)
+    rates = RATES[:2] if quick else RATES
+    users = 10 if quick else 100
+    memory_commands = 100 if quick else 1000
+
+    results: dict[str, Any] = {
+        "quick": quick,
+        "zoom_latency_ms": args.zoom_latency * 1000,
+        "seconds_per_turn": seconds,
+        "repeats": repeats,
+        "cpus": psutil.cpu_count(),
+        "load_average_at_start": list(psutil.getloadavg()),
+        "open_loop": {},
+    }
+    began = time.perf_counter()
+    with bench_world(
+        users, args.zoom_latency, package_transport=not args.no_package_transport, before=args.before
+    ) as world:
+        warm_up(world)
+        for rate in rates:
+            profile = args.profile if rate == 100 else None
+            results["open_loop"][str(rate)] = measure_open_loop(
+                world, rate, seconds, repeats, profile, args.profile_server
+            )
+        results["in_flight"] = {"commands": IN_FLIGHT, **measure_in_flight(world, seconds, repeats)}
+        results["ack_path"] = measure_ack_path(world, seconds, repeats)
+        results["memory"] = measure_memory(world, memory_commands)
+        # Last of the load: it expires every token, the minimal bot's static one included.
+        results["stampede"] = measure_stampede(world, users, per_user=10)
+        with TemporaryDirectory() as scratch:
+            results["starts"] = measure_starts(world, repeats, Path(scratch))
+        results["bot_log_problems"] = log_problems(world.bot_log)
+        if args.bot_log and world.bot_log.exists():
+            args.bot_log.write_bytes(world.bot_log.read_bytes())
+    results["load_average_at_end"] = list(psutil.getloadavg())
+    results["wall_seconds"] = time.perf_counter() - began
+    results["targets"] = report(results)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
