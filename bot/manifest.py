@@ -1,4 +1,9 @@
-"""Render the Slack app manifest (``bot/manifest.yml``) for a deployment.
+"""Render the Slack app manifest for a deployment.
+
+The source is ``manifest.yml`` at the repository root, a valid manifest in its own right
+(its URLs use the stand-in base ``https://zoombot.example.com``). ``bot/manifest.yml`` is a
+byte-identical copy shipped in the package, so a pip-installed bot renders without a
+checkout; ``tests/test_manifest.py`` fails when the two differ.
 
 The template is filled in as text, not re-dumped from a parsed object, so the comments
 that justify each scope survive into what the operator pastes into Slack.
@@ -12,7 +17,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
-PLACEHOLDER = "{BASE_URL}"
+# The stand-in base URL of the template; every request URL in it starts with this + "/".
+PLACEHOLDER = "https://zoombot.example.com"
+_PLACEHOLDER_URL = f'"{PLACEHOLDER}/'  # as it appears: the start of a quoted URL
 _TEMPLATE_NOTE = "#!"
 # Keys whose value is a Slack request URL; Socket Mode receives everything over the socket.
 _REQUEST_URL_KEYS = ("url:", "request_url:")
@@ -29,13 +36,13 @@ def render_manifest(base_url: str, *, socket_mode: bool = False) -> str:
         stripped = line.strip()
         if stripped.startswith(_TEMPLATE_NOTE):
             continue
-        if socket_mode and stripped.startswith(_REQUEST_URL_KEYS) and PLACEHOLDER in stripped:
+        if socket_mode and stripped.startswith(_REQUEST_URL_KEYS) and _PLACEHOLDER_URL in stripped:
             continue
         if socket_mode and stripped == "socket_mode_enabled: false":
             line = line.replace("false", "true")
-        rendered.append(line.replace(PLACEHOLDER, base))
+        rendered.append(line.replace(_PLACEHOLDER_URL, f'"{base}/'))
     text = "".join(rendered)
-    _check_rendered(text, socket_mode=socket_mode)
+    _check_rendered(text, socket_mode=socket_mode, base=base)
     return text
 
 
@@ -60,10 +67,11 @@ def _checked_base_url(base_url: str) -> str:
     return candidate.rstrip("/")
 
 
-def _check_rendered(text: str, *, socket_mode: bool) -> None:
+def _check_rendered(text: str, *, socket_mode: bool, base: str) -> None:
     """Guard against a template edit that breaks the YAML or leaves a placeholder behind."""
     manifest = yaml.safe_load(text)
-    if PLACEHOLDER in text or not isinstance(manifest, dict):
+    left_behind = base != PLACEHOLDER and PLACEHOLDER in text
+    if left_behind or not isinstance(manifest, dict):
         raise RuntimeError("bot/manifest.yml did not render to a complete manifest")
     if manifest["settings"]["socket_mode_enabled"] is not socket_mode:
         raise RuntimeError("bot/manifest.yml: socket_mode_enabled could not be set")

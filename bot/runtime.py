@@ -17,11 +17,16 @@ from typing import Any
 
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.metrics import Metrics
+from bot.reminders.digest import DigestService
+from bot.reminders.service import ReminderService
+from bot.services.link_flow import LinkFlow
 from bot.services.link_previews import LinkPreviews, zoom_hosts
 from bot.services.linking import LinkCallback
 from bot.services.meeting_posts import MeetingPosts
+from bot.services.meeting_threads import MeetingThreads
 from bot.services.people import PeopleDirectory
 from bot.services.zoom_access import ZoomAccess
 from bot.settings import Settings
@@ -30,15 +35,18 @@ from bot.slack.capacity import CommandCapacity
 from bot.slack.response_urls import ResponseUrls
 from bot.slack.signature import SlackSignatureChecker
 from bot.store.db import Database
+from bot.store.digests import DigestStore
 from bot.store.events import ProcessedEventStore
 from bot.store.links import LinkStore
 from bot.store.migrate import schema_is_current, upgrade_to_head_async
 from bot.store.oauth_states import OAuthStateStore
+from bot.store.reminders import ReminderStore
 from bot.store.vault import TokenVault
 from bot.zoom.client import AccountZoom, UserZoom
 from bot.zoom.http import ZoomHttp
-from bot.zoom.oauth import LinkFlow, ZoomOAuth
-from bot.zoom.tokens import AccountTokenSource, UserTokenSource
+from bot.zoom.models import ZoomUser
+from bot.zoom.oauth import ZoomOAuth
+from bot.zoom.tokens import AccountTokenSource, StaticTokenSource, UserTokenSource
 
 log = logging.getLogger(__name__)
 
@@ -73,10 +81,10 @@ class Runtime:
     commands: CommandCapacity
     bolt_app: AsyncApp
     bolt_handler: AsyncSlackRequestHandler
-    reminders: Any = None  # bot.reminders.service.ReminderService, set by bot.reminders.install
-    digests: Any = None  # bot.reminders.digest.DigestService
-    zoom_webhooks: WebhookHandler | None = None
-    meeting_threads: Any = None  # bot.services.meeting_threads.MeetingThreads, with Zoom webhooks
+    reminders: ReminderService
+    digests: DigestService
+    zoom_webhooks: WebhookHandler | None = None  # set by bot.reminders.install with a webhook secret
+    meeting_threads: MeetingThreads | None = None  # set by bot.reminders.install with a webhook secret
     schema_ready: bool = False
     _background: list[asyncio.Task[None]] = field(default_factory=list)
     _starters: list[Callable[[], Awaitable[None]]] = field(
@@ -169,8 +177,8 @@ async def build_runtime(
     def user_tokens(team_id: str, user_id: str) -> UserTokenSource:
         return UserTokenSource(links, oauth, team_id, user_id, clock=clock, observe_refresh=count_refresh)
 
-    async def read_zoom_user_with(access_token: str) -> Any:
-        return await UserZoom(zoom_http, _FixedToken(access_token)).get_user()
+    async def read_zoom_user_with(access_token: str) -> ZoomUser:
+        return await UserZoom(zoom_http, StaticTokenSource(access_token)).get_user()
 
     link_flow = LinkFlow(oauth, states, links, read_zoom_user_with)
 
@@ -199,6 +207,8 @@ async def build_runtime(
         people=people,
         zoom_access=zoom_access,
         meeting_posts=MeetingPosts(db),
+        reminders=ReminderService(ReminderStore(db)),
+        digests=DigestService(DigestStore(db), clock=clock),
         link_previews=LinkPreviews(
             zoom_access,
             people,
@@ -220,21 +230,6 @@ async def build_runtime(
     return runtime
 
 
-class _FixedToken:
-    """A token source for the one call made with a freshly exchanged token (link flow)."""
-
-    def __init__(self, token: str) -> None:
-        self._token = token
-
-    async def access_token(self) -> str:
-        return self._token
-
-    async def invalidate(self, stale_access_token: str) -> str:
-        from bot.zoom.errors import ZoomError, ZoomErrorKind
-
-        raise ZoomError(ZoomErrorKind.AUTH, "read your Zoom user", message="The new token was refused.")
-
-
 def _users_info(app: AsyncApp, settings: Settings) -> Callable[[str, str], Awaitable[dict[str, Any]]]:
     async def users_info(team_id: str, user_id: str) -> dict[str, Any]:
         client = await bot_client_for(app, settings, team_id)
@@ -245,10 +240,8 @@ def _users_info(app: AsyncApp, settings: Settings) -> Callable[[str, str], Await
     return users_info
 
 
-async def bot_client_for(app: AsyncApp, settings: Settings, team_id: str) -> Any:
+async def bot_client_for(app: AsyncApp, settings: Settings, team_id: str) -> AsyncWebClient:
     """A Web API client with the right bot token, outside a request (schedulers, callbacks)."""
-    from slack_sdk.web.async_client import AsyncWebClient
-
     if settings.SLACK_BOT_TOKEN:
         return app.client
     store = app.installation_store

@@ -1,4 +1,5 @@
-"""The rendered Slack app manifest validates against Slack's official v1 schema."""
+"""The Slack app manifest: one source at the repository root, valid against Slack's official v1
+schema as it stands and as rendered, and packaged as a byte-identical copy."""
 
 from __future__ import annotations
 
@@ -13,8 +14,12 @@ from jsonschema.exceptions import best_match
 from referencing import Registry, Resource
 
 from bot.cli import main as cli_main
-from bot.manifest import render_manifest
+from bot.manifest import PLACEHOLDER, render_manifest
 from bot.slack.app import BOT_SCOPES
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "manifest.yml"
+PACKAGED = ROOT / "bot" / "manifest.yml"
 
 SCHEMAS = Path("/work/shared/slack-schemas")
 V1_URL = (
@@ -54,6 +59,36 @@ def assert_valid(manifest: dict[str, Any]) -> None:
     )
     wrapper = Draft7Validator(load_schema("manifest.schema.json"), registry=registry)
     assert wrapper.is_valid(manifest)
+
+
+def test_the_root_manifest_is_the_one_source_and_the_packaged_copy_is_identical() -> None:
+    assert PACKAGED.read_bytes() == SOURCE.read_bytes(), (
+        "bot/manifest.yml differs from manifest.yml at the repository root. manifest.yml is the one "
+        "source of the Slack app manifest; bot/manifest.yml is its byte-identical copy, the file a "
+        "pip-installed zoombot reads. Edit manifest.yml (never bot/manifest.yml), then run: "
+        "cp manifest.yml bot/manifest.yml"
+    )
+    assert SOURCE.read_text().startswith("#! THE ONE SOURCE"), "keep the rule at the top of manifest.yml"
+
+
+def test_the_root_manifest_is_valid_as_it_stands() -> None:
+    manifest = yaml.safe_load(SOURCE.read_text())
+    assert_valid(manifest)
+    assert manifest["settings"]["interactivity"]["request_url"] == f"{PLACEHOLDER}/slack/events"
+
+
+def test_the_packaged_copy_ships_in_the_wheel() -> None:
+    import tomllib
+
+    package_data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    assert "manifest.yml" in package_data["bot"]
+
+
+def test_rendering_the_stand_in_url_itself_gives_the_source_back() -> None:
+    without_notes = "".join(
+        line for line in SOURCE.read_text().splitlines(keepends=True) if not line.startswith("#!")
+    )
+    assert render_manifest(PLACEHOLDER) == without_notes
 
 
 def rendered(socket_mode: bool = False, base: str = BASE) -> dict[str, Any]:
@@ -126,7 +161,7 @@ def test_every_bot_scope_is_justified_by_a_comment_right_above_it() -> None:
 
 def test_template_notes_and_placeholders_do_not_leak_into_the_output() -> None:
     text = render_manifest(BASE + "/")
-    assert "{BASE_URL}" not in text and "#!" not in text
+    assert PLACEHOLDER not in text and "#!" not in text
     assert f"{BASE}//" not in text  # trailing slash normalised
 
 

@@ -55,7 +55,7 @@ class _SlackClients:
         self._session: aiohttp.ClientSession | None = None
         self._single: AsyncWebClient | None = None
 
-    async def client_for(self, team_id: str) -> Any:
+    async def client_for(self, team_id: str) -> AsyncWebClient:
         settings = self._runtime.settings
         if not settings.SLACK_BOT_TOKEN:
             from bot.runtime import bot_client_for  # multi-workspace: the installation's token
@@ -87,9 +87,8 @@ def build(
     clock = runtime.clock
     clients = _SlackClients(runtime) if client_for is None else None
     slack = SlackOut(client_for or clients.client_for)  # type: ignore[union-attr]
-    reminders = ReminderService(ReminderStore(runtime.db))
+    reminders, digests = runtime.reminders, runtime.digests
     digest_store = DigestStore(runtime.db)
-    digests = DigestService(digest_store, clock=clock)
 
     def count(state: str) -> None:
         runtime.metrics.reminders.labels(state=state).inc()
@@ -159,11 +158,9 @@ def build(
 
 
 def install(runtime: Runtime, **options: Any) -> ReminderParts:
-    """Set ``runtime.reminders``, ``runtime.digests`` and (with a webhook secret) ``runtime.zoom_webhooks``;
-    start the worker when the schema is ready and stop it (then the rest) on close."""
+    """Set ``runtime.zoom_webhooks`` (with a webhook secret); start the worker when the schema is
+    ready and stop it (then the rest) on close."""
     parts, clients = build(runtime, **options)
-    runtime.reminders = parts.service
-    runtime.digests = parts.digests
     if clients is not None:
         runtime.on_close(clients.aclose)  # closers run in reverse: this one last
     if parts.cards is not None:

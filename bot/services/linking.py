@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 
 from bot.pages import render_page
+from bot.services.link_flow import LinkFlow, LinkRefusal, LinkResult
 from bot.services.people import PeopleDirectory
 from bot.slack.hints import link_outcome_page
-from bot.zoom.oauth import LinkFlow, LinkRefusal, LinkResult
 
 log = logging.getLogger(__name__)
 

@@ -23,13 +23,13 @@ from datetime import UTC, tzinfo
 from typing import Literal
 
 from bot.reminders.service import ReminderError
+from bot.services.link_flow import LinkRefusal, LinkResult
 from bot.services.people import HostLookupError, HostProblem
 from bot.services.refusals import Refusal, RefusalKind
 from bot.slack.capacity import Overloaded
 from bot.slack.mrkdwn import date_token, escape, format_meeting_id, truncate
 from bot.slack.when import WhenError
 from bot.zoom.errors import NotLinkedError, Outcome, ZoomError, ZoomErrorKind
-from bot.zoom.oauth import LinkRefusal, LinkResult
 
 Mode = Literal["user", "account"]
 

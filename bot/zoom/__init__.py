@@ -1,4 +1,7 @@
-"""Talking to Zoom: the HTTP core, typed operations, OAuth and safe token refresh.
+"""Talking to Zoom: the HTTP core, typed operations, OAuth endpoints and safe token refresh.
+
+An adapter: it speaks Zoom's HTTP; what the bot does with it (linking accounts, refusing
+what it must) lives in ``bot.services``.
 
 Start-up wiring (once per process)::
 
@@ -24,15 +27,12 @@ from bot.zoom.models import (
     TokenSet,
     ZoomUser,
 )
-from bot.zoom.oauth import LinkFlow, LinkRefusal, LinkResult, UnlinkResult, ZoomOAuth, new_pkce
+from bot.zoom.oauth import ZoomOAuth
 from bot.zoom.tokens import AccountTokenSource, StaticTokenSource, UserTokenSource
 
 __all__ = [
     "AccountTokenSource",
     "AccountZoom",
-    "LinkFlow",
-    "LinkRefusal",
-    "LinkResult",
     "Meeting",
     "MeetingRequest",
     "MeetingType",
@@ -48,7 +48,6 @@ __all__ = [
     "StaticTokenSource",
     "TokenSet",
     "TokenSource",
-    "UnlinkResult",
     "UserTokenSource",
     "UserZoom",
     "ZoomError",
@@ -57,5 +56,4 @@ __all__ = [
     "ZoomOAuth",
     "ZoomUser",
     "ZoomUserRef",
-    "new_pkce",
 ]

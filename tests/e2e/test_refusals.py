@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.sandbox.slack_standin import Message
 from bot.sandbox.world import OfflineWorld
+from bot.slack.mrkdwn import format_meeting_id
 from tests.e2e.test_commands import ALICE, BOB, reply_to, schedule
 
 ACCOUNT_MODE_WHY = (
@@ -54,8 +55,7 @@ async def test_users_in_user_mode_needs_account_mode_and_asks_zoom_nothing(
 async def test_someone_elses_meeting_is_not_yours(account_world: OfflineWorld) -> None:
     w = account_world
     meeting = await schedule(w, ALICE, "alice@example.com", '"Alice only" tomorrow 10am')
-    digits = str(meeting.id)
-    shown = f"{digits[:3]} {digits[3:7]} {digits[7:]}"
+    shown = format_meeting_id(meeting.id)  # 10 or 11 digits, grouped as Zoom does
     reply = await only_reply(w, BOB, f"cancel {meeting.id}")
     assert reply.text == "\n".join(
         [

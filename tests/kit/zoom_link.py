@@ -71,6 +71,15 @@ async def link_user(
     return body
 
 
+async def consent(browser: httpx.AsyncClient, authorize_url: str, email: str) -> tuple[str, str]:
+    """The user opens an authorize URL and allows the app as ``email``; returns (code, state)
+    from the redirect to the bot's callback."""
+    response = await browser.get(httpx.URL(authorize_url).copy_merge_params({"login_hint": email}))
+    assert response.status_code == 302, response.text
+    params = httpx.URL(response.headers["location"]).params
+    return params["code"], params["state"]
+
+
 # Shapes of the test fixtures built on these helpers (for annotations in test modules).
 Login = Callable[[str], Awaitable[dict[str, Any]]]
 TokenFetch = Callable[[], Awaitable[str]]

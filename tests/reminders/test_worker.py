@@ -13,7 +13,6 @@ from pathlib import Path
 import httpx
 from apscheduler.jobstores.memory import MemoryJobStore
 
-from bot.reminders import install
 from bot.reminders.delivery import ReminderDelivery
 from bot.reminders.service import ReminderService
 from bot.reminders.slack_out import SlackOut
@@ -79,8 +78,6 @@ async def test_stop_returns_unposted_claims_at_once(
 async def test_install_wires_commands_worker_and_webhook_route_end_to_end(tmp_path: Path) -> None:
     clock = ManualClock(datetime(2025, 6, 2, 13, 0, tzinfo=UTC))
     async with checked_world(tmp_path, clock=clock) as w:
-        if w.runtime.reminders is None:  # until build_runtime calls it
-            install(w.runtime)
         assert isinstance(w.runtime.reminders, ReminderService) and w.runtime.zoom_webhooks is not None
         assert (await w.link("alice")).status_code == 200
         alice, general = w.people["alice"].slack_id, "C0GENERAL"

@@ -17,6 +17,7 @@ from sqlalchemy import event
 
 from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
 from bot.sandbox.zoom_simulator.server import serve_simulator
+from bot.services.link_flow import LinkFlow
 from bot.store.db import Database
 from bot.store.links import LinkRecord, LinkStore
 from bot.store.oauth_states import OAuthStateStore
@@ -25,7 +26,7 @@ from bot.zoom.client import UserZoom
 from bot.zoom.errors import NotLinkedError, Outcome, ZoomError, ZoomErrorKind
 from bot.zoom.http import ZoomHttp
 from bot.zoom.models import ZoomUser
-from bot.zoom.oauth import LinkFlow, ZoomOAuth
+from bot.zoom.oauth import ZoomOAuth
 from bot.zoom.tokens import AccountTokenSource, RefreshLocks, UserTokenSource
 from tests.kit.paused_reads import PausedReads
 from tests.kit.zoom_link import Login

@@ -37,8 +37,7 @@ async def unlink(cmd: Unlink, ctx: CommandContext) -> Outcome:
     if ctx.runtime.settings.account_mode:
         return Outcome(private=notices.account_mode_link_message())
     result = await ctx.runtime.link_flow.unlink(ctx.team_id, ctx.user_id)
-    if ctx.runtime.reminders is not None:
-        await ctx.runtime.reminders.owner_unlinked(ctx.team_id, ctx.user_id)
+    await ctx.runtime.reminders.owner_unlinked(ctx.team_id, ctx.user_id)
     return Outcome(private=notices.unlinked_message(result.revoked_at_zoom if result.was_linked else None))
 
 

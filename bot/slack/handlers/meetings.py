@@ -80,7 +80,7 @@ async def schedule_from_form(form: ScheduleForm, ctx: CommandContext) -> Outcome
         form.topic, start=form.start, duration=form.duration, tz_name=person.tz_name, agenda=form.agenda
     )
     outcome = _scheduled_reply(meeting, person.tz, ctx)
-    if form.channel and ctx.runtime.reminders is not None:
+    if form.channel:
         await ctx.runtime.reminders.add(
             team_id=ctx.team_id,
             user_id=ctx.user_id,
@@ -171,8 +171,7 @@ async def move_meeting(cmd: MoveMeeting, ctx: CommandContext) -> Outcome:
     start = parse_when(cmd.when_text, now=ctx.now(), tz=person.tz)
     zoom = await ctx.zoom()
     meeting = await zoom.move(cmd.meeting_id, start=start, tz_name=person.tz_name)
-    if ctx.runtime.reminders is not None:
-        await ctx.runtime.reminders.meeting_moved(meeting.id, meeting.start_time, now=ctx.now())
+    await ctx.runtime.reminders.meeting_moved(meeting.id, meeting.start_time, now=ctx.now())
     details = views.meeting_details(meeting, viewer_tz=person.tz, now=ctx.now())
     return Outcome(private=notices.prefixed(":calendar: Moved.", details))
 
@@ -187,6 +186,5 @@ async def ask_to_cancel(cmd: CancelMeeting, ctx: CommandContext) -> Outcome:
 async def confirm_cancel(meeting_id: int, ctx: CommandContext) -> Outcome:
     zoom = await ctx.zoom()
     meeting = await zoom.cancel(meeting_id)
-    if ctx.runtime.reminders is not None:
-        await ctx.runtime.reminders.meeting_cancelled(meeting_id)
+    await ctx.runtime.reminders.meeting_cancelled(meeting_id)
     return Outcome(private=notices.cancelled_message(meeting))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -21,6 +21,9 @@ from bot.slack.hints import UsageError, hint_for
 from bot.slack.listeners.run import run_and_reply
 from bot.slack.replies import Respond
 
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
+
 log = logging.getLogger(__name__)
 
 
@@ -34,7 +37,7 @@ async def zoom_command(
     client: AsyncWebClient,
     context: AsyncBoltContext,
 ) -> None:
-    runtime = context["runtime"]
+    runtime: Runtime = context["runtime"]
     parsed = parse_command(command.get("text") or "")
     label = type(parsed).__name__
     if isinstance(parsed, UsageError):
@@ -67,7 +70,7 @@ async def zoom_command(
 
 
 async def _ack_with_hint(
-    ack: AsyncAck, runtime: Any, error: Exception, *, subcommand: str, outcome: str
+    ack: AsyncAck, runtime: Runtime, error: Exception, *, subcommand: str, outcome: str
 ) -> None:
     """Answer in the ack itself, for what needs no work: bad input, or no capacity left."""
     runtime.metrics.commands.labels(subcommand=subcommand, outcome=outcome).inc()

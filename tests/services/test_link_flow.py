@@ -1,4 +1,5 @@
-"""OAuth endpoints and the link flow: PKCE, single-use state, e-mail binding, conflicts, unlink."""
+"""The link flow: PKCE, single-use state, e-mail binding, conflicts, unlink — over the real
+ZoomOAuth against the simulator on loopback and a real database."""
 
 from __future__ import annotations
 
@@ -8,21 +9,22 @@ import hashlib
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import httpx
 import pytest
 
 from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
 from bot.sandbox.zoom_simulator.server import serve_simulator
+from bot.services.link_flow import LinkFlow, LinkRefusal, new_pkce, pkce_challenge
 from bot.store.db import Database
 from bot.store.links import LinkStore
 from bot.store.oauth_states import OAuthStateStore
 from bot.store.vault import TokenVault
 from bot.zoom.client import UserZoom
-from bot.zoom.errors import ZoomError, ZoomErrorKind
+from bot.zoom.errors import ZoomErrorKind
 from bot.zoom.http import ZoomHttp
 from bot.zoom.models import ZoomUser
-from bot.zoom.oauth import LinkFlow, LinkRefusal, ZoomOAuth, new_pkce, pkce_challenge
+from bot.zoom.oauth import ZoomOAuth
 from bot.zoom.tokens import StaticTokenSource
+from tests.kit.zoom_link import consent
 
 ALICE = "alice@example.com"
 
@@ -66,14 +68,6 @@ def emails(mapping: dict[tuple[str, str], str]):  # type: ignore[no-untyped-def]
     return lookup
 
 
-async def consent(http: ZoomHttp, authorize_url: str, email: str) -> tuple[str, str]:
-    """The user clicks the link and allows the app as ``email``; returns (code, state) from the redirect."""
-    response = await http.client.get(httpx.URL(authorize_url).copy_merge_params({"login_hint": email}))
-    assert response.status_code == 302, response.text
-    params = httpx.URL(response.headers["location"]).params
-    return params["code"], params["state"]
-
-
 def test_pkce_pair_is_s256() -> None:
     verifier, challenge = new_pkce()
     assert 43 <= len(verifier) <= 128
@@ -82,24 +76,10 @@ def test_pkce_pair_is_s256() -> None:
     assert new_pkce()[0] != verifier
 
 
-def test_authorize_url_carries_exact_parameters(oauth: ZoomOAuth) -> None:
-    url = httpx.URL(oauth.authorize_url("st4te", "ch4llenge"))
-    assert url.path == "/oauth/authorize"
-    assert dict(url.params) == {
-        "response_type": "code",
-        "client_id": "sim-client",
-        "redirect_uri": "http://localhost:3000/zoom/oauth/callback",
-        "state": "st4te",
-        "code_challenge": "ch4llenge",
-        "code_challenge_method": "S256",
-    }
-    assert "secret" not in repr(oauth)
-
-
 async def test_link_flow_stores_the_link(
     flow: LinkFlow, http: ZoomHttp, links: LinkStore, sim: ZoomSimulator, sim_clock: ManualClock
 ) -> None:
-    code, state = await consent(http, await flow.begin("T1", "U1"), ALICE)
+    code, state = await consent(http.client, await flow.begin("T1", "U1"), ALICE)
     result = await flow.complete(code, state, emails({("T1", "U1"): "Alice@Example.com"}))
     assert result.ok and result.reason == LinkRefusal.LINKED
     assert (result.team_id, result.user_id, result.zoom_email) == ("T1", "U1", ALICE)
@@ -110,25 +90,12 @@ async def test_link_flow_stores_the_link(
     assert row.refresh_token in sim.issued_secrets()
 
 
-async def test_token_set_repr_hides_tokens(oauth: ZoomOAuth, http: ZoomHttp, sim: ZoomSimulator) -> None:
-    verifier, challenge = new_pkce()
-    code, _ = await consent(http, oauth.authorize_url("s", challenge), ALICE)
-    tokens = await oauth.exchange_code(code, verifier)
-    assert tokens.access_token not in repr(tokens) and str(tokens.refresh_token) not in repr(tokens)
-    refreshed = await oauth.refresh(str(tokens.refresh_token))
-    assert refreshed.refresh_token != tokens.refresh_token
-    with pytest.raises(ZoomError) as stale:
-        await oauth.refresh(str(tokens.refresh_token))  # rotated: the old one is dead
-    assert stale.value.kind == ZoomErrorKind.AUTH and stale.value.code == "invalid_grant"
-    assert str(tokens.refresh_token) not in str(stale.value)
-
-
 async def test_wrong_verifier_is_refused_and_nothing_stored(
     flow: LinkFlow, oauth: ZoomOAuth, http: ZoomHttp, states: OAuthStateStore, links: LinkStore
 ) -> None:
     state = await states.issue("T1", "U1", new_pkce()[0])  # the state's verifier ...
     _, other_challenge = new_pkce()  # ... is not the one behind this challenge
-    code, _ = await consent(http, oauth.authorize_url(state, other_challenge), ALICE)
+    code, _ = await consent(http.client, oauth.authorize_url(state, other_challenge), ALICE)
     result = await flow.complete(code, state, emails({("T1", "U1"): ALICE}))
     assert not result.ok and result.reason == LinkRefusal.CODE_REJECTED
     assert result.error is not None and result.error.kind == ZoomErrorKind.AUTH
@@ -137,10 +104,10 @@ async def test_wrong_verifier_is_refused_and_nothing_stored(
 
 async def test_reused_state_is_refused(flow: LinkFlow, http: ZoomHttp, links: LinkStore) -> None:
     url = await flow.begin("T1", "U1")
-    code, state = await consent(http, url, ALICE)
+    code, state = await consent(http.client, url, ALICE)
     assert (await flow.complete(code, state, emails({("T1", "U1"): ALICE}))).ok
     await links.delete("T1", "U1")
-    code2, _ = await consent(http, url, ALICE)
+    code2, _ = await consent(http.client, url, ALICE)
     again = await flow.complete(code2, state, emails({("T1", "U1"): ALICE}))
     assert not again.ok and again.reason == LinkRefusal.STATE_INVALID
     assert await links.get("T1", "U1") is None
@@ -153,11 +120,11 @@ async def test_expired_and_forged_states_are_refused(
 
     verifier, challenge = new_pkce()
     expired = await states.issue("T1", "U1", verifier, now=utcnow() - timedelta(minutes=11))
-    code, _ = await consent(http, oauth.authorize_url(expired, challenge), ALICE)
+    code, _ = await consent(http.client, oauth.authorize_url(expired, challenge), ALICE)
     assert (
         await flow.complete(code, expired, emails({("T1", "U1"): ALICE}))
     ).reason == LinkRefusal.STATE_INVALID
-    code, _ = await consent(http, oauth.authorize_url("forged", challenge), ALICE)
+    code, _ = await consent(http.client, oauth.authorize_url("forged", challenge), ALICE)
     assert (
         await flow.complete(code, "forged", emails({("T1", "U1"): ALICE}))
     ).reason == LinkRefusal.STATE_INVALID
@@ -167,7 +134,7 @@ async def test_expired_and_forged_states_are_refused(
 async def test_two_parallel_callbacks_with_one_state(
     flow: LinkFlow, http: ZoomHttp, links: LinkStore
 ) -> None:
-    code, state = await consent(http, await flow.begin("T1", "U1"), ALICE)
+    code, state = await consent(http.client, await flow.begin("T1", "U1"), ALICE)
     results = await asyncio.gather(
         *(flow.complete(code, state, emails({("T1", "U1"): ALICE})) for _ in range(2))
     )
@@ -179,7 +146,7 @@ async def test_email_mismatch_is_refused_revoked_and_not_stored(
     flow: LinkFlow, http: ZoomHttp, links: LinkStore, sim: ZoomSimulator
 ) -> None:
     # U1 forwarded their link; Bob completed consent with his own Zoom account.
-    code, state = await consent(http, await flow.begin("T1", "U1"), "bob@example.com")
+    code, state = await consent(http.client, await flow.begin("T1", "U1"), "bob@example.com")
     result = await flow.complete(code, state, emails({("T1", "U1"): ALICE}))
     assert not result.ok and result.reason == LinkRefusal.EMAIL_MISMATCH
     assert result.zoom_email == "bob@example.com"
@@ -191,7 +158,7 @@ async def test_email_mismatch_is_refused_revoked_and_not_stored(
 async def test_requester_without_slack_email_is_refused(
     flow: LinkFlow, http: ZoomHttp, links: LinkStore
 ) -> None:
-    code, state = await consent(http, await flow.begin("T1", "U1"), ALICE)
+    code, state = await consent(http.client, await flow.begin("T1", "U1"), ALICE)
     result = await flow.complete(code, state, emails({}))
     assert result.reason == LinkRefusal.EMAIL_MISMATCH and await links.get("T1", "U1") is None
 
@@ -200,9 +167,9 @@ async def test_zoom_account_linked_to_another_slack_user_is_refused(
     flow: LinkFlow, http: ZoomHttp, links: LinkStore
 ) -> None:
     both = emails({("T1", "U1"): ALICE, ("T1", "U2"): ALICE})
-    code, state = await consent(http, await flow.begin("T1", "U1"), ALICE)
+    code, state = await consent(http.client, await flow.begin("T1", "U1"), ALICE)
     assert (await flow.complete(code, state, both)).ok
-    code, state = await consent(http, await flow.begin("T1", "U2"), ALICE)
+    code, state = await consent(http.client, await flow.begin("T1", "U2"), ALICE)
     result = await flow.complete(code, state, both)
     assert not result.ok and result.reason == LinkRefusal.ALREADY_LINKED_ELSEWHERE
     assert await links.get("T1", "U2") is None
@@ -213,7 +180,7 @@ async def test_zoom_account_linked_to_another_slack_user_is_refused(
 async def test_unlink_revokes_at_zoom_and_deletes(
     flow: LinkFlow, http: ZoomHttp, links: LinkStore, sim: ZoomSimulator
 ) -> None:
-    code, state = await consent(http, await flow.begin("T1", "U1"), ALICE)
+    code, state = await consent(http.client, await flow.begin("T1", "U1"), ALICE)
     assert (await flow.complete(code, state, emails({("T1", "U1"): ALICE}))).ok
     result = await flow.unlink("T1", "U1")
     assert result.was_linked and result.revoked_at_zoom
@@ -227,17 +194,9 @@ async def test_unlink_revokes_at_zoom_and_deletes(
 async def test_unlink_still_deletes_when_zoom_is_down(
     flow: LinkFlow, http: ZoomHttp, links: LinkStore, sim: ZoomSimulator
 ) -> None:
-    code, state = await consent(http, await flow.begin("T1", "U1"), ALICE)
+    code, state = await consent(http.client, await flow.begin("T1", "U1"), ALICE)
     assert (await flow.complete(code, state, emails({("T1", "U1"): ALICE}))).ok
     sim.inject("POST /oauth/revoke", status=503, times=2)
     result = await flow.unlink("T1", "U1")
     assert result.was_linked and not result.revoked_at_zoom
     assert await links.get("T1", "U1") is None
-
-
-async def test_bad_client_secret_is_auth(http: ZoomHttp, sim: ZoomSimulator) -> None:
-    oauth = ZoomOAuth(http, "sim-client", "wrong-secret", sim.apps["sim-client"].redirect_uri)
-    with pytest.raises(ZoomError) as caught:
-        await oauth.refresh("simrt_whatever")
-    assert caught.value.kind == ZoomErrorKind.AUTH and caught.value.code == "invalid_client"
-    assert "wrong-secret" not in str(caught.value) and "simrt_whatever" not in str(caught.value)
