@@ -24,6 +24,10 @@ Lateness policy (decided at posting time, against the row's *original* due time
 - the meeting has started: not posted; the row becomes ``missed`` and the owner gets
   one DM saying so. Nothing is dropped silently.
 
+Recurring meetings: the row that records a post (or a miss) also writes the row for the
+meeting's next occurrence, in the same transaction (``ReminderStore._finish``), so the
+follow-up exists exactly once whichever process delivered.
+
 Rate limits: posts to one channel are spaced by the process's :class:`ChannelPacer`.
 A 429 puts the row — and the rest of that channel's batch — back to ``pending`` with
 ``due_at`` pushed past ``Retry-After``; the process does not sleep on leases it holds.
@@ -231,7 +235,7 @@ class ReminderDelivery:
             except SlackRefused as refused:
                 return await self._fail(row, refused.error, current)
             # Slack has the post: record it before anything else can happen.
-            recorded = await self._store.mark_sent(row.id, self.owner, ts)
+            recorded = await self._store.mark_sent(row.id, self.owner, ts, now=now)
         if not recorded:
             current.report.lost_lease += 1
             log.warning(
@@ -262,7 +266,7 @@ class ReminderDelivery:
             log.warning(
                 "could not tell the owner of reminder %s that it was missed (%s)", row.id, refused.error
             )
-        if await self._store.mark_final(row.id, self.owner, "missed"):
+        if await self._store.mark_final(row.id, self.owner, "missed", now=self._clock()):
             current.report.missed += 1
             self._on_outcome("missed")
         return _Outcome.DONE

@@ -6,11 +6,18 @@ The rows in ``reminders`` are the only record of a reminder; delivery happens in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.store.reminders import ReminderRow, ReminderStore
-from bot.zoom.models import Meeting
+from bot.store.reminders import (
+    OccurrenceStart,
+    ReminderRow,
+    ReminderStore,
+    decode_occurrences,
+    next_occurrence,
+)
+from bot.zoom.models import Meeting, MeetingType
 
 MAX_MINUTES_BEFORE = 7 * 24 * 60
 MAX_TOPIC = 300
@@ -35,6 +42,7 @@ class ReminderView:
     channel_id: str
     minutes_before: int
     fire_at: datetime
+    repeats: bool = False  # follows a recurring meeting: re-armed after each occurrence
 
 
 def view_of(row: ReminderRow) -> ReminderView:
@@ -45,7 +53,12 @@ def view_of(row: ReminderRow) -> ReminderView:
         channel_id=row.channel_id,
         minutes_before=row.minutes_before,
         fire_at=row.due_at,
+        repeats=row.occurrence_id is not None,
     )
+
+
+def _occurrence_starts(meeting: Meeting, after: datetime) -> list[OccurrenceStart]:
+    return [(o.occurrence_id, o.start_time) for o in meeting.upcoming_occurrences(after) if o.start_time]
 
 
 def next_start(meeting: Meeting, *, after: datetime) -> datetime | None:
@@ -98,6 +111,10 @@ class ReminderService:
                 f"Meeting {meeting.id} starts in less than {minutes_before} minutes, so that reminder time "
                 "has already passed. Pick fewer minutes, e.g. `5m`."
             )
+        # A series: this row is for the next occurrence, and carries the later ones so each
+        # post can re-arm the reminder for the one after (see ReminderStore._finish).
+        series = _occurrence_starts(meeting, now + timedelta(minutes=minutes_before))
+        current = series[0] if meeting.type == MeetingType.RECURRING and series else None
         row = await self._store.add(
             team_id=team_id,
             user_id=user_id,
@@ -108,6 +125,8 @@ class ReminderService:
             minutes_before=minutes_before,
             due_at=due_at,
             join_url=_join_url(meeting),
+            occurrence_id=current[0] if current else None,
+            later_occurrences=series[1:] if current else (),
         )
         return view_of(row)
 
@@ -134,13 +153,75 @@ class ReminderService:
                 changed += 1
         return changed
 
+    async def occurrence_moved(
+        self, meeting_id: int, occurrence_id: str, new_start: datetime, *, now: datetime
+    ) -> int:
+        """One occurrence of a series moved: reminders for it (or carrying it) follow."""
+
+        def moved(series: list[OccurrenceStart]) -> list[OccurrenceStart]:
+            return [(oid, new_start if oid == occurrence_id else start) for oid, start in series]
+
+        return await self._replan_series(meeting_id, moved, now)
+
+    async def occurrence_cancelled(self, meeting_id: int, occurrence_id: str, *, now: datetime) -> int:
+        """One occurrence deleted: a reminder for it moves on to the next; later lists forget it."""
+        return await self._replan_series(
+            meeting_id, lambda series: [pair for pair in series if pair[0] != occurrence_id], now
+        )
+
+    async def series_changed(self, meeting: Meeting, *, now: datetime) -> int:
+        """The series got a new rule (or a one-off became a series): reminders take its new occurrences."""
+        fresh = _occurrence_starts(meeting, now)
+        if meeting.type != MeetingType.RECURRING or not fresh:
+            return await self.meeting_moved(meeting.id, meeting.start_time, now=now)
+        return await self._replan_series(meeting.id, lambda _old: fresh, now, include_one_offs=True)
+
+    async def _replan_series(
+        self,
+        meeting_id: int,
+        change: Callable[[list[OccurrenceStart]], list[OccurrenceStart]],
+        now: datetime,
+        *,
+        include_one_offs: bool = False,
+    ) -> int:
+        changed = 0
+        for row in await self._store.pending_for_meeting(meeting_id):
+            if row.occurrence_id is None and not include_one_offs:
+                continue
+            before = decode_occurrences(row.later_occurrences)
+            series = list(before)
+            if row.occurrence_id is not None:
+                series.insert(0, (row.occurrence_id, row.meeting_start_at))
+            series = sorted(change(series), key=lambda pair: pair[1])
+            following = next_occurrence(series, row.minutes_before, now)
+            if following is None:
+                changed += await self._store.cancel_pending([row.id])
+                continue
+            (occurrence_id, start), rest, due_at = following
+            if (occurrence_id, start, rest) == (row.occurrence_id, row.meeting_start_at, before):
+                continue  # nothing this row cares about changed
+            if await self._store.replan(
+                row.id,
+                occurrence_id=occurrence_id,
+                meeting_start_at=start,
+                due_at=due_at,
+                later_occurrences=rest,
+            ):
+                changed += 1
+        return changed
+
     async def meeting_cancelled(self, meeting_id: int) -> int:
         return await self._store.cancel_for_meeting(meeting_id)
 
-    async def occurrences_cancelled(self, meeting_id: int, starts: set[datetime]) -> int:
-        """Some occurrences of a recurring meeting were deleted: cancel only their reminders."""
+    async def occurrences_cancelled(self, meeting_id: int, starts: set[datetime], *, now: datetime) -> int:
+        """Some occurrences were deleted (Zoom's webhook names them by start): reminders for them
+        move on to the next occurrence; a one-off row at such a start is cancelled."""
         rows = await self._store.pending_for_meeting(meeting_id)
-        return await self._store.cancel_pending(row.id for row in rows if row.meeting_start_at in starts)
+        one_offs = [row.id for row in rows if row.occurrence_id is None and row.meeting_start_at in starts]
+        cancelled = await self._store.cancel_pending(one_offs)
+        return cancelled + await self._replan_series(
+            meeting_id, lambda series: [pair for pair in series if pair[1] not in starts], now
+        )
 
     async def owner_unlinked(self, team_id: str, user_id: str) -> int:
         """Without the owner's Zoom link the reminders can no longer follow their meetings: cancel them."""

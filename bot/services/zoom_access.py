@@ -15,6 +15,7 @@ is the other way round. Both work in either mode, for the caller's own user.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from bot.zoom.models import (
     MeetingType,
     MeetingUpdate,
     Recording,
+    Recurrence,
     ZoomUser,
 )
 
@@ -44,6 +46,7 @@ Mode = Literal["user", "account"]
 # unless Zoom says so.
 ADMIN_ROLES = frozenset({"owner", "admin"})
 MAX_LISTED_MEETINGS = 300
+MAX_SERIES_DETAILS = 10  # GETs per `/zoom list` to learn recurring meetings' rules
 
 
 @dataclass
@@ -80,6 +83,20 @@ class ZoomActor:
         )
         return await self._create(request)
 
+    async def create_recurring(
+        self, topic: str, *, start: datetime, duration: int, tz_name: str, recurrence: Recurrence
+    ) -> Meeting:
+        """A fixed-time series (type 8) starting at ``start``, kept on ``tz_name``'s wall clock."""
+        request = MeetingRequest(
+            topic=topic[:200],
+            type=MeetingType.RECURRING,
+            start_time=start,
+            duration=duration,
+            timezone=tz_name,
+            recurrence=recurrence,
+        )
+        return await self._create(request)
+
     async def _create(self, request: MeetingRequest) -> Meeting:
         try:
             if self._user is not None:
@@ -103,7 +120,18 @@ class ZoomActor:
                 found = await self._account.list_upcoming_meetings(self._ref, limit=MAX_LISTED_MEETINGS)
         except ZoomError as error:
             raise self._about_host(error) from None
-        return sorted((m for m in found if _starts_within(m, start, end)), key=_sort_key)
+        within = [m for m in found if _starts_within(m, start, end)]
+        return sorted(await self._with_series_details(within), key=_sort_key)
+
+    async def _with_series_details(self, meetings: list[Meeting]) -> list[Meeting]:
+        """List items carry no recurrence rule or occurrences: read them for the first few series."""
+        series = [m.id for m in meetings if m.type == MeetingType.RECURRING][:MAX_SERIES_DETAILS]
+        if not series:
+            return meetings
+        client = self._client()
+        details = await asyncio.gather(*(client.get_meeting(i) for i in series), return_exceptions=True)
+        found = {m.id: m for m in details if isinstance(m, Meeting)}
+        return [found.get(m.id, m) for m in meetings]
 
     # --- scheduling for someone else -------------------------------------------------------
 
@@ -176,6 +204,39 @@ class ZoomActor:
         await self.get(meeting_id)
         await self._client().update_meeting(meeting_id, MeetingUpdate(start_time=start, timezone=tz_name))
         return await self._client().get_meeting(meeting_id)
+
+    async def move_occurrence(self, meeting: Meeting, occurrence_id: str, *, start: datetime) -> Meeting:
+        """Move one occurrence of the caller's series (``meeting`` as read by :meth:`get`)."""
+        client = self._client()
+        await client.update_meeting(meeting.id, MeetingUpdate(start_time=start), occurrence_id=occurrence_id)
+        return await client.get_meeting(meeting.id)
+
+    async def reschedule_series(
+        self,
+        meeting_id: int,
+        *,
+        start: datetime,
+        duration: int | None,
+        tz_name: str,
+        recurrence: Recurrence,
+    ) -> Meeting:
+        """Give the whole series (or a one-off, which becomes one) a new rule and first start."""
+        await self.get(meeting_id)
+        update = MeetingUpdate(
+            start_time=start,
+            timezone=tz_name,
+            duration=duration,
+            type=MeetingType.RECURRING,
+            recurrence=recurrence,
+        )
+        await self._client().update_meeting(meeting_id, update)
+        return await self._client().get_meeting(meeting_id)
+
+    async def cancel_occurrence(self, meeting_id: int, occurrence_id: str) -> Meeting:
+        """Delete one occurrence of the caller's series; returns the meeting as it was."""
+        meeting = await self.get(meeting_id)
+        await self._client().delete_meeting(meeting_id, occurrence_id=occurrence_id)
+        return meeting
 
     async def cancel(self, meeting_id: int) -> Meeting:
         """Delete the caller's meeting; returns it as it was."""

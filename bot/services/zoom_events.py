@@ -114,6 +114,17 @@ class ZoomEventEffects:
 
     async def meeting_updated(self, payload: dict[str, Any]) -> None:
         obj = _object(payload)
+        if isinstance(obj.get("occurrences"), list) and "id" in obj:
+            # One occurrence (or a few) of a series changed: only their reminders follow.
+            followed = 0
+            for occurrence in obj["occurrences"]:
+                start = parse_time(occurrence.get("start_time")) if isinstance(occurrence, dict) else None
+                if start is not None and occurrence.get("occurrence_id"):
+                    followed += await self._reminders.occurrence_moved(
+                        int(obj["id"]), str(occurrence["occurrence_id"]), start, now=self._clock()
+                    )
+            log.info("meeting occurrence moved at Zoom: %d reminder(s) followed", followed)
+            return
         if "start_time" not in obj or "id" not in obj:
             return  # topic, agenda… changed: reminders keep their time
         moved = await self._reminders.meeting_moved(
@@ -127,7 +138,7 @@ class ZoomEventEffects:
         occurrences = obj.get("occurrences")
         if isinstance(occurrences, list) and occurrences:
             starts = {start for o in occurrences if (start := parse_time(o.get("start_time"))) is not None}
-            cancelled = await self._reminders.occurrences_cancelled(meeting_id, starts)
+            cancelled = await self._reminders.occurrences_cancelled(meeting_id, starts, now=self._clock())
         else:
             cancelled = await self._reminders.meeting_cancelled(meeting_id)
         log.info("meeting deleted at Zoom: %d reminder(s) cancelled", cancelled)

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import time
 from typing import Literal
 
 from bot.slack.hints import USAGE, UsageError
+from bot.slack.recurrence import RecurrenceError, Repeat, read_recurrence, recurrence_starts
 from bot.slack.when import WhenError, duration_minutes, looks_like_when, parse_clock, split_when_and_duration
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ class Schedule:
     when_text: str
     duration_minutes: int | None  # None: let the handler pick the default
     host: HostRef | None = None  # scheduling for someone else (their scheduling privilege)
+    repeat: Repeat | None = None  # `every weekday 9am`: a recurring series (when_text is its text)
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ class JoinPersonalRoom:
 class MoveMeeting:
     meeting_id: int
     when_text: str
+    repeat: Repeat | None = None  # `every weekday 10am`: the whole series gets this rule
 
 
 @dataclass(frozen=True)
@@ -369,7 +372,7 @@ def _schedule(rest: str) -> Command | UsageError:
     rest, host = hosted
     command = _schedule_for_caller(rest)
     if host is not None and isinstance(command, Schedule):
-        return Schedule(command.topic, command.when_text, command.duration_minutes, host)
+        return replace(command, host=host)
     return command
 
 
@@ -379,6 +382,9 @@ def _schedule_for_caller(rest: str) -> Command | UsageError:
     quoted = _take_quoted(rest, "schedule")
     if isinstance(quoted, UsageError):
         return quoted
+    repeating = _repeating_schedule(rest, quoted)
+    if repeating is not None:
+        return repeating
     try:
         if quoted is not None:
             raw_topic, after = quoted
@@ -404,6 +410,40 @@ def _schedule_for_caller(rest: str) -> Command | UsageError:
     if not topic:
         return UsageError.for_subcommand("schedule", "Give the meeting a topic.")
     return Schedule(topic, when_text, duration)
+
+
+def _repeating_schedule(rest: str, quoted: tuple[str, str] | None) -> Command | UsageError | None:
+    """``<topic> every weekday 9am …``; None when no word after the topic starts a recurrence."""
+    if quoted is not None:
+        raw_topic, after = quoted
+        splits = [(raw_topic, after)] if recurrence_starts(after)[:1] == [0] else []
+    else:
+        splits = [(rest[:at].strip(), rest[at:]) for at in recurrence_starts(rest)]
+    if not splits:
+        return None
+    failure: RecurrenceError | None = None
+    for raw_topic, when_text in splits:
+        try:
+            repeat = read_recurrence(when_text)
+        except RecurrenceError as error:
+            failure = failure or error
+            continue
+        topic = _topic(raw_topic, "schedule")
+        if isinstance(topic, UsageError):
+            return topic
+        if not topic:
+            example = f'/zoom schedule "Standup" {when_text}'
+            return UsageError(
+                "schedule", "Give the meeting a topic before `every`.", USAGE["schedule"].syntax, example
+            )
+        return Schedule(topic, when_text, repeat.duration, repeat=repeat)
+    assert failure is not None
+    message = failure.message
+    if quoted is None and splits[0][0]:
+        message += " (If `every` is part of the topic, put the topic in quotes.)"
+    return UsageError(
+        "schedule", message, USAGE["schedule"].syntax, f'/zoom schedule "Standup" {failure.example}'
+    )
 
 
 def _list(rest: str) -> Command | UsageError:
@@ -461,6 +501,12 @@ def _move(rest: str) -> Command | UsageError:
     when_text = " ".join(after)
     if not when_text:
         return UsageError.for_subcommand("move", "Say when to move it to.")
+    if recurrence_starts(when_text)[:1] == [0]:
+        try:
+            return MoveMeeting(meeting_id, when_text, read_recurrence(when_text))
+        except RecurrenceError as error:
+            example = f"/zoom move 812 3456 7890 {error.example}"
+            return UsageError("move", error.message, USAGE["move"].syntax, example)
     if not looks_like_when(when_text):
         return UsageError.for_subcommand("move", "I couldn't read the new time.")
     return MoveMeeting(meeting_id, when_text)

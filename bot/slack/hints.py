@@ -55,9 +55,11 @@ USAGE: dict[str, Usage] = {
     "me": Usage("/zoom me", "/zoom me", "your linked Zoom user"),
     "new": Usage("/zoom new [topic]", '/zoom new "Quick sync"', "start a meeting now and post a Join button"),
     "schedule": Usage(
-        "/zoom schedule <topic> <when> [for <duration>] [host @person]",
+        "/zoom schedule <topic> <when | every <days> <time>> [for <duration>] [host @person]",
         '/zoom schedule "Design review" tomorrow 3pm for 45m',
-        "schedule a meeting (no arguments opens a form); `host` schedules for someone who gave "
+        "schedule a meeting (no arguments opens a form) or a series: `every weekday 9am`, "
+        "`every mon,wed 10am`, `every 2 weeks on fri 3pm`, `every month on the 1st 9am` "
+        "(60 times, or end with `until <date>` / `x10`); `host` schedules for someone who gave "
         "you scheduling privilege in Zoom",
     ),
     "list": Usage(
@@ -75,15 +77,19 @@ USAGE: dict[str, Usage] = {
         "post a Join button for a meeting, or for your personal room (`me`)",
     ),
     "move": Usage(
-        "/zoom move <meeting-id> <when>", "/zoom move 812 3456 7890 fri 10am", "reschedule a meeting"
+        "/zoom move <meeting-id> <when>",
+        "/zoom move 812 3456 7890 fri 10am",
+        "reschedule a meeting (a series: its next occurrence; `every …` gives the whole series a new rule)",
     ),
     "cancel": Usage(
-        "/zoom cancel <meeting-id>", "/zoom cancel 812 3456 7890", "delete a meeting (asks first)"
+        "/zoom cancel <meeting-id>",
+        "/zoom cancel 812 3456 7890",
+        "delete a meeting (asks first; for a series: its next occurrence or all of them)",
     ),
     "remind": Usage(
         "/zoom remind <meeting-id> [<N>m] [#channel]",
         "/zoom remind 812 3456 7890 15m #team",
-        "post a reminder N minutes (default 10) before the start",
+        "post a reminder N minutes (default 10) before the start (a series: before each occurrence)",
     ),
     "reminders": Usage(
         "/zoom reminders | /zoom reminders cancel <id>",

@@ -168,6 +168,10 @@ class Reminder(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Added by migration 0002: the Join URL to post (never the host's start URL).
     join_url: Mapped[str | None] = mapped_column(String(1024))
+    # Added by migration 0004, for recurring meetings: the occurrence this row is for, and
+    # the ones after it (JSON [[occurrence_id, start_utc], …]) the next row is made from.
+    occurrence_id: Mapped[str | None] = mapped_column(String(20))
+    later_occurrences: Mapped[str | None] = mapped_column(Text)
 
 
 class DigestSubscription(Base):
@@ -202,7 +206,7 @@ class ProcessedEvent(Base):
 class MeetingPost(Base):
     """A channel message the bot posted for a meeting (its Join card), kept live from Zoom's webhooks.
 
-    Added by migration 0004: who posted it and what the card shows (so it can be drawn again
+    Added by migration 0005: who posted it and what the card shows (so it can be drawn again
     without a Zoom call), and the card's update bookkeeping. ``shown_version`` is the
     ``meeting_live.version`` the message shows; ``next_update_at`` is the earliest time the
     next ``chat.update`` may go out; whoever holds the ``update_lease_*`` pair updates it.
@@ -227,7 +231,7 @@ class MeetingPost(Base):
 
 
 class MeetingLive(Base):
-    """What Zoom last said about a meeting's current instance (migration 0004).
+    """What Zoom last said about a meeting's current instance (migration 0005).
 
     ``version`` goes up with every change a card should show; posts compare it with their
     ``shown_version``.
@@ -247,7 +251,7 @@ class MeetingLive(Base):
 
 
 class MeetingParticipant(Base):
-    """One participant's stay in a meeting instance (migration 0004).
+    """One participant's stay in a meeting instance (migration 0005).
 
     Keyed like Zoom's payloads: the participant's meeting ``user_id`` (or ``participant_uuid``
     / ``id``) and the join time, so a join delivered twice is one row. Rows go when the

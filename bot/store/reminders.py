@@ -15,9 +15,10 @@ outer status predicate is what makes a double claim impossible on both backends
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, and_, delete, select, update
@@ -39,6 +40,8 @@ _CLAIM_COLUMNS = (
     Reminder.status,
     Reminder.join_url,
     Reminder.attempts,
+    Reminder.occurrence_id,
+    Reminder.later_occurrences,
 )
 
 AnySelect = Select[*tuple[Any, ...]]
@@ -62,6 +65,8 @@ class ReminderRow:
     status: str
     join_url: str | None
     attempts: int
+    occurrence_id: str | None = None  # recurring meetings: this row's occurrence
+    later_occurrences: str | None = None  # and the ones after it, JSON (see ``encode_occurrences``)
 
     @property
     def original_due_at(self) -> datetime:
@@ -71,6 +76,46 @@ class ReminderRow:
 
 def _row(values: Sequence[Any]) -> ReminderRow:
     return ReminderRow(*values)
+
+
+OccurrenceStart = tuple[str, datetime]  # (Zoom occurrence id, start, aware UTC)
+
+
+def encode_occurrences(occurrences: Sequence[OccurrenceStart]) -> str | None:
+    if not occurrences:
+        return None
+    return json.dumps(
+        [[oid, start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")] for oid, start in occurrences]
+    )
+
+
+def decode_occurrences(text: str | None) -> list[OccurrenceStart]:
+    """The stored list, soonest first; a value we cannot read counts as empty."""
+    if not text:
+        return []
+    try:
+        items = json.loads(text)
+        found = [
+            (str(oid), datetime.fromisoformat(str(start).replace("Z", "+00:00"))) for oid, start in items
+        ]
+    except (TypeError, ValueError):
+        return []
+    return sorted(found, key=lambda pair: pair[1])
+
+
+def next_occurrence(
+    later: Sequence[OccurrenceStart], minutes_before: int, now: datetime
+) -> tuple[OccurrenceStart, list[OccurrenceStart], datetime] | None:
+    """The first later occurrence still ahead, those after it, and when its reminder is due.
+
+    Occurrences that already began are skipped (nobody needs a reminder for them); one
+    whose reminder time has passed but which has not begun is due at once.
+    """
+    ahead = [pair for pair in later if pair[1] > now]
+    if not ahead:
+        return None
+    (oid, start), rest = ahead[0], ahead[1:]
+    return (oid, start), rest, max(start - timedelta(minutes=minutes_before), now)
 
 
 class ReminderStore:
@@ -91,6 +136,8 @@ class ReminderStore:
         minutes_before: int,
         due_at: datetime,
         join_url: str | None,
+        occurrence_id: str | None = None,
+        later_occurrences: Sequence[OccurrenceStart] = (),
     ) -> ReminderRow:
         async with self._db.session() as session:
             row = Reminder(
@@ -105,6 +152,8 @@ class ReminderStore:
                 status="pending",
                 attempts=0,
                 join_url=join_url,
+                occurrence_id=occurrence_id,
+                later_occurrences=encode_occurrences(later_occurrences),
             )
             session.add(row)
             await session.flush()
@@ -147,6 +196,29 @@ class ReminderStore:
                 update(Reminder)
                 .where(Reminder.id == reminder_id, Reminder.status == "pending")
                 .values(meeting_start_at=meeting_start_at, due_at=due_at)
+            )
+            return rowcount(result) == 1
+
+    async def replan(
+        self,
+        reminder_id: int,
+        *,
+        occurrence_id: str | None,
+        meeting_start_at: datetime,
+        due_at: datetime,
+        later_occurrences: Sequence[OccurrenceStart],
+    ) -> bool:
+        """Point a pending row of a recurring meeting at another occurrence (moved, deleted, new rule)."""
+        async with self._db.session() as session:
+            result = await session.execute(
+                update(Reminder)
+                .where(Reminder.id == reminder_id, Reminder.status == "pending")
+                .values(
+                    occurrence_id=occurrence_id,
+                    meeting_start_at=meeting_start_at,
+                    due_at=due_at,
+                    later_occurrences=encode_occurrences(later_occurrences),
+                )
             )
             return rowcount(result) == 1
 
@@ -222,14 +294,24 @@ class ReminderStore:
             rows = [_row(values) for values in (await session.execute(statement)).all()]
         return sorted(rows, key=lambda r: (r.due_at, r.id))
 
-    async def mark_sent(self, reminder_id: int, owner: str, slack_ts: str) -> bool:
-        """Record the post. False means our lease was lost (another process may post it too)."""
-        return await self._finish(reminder_id, owner, status="sent", slack_ts=slack_ts)
+    async def mark_sent(
+        self, reminder_id: int, owner: str, slack_ts: str, *, now: datetime | None = None
+    ) -> bool:
+        """Record the post. False means our lease was lost (another process may post it too).
 
-    async def mark_final(self, reminder_id: int, owner: str, status: str) -> bool:
+        A reminder on a recurring meeting is re-armed for its next occurrence in the same
+        transaction (see :meth:`_finish`).
+        """
+        return await self._finish(reminder_id, owner, now=now, status="sent", slack_ts=slack_ts)
+
+    async def mark_final(
+        self, reminder_id: int, owner: str, status: str, *, now: datetime | None = None
+    ) -> bool:
+        """``missed`` re-arms a recurring reminder like a post does; ``failed`` does not (Slack
+        refused the channel for good, and the owner is told)."""
         if status not in FINAL_STATUSES:
             raise ValueError(f"final status must be one of {FINAL_STATUSES}")
-        return await self._finish(reminder_id, owner, status=status)
+        return await self._finish(reminder_id, owner, now=now, rearm=status == "missed", status=status)
 
     async def release(self, reminder_ids: Iterable[int], owner: str, *, due_at: datetime) -> int:
         """Give claimed rows back (to retry at ``due_at``): rate limited, transient error, out of lease."""
@@ -246,7 +328,15 @@ class ReminderStore:
 
     # -- helpers -----------------------------------------------------------------------
 
-    async def _finish(self, reminder_id: int, owner: str, **values: Any) -> bool:
+    async def _finish(
+        self, reminder_id: int, owner: str, *, now: datetime | None, rearm: bool = True, **values: Any
+    ) -> bool:
+        """End a claimed row; for a recurring meeting also write the next occurrence's row.
+
+        Both happen in one transaction, and only if the conditional UPDATE matched (we still
+        held the lease): so however many processes deliver, each occurrence's follow-up is
+        written exactly once, and never by a process whose post was not the recorded one.
+        """
         async with self._db.session() as session:
             result = await session.execute(
                 update(Reminder)
@@ -254,8 +344,36 @@ class ReminderStore:
                     Reminder.id == reminder_id, Reminder.lease_owner == owner, Reminder.status == "sending"
                 )
                 .values(lease_owner=None, lease_until=None, **values)
+                .returning(*_CLAIM_COLUMNS)
+                .execution_options(synchronize_session=False)
             )
-            return rowcount(result) == 1
+            finished = result.first()
+            if finished is None:
+                return False
+            row = _row(finished)
+            later = decode_occurrences(row.later_occurrences)
+            if rearm and later:
+                following = next_occurrence(later, row.minutes_before, now or row.meeting_start_at)
+                if following is not None:
+                    (occurrence_id, start), rest, due_at = following
+                    session.add(
+                        Reminder(
+                            slack_team_id=row.team_id,
+                            slack_user_id=row.user_id,
+                            zoom_meeting_id=row.meeting_id,
+                            meeting_topic=row.topic,
+                            meeting_start_at=start,
+                            channel_id=row.channel_id,
+                            minutes_before=row.minutes_before,
+                            due_at=due_at,
+                            status="pending",
+                            attempts=0,
+                            join_url=row.join_url,
+                            occurrence_id=occurrence_id,
+                            later_occurrences=encode_occurrences(rest),
+                        )
+                    )
+            return True
 
     async def _set_status(self, status: str, *conditions: Any) -> int:
         async with self._db.session() as session:

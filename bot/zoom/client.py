@@ -247,13 +247,17 @@ class _Operations:
         )
         return Meeting.from_zoom(data)
 
-    async def update_meeting(self, meeting_id: int | str, update: MeetingUpdate) -> None:
+    async def update_meeting(
+        self, meeting_id: int | str, update: MeetingUpdate, *, occurrence_id: str | None = None
+    ) -> None:
+        """PATCH the meeting, or with ``occurrence_id`` one occurrence of a recurring meeting."""
         await self._http.api(
             "PATCH",
             "/meetings/{meetingId}",
             tokens=self._tokens,
             operation="change the meeting",
             path_params={"meetingId": _meeting_id(meeting_id)},
+            params={"occurrence_id": occurrence_id} if occurrence_id else None,
             json=update.to_zoom(),
         )
 

@@ -143,6 +143,7 @@ class Meeting:
     # A host credential: whoever has it starts the meeting as the host.
     start_url: str | None = field(default=None, repr=False)
     occurrences: tuple[Occurrence, ...] = ()
+    recurrence: Recurrence | None = None  # type 8, from GET /meetings/{id} (list items have none)
 
     @classmethod
     def from_zoom(cls, data: Mapping[str, Any]) -> Meeting:
@@ -162,7 +163,17 @@ class Meeting:
             password=_str(data, "password"),
             start_url=data.get("start_url") or None,
             occurrences=tuple(Occurrence.from_zoom(o) for o in data.get("occurrences") or ()),
+            recurrence=Recurrence.from_zoom(data.get("recurrence")),
         )
+
+    def upcoming_occurrences(self, after: datetime) -> list[Occurrence]:
+        """The occurrences not deleted that start after ``after``, soonest first."""
+        live = [
+            o
+            for o in self.occurrences
+            if o.start_time is not None and o.status.lower() != "deleted" and o.start_time > after
+        ]
+        return sorted(live, key=lambda o: o.start_time or after)
 
 
 @dataclass(frozen=True)
@@ -287,6 +298,24 @@ class Recurrence:
         if self.end_times is not None and not 1 <= self.end_times <= 60:
             raise ValueError("end_times must be between 1 and 60")
 
+    @classmethod
+    def from_zoom(cls, data: Any) -> Recurrence | None:
+        """Zoom's ``recurrence`` object; None when absent or not one we can read."""
+        if not isinstance(data, Mapping):
+            return None
+        try:
+            end_times = _int(data, "end_times") or None
+            return cls(
+                type=_int(data, "type"),
+                repeat_interval=_int(data, "repeat_interval", 1),
+                weekly_days=_str(data, "weekly_days") or None,
+                monthly_day=_int(data, "monthly_day") or None,
+                end_times=end_times if end_times is not None and end_times <= 60 else None,
+                end_date_time=parse_time(data.get("end_date_time")),
+            )
+        except (TypeError, ValueError):
+            return None
+
     def to_zoom(self) -> dict[str, Any]:
         body: dict[str, Any] = {"type": self.type, "repeat_interval": self.repeat_interval}
         if self.weekly_days is not None:
@@ -341,6 +370,8 @@ class MeetingUpdate:
     timezone: str | None = None
     agenda: str | None = None
     settings: Mapping[str, Any] | None = None
+    type: MeetingType | None = None  # RECURRING with ``recurrence`` turns a one-off into a series
+    recurrence: Recurrence | None = None  # a whole type-8 series: its new rule
 
     def to_zoom(self) -> dict[str, Any]:
         body: dict[str, Any] = {}
@@ -358,6 +389,10 @@ class MeetingUpdate:
             body["agenda"] = self.agenda
         if self.settings is not None:
             body["settings"] = dict(self.settings)
+        if self.type is not None:
+            body["type"] = int(self.type)
+        if self.recurrence is not None:
+            body["recurrence"] = self.recurrence.to_zoom()
         if not body:
             raise ValueError("nothing to update")
         return body

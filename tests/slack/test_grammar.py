@@ -184,7 +184,8 @@ SLACKY = st.sampled_from(
     ["<@U123ABC>", "<@U1|ada>", "<!channel>", "<!here>", "<!subteam^S1|@team>", "<#C1|general>", "<#C1>",
      "<mailto:a@b.c|a@b.c>", "<https://x.zoom.us/j/123456789>", "&amp;", "&lt;", "&gt;", "\u200f", "\u202e",
      "\x00", '"', "“", "”", "'", "#", "schedule", "show", "remind", "for", "45m", "tomorrow", "3pm", "812",
-     "3456", "7890", "-", "cancel", "digest", "on", "user", "\ufeff", "🙂", " "]
+     "3456", "7890", "-", "cancel", "digest", "on", "user", "\ufeff", "🙂", " ", "every", "weekday",
+     "2", "weeks", "mon,wed", "until", "x10", "move"]
 )  # fmt: skip
 
 
@@ -206,3 +207,71 @@ def test_never_raises(text: str) -> None:
         assert result.message and result.usage and result.example
     if isinstance(result, (NewMeeting, Schedule)) and result.topic:
         assert len(result.topic) <= 200
+
+
+# --- recurring series ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "when", "duration"),
+    [
+        ('schedule "Standup" every weekday 9am for 15m', "Standup", "every weekday 9am for 15m", 15),
+        ("schedule Standup every weekday 9am for 15m", "Standup", "every weekday 9am for 15m", 15),
+        ("schedule Team sync every mon,wed 10am", "Team sync", "every mon,wed 10am", None),
+        (
+            'schedule "Retro" every 2 weeks on fri 3pm until Mar 31',
+            "Retro",
+            "every 2 weeks on fri 3pm until Mar 31",
+            None,
+        ),
+        # "every" inside the topic: the first one that reads as a series wins
+        ("schedule Review every PR every day 4pm x5", "Review every PR", "every day 4pm x5", None),
+    ],
+)
+def test_schedule_every_is_a_series(text: str, topic: str, when: str, duration: int | None) -> None:
+    result = parse_command(text)
+    assert isinstance(result, Schedule) and result.repeat is not None
+    assert (result.topic, result.when_text, result.duration_minutes) == (topic, when, duration)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('schedule "Standup" every', "how often"),
+        ('schedule "Standup" every 0 weeks', "at least every 1"),
+        ("schedule Standup every blursday 9am", "`blursday`"),
+        ("schedule every weekday 9am", "topic"),
+    ],
+)
+def test_bad_series_get_a_hint_with_an_example(text: str, words: str) -> None:
+    result = parse_command(text)
+    assert isinstance(result, UsageError) and result.subcommand == "schedule"
+    assert words in result.message
+    assert result.example.startswith('/zoom schedule "Standup" every')
+    assert isinstance(parse_command(result.example.removeprefix("/zoom ")), Schedule)  # the example works
+
+
+def test_one_off_topics_that_mention_daily_stay_one_offs() -> None:
+    assert parse_command("schedule Daily standup tomorrow 9am") == Schedule(
+        "Daily standup", "tomorrow 9am", None
+    )
+
+
+def test_move_to_a_rule_moves_the_series() -> None:
+    result = parse_command("move 812 3456 7890 every weekday 10am")
+    assert isinstance(result, MoveMeeting) and result.repeat is not None and result.meeting_id == 81234567890
+    assert parse_command("move 812 3456 7890 fri 10am") == MoveMeeting(81234567890, "fri 10am")
+    bad = parse_command("move 812 3456 7890 every blursday")
+    assert (
+        isinstance(bad, UsageError) and "`blursday`" in bad.message and bad.example.startswith("/zoom move")
+    )
+
+
+def test_a_series_can_be_scheduled_for_a_host() -> None:
+    result = parse_command('schedule "Standup" every weekday 9am for 15m host <@U0ALICE|alice>')
+    assert isinstance(result, Schedule) and result.repeat is not None and result.host is not None
+    assert (result.topic, result.when_text, result.duration_minutes) == (
+        "Standup",
+        "every weekday 9am for 15m",
+        15,
+    )

@@ -96,6 +96,8 @@ def test_schedulers_takes_no_arguments() -> None:
 
 
 def test_usage_lines_show_the_host_forms() -> None:
-    assert USAGE["schedule"].syntax == "/zoom schedule <topic> <when> [for <duration>] [host @person]"
+    assert USAGE["schedule"].syntax == (
+        "/zoom schedule <topic> <when | every <days> <time>> [for <duration>] [host @person]"
+    )
     assert USAGE["list"].syntax == "/zoom list [today|tomorrow|week] [host @person]"
     assert USAGE["schedulers"].syntax == "/zoom schedulers"

@@ -107,6 +107,7 @@ class Reminder:
     channel_id: str = "C0123ABC"
     minutes_before: int = 10
     fire_at: datetime = datetime(2026, 6, 11, 12, 50, tzinfo=UTC)
+    repeats: bool = False
 
 
 def dump(payload: Any) -> str:

@@ -583,7 +583,8 @@ class ZoomSimulator:
 
         Params: ``plain_token`` (url_validation); ``meeting_id`` and ``operator_email``
         (meeting.*; the operator defaults to the host); ``old_values`` (meeting.updated:
-        the changed fields' previous values); ``meeting_id`` of a recording
+        the changed fields' previous values) and ``occurrence_id`` (meeting.updated of one
+        occurrence of a series); ``meeting_id`` of a recording
         (recording.completed / transcript_completed: the meeting's last instance is
         recorded if no recording exists yet); ``user_email`` and ``client_id``
         (app_deauthorized, which also ends that user's grants).
@@ -636,7 +637,9 @@ class ZoomSimulator:
             operator = self.user(params["operator_email"]) if params.get("operator_email") else None
             operator = operator or self.users[meeting.host_id]
             if event == "meeting.updated":
-                return webhooks.meeting_updated(meeting, operator, dict(params.get("old_values", {})), now)
+                return webhooks.meeting_updated(
+                    meeting, operator, dict(params.get("old_values", {})), now, params.get("occurrence_id")
+                )
             if event == "meeting.deleted":
                 return webhooks.meeting_deleted(meeting, operator, now)
             if event == "meeting.ended":

@@ -15,6 +15,10 @@ from bot.sandbox.zoom_simulator.responses import ZoomRefusal, validation_failed
 
 MEETING_TYPES = {1, 2, 3, 8}
 MAX_OCCURRENCES = 60
+MAX_INTERVAL = {1: 99, 2: 50, 3: 10}  # repeat_interval limits: daily, weekly, monthly
+WEEKLY_DAYS = re.compile(r"[1-7](,[1-7])*")  # 1 = Sunday … 7 = Saturday
+# PATCH ?occurrence_id= changes only these (Zoom: "agenda, start_time, duration, or settings").
+OCCURRENCE_FIELDS = {"agenda", "start_time", "duration", "settings"}
 # Zoom keeps a one-time scheduled meeting id alive 30 days after its date.
 SCHEDULED_ID_LIFETIME = timedelta(days=30)
 
@@ -100,22 +104,42 @@ def validate_body(body: dict[str, Any]) -> list[dict[str, str]]:
     return errors
 
 
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _recurrence_errors(recurrence: Any) -> list[dict[str, str]]:
     if not isinstance(recurrence, dict):
         return [_invalid("recurrence")]
     errors = []
-    if recurrence.get("type") not in (1, 2, 3):
+    kind = recurrence.get("type")
+    if kind not in (1, 2, 3) or not _is_int(kind):
         errors.append(_invalid("recurrence.type"))
     interval = recurrence.get("repeat_interval", 1)
-    if not isinstance(interval, int) or isinstance(interval, bool) or interval < 1:
+    # Zoom: at most every 99 days, 50 weeks or 10 months.
+    if not _is_int(interval) or not 1 <= interval <= MAX_INTERVAL.get(
+        kind if isinstance(kind, int) else 1, 99
+    ):
         errors.append(_invalid("recurrence.repeat_interval"))
     end_times = recurrence.get("end_times", 1)
-    if not isinstance(end_times, int) or isinstance(end_times, bool) or not 1 <= end_times <= MAX_OCCURRENCES:
+    if not _is_int(end_times) or not 1 <= end_times <= MAX_OCCURRENCES:
         errors.append(_invalid("recurrence.end_times"))
-    if recurrence.get("type") == 2:
-        days = str(recurrence.get("weekly_days", "1")).split(",")
-        if not all(d.strip() in {"1", "2", "3", "4", "5", "6", "7"} for d in days):
+    if "end_times" in recurrence and "end_date_time" in recurrence:
+        errors.append(_invalid("recurrence.end_date_time"))  # "Cannot be used with end_times."
+    if kind == 2:
+        days = recurrence.get("weekly_days")
+        if not isinstance(days, str) or not WEEKLY_DAYS.fullmatch(days):
             errors.append(_invalid("recurrence.weekly_days"))
+    if kind == 3:
+        day = recurrence.get("monthly_day", 1)
+        by_week = "monthly_week" in recurrence or "monthly_week_day" in recurrence
+        if by_week and (
+            recurrence.get("monthly_week") not in (-1, 1, 2, 3, 4)
+            or recurrence.get("monthly_week_day") not in range(1, 8)
+        ):
+            errors.append(_invalid("recurrence.monthly_week"))
+        elif not by_week and (not _is_int(day) or not 1 <= day <= 31):
+            errors.append(_invalid("recurrence.monthly_day"))
     if "end_date_time" in recurrence and parse_start_time(str(recurrence["end_date_time"]), "UTC") is None:
         errors.append(_invalid("recurrence.end_date_time"))
     return errors
@@ -284,6 +308,31 @@ def apply_update(meeting: SimMeeting, body: dict[str, Any], now: datetime) -> No
         meeting.recurrence, meeting.occurrences = None, []
 
 
+def apply_occurrence_update(
+    meeting: SimMeeting, occurrence_id: str, body: dict[str, Any], now: datetime
+) -> None:
+    """PATCH ?occurrence_id=: one occurrence moves or changes length; the series stays."""
+    occurrence = find_occurrence(meeting, occurrence_id)
+    unsupported = sorted(set(body) - OCCURRENCE_FIELDS)
+    if unsupported:
+        raise validation_failed([_invalid(name) for name in unsupported])
+    if "start_time" in body:
+        start = parse_start_time(body["start_time"], body.get("timezone") or meeting.timezone)
+        if start is None or start < now.replace(microsecond=0):
+            raise validation_failed([_invalid("start_time")])
+        occurrence.start_time = start
+    if "duration" in body:
+        occurrence.duration = int(body["duration"])
+    meeting.occurrences.sort(key=lambda o: o.start_time)
+
+
+def find_occurrence(meeting: SimMeeting, occurrence_id: str) -> Occurrence:
+    for occurrence in meeting.occurrences:
+        if occurrence.occurrence_id == occurrence_id and occurrence.status == "available":
+            return occurrence
+    raise ZoomRefusal(400, 300, "Invalid parameter: occurrence_id")
+
+
 def is_expired(meeting: SimMeeting, now: datetime, *, count_deleted: bool = True) -> bool:
     """Instant ids die when the meeting ends; one-time scheduled ids 30 days after their date."""
     if meeting.deleted and count_deleted:
@@ -307,8 +356,19 @@ def next_start(meeting: SimMeeting, now: datetime) -> datetime | None:
     return None
 
 
-def full_body(meeting: SimMeeting, start_url: str) -> dict[str, Any]:
-    """POST /users/{userId}/meetings (201) and GET /meetings/{meetingId} (200)."""
+def full_body(
+    meeting: SimMeeting,
+    start_url: str,
+    *,
+    now: datetime | None = None,
+    occurrence: Occurrence | None = None,
+) -> dict[str, Any]:
+    """POST /users/{userId}/meetings (201) and GET /meetings/{meetingId} (200).
+
+    With ``now``, occurrences that have ended are left out (GET without
+    ``show_previous_occurrences``); with ``occurrence``, the times are that occurrence's
+    (GET ``?occurrence_id=``).
+    """
     settings = {k: v for k, v in meeting.settings.items() if k != "encrypted_password"}
     body: dict[str, Any] = {
         "uuid": meeting.uuid,
@@ -318,8 +378,8 @@ def full_body(meeting: SimMeeting, start_url: str) -> dict[str, Any]:
         "topic": meeting.topic,
         "type": meeting.type,
         "status": meeting.status,
-        "start_time": zoom_time(meeting.start_time),
-        "duration": meeting.duration,
+        "start_time": zoom_time(occurrence.start_time if occurrence else meeting.start_time),
+        "duration": occurrence.duration if occurrence else meeting.duration,
         "timezone": meeting.timezone,
         "agenda": meeting.agenda,
         "created_at": zoom_time(meeting.created_at),
@@ -345,6 +405,7 @@ def full_body(meeting: SimMeeting, start_url: str) -> dict[str, Any]:
                 "status": o.status,
             }
             for o in meeting.occurrences
+            if now is None or o.start_time + timedelta(minutes=o.duration) > now
         ]
     return body
 

@@ -285,7 +285,13 @@ def _schedule_for(
 
 def get_meeting(call: Call) -> Response:
     meeting = meeting_for(call.sim, call.principal, call.op, call.path["meetingId"], call.now)
-    return JSONResponse(meetings.full_body(meeting, call.sim.new_start_url(meeting)))
+    occurrence_id = call.query.get("occurrence_id")
+    occurrence = meetings.find_occurrence(meeting, occurrence_id) if occurrence_id else None
+    previous = call.query.get("show_previous_occurrences") == "true"
+    body = meetings.full_body(
+        meeting, call.sim.new_start_url(meeting), now=None if previous else call.now, occurrence=occurrence
+    )
+    return JSONResponse(body)
 
 
 def update_meeting(call: Call) -> Response:
@@ -297,7 +303,11 @@ def update_meeting(call: Call) -> Response:
     if errors:
         raise validation_failed(errors)
     call.sim.daily.consume(meeting.host_id, call.now)
-    meetings.apply_update(meeting, body, call.now)
+    occurrence_id = call.query.get("occurrence_id")
+    if occurrence_id:
+        meetings.apply_occurrence_update(meeting, occurrence_id, body, call.now)
+    else:
+        meetings.apply_update(meeting, body, call.now)
     return Response(status_code=204)
 
 
@@ -305,11 +315,8 @@ def delete_meeting(call: Call) -> Response:
     meeting = meeting_for(call.sim, call.principal, call.op, call.path["meetingId"], call.now)
     occurrence_id = call.query.get("occurrence_id")
     if occurrence_id:
-        for occ in meeting.occurrences:
-            if occ.occurrence_id == occurrence_id:
-                occ.status = "deleted"
-                return Response(status_code=204)
-        raise ZoomRefusal(400, 300, "Invalid parameter: occurrence_id")
+        meetings.find_occurrence(meeting, occurrence_id).status = "deleted"
+        return Response(status_code=204)
     meeting.deleted = True
     return Response(status_code=204)
 

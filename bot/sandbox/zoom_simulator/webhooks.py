@@ -54,9 +54,22 @@ def url_validation(now: datetime, plain_token: str | None = None) -> dict[str, A
 
 
 def meeting_updated(
-    meeting: SimMeeting, operator: SimUser, old_values: dict[str, Any], now: datetime
+    meeting: SimMeeting,
+    operator: SimUser,
+    old_values: dict[str, Any],
+    now: datetime,
+    occurrence_id: str | None = None,
 ) -> dict[str, Any]:
-    """``old_values``: the fields that changed, with their previous values."""
+    """``old_values``: the fields that changed, with their previous values.
+
+    With ``occurrence_id`` the change was to that occurrence of a series only: Zoom then
+    names it in ``occurrences`` (new start in ``object``, old one in ``old_object``).
+    """
+    if occurrence_id is not None:
+        occurrence = next(o for o in meeting.occurrences if o.occurrence_id == occurrence_id)
+        new = {"occurrence_id": occurrence_id, "start_time": zoom_time(occurrence.start_time)}
+        old = {"occurrence_id": occurrence_id, **old_values}
+        return _updated(meeting, operator, now, {"occurrences": [new]}, {"occurrences": [old]})
     current = {
         "topic": meeting.topic,
         "start_time": zoom_time(meeting.start_time),
@@ -66,6 +79,12 @@ def meeting_updated(
         "type": meeting.type,
     }
     changed = {k: current[k] for k in old_values if k in current}
+    return _updated(meeting, operator, now, changed, old_values)
+
+
+def _updated(
+    meeting: SimMeeting, operator: SimUser, now: datetime, changed: dict[str, Any], old: dict[str, Any]
+) -> dict[str, Any]:
     return {
         "event": "meeting.updated",
         "event_ts": _ms(now),
@@ -75,7 +94,7 @@ def meeting_updated(
             "operator_id": operator.id,
             "scope": "single",
             "object": {"id": meeting.id, "uuid": meeting.uuid, **changed},
-            "old_object": {"id": meeting.id, "uuid": meeting.uuid, **old_values},
+            "old_object": {"id": meeting.id, "uuid": meeting.uuid, **old},
             "time_stamp": _ms(now),
         },
     }

@@ -22,10 +22,11 @@ from bot.slack.grammar import (
 )
 from bot.slack.handlers.context import CommandContext
 from bot.slack.hints import no_personal_room_hint
+from bot.slack.recurrence import RecurrenceError, Repeat, plan_series, zoom_recurrence
 from bot.slack.replies import Outcome
 from bot.slack.views import ScheduleForm, notices
 from bot.slack.when import parse_when
-from bot.zoom.models import Meeting
+from bot.zoom.models import Meeting, MeetingType
 
 DEFAULT_DURATION = 30  # minutes, the same default the schedule form offers
 
@@ -44,6 +45,8 @@ async def new_meeting(cmd: NewMeeting, ctx: CommandContext) -> Outcome:
 
 
 async def schedule(cmd: Schedule, ctx: CommandContext) -> Outcome:
+    if cmd.repeat is not None:
+        return await _schedule_series(cmd, cmd.repeat, ctx)
     person = await ctx.person()
     start = parse_when(cmd.when_text, now=ctx.now(), tz=person.tz)
     zoom, host = await _zoom_for(cmd.host, ctx)
@@ -71,6 +74,22 @@ async def _zoom_for(ref: HostRef | None, ctx: CommandContext) -> tuple[ZoomActor
     if email is None:
         return zoom, None
     return await zoom.for_host(email), email
+
+
+async def _schedule_series(cmd: Schedule, repeat: Repeat, ctx: CommandContext) -> Outcome:
+    person = await ctx.person()
+    plan = plan_series(repeat, now=ctx.now(), tz=person.tz)
+    zoom, host = await _zoom_for(cmd.host, ctx)
+    meeting = await zoom.create_recurring(
+        cmd.topic,
+        start=plan.first,
+        duration=cmd.duration_minutes or DEFAULT_DURATION,
+        tz_name=person.tz_name,
+        recurrence=zoom_recurrence(plan),
+    )
+    details = views.meeting_details(meeting, viewer_tz=person.tz, now=ctx.now())
+    lead = notices.series_scheduled_lead(meeting, plan, viewer_tz=person.tz, host=host)
+    return Outcome(private=notices.prefixed(lead, details))
 
 
 async def schedule_from_form(form: ScheduleForm, ctx: CommandContext) -> Outcome:
@@ -167,24 +186,75 @@ async def join_personal_room(cmd: JoinPersonalRoom, ctx: CommandContext) -> Outc
 
 
 async def move_meeting(cmd: MoveMeeting, ctx: CommandContext) -> Outcome:
+    """A one-off moves; for a series, a time moves only its next occurrence, a rule the whole series."""
+    if cmd.repeat is not None:
+        return await _move_series(cmd, cmd.repeat, ctx)
     person = await ctx.person()
     start = parse_when(cmd.when_text, now=ctx.now(), tz=person.tz)
     zoom = await ctx.zoom()
+    current = await zoom.get(cmd.meeting_id)
+    if current.type == MeetingType.RECURRING:
+        return await _move_next_occurrence(current, start, ctx)
     meeting = await zoom.move(cmd.meeting_id, start=start, tz_name=person.tz_name)
     await ctx.runtime.reminders.meeting_moved(meeting.id, meeting.start_time, now=ctx.now())
     details = views.meeting_details(meeting, viewer_tz=person.tz, now=ctx.now())
     return Outcome(private=notices.prefixed(":calendar: Moved.", details))
 
 
+async def _move_next_occurrence(current: Meeting, start: datetime, ctx: CommandContext) -> Outcome:
+    person = await ctx.person()
+    upcoming = current.upcoming_occurrences(ctx.now())
+    if not upcoming or upcoming[0].start_time is None:
+        raise RecurrenceError(
+            "That series has no occurrences left to move.", 'schedule "Standup" every weekday 9am'
+        )
+    following = upcoming[0]
+    was = upcoming[0].start_time
+    zoom = await ctx.zoom()
+    meeting = await zoom.move_occurrence(current, following.occurrence_id, start=start)
+    await ctx.runtime.reminders.occurrence_moved(meeting.id, following.occurrence_id, start, now=ctx.now())
+    details = views.meeting_details(meeting, viewer_tz=person.tz, now=ctx.now())
+    lead = notices.occurrence_moved_lead(was, meeting, viewer_tz=person.tz)
+    return Outcome(private=notices.prefixed(lead, details))
+
+
+async def _move_series(cmd: MoveMeeting, repeat: Repeat, ctx: CommandContext) -> Outcome:
+    person = await ctx.person()
+    plan = plan_series(repeat, now=ctx.now(), tz=person.tz)
+    zoom = await ctx.zoom()
+    meeting = await zoom.reschedule_series(
+        cmd.meeting_id,
+        start=plan.first,
+        duration=repeat.duration,
+        tz_name=person.tz_name,
+        recurrence=zoom_recurrence(plan),
+    )
+    await ctx.runtime.reminders.series_changed(meeting, now=ctx.now())
+    details = views.meeting_details(meeting, viewer_tz=person.tz, now=ctx.now())
+    return Outcome(private=notices.prefixed(notices.series_moved_lead(plan), details))
+
+
 async def ask_to_cancel(cmd: CancelMeeting, ctx: CommandContext) -> Outcome:
     person = await ctx.person()
     zoom = await ctx.zoom()
     meeting = await zoom.get(cmd.meeting_id)  # also proves it exists and is the caller's
-    return Outcome(private=views.cancel_confirm(meeting, viewer_tz=person.tz))
+    return Outcome(private=views.cancel_confirm(meeting, viewer_tz=person.tz, now=ctx.now()))
 
 
 async def confirm_cancel(meeting_id: int, ctx: CommandContext) -> Outcome:
     zoom = await ctx.zoom()
     meeting = await zoom.cancel(meeting_id)
     await ctx.runtime.reminders.meeting_cancelled(meeting_id)
-    return Outcome(private=notices.cancelled_message(meeting))
+    return Outcome(private=notices.cancelled_message(meeting, now=ctx.now()))
+
+
+async def confirm_cancel_occurrence(meeting_id: int, occurrence_id: str, ctx: CommandContext) -> Outcome:
+    person = await ctx.person()
+    zoom = await ctx.zoom()
+    meeting = await zoom.cancel_occurrence(meeting_id, occurrence_id)
+    await ctx.runtime.reminders.occurrence_cancelled(meeting_id, occurrence_id, now=ctx.now())
+    return Outcome(
+        private=notices.occurrence_cancelled_message(
+            meeting, occurrence_id, viewer_tz=person.tz, now=ctx.now()
+        )
+    )

@@ -27,6 +27,7 @@ def register(app: AsyncApp) -> None:
     app.action(URL_BUTTONS)(ack_only)
     app.action(views.ACTION_CANCEL_CONFIRM)(cancel_confirmed)
     app.action(views.ACTION_CANCEL_ABORT)(cancel_aborted)
+    app.action(views.ACTION_CANCEL_OCCURRENCE)(cancel_occurrence_confirmed)
     app.action(views.ACTION_HOME_LINK)(home_link)
     app.action(views.ACTION_HOME_UNLINK)(home_unlink)
     app.action(views.ACTION_HOME_NEW_MEETING)(home_new_meeting)
@@ -73,6 +74,37 @@ async def cancel_confirmed(
         respond=replace,
         client=client,
         label="CancelConfirmed",
+    )
+
+
+_OCCURRENCE_VALUE = re.compile(r"([0-9]{1,15}):([0-9]{1,20})")
+
+
+async def cancel_occurrence_confirmed(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: AsyncWebClient,
+    context: AsyncBoltContext,
+) -> None:
+    await ack()
+    ctx = _ctx(body, context)
+    respond = ctx.runtime.response_urls.responder(body.get("response_url"))
+    value = _OCCURRENCE_VALUE.fullmatch(str(action.get("value") or ""))
+    if value is None:
+        await respond(replace_original=True, **notices.stale_button_message())
+        return
+
+    async def replace(**kwargs: Any) -> Any:
+        return await respond(replace_original=True, **kwargs)
+
+    await run_and_reply(
+        meetings.confirm_cancel_occurrence(int(value.group(1)), value.group(2), ctx),
+        operation="cancel the occurrence",
+        ctx=ctx,
+        respond=replace,
+        client=client,
+        label="CancelOccurrenceConfirmed",
     )
 
 

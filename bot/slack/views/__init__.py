@@ -6,6 +6,7 @@ from bot.slack.views.link_previews import link_to_preview_prompt, meeting_unfurl
 from bot.slack.views.meetings import (
     ACTION_CANCEL_ABORT,
     ACTION_CANCEL_CONFIRM,
+    ACTION_CANCEL_OCCURRENCE,
     ACTION_JOIN,
     ACTION_START,
     cancel_confirm,
@@ -31,6 +32,7 @@ from bot.slack.views.schedule_form import ScheduleForm, parse_schedule_submissio
 __all__ = [
     "ACTION_CANCEL_ABORT",
     "ACTION_CANCEL_CONFIRM",
+    "ACTION_CANCEL_OCCURRENCE",
     "ACTION_HOME_LINK",
     "ACTION_HOME_NEW_MEETING",
     "ACTION_HOME_UNLINK",

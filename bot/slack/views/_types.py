@@ -93,6 +93,8 @@ class ReminderLike(Protocol):
     def minutes_before(self) -> int: ...
     @property
     def fire_at(self) -> datetime: ...  # when the reminder posts (aware)
+    @property
+    def repeats(self) -> bool: ...  # re-armed before each occurrence of a recurring meeting
 
 
 class DelegateLike(Protocol):

@@ -8,9 +8,10 @@ the caller sends only to the host.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 from bot.slack.mrkdwn import date_token, escape, format_meeting_id
+from bot.slack.recurrence import describe_zoom_rule
 from bot.slack.views._blocks import (
     MAX_MESSAGE_BLOCKS,
     Block,
@@ -24,11 +25,13 @@ from bot.slack.views._blocks import (
     section,
 )
 from bot.slack.views._types import MeetingLike, OccurrenceLike
+from bot.zoom.models import Recurrence
 
 ACTION_JOIN = "join_meeting"  # a URL button: the listener only needs to ack it
 ACTION_START = "start_meeting"  # likewise; host only
 ACTION_CANCEL_CONFIRM = "cancel_meeting_confirm"  # value: the meeting id
 ACTION_CANCEL_ABORT = "cancel_meeting_abort"  # value: the meeting id
+ACTION_CANCEL_OCCURRENCE = "cancel_occurrence_confirm"  # value: "<meeting id>:<occurrence id>"
 BLOCK_CANCEL = "cancel_meeting"
 
 INSTANT, SCHEDULED, RECURRING_NO_TIME, RECURRING = 1, 2, 3, 8
@@ -42,14 +45,15 @@ def _is_url(url: str | None) -> bool:
 
 
 def next_occurrence(meeting: MeetingLike, now: datetime | None = None) -> OccurrenceLike | None:
-    """The first occurrence not deleted and (when ``now`` is given) not yet started."""
-    for occurrence in meeting.occurrences:
-        start = occurrence.start_time
-        if start is None or str(occurrence.status or "").lower() == "deleted":
-            continue
-        if now is None or start >= now:
-            return occurrence
-    return None
+    """The earliest occurrence not deleted and (when ``now`` is given) not yet started."""
+    live = [
+        o
+        for o in meeting.occurrences
+        if (start := o.start_time) is not None
+        and str(o.status or "").lower() != "deleted"
+        and (now is None or start >= now)
+    ]
+    return min(live, key=lambda o: o.start_time or datetime.max.replace(tzinfo=UTC), default=None)
 
 
 def describe_when(meeting: MeetingLike, *, viewer_tz: tzinfo, now: datetime | None = None) -> str:
@@ -70,8 +74,27 @@ def describe_when(meeting: MeetingLike, *, viewer_tz: tzinfo, now: datetime | No
     if duration:
         text += f" · {duration} min"
     if recurring:
-        text += " · recurring"
+        text += f" · {repeats_phrase(meeting) or 'recurring'}"
     return text
+
+
+def repeats_phrase(meeting: MeetingLike) -> str | None:
+    """``repeats every weekday`` for a series whose rule we know (list items carry none)."""
+    recurrence = getattr(meeting, "recurrence", None)  # fakes and list items may have none
+    if not isinstance(recurrence, Recurrence):
+        return None
+    rule = describe_zoom_rule(recurrence)
+    return f"repeats {rule}" if rule else None
+
+
+def _remaining(meeting: MeetingLike, now: datetime | None) -> list[datetime]:
+    return [
+        start
+        for o in meeting.occurrences
+        if (start := o.start_time) is not None
+        and str(o.status or "").lower() != "deleted"
+        and (now is None or start >= now)
+    ]
 
 
 def join_button(meeting: MeetingLike) -> Block | None:
@@ -144,16 +167,14 @@ def meeting_details(meeting: MeetingLike, *, viewer_tz: tzinfo, now: datetime | 
         fields.append(f"*Time zone*\n{escape(meeting.timezone)}")
     if meeting.status:
         fields.append(f"*Status*\n{escape(str(meeting.status))}")
+    upcoming = sorted(_remaining(meeting, now))
+    if meeting.type == RECURRING and (phrase := repeats_phrase(meeting)) is not None:
+        last = date_token(upcoming[-1], "{date_short_pretty}", fallback_tz=viewer_tz) if upcoming else None
+        left = f"\n{len(upcoming)} left, the last on {last}" if last else ""
+        fields.append(f"*Repeats*\n{phrase.removeprefix('repeats ')}{left}")
     blocks: list[Block] = [header(meeting.topic), fields_section(fields)]
     if meeting.agenda:
         blocks.append(section(f"*Agenda*\n{escape(meeting.agenda)}"))
-    upcoming = [
-        start
-        for o in meeting.occurrences
-        if (start := o.start_time) is not None
-        and str(o.status or "").lower() != "deleted"
-        and (now is None or start >= now)
-    ]
     if upcoming:
         lines = [date_token(start, WHEN_FORMAT, fallback_tz=viewer_tz) for start in upcoming]
         more = len(lines) - MAX_OCCURRENCES_SHOWN
@@ -167,16 +188,46 @@ def meeting_details(meeting: MeetingLike, *, viewer_tz: tzinfo, now: datetime | 
     return message(f"Zoom meeting: {escape(meeting.topic)}", blocks)
 
 
-def cancel_confirm(meeting: MeetingLike, *, viewer_tz: tzinfo | None = None) -> SlackMessage:
-    """Ask before deleting; the confirm button's value carries the meeting id."""
-    when = describe_when(meeting, viewer_tz=viewer_tz) if viewer_tz is not None else None
-    series = " This deletes the whole series." if meeting.type in (RECURRING, RECURRING_NO_TIME) else ""
-    text = f"Cancel *{escape(meeting.topic)}*" + (f" ({when})" if when else "") + f"?{series}"
-    text += " Zoom deletes it for everyone."
+def cancel_confirm(
+    meeting: MeetingLike, *, viewer_tz: tzinfo | None = None, now: datetime | None = None
+) -> SlackMessage:
+    """Ask before deleting; the buttons' values carry the meeting (and occurrence) id.
+
+    A series offers two explicit choices: only its next occurrence, or all N of them.
+    """
+    when = describe_when(meeting, viewer_tz=viewer_tz, now=now) if viewer_tz is not None else None
     value = str(meeting.id)
+    keep = button("Keep it", action_id=ACTION_CANCEL_ABORT, value=value)
+    head = f"Cancel *{escape(meeting.topic)}*" + (f" ({when})" if when else "") + "?"
+    following = next_occurrence(meeting, now) if meeting.type == RECURRING else None
+    if following is not None and following.start_time is not None:
+        count = len(_remaining(meeting, now))
+        on = date_token(following.start_time, WHEN_FORMAT, fallback_tz=viewer_tz or UTC)
+        text = (
+            f"{head} It's a series. *Cancel next only* removes the one on {on} and keeps the rest; "
+            f"*Cancel all {count} occurrences* deletes the whole series. Zoom deletes it for everyone."
+        )
+        buttons = actions(
+            button(
+                "Cancel next only",
+                action_id=ACTION_CANCEL_OCCURRENCE,
+                value=f"{meeting.id}:{following.occurrence_id}",
+            ),
+            button(
+                f"Cancel all {count} occurrences",
+                action_id=ACTION_CANCEL_CONFIRM,
+                value=value,
+                style="danger",
+            ),
+            keep,
+            block_id=BLOCK_CANCEL,
+        )
+        return message(f"Cancel {escape(meeting.topic)}?", [section(text), buttons])
+    series = " This deletes the whole series." if meeting.type in (RECURRING, RECURRING_NO_TIME) else ""
+    text = f"{head}{series} Zoom deletes it for everyone."
     buttons = actions(
         button("Cancel meeting", action_id=ACTION_CANCEL_CONFIRM, value=value, style="danger"),
-        button("Keep it", action_id=ACTION_CANCEL_ABORT, value=value),
+        keep,
         block_id=BLOCK_CANCEL,
     )
     return message(f"Cancel {escape(meeting.topic)}?", [section(text), buttons])

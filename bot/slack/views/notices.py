@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import time, tzinfo
+from datetime import datetime, time, tzinfo
 
 from bot.slack.mrkdwn import channel_mention, date_token, escape, format_meeting_id
+from bot.slack.recurrence import MAX_OCCURRENCES, SeriesPlan, describe_clock, describe_rule
 from bot.slack.views._blocks import SlackMessage, message, section
-from bot.slack.views._types import MeetingLike, ReminderLike
+from bot.slack.views._types import MeetingLike, OccurrenceLike, ReminderLike
+
+RECURRING = 8
 
 
 def prefixed(lead: str, body: SlackMessage) -> SlackMessage:
@@ -20,9 +23,79 @@ def scheduled_lead(host: str | None = None) -> str:
     return f":white_check_mark: Scheduled for {escape(host)} (they are the host)."
 
 
-def cancelled_message(meeting: MeetingLike) -> SlackMessage:
-    text = f":wastebasket: Cancelled *{escape(meeting.topic)}* (`{format_meeting_id(meeting.id)}`)."
-    return message(f"Cancelled {escape(meeting.topic)}", [section(text)])
+def series_scheduled_lead(
+    meeting: MeetingLike, plan: SeriesPlan, *, viewer_tz: tzinfo, host: str | None = None
+) -> str:
+    """What was made, in words: the rule, how many meetings, the last one, and how to end sooner."""
+    repeat = plan.repeat
+    rule = describe_rule(repeat.kind, repeat.interval, repeat.weekdays, repeat.month_day)
+    starts = [o.start_time for o in meeting.occurrences if o.start_time is not None] or list(plan.starts)
+    last = date_token(starts[-1], "{date_short_pretty}", fallback_tz=viewer_tz)
+    count = f"{len(starts)} time{'s' if len(starts) != 1 else ''}"
+    if plan.default_end:
+        count += " (Zoom's maximum for a series)"
+    at = describe_clock(repeat.clock)
+    whose = f" for {escape(host)} (they are the host)" if host else ""
+    lead = f":white_check_mark: Scheduled a series{whose}: {rule} at {at}, {count}, the last on {last}."
+    if plan.default_end:
+        lead += (
+            f" To end it sooner, schedule it with `{escape('until <date>')}` or `x{MAX_OCCURRENCES // 6}`."
+        )
+    return lead
+
+
+def cancelled_message(meeting: MeetingLike, *, now: datetime | None = None) -> SlackMessage:
+    text = f":wastebasket: Cancelled *{escape(meeting.topic)}* (`{format_meeting_id(meeting.id)}`)"
+    if meeting.type == RECURRING:
+        left = [o for o in meeting.occurrences if _live(o, now)]
+        text += f": the whole series, all {len(left)} occurrence{'s' if len(left) != 1 else ''}"
+    return message(f"Cancelled {escape(meeting.topic)}", [section(text + ".")])
+
+
+def occurrence_cancelled_message(
+    meeting: MeetingLike, occurrence_id: str, *, viewer_tz: tzinfo, now: datetime
+) -> SlackMessage:
+    """One occurrence gone; says which, and that the series goes on."""
+    gone = next((o for o in meeting.occurrences if str(o.occurrence_id) == occurrence_id), None)
+    on = (
+        date_token(gone.start_time, "{date_short_pretty} at {time}", fallback_tz=viewer_tz)
+        if gone is not None and gone.start_time is not None
+        else "that day"
+    )
+    rest = [o for o in meeting.occurrences if _live(o, now) and str(o.occurrence_id) != occurrence_id]
+    text = (
+        f":wastebasket: Cancelled *{escape(meeting.topic)}* on {on} only. "
+        f"The other {len(rest)} occurrence{'s' if len(rest) != 1 else ''} of the series stay as they are."
+    )
+    return message(f"Cancelled one {escape(meeting.topic)}", [section(text)])
+
+
+def occurrence_moved_lead(old_start: datetime, meeting: MeetingLike, *, viewer_tz: tzinfo) -> str:
+    was = date_token(old_start, "{date_short_pretty} at {time}", fallback_tz=viewer_tz)
+    example = escape(f"/zoom move {format_meeting_id(meeting.id)} every weekday 10am")
+    return (
+        f":calendar: Moved only the occurrence of {was}; the rest of the series is unchanged. "
+        f"To move the whole series, give it a new rule: `{example}`."
+    )
+
+
+def series_moved_lead(plan: SeriesPlan) -> str:
+    repeat = plan.repeat
+    rule = describe_rule(repeat.kind, repeat.interval, repeat.weekdays, repeat.month_day)
+    count = len(plan.starts)
+    return (
+        f":calendar: Moved the whole series: now {rule} at {describe_clock(repeat.clock)}, "
+        f"{count} time{'s' if count != 1 else ''}."
+    )
+
+
+def _live(occurrence: OccurrenceLike, now: datetime | None) -> bool:
+    start = occurrence.start_time
+    return (
+        start is not None
+        and str(occurrence.status or "").lower() != "deleted"
+        and (now is None or start >= now)
+    )
 
 
 def stale_button_message() -> SlackMessage:
@@ -58,8 +131,11 @@ def reminder_set_message(reminder: ReminderLike, *, viewer_tz: tzinfo) -> SlackM
     channel = channel_mention(reminder.channel_id, "this channel")
     text = (
         f":alarm_clock: Reminder *#{reminder.id}* set: I'll post in {channel} {reminder.minutes_before} min "
-        f"before *{escape(reminder.topic)}*, {when}. `/zoom reminders` lists them."
+        f"before *{escape(reminder.topic)}*, {when}"
     )
+    if reminder.repeats:
+        text += ", and again before each later occurrence of the series"
+    text += ". `/zoom reminders` lists them."
     return message(f"Reminder #{reminder.id} set", [section(text)])
 
 

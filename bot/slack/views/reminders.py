@@ -19,6 +19,7 @@ def _line(reminder: ReminderLike, viewer_tz: tzinfo) -> str:
     return (
         f"*#{reminder.id}* · *{escape(reminder.topic)}* (`{format_meeting_id(reminder.meeting_id)}`)\n"
         f"{reminder.minutes_before} min before, in {channel} · posts {when}"
+        + (" · then before each later occurrence" if reminder.repeats else "")
     )
 
 

@@ -6,8 +6,8 @@ host's start URL), plus the columns that coalesce its ``chat.update`` calls acro
 ``meeting_participants`` each participant's stay (deduplicated by participant and join time),
 so the count survives restarts and is shared by every process.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-02
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004"
-down_revision: str | None = "0003"
+revision: str = "0005"
+down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
