@@ -26,6 +26,7 @@ from bot.services.link_flow import LinkFlow
 from bot.services.link_previews import LinkPreviews, zoom_hosts
 from bot.services.linking import LinkCallback
 from bot.services.meeting_posts import MeetingPosts
+from bot.services.meeting_threads import MeetingThreads
 from bot.services.people import PeopleDirectory
 from bot.services.zoom_access import ZoomAccess
 from bot.settings import Settings
@@ -83,6 +84,7 @@ class Runtime:
     reminders: ReminderService
     digests: DigestService
     zoom_webhooks: WebhookHandler | None = None  # set by bot.reminders.install with a webhook secret
+    meeting_threads: MeetingThreads | None = None  # set by bot.reminders.install with a webhook secret
     schema_ready: bool = False
     _background: list[asyncio.Task[None]] = field(default_factory=list)
     _starters: list[Callable[[], Awaitable[None]]] = field(

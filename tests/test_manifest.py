@@ -38,6 +38,7 @@ EXPECTED_BOT_SCOPES = [
     "im:write",
     "links:read",
     "links:write",
+    "channels:read",
 ]
 
 

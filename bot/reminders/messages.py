@@ -1,4 +1,5 @@
-"""What background work posts: reminders, owner notices, digests, meeting-ended and recording posts.
+"""What background work posts: reminders, owner notices and digests (a meeting's card and thread:
+``bot/slack/views/live_meeting.py``).
 
 Channel posts show times with Slack's ``<!date^…>`` token (each reader sees their own
 zone); fallbacks are written in UTC. No builder here ever receives a start URL.
@@ -119,23 +120,3 @@ def _start_on_or_after(meeting: MeetingLike, now: datetime) -> datetime | None:
         if occurrence.start_time is not None and occurrence.start_time >= now:
             return occurrence.start_time
     return meeting.start_time
-
-
-def meeting_ended(topic: str, meeting_id: int, *, ended_at: datetime | None) -> SlackMessage:
-    """Replaces the channel's meeting card once Zoom says the meeting ended (no Join button)."""
-    when = f" {date_token(ended_at, '{time}', fallback_tz=UTC)}" if ended_at is not None else ""
-    text = f":white_check_mark: *{escape(topic)}* ended{when}."
-    blocks = [section(text), context(f"Meeting ID `{format_meeting_id(meeting_id)}`")]
-    return message(f"{escape(topic)} ended", blocks)
-
-
-def recording_ready(topic: str, share_url: str) -> SlackMessage:
-    """Posted in the meeting's channel once Zoom finished the cloud recording."""
-    text = f":movie_camera: The recording of *{escape(topic)}* is ready"
-    # A plain mrkdwn link (no button: URL buttons need a listener to acknowledge them).
-    text += (
-        f": <{escape(share_url)}|watch it here>."
-        if _SAFE_URL.fullmatch(share_url)
-        else ". `/zoom recordings` lists it."
-    )
-    return message(f"Recording ready: {escape(topic)}", [section(text)])

@@ -122,6 +122,22 @@ class SlackOut:
             {"channel": channel, "ts": ts, "text": message["text"], "blocks": message["blocks"]},
         )
 
+    async def is_private(self, team_id: str, channel: str) -> bool:
+        """Whether only some people see ``channel``: a DM, a group DM or a private channel.
+
+        ``G…`` and ``D…`` ids are private by construction; other ids are asked about
+        (``conversations.info``). When Slack cannot say, the answer is True: the cautious one.
+        """
+        if channel[:1] in ("G", "D"):
+            return True
+        try:
+            info = await self._call(team_id, "conversations_info", {"channel": channel})
+        except SlackOutError as error:
+            log.info("could not tell whether a channel is private (%s); treating it as private", error)
+            return True
+        found = info.get("channel") or {}
+        return bool(found.get("is_private") or found.get("is_im") or found.get("is_mpim"))
+
     async def _call(self, team_id: str, method: str, arguments: dict[str, Any]) -> Any:
         try:
             client = await self._client_for(team_id)

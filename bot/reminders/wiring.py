@@ -21,11 +21,15 @@ from bot.reminders.worker import (
     ReminderWorker,
     process_identity,
 )
+from bot.services.live_cards import DEFAULT_MIN_INTERVAL_S, LiveCards
+from bot.services.meeting_threads import MeetingThreads
+from bot.services.zoom_events import ZoomEventEffects
 from bot.store.digests import DigestStore
 from bot.store.events import AuditTrail, ProcessedEventStore
+from bot.store.meeting_live import LiveMeetingStore
 from bot.store.reminders import ReminderStore
-from bot.zoom.models import Meeting
-from bot.zoom.webhooks import ZoomEventEffects, ZoomWebhooks
+from bot.zoom.models import Meeting, MeetingSummary
+from bot.zoom.webhooks import ZoomWebhooks
 
 if TYPE_CHECKING:
     from bot.runtime import Runtime
@@ -38,6 +42,8 @@ class ReminderParts:
     worker: ReminderWorker
     slack: SlackOut
     webhooks: ZoomWebhooks | None
+    cards: LiveCards | None = None
+    threads: MeetingThreads | None = None
 
 
 class _SlackClients:
@@ -76,6 +82,7 @@ def build(
     digest_seconds: float = DEFAULT_DIGEST_SECONDS,
     lease: timedelta = DEFAULT_LEASE,
     client_for: ClientFor | None = None,
+    card_update_seconds: float = DEFAULT_MIN_INTERVAL_S,
 ) -> tuple[ReminderParts, _SlackClients | None]:
     clock = runtime.clock
     clients = _SlackClients(runtime) if client_for is None else None
@@ -98,32 +105,56 @@ def build(
     sender = DigestSender(digest_store, slack, meetings_for, clock=clock)
     events = ProcessedEventStore(runtime.db)
 
-    async def prune_event_keys() -> int:
+    secret = runtime.settings.ZOOM_WEBHOOK_SECRET_TOKEN
+    cards = (
+        LiveCards(
+            runtime.meeting_posts.store,
+            LiveMeetingStore(runtime.db),
+            slack,
+            owner=process_identity(),
+            min_interval=card_update_seconds,
+        )
+        if secret
+        else None
+    )
+
+    async def housekeeping() -> None:
         # Zoom stops retrying a webhook after about 90 minutes; keep the keys a day to be safe.
-        return await events.prune(older_than=clock() - timedelta(days=1))
+        await events.prune(older_than=clock() - timedelta(days=1))
+        if cards is not None:  # cards a crashed process left behind
+            await cards.catch_up()
 
     worker = ReminderWorker(
         delivery,
         sender,
         poll_seconds=poll_seconds,
         digest_seconds=digest_seconds,
-        housekeeping=prune_event_keys,
+        housekeeping=housekeeping,
     )
     webhooks = None
-    secret = runtime.settings.ZOOM_WEBHOOK_SECRET_TOKEN
-    if secret:
+    threads = None
+    if secret and cards is not None:
+
+        async def read_summary(team_id: str, user_id: str, meeting_uuid: str) -> MeetingSummary:
+            person = await runtime.people.get(team_id, user_id)
+            actor = await runtime.zoom_access.actor_for(person)
+            return await actor.meeting_summary(meeting_uuid)
+
+        threads = MeetingThreads(runtime.meeting_posts.store, slack, read_summary=read_summary)
         effects = ZoomEventEffects(
             reminders=reminders,
             digests=digests,
             links=runtime.links,
-            meeting_posts=runtime.meeting_posts,
-            slack=slack,
+            posts=runtime.meeting_posts.store,
+            live=LiveMeetingStore(runtime.db),
+            cards=cards,
+            threads=threads,
             audit=AuditTrail(runtime.db),
             clock=clock,
             forget_person=runtime.people.forget,
         )
         webhooks = ZoomWebhooks(secret, events=events, effects=effects, clock=clock)
-    return ReminderParts(reminders, digests, worker, slack, webhooks), clients
+    return ReminderParts(reminders, digests, worker, slack, webhooks, cards, threads), clients
 
 
 def install(runtime: Runtime, **options: Any) -> ReminderParts:
@@ -132,6 +163,15 @@ def install(runtime: Runtime, **options: Any) -> ReminderParts:
     parts, clients = build(runtime, **options)
     if clients is not None:
         runtime.on_close(clients.aclose)  # closers run in reverse: this one last
+    if parts.cards is not None:
+        cards = parts.cards
+
+        async def catch_up() -> None:
+            await cards.catch_up()
+
+        runtime.on_ready(catch_up)  # cards left behind by the last run
+        runtime.on_close(cards.aclose)
+    runtime.meeting_threads = parts.threads
     if parts.webhooks is not None:
         runtime.zoom_webhooks = parts.webhooks.handle
         runtime.on_close(parts.webhooks.aclose)

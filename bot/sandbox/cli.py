@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.sandbox.clock import RunningClock
-from bot.sandbox.session import SandboxSession, ScriptedLines
+from bot.sandbox.session import CARD_UPDATE_SECONDS, SandboxSession, ScriptedLines
 from bot.sandbox.world import SIGNING_SECRET, ZOOM_CLIENT_SECRET, offline_world
 from bot.settings import Settings
 
@@ -93,7 +93,11 @@ async def sandbox(
         data_dir,
         database_url=f"sqlite+aiosqlite:///{database}",
         clock=clock,
-        reminder_options={"poll_seconds": REMINDER_POLL_SECONDS, "digest_seconds": REMINDER_POLL_SECONDS},
+        reminder_options={
+            "poll_seconds": REMINDER_POLL_SECONDS,
+            "digest_seconds": REMINDER_POLL_SECONDS,
+            "card_update_seconds": CARD_UPDATE_SECONDS,
+        },
     ) as world:
         _quiet_logging(_secrets(world.settings))
         source = ScriptedLines(runs, out) if runs else TerminalLines()

@@ -250,6 +250,7 @@ def message_label(
 
     ``[ephemeral to you]``, ``[#general]``, ``[DM]`` (the viewer's DM with the bot),
     ``[DM to @bob]``; ``ephemeral … in #design`` when it is not the viewer's channel;
+    ``, in the thread`` for a reply under a message (a meeting card's thread);
     ``, edited`` / ``, replacing the message above`` for changes; deletions say so.
     """
 
@@ -268,6 +269,8 @@ def message_label(
         label = where
     if message.kind == "unfurl":
         return f"[{label}, preview of the link {who(message.author)} posted]"
+    if message.thread_ts is not None:
+        label += ", in the thread"
     if message.author is not None:
         label += f", {who(message.author)} wrote"
     if message.kind == "delete" or message.delete_original:

@@ -53,6 +53,15 @@ _BUTTON_REF = re.compile(r"\[([0-9]{1,3})\]")
 PASTE_SECONDS = 1.5  # how long a pasted link may take to get its preview
 ERROR_PREFIX = ":warning:"  # every failure reply starts so (bot.slack.hints.Hint.text)
 WORKING_PREFIX = ":hourglass"  # "Zoom is taking a moment": the real reply is still coming
+CARD_UPDATE_SECONDS = 1.0  # how often the bot may update a meeting card here (bot.sandbox.cli)
+MAX_CROWD = 300
+MEETING_EVENTS = {
+    "start": "meeting.started",
+    "end": "meeting.ended",
+    "record": "recording.completed",
+    "transcript": "recording.transcript_completed",
+    "summary": "meeting.summary_completed",
+}
 
 HELP = """\
 Type what you would type in Slack, plus a few sandbox commands:
@@ -64,6 +73,10 @@ Type what you would type in Slack, plus a few sandbox commands:
   in #design              move to another channel: {channels}
   home                    open zoombot's App Home tab
   wait 10m                fast-forward the clock (s, m, h, d) so reminders and digests fire
+  meeting start|end [ID]  play Zoom: the meeting (the latest one unless ID is given) starts or ends
+  meeting join|leave [ID] NAME    someone joins or leaves it (bob, carol, or any guest's name)
+  meeting crowd [ID] N    N guests join at once (the channel's card keeps up within Slack's limits)
+  meeting record|transcript|summary [ID]   Zoom finishes the recording, transcript or AI summary
   (empty line)            show anything that arrived since
   help                    this text
   quit                    leave (Ctrl-D and Ctrl-C too)
@@ -209,6 +222,8 @@ class SandboxSession:
                 await self._paste(rest)
             elif word == "home":
                 await self._home()
+            elif word == "meeting":
+                await self._meeting(rest)
             else:
                 self._usage(f"unknown command {text!r}; type `help` for the list")
         except (LookupError, ValueError) as problem:
@@ -356,6 +371,87 @@ class SandboxSession:
         await self._settle(before, expect_reply=False, at_least=2 * self._poll_seconds + QUIET_SECONDS)
         await self._show_new()
 
+    async def _meeting(self, text: str) -> None:
+        """Play Zoom: something happens in a meeting and Zoom tells the bot (a signed webhook)."""
+        verb, _, rest = text.partition(" ")
+        words = rest.split()
+        crowd = words.pop() if verb == "crowd" and words else ""  # `meeting crowd [ID] N`: N comes last
+        digits: list[str] = []
+        while words and (words[0].isdigit() or words[0] == "last"):
+            digits.append(words.pop(0))
+        meeting_id = self._meeting_id("".join(d for d in digits if d != "last"))
+        who = crowd or " ".join(words)
+        if verb in MEETING_EVENTS and not words:
+            event = MEETING_EVENTS[verb]
+            await self._fire(event, meeting_id)
+        elif verb in ("join", "leave") and who:
+            event = "meeting.participant_joined" if verb == "join" else "meeting.participant_left"
+            await self._fire(event, meeting_id, name=who)
+        elif verb == "crowd" and not words and who.isdigit() and 1 <= int(who) <= MAX_CROWD:
+            await self._crowd(meeting_id, int(who))
+        else:
+            raise ValueError(
+                "try `meeting start`, `meeting join bob`, `meeting leave bob`, `meeting crowd 50`, "
+                "`meeting end`, `meeting record`, `meeting transcript` or `meeting summary` "
+                "(a meeting ID after the verb picks the meeting; the latest is the default)"
+            )
+
+    def _meeting_id(self, typed: str) -> int:
+        meetings = self.world.sim.meetings
+        if typed:
+            if int(typed) not in meetings:
+                raise LookupError(f"Zoom has no meeting {typed} here")
+            return int(typed)
+        if not meetings:
+            raise LookupError("no meeting yet: make one with `/zoom new Standup` first")
+        return list(meetings)[-1]
+
+    async def _fire(self, event: str, meeting_id: int, **params: str) -> None:
+        body = self.world.sim.webhook_payload(event, meeting_id=meeting_id, **params)
+        before = self._arrivals()
+        await self._deliver([body])
+        self.out(f"[zoom] {_happened(event, body)}")
+        await self._settle(before, expect_reply=False, at_least=CARD_UPDATE_SECONDS + QUIET_SECONDS)
+        await self._show_new()
+
+    async def _crowd(self, meeting_id: int, count: int) -> None:
+        taken = {p.handle for p in self.world.sim.meetings[meeting_id].participants}
+        names = [f"guest {n}" for n in range(1, count + len(taken) + 1) if f"guest {n}" not in taken][:count]
+        bodies = [
+            self.world.sim.webhook_payload("meeting.participant_joined", meeting_id=meeting_id, name=name)
+            for name in names
+        ]
+        before = self._arrivals()
+        await self._deliver(bodies)
+        self.out(f"[zoom] {count} guests joined meeting {meeting_id} at once")
+        await self._settle(before, expect_reply=False, at_least=2 * CARD_UPDATE_SECONDS + QUIET_SECONDS)
+        await self._show_new()
+
+    async def _deliver(self, bodies: Sequence[dict[str, Any]]) -> None:
+        """Sign and POST each event as Zoom does, a few at a time; a busy answer is delivered again."""
+        secret = self.world.settings.ZOOM_WEBHOOK_SECRET_TOKEN
+        if secret is None:
+            raise LookupError("zoombot has no webhook secret in this sandbox")
+        url = f"{self.world.bot_url}/zoom/webhooks"
+        gate = asyncio.Semaphore(8)
+        async with httpx.AsyncClient(timeout=10) as client:
+
+            async def one(body: dict[str, Any]) -> int:
+                async with gate:
+                    for _ in range(5):
+                        # Signed by the wall clock: the bot checks signatures against real time.
+                        answer = await self.world.sim.deliver_webhook(
+                            url, secret, body, timestamp=int(time.time()), client=client
+                        )
+                        if answer.status_code != 503:
+                            break
+                    return answer.status_code
+
+            statuses = await asyncio.gather(*(one(body) for body in bodies))
+        refused = [status for status in statuses if status != 200]
+        if refused:
+            self._usage(f"zoombot answered {len(refused)} webhook(s) with HTTP {refused[0]}")
+
     # -- waiting for and showing what the bot did --------------------------------------
 
     def _arrivals(self) -> int:
@@ -499,6 +595,22 @@ class SandboxSession:
 
     def _user_ids(self) -> dict[str, str]:
         return {p.name: p.slack_id for p in self.world.people.values()}
+
+
+def _happened(event: str, body: dict[str, Any]) -> str:
+    """One line saying what Zoom just reported."""
+    obj = body["payload"]["object"]
+    meeting = f"meeting {obj.get('id') or obj.get('meeting_id')}"
+    person = (obj.get("participant") or {}).get("user_name", "someone")
+    return {
+        "meeting.started": f"{meeting} started",
+        "meeting.participant_joined": f"{person} joined {meeting}",
+        "meeting.participant_left": f"{person} left {meeting}",
+        "meeting.ended": f"{meeting} ended",
+        "recording.completed": f"the cloud recording of {meeting} is ready",
+        "recording.transcript_completed": f"the transcript of {meeting} is ready",
+        "meeting.summary_completed": f"AI Companion summarised {meeting}",
+    }.get(event, event)
 
 
 def _submission_errors(response: httpx.Response) -> dict[str, str]:

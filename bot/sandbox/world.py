@@ -42,6 +42,7 @@ USER_SCOPES = [
     "meeting:read:invitation",
     "cloud_recording:read:list_user_recordings",
     "user:read:list_schedulers",
+    "meeting:read:summary",
 ]
 
 
@@ -150,6 +151,7 @@ async def offline_world(
     async with AsyncExitStack() as stack:
         sim = ZoomSimulator(clock=clock, contract=contract, **(sim_options or {}))
         standin = SlackStandin(SIGNING_SECRET)
+        standin.limit_updates()  # chat.update's limits, as Slack enforces them (live meeting cards)
         for person in people:
             standin.add_user(person.slack_id, person.name, person.email, tz=person.tz)
         for channel_id, name in DEFAULT_CHANNELS:

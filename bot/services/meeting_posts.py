@@ -1,4 +1,4 @@
-"""Remember where the bot posted a meeting's Join card, so later events can update it."""
+"""Remember where the bot posted a meeting's Join card, so Zoom's webhooks can keep it live."""
 
 from __future__ import annotations
 
@@ -12,11 +12,29 @@ class MeetingPosts:
     def __init__(self, db: Database) -> None:
         self._store = MeetingPostStore(db)
 
-    def remember(self, team_id: str, meeting_id: int) -> Callable[[str, str], Awaitable[None]]:
-        """A callback for ``Outcome.after_public``: stores (channel, ts) once Slack answered."""
+    @property
+    def store(self) -> MeetingPostStore:
+        return self._store
+
+    def remember(
+        self,
+        team_id: str,
+        meeting_id: int,
+        *,
+        user_id: str | None = None,
+        topic: str | None = None,
+        join_url: str | None = None,
+    ) -> Callable[[str, str], Awaitable[None]]:
+        """A callback for ``Outcome.after_public``: stores (channel, ts) once Slack answered.
+
+        ``user_id`` (who posted it) receives the meeting's summary first when the channel is
+        private; ``topic`` and ``join_url`` let the card be drawn again as the meeting goes.
+        """
 
         async def store(channel_id: str, ts: str) -> None:
-            await self._store.add(meeting_id, team_id, channel_id, ts)
+            await self._store.add(
+                meeting_id, team_id, channel_id, ts, user_id=user_id, topic=topic, join_url=join_url
+            )
 
         return store
 

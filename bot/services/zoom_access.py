@@ -31,6 +31,7 @@ from bot.zoom.models import (
     Delegate,
     Meeting,
     MeetingRequest,
+    MeetingSummary,
     MeetingType,
     MeetingUpdate,
     Recording,
@@ -248,6 +249,10 @@ class ZoomActor:
             return await self._user.list_recordings(since.date(), until.date())
         assert self._account is not None and self._ref is not None
         return await self._account.list_recordings(self._ref, since.date(), until.date())
+
+    async def meeting_summary(self, meeting_uuid: str) -> MeetingSummary:
+        """The AI Companion summary of a meeting instance the caller hosted."""
+        return await self._client().meeting_summary(meeting_uuid)
 
     async def users(self) -> list[ZoomUser]:
         account = await self._admin("list the account's users")

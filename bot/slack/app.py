@@ -25,6 +25,7 @@ BOT_SCOPES = [
     "im:write",
     "links:read",
     "links:write",
+    "channels:read",
 ]
 
 

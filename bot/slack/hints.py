@@ -720,3 +720,35 @@ def _page_why(error: ZoomError | None) -> str:
     code = f" code {error.code}" if error.code is not None else ""
     message = quote_external(error.message, 200, redact=True) if error.message else ""
     return f" (Zoom{code}: {message})" if message or code else ""
+
+
+# --- sharing a meeting summary -------------------------------------------------------------
+
+_SHARE_REFUSALS = {
+    "gone": (
+        "That meeting's card is gone",
+        "zoombot no longer has the channel message this summary belongs to.",
+        "Paste the summary in the channel yourself if people there should read it.",
+    ),
+    "not_yours": (
+        "Only the person who posted the meeting can share its summary",
+        "This summary was sent to whoever started the meeting from Slack.",
+        "Ask them to press *Share in the thread*.",
+    ),
+    "empty": (
+        "There is no summary to share in this message",
+        "The message no longer holds the summary zoombot sent.",
+        "Paste the summary in the channel yourself if people there should read it.",
+    ),
+    "slack": (
+        "Slack did not take the summary",
+        "Posting in the meeting's thread failed; nothing was shared.",
+        "Press *Share in the thread* again in a minute.",
+    ),
+}
+
+
+def share_refused_hint(reason: str) -> Hint:
+    """Why pressing "Share in the thread" on a meeting summary shared nothing."""
+    title, what, fix = _SHARE_REFUSALS.get(reason, _SHARE_REFUSALS["slack"])
+    return Hint(title=title, what=what, why=None, fix=fix)

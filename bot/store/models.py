@@ -41,6 +41,7 @@ SLACK_OAUTH_STATES_TABLE = "slack_oauth_states"
 LINK_STATUSES = ("active", "needs_reauth")
 REMINDER_STATUSES = ("pending", "sending", "sent", "cancelled", "missed", "failed")
 EVENT_SOURCES = ("slack", "zoom")
+LIVE_STATUSES = ("started", "ended")
 
 # Deterministic constraint names, so migrations can refer to them on both backends.
 NAMING_CONVENTION = {
@@ -203,7 +204,13 @@ class ProcessedEvent(Base):
 
 
 class MeetingPost(Base):
-    """A channel message the bot posted for a meeting, so it can be updated when the meeting ends."""
+    """A channel message the bot posted for a meeting (its Join card), kept live from Zoom's webhooks.
+
+    Added by migration 0005: who posted it and what the card shows (so it can be drawn again
+    without a Zoom call), and the card's update bookkeeping. ``shown_version`` is the
+    ``meeting_live.version`` the message shows; ``next_update_at`` is the earliest time the
+    next ``chat.update`` may go out; whoever holds the ``update_lease_*`` pair updates it.
+    """
 
     __tablename__ = "meeting_posts"
     __table_args__ = (UniqueConstraint("slack_team_id", "channel_id", "ts"),)
@@ -214,6 +221,55 @@ class MeetingPost(Base):
     channel_id: Mapped[str] = mapped_column(String(32))
     ts: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    slack_user_id: Mapped[str | None] = mapped_column(String(32))
+    topic: Mapped[str | None] = mapped_column(String(300))
+    join_url: Mapped[str | None] = mapped_column(String(1024))
+    shown_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_update_at: Mapped[datetime | None]
+    update_lease_owner: Mapped[str | None] = mapped_column(String(128))
+    update_lease_until: Mapped[datetime | None]
+
+
+class MeetingLive(Base):
+    """What Zoom last said about a meeting's current instance (migration 0005).
+
+    ``version`` goes up with every change a card should show; posts compare it with their
+    ``shown_version``.
+    """
+
+    __tablename__ = "meeting_live"
+    __table_args__ = (CheckConstraint(_in("status", LIVE_STATUSES), name="status"),)
+
+    zoom_meeting_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    meeting_uuid: Mapped[str] = mapped_column(String(128))
+    topic: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class MeetingParticipant(Base):
+    """One participant's stay in a meeting instance (migration 0005).
+
+    Keyed like Zoom's payloads: the participant's meeting ``user_id`` (or ``participant_uuid``
+    / ``id``) and the join time, so a join delivered twice is one row. Rows go when the
+    meeting ends: only the count is ever shown.
+    """
+
+    __tablename__ = "meeting_participants"
+    __table_args__ = (
+        UniqueConstraint("meeting_uuid", "participant_key", "joined_at"),
+        Index(None, "zoom_meeting_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    zoom_meeting_id: Mapped[int] = mapped_column(BigInteger)
+    meeting_uuid: Mapped[str] = mapped_column(String(128))
+    participant_key: Mapped[str] = mapped_column(String(128))
+    joined_at: Mapped[datetime]
+    left_at: Mapped[datetime | None]
 
 
 class AuditEvent(Base):

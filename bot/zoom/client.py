@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 from bot.zoom.errors import Outcome, ZoomError, ZoomErrorKind
 from bot.zoom.http import TokenSource, ZoomHttp
@@ -28,6 +29,7 @@ from bot.zoom.models import (
     Delegate,
     Meeting,
     MeetingRequest,
+    MeetingSummary,
     MeetingType,
     MeetingUpdate,
     Page,
@@ -67,6 +69,20 @@ def _meeting_id(meeting_id: int | str) -> str:
     if not digits.isdigit() or int(digits) <= 0:
         raise ValueError(f"not a Zoom meeting id: {meeting_id!r}")
     return str(int(digits))
+
+
+def meeting_uuid_param(uuid: str) -> str:
+    """A meeting UUID as Zoom wants it in a path, before the path itself is percent-encoded.
+
+    Zoom's rule: a UUID that begins with ``/`` or contains ``//`` must be encoded twice.
+    The path builder encodes once; such a UUID is encoded here first. Other UUIDs (``+``,
+    ``=``, a single inner ``/``) are encoded once, by the path builder.
+    """
+    if not uuid.strip():
+        raise ValueError("a meeting UUID cannot be empty")
+    if uuid.startswith("/") or "//" in uuid:
+        return quote(uuid, safe="")
+    return uuid
 
 
 class _Operations:
@@ -278,6 +294,16 @@ class _Operations:
             params={},
         )
         return str(data.get("invitation") or "")
+
+    async def meeting_summary(self, meeting_uuid: str) -> MeetingSummary:
+        """The AI Companion summary of one meeting instance (by UUID, not meeting id)."""
+        data = await self._get_json(
+            "/meetings/{meetingId}/meeting_summary",
+            "read the meeting summary",
+            path_params={"meetingId": meeting_uuid_param(meeting_uuid)},
+            params={},
+        )
+        return MeetingSummary.from_zoom(data)
 
     async def _list_recordings(self, user: str, start: date, end: date, limit: int) -> list[Recording]:
         found: list[Recording] = []

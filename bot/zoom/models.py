@@ -226,6 +226,47 @@ class Recording:
 
 
 @dataclass(frozen=True)
+class MeetingSummary:
+    """An AI Companion summary (``GET /meetings/{meetingUUID}/meeting_summary`` or the
+    ``meeting.summary_completed`` webhook, which carry the same fields).
+
+    ``content`` is Markdown: Zoom's unified ``summary_content`` when given, else the
+    deprecated overview / details / next steps put together.
+    """
+
+    meeting_id: int
+    meeting_uuid: str
+    topic: str
+    title: str
+    content: str
+    doc_url: str | None
+
+    @classmethod
+    def from_zoom(cls, data: Mapping[str, Any]) -> MeetingSummary:
+        content = _str(data, "summary_content").strip()
+        if not content:
+            parts = []
+            if overview := _str(data, "summary_overview").strip():
+                parts.append(overview)
+            for detail in data.get("summary_details") or []:
+                if isinstance(detail, Mapping) and (text := _str(detail, "summary").strip()):
+                    label = _str(detail, "label").strip()
+                    parts.append(f"## {label}\n{text}" if label else text)
+            steps = [str(step).strip() for step in data.get("next_steps") or [] if str(step).strip()]
+            if steps:
+                parts.append("## Next steps\n" + "\n".join(f"- {step}" for step in steps))
+            content = "\n\n".join(parts)
+        return cls(
+            meeting_id=_int(data, "meeting_id"),
+            meeting_uuid=_str(data, "meeting_uuid"),
+            topic=_str(data, "meeting_topic"),
+            title=_str(data, "summary_title"),
+            content=content,
+            doc_url=_str(data, "summary_doc_url") or None,
+        )
+
+
+@dataclass(frozen=True)
 class Page(Generic[T]):
     """One page of a token-paged list."""
 

@@ -13,6 +13,7 @@ task; :meth:`ZoomWebhooks.aclose` waits for those tasks at shutdown. If the work
 its key is forgotten again, so a later delivery of the same event is processed.
 
 Request bodies are never logged: ``recording.completed`` carries a download token.
+What each event changes is not decided here: that is ``bot/services/zoom_events.py``.
 """
 
 from __future__ import annotations
@@ -25,16 +26,11 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from bot.reminders import messages
-from bot.reminders.digest import DigestService
-from bot.reminders.service import ReminderService
-from bot.reminders.slack_out import SlackOut, SlackOutError
-from bot.services.meeting_posts import MeetingPosts
-from bot.store.events import AuditTrail, ProcessedEventStore
-from bot.store.links import LinkStore
-from bot.zoom.models import parse_time
+from sqlalchemy.exc import DBAPIError
+
+from bot.store.events import ProcessedEventStore
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +38,8 @@ SIGNATURE_HEADER = "x-zm-signature"
 TIMESTAMP_HEADER = "x-zm-request-timestamp"
 TRACKING_HEADER = "x-zm-trackingid"
 TIMESTAMP_TOLERANCE_S = 300
+APPLYING_AT_ONCE = 4  # events acted on at once per process; the rest wait their turn
 EVENT_SOURCE = "zoom"
-DEAUTHORIZED_ACTION = "zoom_app_deauthorized"
 
 Response = tuple[int, dict[str, Any]]
 Clock = Callable[[], datetime]
@@ -70,6 +66,12 @@ def delivery_key(event: str, body: Mapping[str, Any], tracking_id: str | None, r
     obj = payload.get("object") if isinstance(payload.get("object"), dict) else {}
     assert isinstance(obj, dict)
     subject = obj.get("uuid") or obj.get("id") or payload.get("user_id")
+    participant = obj.get("participant")
+    if subject is not None and isinstance(participant, dict):
+        # Many people join one meeting in the same millisecond: each join is its own event.
+        who = participant.get("user_id") or participant.get("participant_uuid") or participant.get("id")
+        when = participant.get("join_time") or participant.get("leave_time")
+        subject = f"{subject}:{who}:{when}"
     event_ts = body.get("event_ts")
     if event_ts is not None and subject is not None:
         return f"{event}:{event_ts}:{subject}"
@@ -78,125 +80,14 @@ def delivery_key(event: str, body: Mapping[str, Any], tracking_id: str | None, r
     return f"{event}:sha256:{hashlib.sha256(raw).hexdigest()}"
 
 
-class ZoomEventEffects:
-    """What each Zoom event changes here."""
+class EventEffects(Protocol):
+    """What acting on an event means: ``bot.services.zoom_events.ZoomEventEffects``."""
 
-    def __init__(
-        self,
-        *,
-        reminders: ReminderService,
-        digests: DigestService,
-        links: LinkStore,
-        meeting_posts: MeetingPosts,
-        slack: SlackOut,
-        audit: AuditTrail,
-        clock: Clock,
-        forget_person: Callable[[str, str], None] | None = None,
-    ) -> None:
-        self._reminders = reminders
-        self._digests = digests
-        self._links = links
-        self._posts = meeting_posts
-        self._slack = slack
-        self._audit = audit
-        self._clock = clock
-        self._forget_person = forget_person
+    async def apply(self, event: str, payload: dict[str, Any]) -> None: ...
 
-    async def apply(self, event: str, payload: dict[str, Any]) -> None:
-        handler = {
-            "meeting.updated": self.meeting_updated,
-            "meeting.deleted": self.meeting_deleted,
-            "meeting.ended": self.meeting_ended,
-            "recording.completed": self.recording_completed,
-            "app_deauthorized": self.app_deauthorized,
-        }.get(event)
-        if handler is None:
-            log.info("Zoom event %s ignored (not subscribed to by zoombot)", event)
-            return
-        await handler(payload)
-
-    async def meeting_updated(self, payload: dict[str, Any]) -> None:
-        obj = _object(payload)
-        if isinstance(obj.get("occurrences"), list) and "id" in obj:
-            # One occurrence (or a few) of a series changed: only their reminders follow.
-            followed = 0
-            for occurrence in obj["occurrences"]:
-                start = parse_time(occurrence.get("start_time")) if isinstance(occurrence, dict) else None
-                if start is not None and occurrence.get("occurrence_id"):
-                    followed += await self._reminders.occurrence_moved(
-                        int(obj["id"]), str(occurrence["occurrence_id"]), start, now=self._clock()
-                    )
-            log.info("meeting occurrence moved at Zoom: %d reminder(s) followed", followed)
-            return
-        if "start_time" not in obj or "id" not in obj:
-            return  # topic, agenda… changed: reminders keep their time
-        moved = await self._reminders.meeting_moved(
-            int(obj["id"]), parse_time(obj.get("start_time")), now=self._clock()
-        )
-        log.info("meeting moved at Zoom: %d reminder(s) followed", moved)
-
-    async def meeting_deleted(self, payload: dict[str, Any]) -> None:
-        obj = _object(payload)
-        meeting_id = int(obj["id"])
-        occurrences = obj.get("occurrences")
-        if isinstance(occurrences, list) and occurrences:
-            starts = {start for o in occurrences if (start := parse_time(o.get("start_time"))) is not None}
-            cancelled = await self._reminders.occurrences_cancelled(meeting_id, starts, now=self._clock())
-        else:
-            cancelled = await self._reminders.meeting_cancelled(meeting_id)
-        log.info("meeting deleted at Zoom: %d reminder(s) cancelled", cancelled)
-
-    async def meeting_ended(self, payload: dict[str, Any]) -> None:
-        obj = _object(payload)
-        meeting_id = int(obj["id"])
-        body = messages.meeting_ended(
-            str(obj.get("topic") or "Zoom meeting"), meeting_id, ended_at=parse_time(obj.get("end_time"))
-        )
-        for post in await self._posts.of(meeting_id):
-            try:
-                await self._slack.update(post.team_id, post.channel_id, post.ts, body)
-            except SlackOutError as error:
-                log.warning("could not mark a meeting post as ended (%s)", error)
-
-    async def recording_completed(self, payload: dict[str, Any]) -> None:
-        obj = _object(payload)
-        meeting_id = int(obj["id"])
-        body = messages.recording_ready(
-            str(obj.get("topic") or "Zoom meeting"), str(obj.get("share_url") or "")
-        )
-        posted_in: set[tuple[str, str]] = set()
-        for post in await self._posts.of(meeting_id):
-            where = (post.team_id, post.channel_id)
-            if where in posted_in:
-                continue
-            posted_in.add(where)
-            try:
-                await self._slack.post(post.team_id, post.channel_id, body, thread_ts=post.ts)
-            except SlackOutError as error:
-                log.warning("could not post a recording link (%s)", error)
-
-    async def app_deauthorized(self, payload: dict[str, Any]) -> None:
-        zoom_user_id = str(payload.get("user_id") or "")
-        if not zoom_user_id:
-            return
-        removed = await self._links.delete_by_zoom_user(zoom_user_id)  # tokens gone first: no more API use
-        now = self._clock()
-        for link in removed:
-            meeting_ids = await self._reminders.owner_removed(link.team_id, link.user_id)
-            await self._digests.owner_removed(link.team_id, link.user_id)
-            for meeting_id in meeting_ids:
-                await self._posts.forget(meeting_id)
-            if self._forget_person is not None:
-                self._forget_person(link.team_id, link.user_id)
-            await self._audit.record(f"zoom_link:{link.id}", DEAUTHORIZED_ACTION, now=now)
-        log.info("Zoom app deauthorized: %d link(s) and their data removed", len(removed))
-
-
-def _object(payload: dict[str, Any]) -> dict[str, Any]:
-    obj = payload.get("object")
-    if not isinstance(obj, dict):
-        raise ValueError("event without an object")
-    return obj
+    async def drain(self) -> None:
+        """Wait for work the events started in the background."""
+        ...
 
 
 class ZoomWebhooks:
@@ -207,7 +98,7 @@ class ZoomWebhooks:
         secret_token: str,
         *,
         events: ProcessedEventStore,
-        effects: ZoomEventEffects,
+        effects: EventEffects,
         clock: Clock,
         wall_clock: Callable[[], float] = time.time,
         tolerance_s: int = TIMESTAMP_TOLERANCE_S,
@@ -221,6 +112,7 @@ class ZoomWebhooks:
         self._wall_clock = wall_clock
         self._tolerance = tolerance_s
         self._tasks: set[asyncio.Task[None]] = set()
+        self._applying = asyncio.Semaphore(APPLYING_AT_ONCE)
 
     async def __call__(self, body: bytes, headers: Mapping[str, str]) -> Response:
         return await self.handle(body, headers)
@@ -244,7 +136,13 @@ class ZoomWebhooks:
                 return 400, {"error": "no plainToken"}
             return 200, {"plainToken": plain, "encryptedToken": encrypted_token(self._secret, plain)}
         key = delivery_key(event, parsed, lowered.get(TRACKING_HEADER), body)
-        if not await self._events.first_time(EVENT_SOURCE, key, now=self._clock()):
+        try:
+            first = await self._events.first_time(EVENT_SOURCE, key, now=self._clock())
+        except DBAPIError:
+            # The database is busy or down: not accepted, so Zoom delivers it again later.
+            log.warning("Zoom event %s not accepted: the database did not answer", event)
+            return 503, {"error": "try again later"}
+        if not first:
             log.info("Zoom event %s delivered again; already handled", event)
             return 200, {"status": "duplicate"}
         task = asyncio.create_task(self._apply(event, payload, key), name=f"zoom-webhook:{event}")
@@ -273,7 +171,8 @@ class ZoomWebhooks:
 
     async def _apply(self, event: str, payload: dict[str, Any], key: str) -> None:
         try:
-            await self._effects.apply(event, payload)
+            async with self._applying:  # a burst of events must not crowd out the fast answers
+                await self._effects.apply(event, payload)
         except Exception:
             log.exception("Zoom event %s could not be handled; a redelivery will be processed", event)
             try:
@@ -282,9 +181,12 @@ class ZoomWebhooks:
                 log.warning("could not forget Zoom event key after a failure", exc_info=True)
 
     async def drain(self) -> None:
-        """Wait until every accepted event has been acted on (tests; shutdown)."""
+        """Wait until every accepted event has been acted on, and its effects are done (tests; shutdown)."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self._effects.drain()
 
     async def aclose(self) -> None:
-        await self.drain()
+        # The events' own background work (card updates) is closed by its owner, with a grace period.
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)

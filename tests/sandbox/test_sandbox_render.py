@@ -196,6 +196,7 @@ BOB_DM = Channel("D2", "U0BOB", is_im=True, im_user="U0BOB")
         (Message("post", "D1", "1"), ALICE_DM, "[DM]"),
         (Message("post", "D2", "1"), BOB_DM, "[DM to @bob]"),
         (Message("update", "C0GENERAL", "1"), GENERAL, "[#general, edited]"),
+        (Message("post", "C0GENERAL", "2", thread_ts="1"), GENERAL, "[#general, in the thread]"),
         (Message("delete", "C0GENERAL", "1"), GENERAL, "[#general] (a message was deleted)"),
         (
             Message("response", "C0GENERAL", "1", user="U0ALICE", replace_original=True),

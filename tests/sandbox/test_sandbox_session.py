@@ -236,6 +236,38 @@ async def test_a_confirm_dialog_is_asked_at_a_terminal(world: tuple[OfflineWorld
     assert "[home]" in out and "[1] Link Zoom account" in out  # unlinked: the tab offers linking again
 
 
+async def test_playing_zoom_shows_the_live_card_and_its_thread(tmp_path: Path) -> None:
+    from bot.sandbox.session import CARD_UPDATE_SECONDS
+
+    clock = ManualClock(START)
+    options = {"poll_seconds": POLL, "digest_seconds": POLL, "card_update_seconds": CARD_UPDATE_SECONDS}
+    async with checked_world(tmp_path, clock=clock, reminder_options=options) as w:
+        terminal = Terminal(w, clock, Typist())
+        await terminal.type("/zoom link")
+        await terminal.type("click 1")
+        await terminal.type("/zoom new Standup")
+        assert "in progress · nobody in the meeting yet" in await terminal.type("meeting start")
+        joined = await terminal.type("meeting join bob")
+        assert "[zoom] Bob Example joined meeting" in joined and "in progress · 1 in the meeting" in joined
+        crowd = await terminal.type("meeting crowd 40")
+        assert "[#general, edited]" in crowd and crowd.rstrip().count("in progress · 41 in the meeting") == 1
+        assert "in progress · 40 in the meeting" in await terminal.type("meeting leave bob")
+        await terminal.type("wait 42m")
+        ended = await terminal.type("meeting end")
+        assert "ended · lasted 42 min" in ended and "Join" not in ended
+        recorded = await terminal.type("meeting record")
+        assert (
+            "[#general, in the thread]" in recorded
+            and "watch it here (https://zoom.us/rec/share/" in recorded
+        )
+        summary = await terminal.type("meeting summary")
+        assert (
+            "[#general, in the thread]" in summary and "== Summary: Meeting summary for Standup ==" in summary
+        )
+        problem = await terminal.type("meeting join")
+        assert problem.startswith("sandbox: try `meeting start`") and terminal.session.failed
+
+
 async def test_paste_a_join_link_shows_the_preview_to_a_linked_poster(
     terminal: Terminal, world: tuple[OfflineWorld, ManualClock]
 ) -> None:

@@ -101,6 +101,22 @@ async def test_post_message_is_recorded_with_blocks_and_thread(
     assert "Standup* starts now" in message.all_text()
 
 
+async def test_threads_are_one_level_deep_and_chat_update_is_rate_limited(
+    standin: SlackStandin, client: AsyncWebClient
+) -> None:
+    card = await client.chat_postMessage(channel="C1", text="card")
+    reply = await client.chat_postMessage(channel="C1", text="reply", thread_ts=card["ts"])
+    nested = await client.chat_postMessage(channel="C1", text="reply to the reply", thread_ts=reply["ts"])
+    assert [m.ts for m in standin.thread_replies("C1", card["ts"])] == [reply["ts"], nested["ts"]]
+    standin.limit_updates()
+    assert (await client.chat_update(channel="C1", ts=card["ts"], text="one"))["ok"]
+    refused = await error_of(client.chat_update(channel="C1", ts=card["ts"], text="two"))
+    assert refused.response.status_code == 429 and refused.response["error"] == "ratelimited"
+    assert int(refused.response.headers["Retry-After"]) >= 1
+    assert (await client.chat_update(channel="C1", ts=reply["ts"], text="another message"))["ok"]
+    assert standin.live_message("C1", card["ts"]).text == "one"  # type: ignore[union-attr]
+
+
 async def test_post_message_refusals_match_slack(client: AsyncWebClient) -> None:
     assert (await error_of(client.chat_postMessage(channel="C404", text="x"))).response["error"] == (
         "channel_not_found"

@@ -28,6 +28,7 @@ USER_SCOPES = [
     "meeting:read:invitation",
     "cloud_recording:read:list_user_recordings",
     "user:read:list_schedulers",
+    "meeting:read:summary",
 ]
 ADMIN_SCOPES = ["user:read:user:admin", "user:read:list_users:admin", "meeting:write:meeting:admin"]
 

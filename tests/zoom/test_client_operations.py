@@ -12,7 +12,7 @@ import pytest
 
 from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
 from bot.sandbox.zoom_simulator.server import serve_simulator
-from bot.zoom.client import AccountZoom, UserZoom, ZoomUserRef
+from bot.zoom.client import AccountZoom, UserZoom, ZoomUserRef, meeting_uuid_param
 from bot.zoom.errors import Outcome, ZoomError, ZoomErrorKind
 from bot.zoom.http import ZoomHttp
 from bot.zoom.models import MeetingRequest, MeetingType, MeetingUpdate, Recurrence, date_windows
@@ -31,6 +31,7 @@ TEMPLATES = [
     (r"/meetings/\d+", "/meetings/{meetingId}"),
     (r"/meetings/\d+/status", "/meetings/{meetingId}/status"),
     (r"/meetings/\d+/invitation", "/meetings/{meetingId}/invitation"),
+    (r"/meetings/.+/meeting_summary", "/meetings/{meetingId}/meeting_summary"),
 ]
 
 
@@ -325,6 +326,56 @@ def test_meeting_request_validation() -> None:
         MeetingRequest(topic="x", type=MeetingType.INSTANT, duration=0)
     with pytest.raises(ValueError):
         MeetingUpdate().to_zoom()
+
+
+@pytest.mark.parametrize(
+    ("uuid", "encoded_twice"),
+    [
+        ("/ab+cd//ef==", True),
+        ("ab//cd==", True),
+        ("aDYl+hA/Rt==", False),
+        ("aDYlohsHRtCd4ii1uC2+hA==", False),
+    ],
+)
+async def test_meeting_summary_by_uuid_follows_zooms_double_encoding_rule(
+    alice: UserZoom,
+    account: AccountZoom,
+    sim: ZoomSimulator,
+    sim_clock: ManualClock,
+    uuid: str,
+    encoded_twice: bool,
+) -> None:
+    created = await alice.create_meeting(MeetingRequest(topic="Retro", type=MeetingType.INSTANT, duration=30))
+    sim.start_meeting(created.id, uuid=uuid)
+    sim.join_meeting(created.id, "Bob")
+    sim.end_meeting_now(created.id)
+    sim.summarize_meeting(created.id, content="## Key takeaways\n- ship it")
+    assert (meeting_uuid_param(uuid) != uuid) is encoded_twice
+    for zoom in (alice, account):
+        summary = await zoom.meeting_summary(uuid)
+        assert (summary.meeting_id, summary.meeting_uuid, summary.topic) == (created.id, uuid, "Retro")
+        assert summary.content == "## Key takeaways\n- ship it" and summary.doc_url
+
+
+async def test_a_uuid_that_needs_double_encoding_is_refused_when_encoded_once(
+    alice: UserZoom, sim: ZoomSimulator, sim_login: Login
+) -> None:
+    created = await alice.create_meeting(MeetingRequest(topic="Retro", type=MeetingType.INSTANT, duration=30))
+    sim.start_meeting(created.id, uuid="/starts//badly==")
+    sim.end_meeting_now(created.id)
+    sim.summarize_meeting(created.id)
+    token = (await sim_login("alice@example.com"))["access_token"]
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=sim.app), base_url="http://zoom.test"
+    ) as zoom:
+        headers = {"Authorization": f"Bearer {token}"}
+        once = await zoom.get("/v2/meetings/%2Fstarts%2F%2Fbadly%3D%3D/meeting_summary", headers=headers)
+        twice = await zoom.get(
+            "/v2/meetings/%252Fstarts%252F%252Fbadly%253D%253D/meeting_summary", headers=headers
+        )
+    assert once.status_code == 404 and once.json()["code"] == 3001
+    assert twice.status_code == 200 and twice.json()["meeting_uuid"] == "/starts//badly=="
+    validate_response("GET", "/meetings/{meetingId}/meeting_summary", 200, twice.json(), strict=True)
 
 
 async def test_user_mode_schedules_and_lists_for_a_host_through_the_privilege(

@@ -246,6 +246,27 @@ async def test_webhook_payloads_match_the_documents(
             "app_deauthorized", user_email="alice@example.com", client_id="sim-client"
         ),
     }
+    # A meeting as it happens: started, people come and go, it ends, Zoom records and summarises it.
+    life = [
+        "meeting.started",
+        "meeting.participant_joined",
+        "meeting.participant_joined",
+        "meeting.participant_left",
+    ]
+    params: list[dict[str, Any]] = [{}, {"name": "Bob"}, {"name": "a guest"}, {"name": "Bob"}]
+    for event, extra in zip(life, params, strict=True):
+        body = sim.webhook_payload(event, meeting_id=created["id"], **extra)
+        validate_webhook(event, body)
+    for event in ("meeting.ended", "recording.transcript_completed", "meeting.summary_completed"):
+        body = sim.webhook_payload(event, meeting_id=created["id"])
+        validate_webhook(event, body)
+        payloads[event] = body
+    joined = sim.meetings[created["id"]].participants
+    assert [p.name for p in joined] == ["Bob Meyer", "a guest"] and all(p.leave_time for p in joined)
+    assert all(
+        f["file_type"] == "TRANSCRIPT"
+        for f in payloads["recording.transcript_completed"]["payload"]["object"]["recording_files"]
+    )
     for event, payload in payloads.items():
         assert payload["event"] == event
         validate_webhook(event, payload)

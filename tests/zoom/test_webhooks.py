@@ -22,11 +22,15 @@ from bot.sandbox.slack_standin import SlackStandin
 from bot.sandbox.zoom_simulator import ZoomSimulator
 from bot.sandbox.zoom_simulator.server import serve_simulator
 from bot.sandbox.zoom_simulator.webhooks import sign_webhook
+from bot.services.live_cards import LiveCards
 from bot.services.meeting_posts import MeetingPosts
+from bot.services.meeting_threads import MeetingThreads
+from bot.services.zoom_events import ZoomEventEffects
 from bot.store.db import Database
 from bot.store.digests import DigestStore
 from bot.store.events import AuditTrail, ProcessedEventStore
 from bot.store.links import LinkStore
+from bot.store.meeting_live import LiveMeetingStore
 from bot.store.models import AuditEvent, DigestSubscription, Reminder
 from bot.store.reminders import ReminderStore
 from bot.store.vault import TokenVault
@@ -35,7 +39,7 @@ from bot.zoom.errors import NotLinkedError
 from bot.zoom.http import ZoomHttp
 from bot.zoom.oauth import ZoomOAuth
 from bot.zoom.tokens import UserTokenSource
-from bot.zoom.webhooks import ZoomEventEffects, ZoomWebhooks, encrypted_token, signature_for
+from bot.zoom.webhooks import ZoomWebhooks, encrypted_token, signature_for
 from tests.kit.paused_reads import PausedReads
 from tests.kit.zoom_contract import validate_webhook
 from tests.kit.zoom_link import Login, bearer
@@ -88,6 +92,8 @@ async def slack_out(standin: SlackStandin) -> AsyncIterator[SlackOut]:
 
 
 class Parts:
+    """One bot process's webhook handling (a second ``Parts`` on the same database is another process)."""
+
     def __init__(
         self,
         db: Database,
@@ -102,12 +108,19 @@ class Parts:
         self.reminders = ReminderService(ReminderStore(db))
         self.digests = DigestService(DigestStore(db), clock=lambda: NOW)
         self.posts = MeetingPosts(db)
+        live = LiveMeetingStore(db)
+
+        async def no_summary_reader(team_id: str, user_id: str, uuid: str) -> Any:
+            raise LookupError("these tests read summaries from the webhook")
+
         effects = ZoomEventEffects(
             reminders=self.reminders,
             digests=self.digests,
             links=self.links,
-            meeting_posts=self.posts,
-            slack=slack,
+            posts=self.posts.store,
+            live=live,
+            cards=LiveCards(self.posts.store, live, slack, owner=f"process-{id(self)}", min_interval=0.2),
+            threads=MeetingThreads(self.posts.store, slack, read_summary=no_summary_reader),
             audit=AuditTrail(db),
             clock=lambda: NOW,
         )
@@ -341,6 +354,109 @@ async def test_deauthorization_removes_tokens_and_data_keeps_only_an_internal_au
     await parts.webhooks.drain()
     async with db.session() as session:
         assert await session.scalar(select(func.count()).select_from(AuditEvent)) == 1
+
+
+# -- the live card across restarts and processes ---------------------------------------------
+
+
+def _instance(event: str, at: int, **participant: str) -> dict[str, Any]:
+    obj: dict[str, Any] = {
+        "id": str(MEETING_ID),
+        "uuid": "inst-1==",
+        "host_id": ZOOM_USER,
+        "topic": "Standup",
+        "type": 2,
+        "start_time": "2025-06-02T14:00:00Z",
+        "duration": 30,
+    }
+    if participant:
+        obj["participant"] = participant
+    return {"event": event, "event_ts": at, "payload": {"account_id": "acct-XyZ", "object": obj}}
+
+
+def _joined(user_id: str, at: int) -> dict[str, Any]:
+    return _instance(
+        "meeting.participant_joined",
+        at,
+        user_id=user_id,
+        user_name=f"Person {user_id}",
+        email=f"{user_id}@example.com",
+        join_time="2025-06-02T14:01:00Z",
+    )
+
+
+async def test_the_live_card_survives_a_restart_and_processes_share_its_count(
+    db: Database,
+    db_url: str,
+    vault: TokenVault,
+    slack_out: SlackOut,
+    standin: SlackStandin,
+    wall: list[float],
+) -> None:
+    from bot.slack.views._blocks import message, section
+
+    first = Parts(db, vault, slack_out, wall)
+    ts = await slack_out.post(TEAM, CHANNEL, message("card", [section("Standup — Join")]))
+    await first.posts.remember(TEAM, MEETING_ID, user_id=USER, topic="Standup")(CHANNEL, ts)
+    events = [_instance("meeting.started", 1), _joined("16001", 2), _joined("16002", 3), _joined("16003", 4)]
+    for event in events:
+        validate_webhook(event["event"], event)
+        assert (await first.webhooks.handle(*signed(event, at=wall[0])))[0] == 200
+    await first.webhooks.drain()
+    assert "in progress · 3 in the meeting" in standin.live_message(CHANNEL, ts).all_text()  # type: ignore[union-attr]
+
+    # Another process (or this one restarted) on the same database: the count is the stored one,
+    # and a join it already counted, delivered to it afresh, is not counted again.
+    other_db = Database.from_url(db_url)
+    try:
+        second = Parts(other_db, vault, slack_out, wall)
+        repeat = {**_joined("16002", 99)}
+        left = _instance(
+            "meeting.participant_left",
+            5,
+            user_id="16001",
+            user_name="Person 16001",
+            email="16001@example.com",
+            leave_time="2025-06-02T14:20:00Z",
+        )
+        validate_webhook("meeting.participant_left", left)
+        for event in (repeat, left):
+            assert (await second.webhooks.handle(*signed(event, at=wall[0])))[0] == 200
+        await second.webhooks.drain()
+        assert "in progress · 2 in the meeting" in standin.live_message(CHANNEL, ts).all_text()  # type: ignore[union-attr]
+
+        # A process that stored a change and died before updating the card: the next start catches up.
+        live = LiveMeetingStore(other_db)
+        assert await live.joined(MEETING_ID, "inst-1==", "16004", at=NOW, topic="Standup")
+        updates_before = len(standin.calls_to("chat.update"))
+        cards = LiveCards(MeetingPosts(other_db).store, live, slack_out, owner="restarted", min_interval=0.2)
+        assert await cards.catch_up() == 1
+        await cards.drain()
+        assert len(standin.calls_to("chat.update")) == updates_before + 1
+        assert "in progress · 3 in the meeting" in standin.live_message(CHANNEL, ts).all_text()  # type: ignore[union-attr]
+        assert await cards.catch_up() == 0  # nothing left behind
+    finally:
+        await other_db.dispose()
+
+
+async def test_participants_of_meetings_without_a_card_are_not_stored(
+    parts: Parts, db: Database, wall: list[float]
+) -> None:
+    for event in (_instance("meeting.started", 1), _joined("16001", 2)):
+        assert (await parts.webhooks.handle(*signed(event, at=wall[0])))[0] == 200
+    await parts.webhooks.drain()
+    async with db.session() as session:
+        assert (await session.execute(text("SELECT COUNT(*) FROM meeting_participants"))).scalar() == 0
+        assert (await session.execute(text("SELECT COUNT(*) FROM meeting_live"))).scalar() == 0
+
+
+def test_joins_in_the_same_millisecond_are_different_deliveries() -> None:
+    from bot.zoom.webhooks import delivery_key
+
+    one, two = _joined("16001", 1717336800000), _joined("16002", 1717336800000)
+    keys = {delivery_key(e["event"], e, None, json.dumps(e).encode()) for e in (one, two)}
+    assert len(keys) == 2
+    assert delivery_key(one["event"], one, "trk-1", b"") == delivery_key(one["event"], one, "trk-2", b"x")
 
 
 async def test_a_command_that_read_the_link_just_before_deauthorization_never_uses_it_again(

@@ -8,11 +8,12 @@ real signed requests to ``/slack/events``. Only loopback traffic, made-up tokens
 from bot.sandbox.slack_standin.driver import SlackDriver, sign
 from bot.sandbox.slack_standin.identity import BotIdentity
 from bot.sandbox.slack_standin.records import ApiCall, Channel, Message, ScheduledMessage, User, ViewRecord
-from bot.sandbox.slack_standin.server import SLACK_POST_LIMIT, SlackStandin
-from bot.sandbox.slack_standin.throttle import RateLimit
+from bot.sandbox.slack_standin.server import SLACK_POST_LIMIT, SLACK_UPDATE_LIMIT, SlackStandin
+from bot.sandbox.slack_standin.throttle import RateLimit, UpdateRateLimit
 
 __all__ = [
     "SLACK_POST_LIMIT",
+    "SLACK_UPDATE_LIMIT",
     "ApiCall",
     "BotIdentity",
     "Channel",
@@ -21,6 +22,7 @@ __all__ = [
     "ScheduledMessage",
     "SlackDriver",
     "SlackStandin",
+    "UpdateRateLimit",
     "User",
     "ViewRecord",
     "sign",

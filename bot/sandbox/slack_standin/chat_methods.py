@@ -55,6 +55,7 @@ def post_message(ctx: MethodContext, args: dict[str, Any]) -> dict[str, Any]:
     channel = resolve_channel(ctx, text_arg(args, "channel"))
     text, blocks = text_arg(args, "text"), args.get("blocks")
     check_content(text, blocks)
+    thread_ts = thread_parent(ctx, channel.id, text_arg(args, "thread_ts"))
     if ctx.post_limiter is not None:
         wait = ctx.post_limiter.take(channel.id)
         if wait is not None:
@@ -65,13 +66,23 @@ def post_message(ctx: MethodContext, args: dict[str, Any]) -> dict[str, Any]:
         ts=ctx.workspace.next_ts(),
         text=text,
         blocks=blocks,
-        thread_ts=text_arg(args, "thread_ts"),
+        thread_ts=thread_ts,
         extra=_extra(args),
     )
     with ctx.workspace.lock:
         ctx.workspace.live[(channel.id, message.ts)] = message
     ctx.recorder.message(message)
     return {"channel": channel.id, "ts": message.ts, "message": _message_body(ctx, message)}
+
+
+def thread_parent(ctx: MethodContext, channel_id: str, thread_ts: str | None) -> str | None:
+    """The thread a reply joins: a reply's ts puts the new reply in its parent's thread, as in
+    Slack (threads are one level deep). A ts the stand-in does not know is kept as given."""
+    if thread_ts is None:
+        return None
+    with ctx.workspace.lock:
+        parent = ctx.workspace.live.get((channel_id, thread_ts))
+    return (parent.thread_ts or parent.ts) if parent is not None else thread_ts
 
 
 def post_ephemeral(ctx: MethodContext, args: dict[str, Any]) -> dict[str, Any]:
@@ -100,6 +111,10 @@ def update(ctx: MethodContext, args: dict[str, Any]) -> dict[str, Any]:
     ts = required(args, "ts", "message_not_found")
     text, blocks = text_arg(args, "text"), args.get("blocks")
     check_content(text, blocks)
+    if ctx.update_limiter is not None:
+        wait = ctx.update_limiter.take(channel.id, ts)
+        if wait is not None:
+            raise Refusal("ratelimited", status=429, retry_after=wait)
     with ctx.workspace.lock:
         # Ephemeral messages are never in `live`: Slack cannot chat.update them either.
         current = ctx.workspace.live.get((channel.id, ts))

@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.sandbox.slack_standin.identity import BotIdentity
 from bot.sandbox.slack_standin.recorder import Recorder
-from bot.sandbox.slack_standin.throttle import ChannelRateLimiter
+from bot.sandbox.slack_standin.throttle import ChannelRateLimiter, UpdateRateLimiter
 from bot.sandbox.slack_standin.workspace import Workspace
 
 # Arguments slack_sdk sends JSON-encoded inside a form body.
@@ -43,6 +43,7 @@ class MethodContext:
     recorder: Recorder
     identity: BotIdentity
     post_limiter: ChannelRateLimiter | None = None
+    update_limiter: UpdateRateLimiter | None = None
     extra_tokens: dict[str, str] = field(default_factory=dict)  # token -> team id
     # Links handed to the app in link_shared events: what chat.unfurl may then preview.
     shared_links: SharedLinks = field(default_factory=lambda: SharedLinks())

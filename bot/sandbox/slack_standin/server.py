@@ -32,13 +32,20 @@ from bot.sandbox.slack_standin.context import MethodContext, Refusal, normalise_
 from bot.sandbox.slack_standin.identity import DEFAULT_BOT_TOKEN, BotIdentity
 from bot.sandbox.slack_standin.recorder import Recorder, wait_for
 from bot.sandbox.slack_standin.records import ApiCall, Channel, Message, ScheduledMessage, User, ViewRecord
-from bot.sandbox.slack_standin.throttle import ChannelRateLimiter, FaultPlan, RateLimit
+from bot.sandbox.slack_standin.throttle import (
+    ChannelRateLimiter,
+    FaultPlan,
+    RateLimit,
+    UpdateRateLimit,
+    UpdateRateLimiter,
+)
 from bot.sandbox.slack_standin.web_api import Answer, call_method, refusal_answer
 from bot.sandbox.slack_standin.workspace import Workspace
 
 T = TypeVar("T")
 
 SLACK_POST_LIMIT = RateLimit(per_second=1.0, burst=3)
+SLACK_UPDATE_LIMIT = UpdateRateLimit()
 UNFURL_DOMAINS = ("zoom.us",)  # the manifest's features.unfurl_domains
 RESPONSE_URL_FAULT = "response_url"  # inject() name for faults on response_url posts
 
@@ -129,6 +136,10 @@ class SlackStandin:
         channel, _ = self._workspace.open_dm(user)
         return channel.id
 
+    def thread_replies(self, channel: str, ts: str) -> list[Message]:
+        """The replies in the thread of message ``ts`` (as posted; edits are in ``live_message``)."""
+        return [m for m in self.messages if m.channel == channel and m.kind == "post" and m.thread_ts == ts]
+
     def live_message(self, channel: str, ts: str) -> Message | None:
         """The current version of a (non-ephemeral) message, after edits; None once deleted."""
         return self._workspace.live.get((channel, ts))
@@ -173,6 +184,10 @@ class SlackStandin:
     def limit_posts(self, limit: RateLimit | None = SLACK_POST_LIMIT) -> None:
         """Turn ``chat.postMessage``'s per-channel rate limit on (or off with None)."""
         self._ctx.post_limiter = ChannelRateLimiter(limit, self.clock) if limit is not None else None
+
+    def limit_updates(self, limit: UpdateRateLimit | None = SLACK_UPDATE_LIMIT) -> None:
+        """Turn ``chat.update``'s limits on (per message and per workspace), or off with None."""
+        self._ctx.update_limiter = UpdateRateLimiter(limit, self.clock) if limit is not None else None
 
     def inject(
         self,

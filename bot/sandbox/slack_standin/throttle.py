@@ -41,6 +41,34 @@ class ChannelRateLimiter:
             return max(1, math.ceil((1.0 - tokens) / self._limit.per_second))
 
 
+@dataclass(frozen=True)
+class UpdateRateLimit:
+    """``chat.update``: Tier 3 (about 50 a minute per workspace), and Slack asks for at most
+    one update a second per message."""
+
+    per_message_per_second: float = 1.0
+    per_message_burst: int = 1
+    per_minute: float = 50.0
+    burst: int = 20
+
+
+class UpdateRateLimiter:
+    """Both of ``chat.update``'s limits: a bucket per message and one for the workspace."""
+
+    def __init__(self, limit: UpdateRateLimit, clock: Callable[[], float]) -> None:
+        self._per_message = ChannelRateLimiter(
+            RateLimit(limit.per_message_per_second, limit.per_message_burst), clock
+        )
+        self._workspace = ChannelRateLimiter(RateLimit(limit.per_minute / 60.0, limit.burst), clock)
+
+    def take(self, channel: str, ts: str) -> int | None:
+        """None if the update may go out now, else whole seconds to wait (Retry-After)."""
+        wait = self._per_message.take(f"{channel}/{ts}")
+        if wait is not None:
+            return wait
+        return self._workspace.take("workspace")
+
+
 @dataclass
 class Fault:
     status: int

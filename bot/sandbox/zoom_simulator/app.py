@@ -25,6 +25,7 @@ from bot.sandbox.zoom_simulator.contract import ContractObserver, Exchange
 from bot.sandbox.zoom_simulator.control import control_routes
 from bot.sandbox.zoom_simulator.faults import Fault, FaultBook, Hangs
 from bot.sandbox.zoom_simulator.limits import DailyCreateUpdateLimit, QpsLimiter
+from bot.sandbox.zoom_simulator.meetings import new_uuid
 from bot.sandbox.zoom_simulator.model import (
     AuthorizationCode,
     PageCursor,
@@ -32,6 +33,7 @@ from bot.sandbox.zoom_simulator.model import (
     SimAccount,
     SimApp,
     SimMeeting,
+    SimParticipant,
     SimRecording,
     SimUser,
     TokenGrant,
@@ -42,6 +44,7 @@ from bot.sandbox.zoom_simulator.responses import OAuthRefusal, ZoomRefusal, defa
 from bot.sandbox.zoom_simulator.rest import rest_routes
 
 ACCESS_TOKEN_LIFETIME = timedelta(seconds=3599)
+_RECORDING_TYPES = {"M4A": "audio_only", "TRANSCRIPT": "audio_transcript"}
 REFRESH_TOKEN_LIFETIME = timedelta(days=90)  # Zoom's documented figure varies; finite is what matters
 
 
@@ -71,6 +74,7 @@ class ZoomSimulator:
         self.grants: list[TokenGrant] = []
         self.meetings: dict[int, SimMeeting] = {}
         self.recordings: list[SimRecording] = []
+        self.summaries: dict[str, dict[str, Any]] = {}  # meeting instance UUID -> AI Companion summary
         self.cursors: dict[str, PageCursor] = {}
         self.faults = FaultBook()
         self.hangs = Hangs()
@@ -197,12 +201,12 @@ class ZoomSimulator:
             "recording_start": zoom_time(start),
             "recording_end": zoom_time(end),
             "file_type": kind,
-            "file_extension": kind,
+            "file_extension": "VTT" if kind == "TRANSCRIPT" else kind,
             "file_size": self.rng.randint(100_000, 50_000_000),
             "play_url": f"https://zoom.us/rec/play/{token}",
             "download_url": f"https://zoom.us/rec/download/{token}",
             "status": "completed",
-            "recording_type": "audio_only" if kind == "M4A" else "shared_screen_with_speaker_view",
+            "recording_type": _RECORDING_TYPES.get(kind, "shared_screen_with_speaker_view"),
         }
 
     def _rng_token(self) -> str:
@@ -357,6 +361,153 @@ class ZoomSimulator:
         self.end_user_grants(user.id, client_id, reason="revoked")
         return webhooks.app_deauthorized(user, client_id, self.clock.now())
 
+    # -- a meeting as it happens (each returns what the webhook reports) ------------------
+
+    def _live_meeting(self, meeting_id: str | int) -> SimMeeting:
+        meeting = self.meeting_by_id(meeting_id)
+        if meeting is None or meeting.deleted:
+            raise KeyError(f"no simulated meeting {meeting_id}")
+        return meeting
+
+    def start_meeting(self, meeting_id: str | int, *, uuid: str | None = None) -> SimMeeting:
+        """The host starts the meeting. A meeting that ran before gets a new instance UUID, as at Zoom."""
+        with self.lock:
+            meeting = self._live_meeting(meeting_id)
+            if meeting.status == "started":
+                raise ValueError(f"meeting {meeting.id} is already in progress")
+            if meeting.started_at is not None:
+                meeting.uuid = uuid or new_uuid(self.rng)
+                meeting.participants = []
+            elif uuid:
+                meeting.uuid = uuid
+            meeting.status, meeting.started_at, meeting.ended_at = "started", self.clock.now(), None
+            return meeting
+
+    def join_meeting(self, meeting_id: str | int, name: str) -> tuple[SimMeeting, SimParticipant]:
+        """``name`` joins: a Zoom user of the host's account (by first name or e-mail) or a guest."""
+        with self.lock:
+            meeting = self._live_meeting(meeting_id)
+            if meeting.status != "started":
+                raise ValueError(f"meeting {meeting.id} has not started; start it first")
+            if self._in_meeting(meeting, name) is not None:
+                raise ValueError(f"{name} is already in meeting {meeting.id}")
+            user = self._user_named(name, meeting.account_id)
+            person = SimParticipant(
+                name=f"{user.first_name} {user.last_name}".strip() if user else name,
+                email=user.email if user else f"{name.lower().replace(' ', '.')}@guest.example.net",
+                user_id=str(self.rng.randint(16_000_000, 4_000_000_000)),
+                participant_uuid=new_uuid(self.rng),
+                zoom_user_id=user.id if user else "",
+                join_time=self.clock.now(),
+                handle=name.lower(),
+            )
+            meeting.participants.append(person)
+            return meeting, person
+
+    def leave_meeting(self, meeting_id: str | int, name: str) -> tuple[SimMeeting, SimParticipant]:
+        with self.lock:
+            meeting = self._live_meeting(meeting_id)
+            person = self._in_meeting(meeting, name)
+            if person is None:
+                raise ValueError(f"{name} is not in meeting {meeting.id}")
+            person.leave_time = self.clock.now()
+            return meeting, person
+
+    def end_meeting_now(self, meeting_id: str | int) -> SimMeeting:
+        """The host ends the meeting: everyone still in it leaves."""
+        with self.lock:
+            meeting = self._live_meeting(meeting_id)
+            if meeting.status != "started":
+                raise ValueError(f"meeting {meeting.id} is not in progress")
+            now = self.clock.now()
+            for person in meeting.participants:
+                person.leave_time = person.leave_time or now
+            meeting.status, meeting.ended_at = "waiting", now
+            if meeting.type == 1:
+                meeting.ended = True  # an instant meeting's id dies with it
+            return meeting
+
+    def in_meeting(self, meeting_id: str | int) -> list[SimParticipant]:
+        with self.lock:
+            return [p for p in self._live_meeting(meeting_id).participants if p.leave_time is None]
+
+    def _in_meeting(self, meeting: SimMeeting, name: str) -> SimParticipant | None:
+        wanted = name.lower()
+        for person in meeting.participants:
+            if person.leave_time is None and person.handle == wanted:
+                return person
+        return None
+
+    def _user_named(self, name: str, account_id: str) -> SimUser | None:
+        wanted = name.lower()
+        for user in self.users.values():
+            if user.account_id == account_id and wanted in (user.email.lower(), user.first_name.lower()):
+                return user
+        return None
+
+    def record_meeting(self, meeting_id: str | int) -> SimRecording:
+        """The cloud recording (video, audio, transcript) of the meeting's last instance."""
+        with self.lock:
+            meeting = self._live_meeting(meeting_id)
+            found = next((r for r in self.recordings if r.uuid == meeting.uuid), None)
+            if found is not None:
+                return found
+            start = meeting.started_at or meeting.start_time
+            end = meeting.ended_at or self.clock.now()
+            files = [
+                self._recording_file(meeting.uuid, kind, start, end) for kind in ("MP4", "M4A", "TRANSCRIPT")
+            ]
+            recording = SimRecording(
+                uuid=meeting.uuid,
+                meeting_id=meeting.id,
+                host_id=meeting.host_id,
+                account_id=meeting.account_id,
+                topic=meeting.topic,
+                start_time=start.replace(microsecond=0),
+                duration=max(1, int((end - start).total_seconds() // 60)),
+                share_url=f"https://zoom.us/rec/share/{self._rng_token()}",
+                files=files,
+            )
+            self.recordings.append(recording)
+            return recording
+
+    def summarize_meeting(self, meeting_id: str | int, *, content: str | None = None) -> dict[str, Any]:
+        """AI Companion's summary of the meeting's last instance (what the summary API answers)."""
+        with self.lock:
+            meeting = self._live_meeting(meeting_id)
+            host = self.users[meeting.host_id]
+            now = zoom_time(self.clock.now())
+            start = zoom_time(meeting.started_at or meeting.start_time)
+            end = zoom_time(meeting.ended_at or self.clock.now())
+            names = sorted({p.name for p in meeting.participants}) or [host.first_name]
+            summary = {
+                "meeting_host_id": host.id,
+                "meeting_host_email": host.email,
+                "meeting_uuid": meeting.uuid,
+                "meeting_id": meeting.id,
+                "meeting_topic": meeting.topic,
+                "meeting_start_time": start,
+                "meeting_end_time": end,
+                "summary_start_time": start,
+                "summary_end_time": end,
+                "summary_created_time": now,
+                "summary_last_modified_time": now,
+                "summary_title": f"Meeting summary for {meeting.topic}",
+                "summary_overview": f"{', '.join(names)} met about {meeting.topic}.",
+                "summary_details": [{"label": "Discussion", "summary": f"{meeting.topic} was discussed."}],
+                "next_steps": [f"{names[0]} shares the notes"],
+                "summary_content": content
+                or (
+                    "## Key takeaways\n"
+                    f"- {', '.join(names)} met about **{meeting.topic}**.\n"
+                    "## Action items\n"
+                    f"- **{names[0]}**\n  - Share the notes"
+                ),
+                "summary_doc_url": f"https://docs.zoom.us/doc/{self._rng_token()}",
+            }
+            self.summaries[meeting.uuid] = summary
+            return summary
+
     # -- faults ----------------------------------------------------------------------------
 
     def inject(
@@ -434,8 +585,15 @@ class ZoomSimulator:
         (meeting.*; the operator defaults to the host); ``old_values`` (meeting.updated:
         the changed fields' previous values) and ``occurrence_id`` (meeting.updated of one
         occurrence of a series); ``meeting_id`` of a recording
-        (recording.completed); ``user_email`` and ``client_id`` (app_deauthorized, which
-        also ends that user's grants).
+        (recording.completed / transcript_completed: the meeting's last instance is
+        recorded if no recording exists yet); ``user_email`` and ``client_id``
+        (app_deauthorized, which also ends that user's grants).
+
+        The meeting's life happens here too, then is reported: ``meeting.started``
+        (``uuid`` to choose the instance UUID), ``meeting.participant_joined`` / ``_left``
+        (``name``: a user's first name or e-mail, or a guest's name), ``meeting.ended``
+        (everyone still in it leaves), ``meeting.summary_completed`` (``content``: the
+        summary's Markdown, else a made-up one).
         """
         body = self._webhook_body(event, params)
         if self.contract is not None:
@@ -449,10 +607,30 @@ class ZoomSimulator:
                 return webhooks.url_validation(now, params.get("plain_token"))
             if event == "app_deauthorized":
                 return self.deauthorize(params["user_email"], params["client_id"])
-            if event == "recording.completed":
-                recording = next(r for r in self.recordings if r.meeting_id == int(params["meeting_id"]))
+            if event in ("recording.completed", "recording.transcript_completed"):
+                recording = next(
+                    (r for r in reversed(self.recordings) if r.meeting_id == int(params["meeting_id"])), None
+                ) or self.record_meeting(params["meeting_id"])
                 host = self.users[recording.host_id]
+                if event == "recording.transcript_completed":
+                    return webhooks.transcript_completed(recording, host, now)
                 return webhooks.recording_completed(recording, host, now)
+            if event == "meeting.summary_completed":
+                summary = self.summarize_meeting(params["meeting_id"], content=params.get("content"))
+                account = self.users[str(summary["meeting_host_id"])].account_id
+                return webhooks.summary_completed(summary, account, now)
+            if event == "meeting.started":
+                return webhooks.meeting_started(
+                    self.start_meeting(params["meeting_id"], uuid=params.get("uuid")), now
+                )
+            if event == "meeting.participant_joined":
+                return webhooks.participant_joined(
+                    *self.join_meeting(params["meeting_id"], params["name"]), now
+                )
+            if event == "meeting.participant_left":
+                return webhooks.participant_left(
+                    *self.leave_meeting(params["meeting_id"], params["name"]), now
+                )
             meeting = self.meeting_by_id(params["meeting_id"])
             if meeting is None:
                 raise KeyError(f"no simulated meeting {params['meeting_id']}")
@@ -465,6 +643,8 @@ class ZoomSimulator:
             if event == "meeting.deleted":
                 return webhooks.meeting_deleted(meeting, operator, now)
             if event == "meeting.ended":
+                if meeting.status == "started":
+                    self.end_meeting_now(meeting.id)
                 return webhooks.meeting_ended(meeting, now)
         raise ValueError(f"unsupported webhook event {event!r}; supported: {', '.join(webhooks.EVENTS)}")
 
@@ -472,11 +652,27 @@ class ZoomSimulator:
         self, url: str, secret_token: str, event: str, *, timestamp: int | None = None, **params: Any
     ) -> httpx.Response:
         """POST a signed ``event`` to ``url`` the way Zoom delivers it."""
-        body = json.dumps(self.webhook_payload(event, **params), separators=(",", ":")).encode()
+        return await self.deliver_webhook(
+            url, secret_token, self.webhook_payload(event, **params), timestamp=timestamp
+        )
+
+    async def deliver_webhook(
+        self,
+        url: str,
+        secret_token: str,
+        body: dict[str, Any],
+        *,
+        timestamp: int | None = None,
+        client: httpx.AsyncClient | None = None,
+    ) -> httpx.Response:
+        """POST an event body, signed anew (Zoom signs every retry of an event afresh)."""
+        raw = json.dumps(body, separators=(",", ":")).encode()
         ts = timestamp if timestamp is not None else int(self.clock.now().timestamp())
-        headers = {"content-type": "application/json", **webhooks.sign_webhook(secret_token, body, ts)}
-        async with httpx.AsyncClient(timeout=10) as client:
-            return await client.post(url, content=body, headers=headers)
+        headers = {"content-type": "application/json", **webhooks.sign_webhook(secret_token, raw, ts)}
+        if client is not None:
+            return await client.post(url, content=raw, headers=headers)
+        async with httpx.AsyncClient(timeout=10) as fresh:
+            return await fresh.post(url, content=raw, headers=headers)
 
 
 def _answer(operate: Callable[[], Response]) -> Response:

@@ -118,6 +118,17 @@ LIST_RECORDINGS = Operation(
     "Medium",
 )
 
+MEETING_SUMMARY = Operation(
+    "GET",
+    "/meetings/{meetingId}/meeting_summary",  # {meetingId} is a meeting instance's UUID here
+    (
+        "meeting_summary:read",
+        "meeting_summary:read:admin",
+        "meeting:read:summary",
+        "meeting:read:summary:admin",
+    ),
+    "Light",
+)
 LIST_SCHEDULERS = Operation(
     "GET",
     "/users/{userId}/schedulers",
@@ -160,6 +171,7 @@ OPERATIONS: tuple[Operation, ...] = (
     LIST_RECORDINGS,
     LIST_SCHEDULERS,
     LIST_ASSISTANTS,
+    MEETING_SUMMARY,
 )
 
 # What a server-to-server token carries unless the account says otherwise: every admin scope.

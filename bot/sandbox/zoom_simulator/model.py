@@ -145,6 +145,20 @@ class Occurrence:
 
 
 @dataclass
+class SimParticipant:
+    """One person's stay in a meeting instance, with the ids Zoom's webhooks carry."""
+
+    name: str
+    email: str
+    user_id: str  # the meeting user id Zoom assigns on each join
+    participant_uuid: str
+    zoom_user_id: str  # "" for people without a Zoom account in the host's account
+    join_time: datetime
+    handle: str  # the name the simulator's caller used for them (lower case)
+    leave_time: datetime | None = None
+
+
+@dataclass
 class SimMeeting:
     id: int
     uuid: str
@@ -168,6 +182,9 @@ class SimMeeting:
     status: str = "waiting"
     deleted: bool = False
     ended: bool = False
+    started_at: datetime | None = None  # of the current (or last) instance
+    ended_at: datetime | None = None
+    participants: list[SimParticipant] = field(default_factory=list)
 
     def end_time(self) -> datetime:
         last = self.occurrences[-1] if self.occurrences else None

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -25,6 +26,7 @@ from bot.sandbox.zoom_simulator.model import SimMeeting, SimRecording, SimUser, 
 from bot.sandbox.zoom_simulator.paging import paginate
 from bot.sandbox.zoom_simulator.responses import (
     ZoomRefusal,
+    meeting_not_found,
     missing_scope,
     shared_access_not_permitted,
     user_not_found,
@@ -47,6 +49,7 @@ class Call:
     raw_body: bytes
     origin_host: str
     now: datetime
+    raw_path: str = ""  # the request path as sent, before percent-decoding
 
     def json_object(self) -> dict[str, Any]:
         try:
@@ -75,9 +78,11 @@ def rest_routes(sim: ZoomSimulator) -> list[Route]:
         (catalog.LIST_RECORDINGS, list_recordings),
         (catalog.LIST_SCHEDULERS, list_schedulers),
         (catalog.LIST_ASSISTANTS, list_assistants),
+        (catalog.MEETING_SUMMARY, meeting_summary),
     ]
     routes = [
-        Route(f"/v2{op.path}", _endpoint(sim, op, handler), methods=[op.method]) for op, handler in handlers
+        Route(f"/v2{_route_path(op)}", _endpoint(sim, op, handler), methods=[op.method])
+        for op, handler in handlers
     ]
 
     async def unknown(request: Request) -> Response:
@@ -93,6 +98,13 @@ def rest_routes(sim: ZoomSimulator) -> list[Route]:
     return routes
 
 
+def _route_path(op: Operation) -> str:
+    # A meeting UUID may hold a (percent-encoded) "/": the summary route reads the raw segment itself.
+    if op is catalog.MEETING_SUMMARY:
+        return op.path.replace("{meetingId}", "{meetingId:path}")
+    return op.path
+
+
 def _endpoint(sim: ZoomSimulator, op: Operation, handler: Handler) -> Callable[[Request], Any]:
     async def serve(request: Request) -> Response:
         raw = await request.body()
@@ -100,13 +112,14 @@ def _endpoint(sim: ZoomSimulator, op: Operation, handler: Handler) -> Callable[[
         path = {k: str(v) for k, v in request.path_params.items()}
         query = dict(request.query_params)
         origin_host = request.url.netloc
+        raw_path = bytes(request.scope.get("raw_path") or b"").decode("latin-1").partition("?")[0]
 
         def operate() -> Response:
             with sim.lock:
                 now = sim.clock.now()
                 principal = authenticate(sim, authorization, now)
                 sim.qps.check(principal.account_id, op.category)
-                return handler(Call(sim, op, principal, path, query, raw, origin_host, now))
+                return handler(Call(sim, op, principal, path, query, raw, origin_host, now, raw_path))
 
         response, forced = await sim.guarded_answer([op.key], operate)
         sim.observe(_exchange(request, op.path, raw, response, forced=forced))
@@ -385,6 +398,47 @@ def _one_month_after(day: date) -> date:
         except ValueError:
             continue
     return day + timedelta(days=28)
+
+
+# -- meeting summaries ---------------------------------------------------------------------
+
+
+def meeting_summary(call: Call) -> Response:
+    uuid = _uuid_from_path(call.raw_path, "/meeting_summary")
+    call.principal.require_scope(call.op)
+    meeting = next((m for m in call.sim.meetings.values() if m.uuid == uuid), None)
+    summary = call.sim.summaries.get(uuid)
+    if meeting is None or summary is None or not _may_read(call, meeting):
+        raise meeting_not_found(uuid)
+    return JSONResponse(summary)
+
+
+def _uuid_from_path(raw_path: str, suffix: str) -> str:
+    """The ``{meetingId}`` segment as Zoom reads a UUID: percent-decoded once, or twice when the
+    client encoded it twice. Zoom's rule: a UUID that begins with ``/`` or contains ``//`` must
+    be double-encoded; sent encoded once, it does not name the meeting (3001)."""
+    segment = raw_path.removeprefix("/v2/meetings/").removesuffix(suffix)
+    if "/" in segment:  # not encoded at all: the path names something else
+        raise meeting_not_found(unquote(segment))
+    once = unquote(segment)
+    if "%" in once:
+        return unquote(once)
+    if once.startswith("/") or "//" in once:
+        raise meeting_not_found(once)
+    return once
+
+
+def _may_read(call: Call, meeting: SimMeeting) -> bool:
+    principal = call.principal
+    if principal.user is None:
+        return meeting.account_id == principal.account_id
+    if meeting.host_id == principal.user.id:
+        return True
+    return (
+        principal.user.account_id == meeting.account_id
+        and principal.user.is_admin
+        and principal.holds_any(call.op.admin_scopes)
+    )
 
 
 def recording_json(recording: SimRecording) -> dict[str, Any]:

@@ -13,14 +13,19 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from bot.sandbox.zoom_simulator.model import SimMeeting, SimRecording, SimUser, zoom_time
+from bot.sandbox.zoom_simulator.model import SimMeeting, SimParticipant, SimRecording, SimUser, zoom_time
 
 EVENTS = (
     "endpoint.url_validation",
     "meeting.updated",
     "meeting.deleted",
+    "meeting.started",
+    "meeting.participant_joined",
+    "meeting.participant_left",
     "meeting.ended",
     "recording.completed",
+    "recording.transcript_completed",
+    "meeting.summary_completed",
     "app_deauthorized",
 )
 
@@ -118,6 +123,72 @@ def meeting_deleted(meeting: SimMeeting, operator: SimUser, now: datetime) -> di
     }
 
 
+def _instance(meeting: SimMeeting) -> dict[str, Any]:
+    """The meeting fields every in-meeting event carries (the webhook documents type ``id`` as a string)."""
+    return {
+        "id": str(meeting.id),
+        "uuid": meeting.uuid,
+        "host_id": meeting.host_id,
+        "topic": meeting.topic,
+        "type": meeting.type,
+        "start_time": zoom_time(meeting.started_at or meeting.start_time),
+        "timezone": meeting.timezone,
+        "duration": meeting.duration,
+    }
+
+
+def meeting_started(meeting: SimMeeting, now: datetime) -> dict[str, Any]:
+    return {
+        "event": "meeting.started",
+        "event_ts": _ms(now),
+        "payload": {"account_id": meeting.account_id, "object": _instance(meeting)},
+    }
+
+
+def _participant(person: SimParticipant) -> dict[str, Any]:
+    return {
+        "user_id": person.user_id,
+        "user_name": person.name,
+        "id": person.zoom_user_id,
+        "participant_uuid": person.participant_uuid,
+        "email": person.email,
+        "participant_user_id": person.zoom_user_id,
+    }
+
+
+def participant_joined(meeting: SimMeeting, person: SimParticipant, now: datetime) -> dict[str, Any]:
+    return {
+        "event": "meeting.participant_joined",
+        "event_ts": _ms(now),
+        "payload": {
+            "account_id": meeting.account_id,
+            "object": {
+                **_instance(meeting),
+                "participant": {**_participant(person), "join_time": zoom_time(person.join_time)},
+            },
+        },
+    }
+
+
+def participant_left(meeting: SimMeeting, person: SimParticipant, now: datetime) -> dict[str, Any]:
+    left = person.leave_time or now
+    return {
+        "event": "meeting.participant_left",
+        "event_ts": _ms(now),
+        "payload": {
+            "account_id": meeting.account_id,
+            "object": {
+                **_instance(meeting),
+                "participant": {
+                    **_participant(person),
+                    "leave_time": zoom_time(left),
+                    "leave_reason": f"{person.name} left the meeting.",
+                },
+            },
+        },
+    }
+
+
 def meeting_ended(meeting: SimMeeting, now: datetime) -> dict[str, Any]:
     return {
         "event": "meeting.ended",
@@ -130,17 +201,20 @@ def meeting_ended(meeting: SimMeeting, now: datetime) -> dict[str, Any]:
                 "host_id": meeting.host_id,
                 "topic": meeting.topic,
                 "type": meeting.type,
-                "start_time": zoom_time(meeting.start_time),
+                "start_time": zoom_time(meeting.started_at or meeting.start_time),
                 "timezone": meeting.timezone,
                 "duration": meeting.duration,
-                "end_time": zoom_time(now),
+                "end_time": zoom_time(meeting.ended_at or now),
             },
         },
     }
 
 
 def recording_completed(recording: SimRecording, host: SimUser, now: datetime) -> dict[str, Any]:
-    files = [{**f, "file_size": int(f["file_size"])} for f in recording.files]
+    # The transcript is not ready yet when the recording is: it has its own event.
+    files = [
+        {**f, "file_size": int(f["file_size"])} for f in recording.files if f["file_type"] != "TRANSCRIPT"
+    ]
     return {
         "event": "recording.completed",
         "event_ts": _ms(now),
@@ -164,6 +238,49 @@ def recording_completed(recording: SimRecording, host: SimUser, now: datetime) -
                 "recording_files": files,
             },
         },
+    }
+
+
+def transcript_completed(recording: SimRecording, host: SimUser, now: datetime) -> dict[str, Any]:
+    """The transcript of a cloud recording is ready (its file is the ``TRANSCRIPT`` one)."""
+    files = [
+        {**f, "file_size": int(f["file_size"])} for f in recording.files if f["file_type"] == "TRANSCRIPT"
+    ]
+    body = recording_completed(recording, host, now)
+    body["event"] = "recording.transcript_completed"
+    body["payload"]["object"].update(
+        recording_files=files,
+        recording_count=len(files),
+        total_size=sum(int(f["file_size"]) for f in files),
+    )
+    return body
+
+
+def summary_completed(summary: dict[str, Any], account_id: str, now: datetime) -> dict[str, Any]:
+    """``meeting.summary_completed``: the webhook carries the summary's fields (the API has them too)."""
+    fields = (
+        "meeting_host_id",
+        "meeting_host_email",
+        "meeting_uuid",
+        "meeting_id",
+        "meeting_topic",
+        "meeting_start_time",
+        "meeting_end_time",
+        "summary_start_time",
+        "summary_end_time",
+        "summary_created_time",
+        "summary_last_modified_time",
+        "summary_title",
+        "summary_overview",
+        "summary_details",
+        "next_steps",
+        "summary_content",
+        "summary_doc_url",
+    )
+    return {
+        "event": "meeting.summary_completed",
+        "event_ts": _ms(now),
+        "payload": {"account_id": account_id, "object": {k: summary[k] for k in fields if k in summary}},
     }
 
 

@@ -38,7 +38,9 @@ async def new_meeting(cmd: NewMeeting, ctx: CommandContext) -> Outcome:
     return Outcome(
         private=views.start_link_ephemeral(meeting),
         public=views.meeting_card(meeting, viewer_tz=person.tz, for_channel=True),
-        after_public=ctx.runtime.meeting_posts.remember(ctx.team_id, meeting.id),
+        after_public=ctx.runtime.meeting_posts.remember(
+            ctx.team_id, meeting.id, user_id=ctx.user_id, topic=meeting.topic, join_url=meeting.join_url
+        ),
     )
 
 
@@ -165,7 +167,13 @@ async def join_meeting(cmd: JoinMeeting, ctx: CommandContext) -> Outcome:
     person = await ctx.person()
     zoom = await ctx.zoom()
     meeting = await zoom.get(cmd.meeting_id)
-    return Outcome(public=views.meeting_card(meeting, viewer_tz=person.tz, for_channel=True))
+    return Outcome(
+        public=views.meeting_card(meeting, viewer_tz=person.tz, for_channel=True),
+        # Kept live like the /zoom new card: in progress, head count, ended, and its thread.
+        after_public=ctx.runtime.meeting_posts.remember(
+            ctx.team_id, meeting.id, user_id=ctx.user_id, topic=meeting.topic, join_url=meeting.join_url
+        ),
+    )
 
 
 async def join_personal_room(cmd: JoinPersonalRoom, ctx: CommandContext) -> Outcome:

@@ -10,13 +10,15 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.services.meeting_threads import ShareRefused
 from bot.slack import views
 from bot.slack.grammar import Link, NewMeeting, Unlink
 from bot.slack.handlers import account, meetings
 from bot.slack.handlers.context import CommandContext
+from bot.slack.hints import share_refused_hint
 from bot.slack.listeners.home import publish_home
 from bot.slack.listeners.run import deliver, run_and_reply
-from bot.slack.views import notices
+from bot.slack.views import live_meeting, notices
 
 URL_BUTTONS = re.compile(rf"^({views.ACTION_JOIN}|{views.ACTION_START}|{views.ACTION_LINK_OPEN})$")
 
@@ -29,6 +31,7 @@ def register(app: AsyncApp) -> None:
     app.action(views.ACTION_HOME_LINK)(home_link)
     app.action(views.ACTION_HOME_UNLINK)(home_unlink)
     app.action(views.ACTION_HOME_NEW_MEETING)(home_new_meeting)
+    app.action(live_meeting.ACTION_SHARE_SUMMARY)(share_summary)
 
 
 def _ctx(body: dict[str, Any], context: AsyncBoltContext) -> CommandContext:
@@ -134,6 +137,29 @@ async def home_new_meeting(
     await ack()
     ctx = _ctx(body, context)
     await _dm_outcome(ctx, client, meetings.new_meeting(NewMeeting(None), ctx), "start a meeting")
+
+
+async def share_summary(
+    ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
+) -> None:
+    """The host shares the meeting summary they were sent first into the meeting card's thread."""
+    await ack()
+    runtime = context["runtime"]
+    respond = runtime.response_urls.responder(body.get("response_url"))
+    value = str(action.get("value") or "")
+    threads = runtime.meeting_threads
+    if threads is None or not (value.isascii() and value.isdigit()):
+        await respond(replace_original=True, **notices.stale_button_message())
+        return
+    host_copy = list((body.get("message") or {}).get("blocks") or [])
+    try:
+        shared = await threads.share_summary(
+            str(context.team_id or ""), str(context.user_id or ""), int(value), host_copy
+        )
+    except ShareRefused as refused:
+        await respond(response_type="ephemeral", **views.hint_message(share_refused_hint(refused.reason)))
+        return
+    await respond(replace_original=True, **live_meeting.shared_summary_for_host(host_copy, shared.channel_id))
 
 
 async def _dm_outcome(ctx: CommandContext, client: AsyncWebClient, work: Any, operation: str) -> None:
