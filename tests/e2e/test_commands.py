@@ -201,6 +201,22 @@ async def test_cancel_keep_it_deletes_nothing(linked_world: OfflineWorld) -> Non
     assert meeting_ids(w, "alice@example.com") == [meeting_id]
 
 
+async def test_a_cancel_button_with_an_unreadable_value_deletes_nothing(linked_world: OfflineWorld) -> None:
+    w = linked_world
+    await reply_to(w, ALICE, 'schedule "Keep" tomorrow 11am')
+    (meeting_id,) = meeting_ids(w, "alice@example.com")
+    for action_id, value in (
+        ("cancel_meeting_confirm", "not-a-meeting"),
+        ("cancel_occurrence_confirm", f"{meeting_id}"),  # no occurrence after the colon
+    ):
+        before = len(w.standin.messages)
+        click = await w.driver.block_action(ALICE, GENERAL, action_id, value)
+        assert click.status_code == 200
+        await w.standin.wait_for(lambda before=before: len(w.standin.messages) > before or None, timeout=5)
+        assert "That button no longer works." in texts(w.standin.messages[before:])
+    assert meeting_ids(w, "alice@example.com") == [meeting_id]
+
+
 async def test_me_asks_zoom_live(linked_world: OfflineWorld) -> None:
     w = linked_world
     calls = w.sim.stats.get("GET /v2/users/{userId}", 0)

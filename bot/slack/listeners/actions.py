@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -18,6 +20,7 @@ from bot.slack.handlers.context import CommandContext
 from bot.slack.hints import share_refused_hint
 from bot.slack.listeners.home import publish_home
 from bot.slack.listeners.run import deliver, run_and_reply
+from bot.slack.replies import Outcome
 from bot.slack.views import live_meeting, notices
 
 URL_BUTTONS = re.compile(rf"^({views.ACTION_JOIN}|{views.ACTION_START}|{views.ACTION_LINK_OPEN})$")
@@ -57,24 +60,9 @@ async def cancel_confirmed(
     context: AsyncBoltContext,
 ) -> None:
     await ack()
-    ctx = _ctx(body, context)
-    respond = ctx.runtime.response_urls.responder(body.get("response_url"))
     meeting_id = _meeting_id(action)
-    if meeting_id is None:
-        await respond(replace_original=True, **notices.stale_button_message())
-        return
-
-    async def replace(**kwargs: Any) -> Any:
-        return await respond(replace_original=True, **kwargs)
-
-    await run_and_reply(
-        meetings.confirm_cancel(meeting_id, ctx),
-        operation="cancel the meeting",
-        ctx=ctx,
-        respond=replace,
-        client=client,
-        label="CancelConfirmed",
-    )
+    work = None if meeting_id is None else partial(meetings.confirm_cancel, meeting_id)
+    await _replace_confirmation(body, context, client, work, "cancel the meeting", "CancelConfirmed")
 
 
 _OCCURRENCE_VALUE = re.compile(r"([0-9]{1,15}):([0-9]{1,20})")
@@ -88,24 +76,39 @@ async def cancel_occurrence_confirmed(
     context: AsyncBoltContext,
 ) -> None:
     await ack()
+    value = _OCCURRENCE_VALUE.fullmatch(str(action.get("value") or ""))
+    work = (
+        None
+        if value is None
+        else partial(meetings.confirm_cancel_occurrence, int(value.group(1)), value.group(2))
+    )
+    await _replace_confirmation(
+        body, context, client, work, "cancel the occurrence", "CancelOccurrenceConfirmed"
+    )
+
+
+async def _replace_confirmation(
+    body: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+    work: Callable[[CommandContext], Awaitable[Outcome]] | None,
+    operation: str,
+    label: str,
+) -> None:
+    """Run a confirm button's work and put its answer in place of the confirmation message.
+
+    ``work`` is None when the button's value cannot be read (an old or forged button).
+    """
     ctx = _ctx(body, context)
     respond = ctx.runtime.response_urls.responder(body.get("response_url"))
-    value = _OCCURRENCE_VALUE.fullmatch(str(action.get("value") or ""))
-    if value is None:
+    if work is None:
         await respond(replace_original=True, **notices.stale_button_message())
         return
 
     async def replace(**kwargs: Any) -> Any:
         return await respond(replace_original=True, **kwargs)
 
-    await run_and_reply(
-        meetings.confirm_cancel_occurrence(int(value.group(1)), value.group(2), ctx),
-        operation="cancel the occurrence",
-        ctx=ctx,
-        respond=replace,
-        client=client,
-        label="CancelOccurrenceConfirmed",
-    )
+    await run_and_reply(work(ctx), operation=operation, ctx=ctx, respond=replace, client=client, label=label)
 
 
 async def cancel_aborted(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
