@@ -164,13 +164,9 @@ def install(runtime: Runtime, **options: Any) -> ReminderParts:
     if clients is not None:
         runtime.on_close(clients.aclose)  # closers run in reverse: this one last
     if parts.cards is not None:
-        cards = parts.cards
-
-        async def catch_up() -> None:
-            await cards.catch_up()
-
-        runtime.on_ready(catch_up)  # cards left behind by the last run
-        runtime.on_close(cards.aclose)
+        # Cards a previous run left behind are caught up by the housekeeping that the worker's
+        # digest tick runs at once on start, and then on every tick.
+        runtime.on_close(parts.cards.aclose)
     runtime.meeting_threads = parts.threads
     if parts.webhooks is not None:
         runtime.zoom_webhooks = parts.webhooks.handle
