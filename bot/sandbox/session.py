@@ -54,6 +54,8 @@ PASTE_SECONDS = 1.5  # how long a pasted link may take to get its preview
 ERROR_PREFIX = ":warning:"  # every failure reply starts so (bot.slack.hints.Hint.text)
 WORKING_PREFIX = ":hourglass"  # "Zoom is taking a moment": the real reply is still coming
 CARD_UPDATE_SECONDS = 1.0  # how often the bot may update a meeting card here (bot.sandbox.cli)
+# A coalesced card update may come one interval after the previous one: quiet for that long first.
+CARD_QUIET = CARD_UPDATE_SECONDS + QUIET_SECONDS
 MAX_CROWD = 300
 MEETING_EVENTS = {
     "start": "meeting.started",
@@ -411,7 +413,9 @@ class SandboxSession:
         before = self._arrivals()
         await self._deliver([body])
         self.out(f"[zoom] {_happened(event, body)}")
-        await self._settle(before, expect_reply=False, at_least=CARD_UPDATE_SECONDS + QUIET_SECONDS)
+        await self._settle(
+            before, expect_reply=False, at_least=CARD_UPDATE_SECONDS + QUIET_SECONDS, quiet=CARD_QUIET
+        )
         await self._show_new()
 
     async def _crowd(self, meeting_id: int, count: int) -> None:
@@ -424,7 +428,9 @@ class SandboxSession:
         before = self._arrivals()
         await self._deliver(bodies)
         self.out(f"[zoom] {count} guests joined meeting {meeting_id} at once")
-        await self._settle(before, expect_reply=False, at_least=2 * CARD_UPDATE_SECONDS + QUIET_SECONDS)
+        await self._settle(
+            before, expect_reply=False, at_least=2 * CARD_UPDATE_SECONDS + QUIET_SECONDS, quiet=CARD_QUIET
+        )
         await self._show_new()
 
     async def _deliver(self, bodies: Sequence[dict[str, Any]]) -> None:
@@ -457,9 +463,16 @@ class SandboxSession:
     def _arrivals(self) -> int:
         return len(self.world.standin.messages) + len(self.world.standin.views)
 
-    async def _settle(self, before: int, *, expect_reply: bool, at_least: float = QUIET_SECONDS) -> None:
+    async def _settle(
+        self,
+        before: int,
+        *,
+        expect_reply: bool,
+        at_least: float = QUIET_SECONDS,
+        quiet: float = QUIET_SECONDS,
+    ) -> None:
         """Wait until the bot's replies have arrived: something new since ``before`` (the count of
-        messages and views when the request went out), then a quiet spell."""
+        messages and views when the request went out), then ``quiet`` seconds with nothing new."""
         start = time.monotonic()
         last = self._arrivals()
         last_change = start
@@ -473,7 +486,7 @@ class SandboxSession:
                 if expect_reply and count == before:
                     self._usage(f"no reply from zoombot within {MAX_REPLY_SECONDS:g} s")
                 return
-            if now - start < at_least or now - last_change < QUIET_SECONDS:
+            if now - start < at_least or now - last_change < quiet:
                 continue
             if count == before and not expect_reply:
                 return
