@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from bot.settings import ConfigError, load_settings
+from bot.settings import ConfigError, Settings, load_settings
 
 KEY = Fernet.generate_key().decode()
 
@@ -96,3 +96,34 @@ def test_secrets_are_not_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_config_error_is_one_line() -> None:
     err = ConfigError("SLACK_SIGNING_SECRET", "is not set")
     assert "\n" not in str(err) and str(err).startswith("SLACK_SIGNING_SECRET")
+
+
+def test_environment_beats_dotenv_and_given_values_beat_both(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        "# a comment line\n"
+        "export ZOOM_CLIENT_ID='from-dotenv'  # quoted, with a trailing comment\n"
+        'ZOOM_ACCOUNT_ID="account-from-dotenv"\n'
+        "LOG_LEVEL=debug\n"
+        "PORT=8080\n"
+        "NOT_A_SETTING=ignored\n"
+    )
+    environ = {"ZOOM_CLIENT_ID": "from-environment", "PORT": "9090", "zoom_account_id": "wrong case"}
+    settings = load_settings(str(env_file), environ)
+    assert settings.ZOOM_CLIENT_ID == "from-environment"
+    assert settings.ZOOM_ACCOUNT_ID == "account-from-dotenv"
+    assert settings.LOG_LEVEL == "DEBUG"
+    assert settings.PORT == 9090
+    assert load_settings(str(env_file), environ, PORT=7070).PORT == 7070
+
+
+def test_values_given_in_code_are_checked_like_the_environment() -> None:
+    with pytest.raises(ConfigError, match="^PORT is malformed"):
+        Settings(PORT=0)
+    with pytest.raises(ConfigError, match="^SLACK_APP_TOKEN is malformed"):
+        Settings(SLACK_APP_TOKEN="xoxb-not-an-app-token")
+    with pytest.raises(TypeError):
+        load_settings(None, {}, NOT_A_SETTING="x")
+    settings = Settings(ZOOM_CLIENT_ID="  ", ZOOM_API_URL="http://127.0.0.1:9/v2/", PORT=3000)
+    assert settings.ZOOM_CLIENT_ID is None  # blank is unset
+    assert settings.ZOOM_API_URL == "http://127.0.0.1:9/v2"

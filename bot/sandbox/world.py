@@ -209,7 +209,7 @@ async def offline_world(
             "PORT": port,
         }
         values.update(settings_overrides or {})
-        settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
+        settings = Settings(**values)
         runtime_box: list[Runtime] = []
 
         async def factory() -> Runtime:
