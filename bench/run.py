@@ -1,6 +1,6 @@
 """The bot against two floors: open-loop load, CPU per command, the ack path, start and memory.
 
-    python bench/run.py [--quick] [--seconds 5] [--repeats 3] [--json bench.json]
+    python bench/run.py [--quick] [--seconds 5] [--repeats 3] [--json bench.json] [--starts-only]
                         [--no-package-transport] [--profile stacks.txt] [--zoom-latency 0.1]
 
 Everything runs on loopback (see bench/world.py): the Zoom simulator, answering every
@@ -28,6 +28,7 @@ Measured (every point ``--repeats`` times, servers interleaved, the median repor
   on a new and a migrated database, and the RSS of a new bot process after 1,000 commands.
 
 Prints a table and the targets met or missed; ``--json`` writes every figure.
+``--starts-only`` measures only start → /healthz (``--repeats`` starts of each kind).
 """
 
 from __future__ import annotations
@@ -340,6 +341,16 @@ def measure_memory(world: World, commands: int) -> dict[str, Any]:
     }
 
 
+def starts_only(repeats: int) -> None:
+    with bench_world(1, 0.0, package_transport=False) as world, TemporaryDirectory() as scratch:
+        starts = measure_starts(world, repeats, Path(scratch))
+    print(
+        f"start → /healthz 200, median of {repeats}: {starts['cold_start_s']:.2f} s on a new database "
+        f"{[round(s, 2) for s in starts['cold_samples_s']]}, {starts['warm_start_s']:.2f} s on a migrated "
+        f"one {[round(s, 2) for s in starts['warm_samples_s']]}; idle RSS {starts['idle_rss_mb']:.0f} MB"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -372,7 +383,13 @@ def main() -> None:
         help="also run the bot from this checkout (e.g. a worktree of main) beside ours",
     )
     parser.add_argument("--bot-log", type=Path, default=None, help="keep a copy of our bot's log here")
+    parser.add_argument(
+        "--starts-only", action="store_true", help="only start → /healthz, --repeats times on each database"
+    )
     args = parser.parse_args()
+    if args.starts_only:
+        starts_only(args.repeats)
+        return
     quick = args.quick
     repeats = 1 if quick else args.repeats
     seconds = args.seconds or (1.0 if quick else 5.0)

@@ -21,13 +21,13 @@ import socket
 import uuid
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, datetime
-from typing import Any
-
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.interval import IntervalTrigger
+from typing import TYPE_CHECKING, Any
 
 from bot.reminders.delivery import ReminderDelivery
 from bot.reminders.digest_job import DigestSender
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +70,10 @@ class ReminderWorker:
     async def start(self) -> None:
         if self._scheduler is not None:
             return
+        # Imported here, not at the top: the worker starts after the process is serving, so
+        # APScheduler's import stays off the start-up path.
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
         scheduler = AsyncIOScheduler(timezone=UTC)
         self._add_job(scheduler, self._poll_tick, POLL_JOB_ID, self._poll_seconds)
         if self.digests is not None:
@@ -82,6 +86,8 @@ class ReminderWorker:
     def _add_job(
         scheduler: AsyncIOScheduler, tick: Callable[[], Awaitable[None]], job_id: str, seconds: float
     ) -> None:
+        from apscheduler.triggers.interval import IntervalTrigger
+
         scheduler.add_job(
             tick,
             IntervalTrigger(seconds=seconds, timezone=UTC),
