@@ -84,7 +84,9 @@ def print_other(results: dict[str, Any]) -> None:
     print(
         f"start → /healthz 200 (median of {len(starts['warm_samples_s'])}): "
         f"{starts['cold_start_s']:.2f} s on a new database, "
-        f"{starts['warm_start_s']:.2f} s on a migrated one (idle RSS {starts['idle_rss_mb']:.0f} MB)"
+        f"{starts['warm_start_s']:.2f} s on a migrated one; CPU used by then "
+        f"{starts['cold_start_cpu_s'] or 0:.2f} s and {starts['warm_start_cpu_s']:.2f} s "
+        f"(idle RSS {starts['idle_rss_mb']:.0f} MB)"
     )
     print(
         f"RSS of a new bot process after {memory['commands']} commands "

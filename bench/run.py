@@ -280,34 +280,44 @@ def burst_figures(run: Run) -> dict[str, Any]:
 def measure_starts(world: World, repeats: int, scratch: Path) -> dict[str, Any]:
     """Start → /healthz 200 for new bot processes, ``repeats`` times each: on a new database
     (Alembic creates the schema) and on an already-migrated one. Medians, plus every sample;
-    the first cold sample is the benchmark's own bot."""
+    the first cold sample is the benchmark's own bot. Also the CPU the process used by then
+    (user + system): steadier than the wall time on a shared machine."""
     cold = [world.cold_start_s]
     warm: list[float] = []
+    cold_cpu: list[float] = []
+    warm_cpu: list[float] = []
     idle_rss: list[float] = []
     for attempt in range(repeats):
         if attempt > 0:
             env = {**world.bot_env, "DATABASE_URL": f"sqlite+aiosqlite:///{scratch / f'start{attempt}.db'}"}
-            cold.append(timed_start(world, env)[0])
-        seconds, rss = timed_start(world, dict(world.bot_env))
+            seconds, cpu, _ = timed_start(world, env)
+            cold.append(seconds)
+            cold_cpu.append(cpu)
+        seconds, cpu, rss = timed_start(world, dict(world.bot_env))
         warm.append(seconds)
+        warm_cpu.append(cpu)
         idle_rss.append(rss)
     return {
         "cold_start_s": statistics.median(cold),
         "warm_start_s": statistics.median(warm),
+        "cold_start_cpu_s": statistics.median(cold_cpu) if cold_cpu else None,
+        "warm_start_cpu_s": statistics.median(warm_cpu),
         "idle_rss_mb": statistics.median(idle_rss),
         "cold_samples_s": cold,
         "warm_samples_s": warm,
     }
 
 
-def timed_start(world: World, env: dict[str, str]) -> tuple[float, float]:
-    """One more bot process with ``env``: seconds to /healthz 200, and its RSS then (MB)."""
+def timed_start(world: World, env: dict[str, str]) -> tuple[float, float, float]:
+    """One more bot process with ``env``: seconds to /healthz 200, the CPU seconds it used by
+    then, and its RSS then (MB)."""
     port = free_port()
     started = time.perf_counter()
     with child([*world.bot_command, "--port", str(port)], env) as process:
         seconds = wait_healthy(f"http://127.0.0.1:{port}", started)
+        cpu = sum(process.cpu_times()[:2])
         rss = process.memory_info().rss / 2**20
-    return seconds, rss
+    return seconds, cpu, rss
 
 
 def measure_memory(world: World, commands: int) -> dict[str, Any]:
@@ -347,7 +357,9 @@ def starts_only(repeats: int) -> None:
     print(
         f"start → /healthz 200, median of {repeats}: {starts['cold_start_s']:.2f} s on a new database "
         f"{[round(s, 2) for s in starts['cold_samples_s']]}, {starts['warm_start_s']:.2f} s on a migrated "
-        f"one {[round(s, 2) for s in starts['warm_samples_s']]}; idle RSS {starts['idle_rss_mb']:.0f} MB"
+        f"one {[round(s, 2) for s in starts['warm_samples_s']]}; CPU used by then "
+        f"{starts['cold_start_cpu_s'] or 0:.2f} s and {starts['warm_start_cpu_s']:.2f} s; "
+        f"idle RSS {starts['idle_rss_mb']:.0f} MB"
     )
 
 
