@@ -235,6 +235,7 @@ class Settings:
             raise ConfigError("TOKEN_ENCRYPTION_KEY", "is not set")
 
 
+# The variables Settings has; a test checks that each field has its parser.
 SETTING_NAMES = frozenset(f.name for f in fields(Settings))
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from cryptography.fernet import Fernet
 
-from bot.settings import ConfigError, Settings, load_settings
+from bot.settings import EXPECTED, PARSERS, SETTING_NAMES, ConfigError, Settings, load_settings
 
 KEY = Fernet.generate_key().decode()
 
@@ -127,3 +127,9 @@ def test_values_given_in_code_are_checked_like_the_environment() -> None:
     settings = Settings(ZOOM_CLIENT_ID="  ", ZOOM_API_URL="http://127.0.0.1:9/v2/", PORT=3000)
     assert settings.ZOOM_CLIENT_ID is None  # blank is unset
     assert settings.ZOOM_API_URL == "http://127.0.0.1:9/v2"
+
+
+def test_every_setting_has_a_parser_and_an_expected_form() -> None:
+    # A field added without a parser would be accepted unchecked; without a form, its error
+    # message would not say what to write.
+    assert set(PARSERS) == SETTING_NAMES == set(EXPECTED)
