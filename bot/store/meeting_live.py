@@ -1,7 +1,8 @@
 """What Zoom's webhooks said about a meeting's current instance, and who is in it.
 
 Every change that a card should show bumps ``meeting_live.version`` in the same transaction,
-so posts know they are behind (``bot/store/meeting_posts.py``). Participants are rows keyed
+as ``version = version + 1`` in SQL so that concurrent webhooks never lose a bump, and
+posts know they are behind (``bot/store/meeting_posts.py``). Participants are rows keyed
 by (instance, participant, join time): a join delivered twice inserts once, whichever
 process receives it; a leave closes the participant's open stay.
 """
@@ -87,7 +88,7 @@ class LiveMeetingStore:
             else:
                 _restart(row, uuid, at)
             row.topic = topic or row.topic
-            row.version += 1
+            _bump(row)
             return True
 
         return await self._write(work)
@@ -114,11 +115,11 @@ class LiveMeetingStore:
                 session.add(row)
             elif row.meeting_uuid != uuid:
                 _restart(row, uuid, None)
-                row.version += 1
+                _bump(row)
             elif row.status == "ended":
                 return False  # a late delivery for an instance already over
             else:
-                row.version += 1
+                _bump(row)
             session.add(
                 MeetingParticipant(
                     zoom_meeting_id=meeting_id, meeting_uuid=uuid, participant_key=key, joined_at=at
@@ -187,7 +188,7 @@ class LiveMeetingStore:
                 row.started_at = row.started_at or started_at
                 row.ended_at = ended_at
                 row.topic = topic or row.topic
-                row.version += 1
+                _bump(row)
             await session.execute(delete(MeetingParticipant).where(MeetingParticipant.meeting_uuid == uuid))
             return True
 
@@ -237,6 +238,12 @@ def _new(
         ended_at=None,
         version=1,
     )
+
+
+def _bump(row: MeetingLive) -> None:
+    """Count one change in the database itself (``version = version + 1``), not from the value
+    this transaction read: concurrent webhooks for one meeting must each count."""
+    row.version = MeetingLive.version + 1
 
 
 def _restart(row: MeetingLive, uuid: str, started_at: datetime | None) -> None:
