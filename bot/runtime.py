@@ -38,7 +38,7 @@ from bot.store.db import Database
 from bot.store.digests import DigestStore
 from bot.store.events import ProcessedEventStore
 from bot.store.links import LinkStore
-from bot.store.migrate import schema_is_current, upgrade_to_head_async
+from bot.store.migrate import bring_to_head
 from bot.store.oauth_states import OAuthStateStore
 from bot.store.reminders import ReminderStore
 from bot.store.vault import TokenVault
@@ -105,8 +105,7 @@ class Runtime:
         delay = 1.0
         while True:
             try:
-                if not await schema_is_current(self.db):
-                    await upgrade_to_head_async(self.settings.DATABASE_URL)
+                await bring_to_head(self.db, self.settings.DATABASE_URL)
             except Exception as error:  # the DB may simply not be up yet; /healthz says 503 meanwhile
                 log.error("database not ready (%s); retrying in %.0f s", type(error).__name__, delay)
                 await asyncio.sleep(delay)

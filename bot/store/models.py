@@ -1,8 +1,9 @@
 """The schema, as SQLAlchemy 2 typed declarative models.
 
-Every table here is created by the Alembic migrations in ``bot/store/migrations``
-(never by ``create_all`` in production); a test checks that the migrations and these
-models agree. Datetimes are timezone-aware UTC in Python and naive UTC in the database,
+Every table here is created by the Alembic migrations in ``bot/store/migrations``, or,
+in a brand-new empty database, straight from these models at the newest revision
+(``bot.store.migrate.create_schema_if_empty``); tests check that both routes build the
+same schema. Datetimes are timezone-aware UTC in Python and naive UTC in the database,
 which stores them the same way on SQLite and PostgreSQL.
 
 Ciphertext columns (``*_enc``) hold ``TokenVault`` output, never plaintext.
@@ -30,6 +31,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.schema import conv
 from sqlalchemy.types import TypeDecorator
 
 # Table names of slack_sdk's installation/state stores (its defaults, which
@@ -84,8 +86,15 @@ class UTCDateTime(TypeDecorator[datetime]):
         return datetime
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+def _one_of(table: str, column: str, values: tuple[str, ...]) -> CheckConstraint:
+    """``column IN (values)``, under the name the migrations gave the constraint.
+
+    They passed the full name ``ck_<table>_<column>`` and Alembic applied the naming
+    convention to it once more, so every migrated database has ``ck_<table>_ck_<table>_<column>``.
+    ``conv`` keeps that name as it is, so a schema built from these models (a new
+    database) is the same as a migrated one."""
+    sql = f"{column} IN ({', '.join(repr(v) for v in values)})"
+    return CheckConstraint(sql, name=conv(f"ck_{table}_ck_{table}_{column}"))
 
 
 class Base(DeclarativeBase):
@@ -105,7 +114,7 @@ class ZoomLink(Base):
     __table_args__ = (
         UniqueConstraint("slack_team_id", "slack_user_id"),
         UniqueConstraint("zoom_user_id"),
-        CheckConstraint(_in("status", LINK_STATUSES), name="status"),
+        _one_of("zoom_links", "status", LINK_STATUSES),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -147,7 +156,7 @@ class Reminder(Base):
     __table_args__ = (
         Index(None, "status", "due_at"),
         Index(None, "slack_team_id", "slack_user_id"),
-        CheckConstraint(_in("status", REMINDER_STATUSES), name="status"),
+        _one_of("reminders", "status", REMINDER_STATUSES),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -196,7 +205,7 @@ class ProcessedEvent(Base):
     """A Slack event / Zoom webhook delivery already handled (dedupe of retries)."""
 
     __tablename__ = "processed_events"
-    __table_args__ = (CheckConstraint(_in("source", EVENT_SOURCES), name="source"),)
+    __table_args__ = (_one_of("processed_events", "source", EVENT_SOURCES),)
 
     source: Mapped[str] = mapped_column(String(16), primary_key=True)
     event_key: Mapped[str] = mapped_column(String(255), primary_key=True)
@@ -238,7 +247,7 @@ class MeetingLive(Base):
     """
 
     __tablename__ = "meeting_live"
-    __table_args__ = (CheckConstraint(_in("status", LIVE_STATUSES), name="status"),)
+    __table_args__ = (_one_of("meeting_live", "status", LIVE_STATUSES),)
 
     zoom_meeting_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     meeting_uuid: Mapped[str] = mapped_column(String(128))

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bot.store.db import Database
 from bot.store.migrate import (
     HEAD_REVISION,
+    create_schema_if_empty,
     current_revision,
     head_revision,
     schema_is_current,
@@ -142,3 +143,116 @@ def test_serving_does_not_import_alembic_until_a_migration_is_due() -> None:
     script = "import sys, bot.cli, bot.runtime, bot.web; print('alembic' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# -- a new database skips Alembic ----------------------------------------------------
+
+
+def reflected_schema(connection: Connection) -> dict[str, Any]:
+    """Everything the database itself says about each table: columns (type, nullability,
+    default), keys, foreign keys, unique and check constraints, indexes."""
+    inspector = sa.inspect(connection)
+    schema: dict[str, Any] = {}
+    for table in sorted(inspector.get_table_names()):
+        columns = [
+            (c["name"], str(c["type"]), c["nullable"], str(c.get("default")))
+            for c in inspector.get_columns(table)
+        ]
+        schema[table] = {
+            "columns": columns,
+            "primary_key": inspector.get_pk_constraint(table),
+            "foreign_keys": sorted(inspector.get_foreign_keys(table), key=repr),
+            "unique": sorted(inspector.get_unique_constraints(table), key=repr),
+            "checks": sorted(
+                (c["name"], " ".join(c["sqltext"].split())) for c in inspector.get_check_constraints(table)
+            ),
+            "indexes": sorted(inspector.get_indexes(table), key=repr),
+        }
+    return schema
+
+
+async def snapshot(url: str) -> dict[str, Any]:
+    engine = create_async_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(reflected_schema)
+    finally:
+        await engine.dispose()
+
+
+async def drop_everything(url: str) -> None:
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(Base.metadata.drop_all)
+            await connection.execute(sa.text("DROP TABLE alembic_version"))
+    finally:
+        await engine.dispose()
+
+
+async def test_a_new_database_gets_the_schema_the_migrations_build(empty_url: str) -> None:
+    assert await create_schema_if_empty(empty_url)
+    assert current_revision(empty_url) == HEAD_REVISION
+    created = await snapshot(empty_url)
+    assert "alembic_version" in created and "slack_installations" in created
+    await drop_everything(empty_url)
+    assert await snapshot(empty_url) == {}
+    upgrade_to_head(empty_url)
+    migrated = await snapshot(empty_url)
+    assert created == migrated
+
+
+async def test_the_schema_snapshot_notices_a_difference(empty_url: str) -> None:
+    # Guards the test above: a constraint the migrations add must show up in the snapshot.
+    upgrade_to_head(empty_url)
+    migrated = await snapshot(empty_url)
+    assert any(table["checks"] for table in migrated.values())
+    engine = create_async_engine(empty_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(sa.text("CREATE INDEX ix_extra ON zoom_links (zoom_email)"))
+    finally:
+        await engine.dispose()
+    assert await snapshot(empty_url) != migrated
+
+
+async def test_a_database_with_tables_is_left_to_the_migrations(empty_url: str) -> None:
+    engine = create_async_engine(empty_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(sa.text("CREATE TABLE someone_elses (id INTEGER PRIMARY KEY)"))
+    finally:
+        await engine.dispose()
+    assert not await create_schema_if_empty(empty_url)
+    assert current_revision(empty_url) is None
+    assert list(await snapshot(empty_url)) == ["someone_elses"]
+
+
+async def test_processes_creating_a_new_database_together_create_it_once(empty_url: str) -> None:
+    script = (
+        "import asyncio, sys\n"
+        "from bot.store.db import Database\n"
+        "from bot.store.migrate import bring_to_head\n"
+        "async def main():\n"
+        "    db = Database.from_url(sys.argv[1])\n"
+        "    await bring_to_head(db, sys.argv[1])\n"
+        "    await db.dispose()\n"
+        "asyncio.run(main()); print('alembic' in sys.modules)"
+    )
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, empty_url],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    outputs = []
+    for process in processes:
+        stdout, stderr = process.communicate(timeout=60)
+        assert process.returncode == 0, stderr
+        outputs.append(stdout.strip())
+    assert outputs == ["False"] * 3  # nobody needed Alembic: one created, the others saw it done
+    assert current_revision(empty_url) == HEAD_REVISION
+    assert await schema_diff(empty_url, Base.metadata) == []

@@ -1,11 +1,10 @@
 """Alembic environment: runs migrations over an async engine (aiosqlite or asyncpg).
 
 Several bot processes may start at once and each applies pending migrations, so the
-whole upgrade runs in ONE transaction that first takes a database-wide lock:
-``pg_advisory_xact_lock`` on PostgreSQL (released at commit, so nothing leaks),
-``BEGIN IMMEDIATE`` on SQLite (the write lock; others wait on the busy timeout). The
-current revision is read only after the lock is held, so the second process sees the
-first one's work and does nothing.
+whole upgrade runs in ONE transaction that first takes a database-wide lock
+(``bot.store.migrate.schema_engine`` and ``take_schema_lock``: ``pg_advisory_xact_lock``
+on PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite). The current revision is read only after the
+lock is held, so the second process sees the first one's work and does nothing.
 """
 
 from __future__ import annotations
@@ -15,18 +14,10 @@ import os
 from typing import Any
 
 from alembic import context
-from sqlalchemy import event, text
-from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.ext.asyncio import create_async_engine
-from sqlalchemy.pool import NullPool
+from sqlalchemy.engine import Connection
 
-from bot.store.db import install_sqlite_pragmas, is_sqlite
+from bot.store.migrate import schema_engine, take_schema_lock
 from bot.store.models import Base
-
-# Arbitrary constant naming "zoombot schema migration" in PostgreSQL's advisory lock space.
-MIGRATION_LOCK_KEY = 0x7A6F6F6D626F74
-# Migrating can take a while on a big table; a waiting process should not give up quickly.
-SQLITE_MIGRATION_BUSY_TIMEOUT_MS = 60_000
 
 config = context.config
 target_metadata = Base.metadata
@@ -59,27 +50,12 @@ def run_migrations_offline() -> None:
 def do_run_migrations(connection: Connection) -> None:
     configure_context(connection=connection)
     with context.begin_transaction():
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        take_schema_lock(connection)
         context.run_migrations()
 
 
 async def run_migrations_online() -> None:
-    url = make_url(database_url())
-    engine = create_async_engine(url, poolclass=NullPool, hide_parameters=True)
-    if is_sqlite(url):
-        install_sqlite_pragmas(engine, busy_timeout_ms=SQLITE_MIGRATION_BUSY_TIMEOUT_MS)
-
-        # Take SQLite's transaction control from the driver (which would commit before
-        # DDL) so the whole upgrade is one transaction that holds the write lock from the start.
-        @event.listens_for(engine.sync_engine, "connect")
-        def _autocommit_driver(dbapi_connection: Any, _record: Any) -> None:
-            dbapi_connection.isolation_level = None
-
-        @event.listens_for(engine.sync_engine, "begin")
-        def _begin_immediate(connection: Connection) -> None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-
+    engine = schema_engine(database_url())
     try:
         async with engine.connect() as connection:
             await connection.run_sync(do_run_migrations)
