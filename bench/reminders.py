@@ -113,8 +113,8 @@ def ideal_times(due: dict[int, tuple[str, datetime]]) -> dict[int, float]:
     ideal: dict[int, float] = {}
     for entries in by_channel.values():
         free = 0.0
-        for at, rid in sorted(entries):
-            ideal[rid] = max(at, free)
+        for due_at, rid in sorted(entries):
+            ideal[rid] = max(due_at, free)
             free = ideal[rid] + 1.0
     return ideal
 

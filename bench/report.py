@@ -86,7 +86,8 @@ def print_other(results: dict[str, Any]) -> None:
         f"{starts['cold_start_s']:.2f} s on a new database, "
         f"{starts['warm_start_s']:.2f} s on a migrated one; CPU used by then "
         f"{starts['cold_start_cpu_s'] or 0:.2f} s and {starts['warm_start_cpu_s']:.2f} s "
-        f"(idle RSS {starts['idle_rss_mb']:.0f} MB)"
+        f"(idle RSS {starts['idle_rss_mb']:.0f} MB); the floor, the minimal bot on our libraries "
+        f"and database: {starts['floor_start_s']:.2f} s, CPU {starts['floor_start_cpu_s']:.2f} s"
     )
     print(
         f"RSS of a new bot process after {memory['commands']} commands "

@@ -41,6 +41,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from tempfile import TemporaryDirectory
 from typing import Any
@@ -72,6 +73,27 @@ RATES = (20, 100, 300)
 ACK_PATH_CONCURRENCY = 50
 IN_FLIGHT = 10
 REPLY_TIMEOUT = 60.0  # an open-loop turn's replies are awaited this long after its last send
+
+
+def open_loop(url: str, users: list[str], pid: int, *, rate: float, duration: float) -> Run:
+    """`/zoom list` at ``rate`` a second whatever the acks, replies awaited."""
+    return run_in_subprocess(
+        url,
+        SECRET,
+        users,
+        rate=rate,
+        duration=duration,
+        replies=True,
+        reply_timeout=REPLY_TIMEOUT,
+        server_pid=pid,
+    )
+
+
+def in_flight(url: str, users: list[str], pid: int, *, duration: float) -> Run:
+    """``IN_FLIGHT`` commands at a time, the next sent when a reply is in."""
+    return run_in_subprocess(
+        url, SECRET, users, concurrency=IN_FLIGHT, duration=duration, pace="reply", server_pid=pid
+    )
 
 
 def measured(proc: psutil.Process, load: Callable[[int], Run], *, per: str) -> Run:
@@ -169,15 +191,12 @@ def measure_open_loop(
                 runs[name].append(
                     measured(
                         server.process,
-                        lambda pid, url=server.url: run_in_subprocess(
-                            url,
-                            SECRET,
+                        partial(
+                            open_loop,
+                            server.url,
                             world.users,
                             rate=rate,
                             duration=seconds,
-                            replies=True,
-                            reply_timeout=REPLY_TIMEOUT,
-                            server_pid=pid,
                         ),
                         per="replies",
                     )
@@ -193,15 +212,7 @@ def measure_in_flight(world: World, seconds: float, repeats: int) -> dict[str, A
             runs[name].append(
                 measured(
                     server.process,
-                    lambda pid, url=server.url: run_in_subprocess(
-                        url,
-                        SECRET,
-                        world.users,
-                        concurrency=IN_FLIGHT,
-                        duration=seconds,
-                        pace="reply",
-                        server_pid=pid,
-                    ),
+                    partial(in_flight, server.url, world.users, duration=seconds),
                     per="replies",
                 )
             )
@@ -281,13 +292,20 @@ def measure_starts(world: World, repeats: int, scratch: Path) -> dict[str, Any]:
     """Start → /healthz 200 for new bot processes, ``repeats`` times each: on a new database
     (Alembic creates the schema) and on an already-migrated one. Medians, plus every sample;
     the first cold sample is the benchmark's own bot. Also the CPU the process used by then
-    (user + system): steadier than the wall time on a shared machine."""
+    (user + system): steadier than the wall time on a shared machine. And the floor, taken
+    in turn with them: the minimal bot importing the libraries we run on and reading the
+    migrated database once (``bench/minimal_bot.py --database-url``)."""
     cold = [world.cold_start_s]
     warm: list[float] = []
+    floor: list[float] = []
     cold_cpu: list[float] = []
     warm_cpu: list[float] = []
+    floor_cpu: list[float] = []
     idle_rss: list[float] = []
     for attempt in range(repeats):
+        seconds, cpu, _ = timed_start(world, dict(world.bot_env), world.floor_command)
+        floor.append(seconds)
+        floor_cpu.append(cpu)
         if attempt > 0:
             env = {**world.bot_env, "DATABASE_URL": f"sqlite+aiosqlite:///{scratch / f'start{attempt}.db'}"}
             seconds, cpu, _ = timed_start(world, env)
@@ -303,17 +321,22 @@ def measure_starts(world: World, repeats: int, scratch: Path) -> dict[str, Any]:
         "cold_start_cpu_s": statistics.median(cold_cpu) if cold_cpu else None,
         "warm_start_cpu_s": statistics.median(warm_cpu),
         "idle_rss_mb": statistics.median(idle_rss),
+        "floor_start_s": statistics.median(floor),
+        "floor_start_cpu_s": statistics.median(floor_cpu),
         "cold_samples_s": cold,
         "warm_samples_s": warm,
+        "floor_samples_s": floor,
     }
 
 
-def timed_start(world: World, env: dict[str, str]) -> tuple[float, float, float]:
-    """One more bot process with ``env``: seconds to /healthz 200, the CPU seconds it used by
-    then, and its RSS then (MB)."""
+def timed_start(
+    world: World, env: dict[str, str], command: list[str] | None = None
+) -> tuple[float, float, float]:
+    """One more bot process (``command``, ours by default) with ``env``: seconds to /healthz
+    200, the CPU seconds it used by then, and its RSS then (MB)."""
     port = free_port()
     started = time.perf_counter()
-    with child([*world.bot_command, "--port", str(port)], env) as process:
+    with child([*(command or world.bot_command), "--port", str(port)], env) as process:
         seconds = wait_healthy(f"http://127.0.0.1:{port}", started)
         cpu = sum(process.cpu_times()[:2])
         rss = process.memory_info().rss / 2**20
@@ -359,7 +382,9 @@ def starts_only(repeats: int) -> None:
         f"{[round(s, 2) for s in starts['cold_samples_s']]}, {starts['warm_start_s']:.2f} s on a migrated "
         f"one {[round(s, 2) for s in starts['warm_samples_s']]}; CPU used by then "
         f"{starts['cold_start_cpu_s'] or 0:.2f} s and {starts['warm_start_cpu_s']:.2f} s; "
-        f"idle RSS {starts['idle_rss_mb']:.0f} MB"
+        f"idle RSS {starts['idle_rss_mb']:.0f} MB; the floor (minimal bot on our libraries) "
+        f"{starts['floor_start_s']:.2f} s {[round(s, 2) for s in starts['floor_samples_s']]}, "
+        f"CPU {starts['floor_start_cpu_s']:.2f} s"
     )
 
 

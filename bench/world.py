@@ -71,6 +71,7 @@ class World:
     bot_env: dict[str, str]  # to start more bot processes on the same database
     bot_log: Path  # the bot's stderr (log level WARNING)
     bot_command: list[str]  # how the bot is started, without the port
+    floor_command: list[str]  # the minimal bot on our libraries and database: the start-up floor
 
 
 def free_port() -> int:
@@ -248,6 +249,7 @@ def bench_world(
         minimal_args += ["--slack-api-url", standin.api_url, "--bot-token", standin.bot_token]
         minimal_args += ["--zoom-api-url", f"{zoom_url}/v2", "--zoom-token", static_zoom_token(sim, users[0])]
         minimal = start_server(stack, minimal_args)
+        floor_command = [*minimal_args, "--database-url", env["DATABASE_URL"]]
         variant = None
         if package_transport:  # the same bot, database and settings; only the transport differs
             variant_args = [sys.executable, str(ROOT / "bench" / "bot_on_httpx_aiohttp.py"), "serve"]
@@ -274,6 +276,7 @@ def bench_world(
             env,
             bot_log,
             command,
+            floor_command,
         )
 
 
