@@ -127,8 +127,9 @@ def _create_if_empty(connection: Connection) -> bool:
     take_schema_lock(connection)
     if sa.inspect(connection).get_table_names():  # read under the lock: a sibling may have won
         return False
-    Base.metadata.create_all(connection)
-    _ALEMBIC_VERSION.create(connection)
+    # Known to be empty (under the lock): no "does it exist?" query per table.
+    Base.metadata.create_all(connection, checkfirst=False)
+    _ALEMBIC_VERSION.create(connection, checkfirst=False)
     connection.execute(_ALEMBIC_VERSION.insert().values(version_num=HEAD_REVISION))
     return True
 
