@@ -9,8 +9,11 @@ stale delivery is logged, so the window can be tuned from real traffic).
 ``endpoint.url_validation`` is answered in the response (``plainToken`` and its HMAC).
 Every other event is deduplicated — Zoom delivers at least once and retries — by a
 key stored in ``processed_events``, answered 200 at once, and acted on in a background
-task; :meth:`ZoomWebhooks.aclose` waits for those tasks at shutdown. If the work fails
-its key is forgotten again, so a later delivery of the same event is processed.
+task; :meth:`ZoomWebhooks.aclose` waits for those tasks at shutdown. Zoom never delivers
+again an event it got a 200 for, so work that fails on the database (busy, restarting) is
+tried again here, a few times with a growing pause; every effect is safe to repeat. If it
+still fails, or fails otherwise, its key is forgotten again, so a later delivery of the same
+event (a replay from Zoom's console) is processed.
 
 Request bodies are never logged: ``recording.completed`` carries a download token.
 What each event changes is not decided here: that is ``bot/services/zoom_events.py``.
@@ -39,6 +42,8 @@ TIMESTAMP_HEADER = "x-zm-request-timestamp"
 TRACKING_HEADER = "x-zm-trackingid"
 TIMESTAMP_TOLERANCE_S = 300
 APPLYING_AT_ONCE = 4  # events acted on at once per process; the rest wait their turn
+APPLY_ATTEMPTS = 4  # tries of an event's work while the database fails: 0.5 + 1 + 1.5 s of pauses
+APPLY_BACKOFF_S = 0.5
 EVENT_SOURCE = "zoom"
 
 Response = tuple[int, dict[str, Any]]
@@ -102,6 +107,7 @@ class ZoomWebhooks:
         clock: Clock,
         wall_clock: Callable[[], float] = time.time,
         tolerance_s: int = TIMESTAMP_TOLERANCE_S,
+        apply_backoff_s: float = APPLY_BACKOFF_S,
     ) -> None:
         if not secret_token:
             raise ValueError("a webhook secret token is required")
@@ -113,6 +119,7 @@ class ZoomWebhooks:
         self._tolerance = tolerance_s
         self._tasks: set[asyncio.Task[None]] = set()
         self._applying = asyncio.Semaphore(APPLYING_AT_ONCE)
+        self._backoff = apply_backoff_s
 
     async def __call__(self, body: bytes, headers: Mapping[str, str]) -> Response:
         return await self.handle(body, headers)
@@ -170,15 +177,30 @@ class ZoomWebhooks:
         return True
 
     async def _apply(self, event: str, payload: dict[str, Any], key: str) -> None:
-        try:
-            async with self._applying:  # a burst of events must not crowd out the fast answers
-                await self._effects.apply(event, payload)
-        except Exception:
-            log.exception("Zoom event %s could not be handled; a redelivery will be processed", event)
+        failure: Exception | None = None
+        for attempt in range(1, APPLY_ATTEMPTS + 1):
             try:
-                await self._events.forget(EVENT_SOURCE, key)
-            except Exception:
-                log.warning("could not forget Zoom event key after a failure", exc_info=True)
+                async with self._applying:  # a burst of events must not crowd out the fast answers
+                    await self._effects.apply(event, payload)
+                return
+            except DBAPIError as error:
+                failure = error
+                if attempt == APPLY_ATTEMPTS:
+                    break
+                pause = self._backoff * attempt
+                reason = type(error.orig or error).__name__
+                log.warning("Zoom event %s: the database failed (%s); again in %.1f s", event, reason, pause)
+                await asyncio.sleep(pause)
+            except Exception as error:
+                failure = error
+                break
+        log.error(
+            "Zoom event %s could not be handled; a redelivery will be processed", event, exc_info=failure
+        )
+        try:
+            await self._events.forget(EVENT_SOURCE, key)
+        except Exception:
+            log.warning("could not forget Zoom event key after a failure", exc_info=True)
 
     async def drain(self) -> None:
         """Wait until every accepted event has been acted on, and its effects are done (tests; shutdown)."""

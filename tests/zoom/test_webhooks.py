@@ -6,7 +6,8 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -130,6 +131,7 @@ class Parts:
             effects=effects,
             clock=lambda: NOW,
             wall_clock=lambda: wall[0],
+            apply_backoff_s=0.2,
         )
 
 
@@ -236,6 +238,103 @@ async def test_duplicate_deliveries_have_one_effect_and_each_answer_is_fast(
     assert len(standin.calls_to("chat.update")) == 1
     live = standin.live_message(CHANNEL, ts)
     assert live is not None and "ended" in live.all_text() and "Join" not in live.all_text()
+
+
+ENDED = {
+    "event": "meeting.ended",
+    "event_ts": 1717336800000,
+    "payload": {
+        "object": {
+            "id": str(MEETING_ID),
+            "uuid": "u1==",
+            "topic": "Standup",
+            "end_time": "2025-06-02T14:30:00Z",
+        }
+    },
+}
+
+
+@asynccontextmanager
+async def table_gone(db: Database, table: str) -> AsyncIterator[Callable[[], Awaitable[None]]]:
+    """A real database failure for an event's work: ``table`` is gone until ``restore()`` (or the end)."""
+
+    async def rename(old: str, new: str) -> None:
+        async with db.engine.begin() as connection:
+            await connection.execute(text(f"ALTER TABLE {old} RENAME TO {new}"))
+
+    gone = [True]
+
+    async def restore() -> None:
+        if gone[0]:
+            await rename(f"{table}_away", table)
+            gone[0] = False
+
+    await rename(table, f"{table}_away")
+    try:
+        yield restore
+    finally:
+        await restore()
+
+
+async def logged(caplog: pytest.LogCaptureFixture, words: str, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not any(words in record.getMessage() for record in caplog.records):
+        assert time.monotonic() < deadline, f"never logged: {words}"
+        await asyncio.sleep(0.01)
+
+
+async def test_work_that_fails_on_the_database_is_tried_again_after_the_200(
+    parts: Parts,
+    standin: SlackStandin,
+    slack_out: SlackOut,
+    wall: list[float],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Zoom delivers an event again only when it did not get a 200: after the 200, a database
+    # hiccup must not lose the event.
+    from bot.slack.views._blocks import message, section
+
+    caplog.set_level(logging.WARNING, logger="bot.zoom.webhooks")
+    ts = await slack_out.post(TEAM, CHANNEL, message("card", [section("Standup — Join")]))
+    await parts.posts.remember(TEAM, MEETING_ID)(CHANNEL, ts)
+    async with table_gone(parts.db, "meeting_live") as restore:
+        body, headers = signed(ENDED, at=wall[0])
+        assert (await parts.webhooks.handle(body, headers))[0] == 200
+        await logged(caplog, "the database failed")
+        await restore()
+        await parts.webhooks.drain()
+    live = standin.live_message(CHANNEL, ts)
+    assert live is not None and "ended" in live.all_text()
+    assert not any("could not be handled" in record.getMessage() for record in caplog.records)
+
+
+async def test_work_that_keeps_failing_is_processed_when_zoom_delivers_it_again(
+    parts: Parts,
+    standin: SlackStandin,
+    slack_out: SlackOut,
+    wall: list[float],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from bot.slack.views._blocks import message, section
+
+    caplog.set_level(logging.WARNING, logger="bot.zoom.webhooks")
+    ts = await slack_out.post(TEAM, CHANNEL, message("card", [section("Standup — Join")]))
+    await parts.posts.remember(TEAM, MEETING_ID)(CHANNEL, ts)
+    async with table_gone(parts.db, "meeting_live"):
+        body, headers = signed(ENDED, at=wall[0])
+        headers["x-zm-trackingid"] = "trk-1"
+        assert (await parts.webhooks.handle(body, headers))[0] == 200
+        await parts.webhooks.drain()
+    assert sum("the database failed" in record.getMessage() for record in caplog.records) == 3
+    assert any("could not be handled" in record.getMessage() for record in caplog.records)
+    live = standin.live_message(CHANNEL, ts)
+    assert live is not None and "ended" not in live.all_text()
+    body, headers = signed(ENDED, at=wall[0])  # Zoom's retry (or a replay): same event, same tracking id
+    headers["x-zm-trackingid"] = "trk-1"
+    assert await parts.webhooks.handle(body, headers) == (200, {"status": "accepted"})
+    await parts.webhooks.drain()
+    live = standin.live_message(CHANNEL, ts)
+    assert live is not None and "ended" in live.all_text()
 
 
 async def test_meeting_updated_and_deleted_move_and_cancel_reminders(
