@@ -290,7 +290,7 @@ def burst_figures(run: Run) -> dict[str, Any]:
 
 def measure_starts(world: World, repeats: int, scratch: Path) -> dict[str, Any]:
     """Start → /healthz 200 for new bot processes, ``repeats`` times each: on a new database
-    (Alembic creates the schema) and on an already-migrated one. Medians, plus every sample;
+    (the schema is created) and on an already-migrated one. Medians, plus every sample;
     the first cold sample is the benchmark's own bot. Also the CPU the process used by then
     (user + system): steadier than the wall time on a shared machine. And the floor, taken
     in turn with them: the minimal bot importing the libraries we run on and reading the

@@ -5,6 +5,11 @@ as ``version = version + 1`` in SQL so that concurrent webhooks never lose a bum
 posts know they are behind (``bot/store/meeting_posts.py``). Participants are rows keyed
 by (instance, participant, join time): a join delivered twice inserts once, whichever
 process receives it; a leave closes the participant's open stay.
+
+Webhooks can arrive out of order (a join retried after its leave went through). Zoom's
+leave payload has no join time, so a leave with no open stay is kept as a marker (a stay
+that joined and left at the leave time); a join no later than such a marker is that stay
+closed already, and is not counted.
 """
 
 from __future__ import annotations
@@ -109,6 +114,24 @@ class LiveMeetingStore:
             )
             if seen is not None:
                 return False  # this join was counted already
+            early_leave = await session.scalar(
+                select(MeetingParticipant.id)
+                .where(
+                    MeetingParticipant.meeting_uuid == uuid,
+                    MeetingParticipant.participant_key == key,
+                    MeetingParticipant.joined_at == MeetingParticipant.left_at,
+                    MeetingParticipant.left_at >= at,
+                )
+                .order_by(MeetingParticipant.left_at)
+                .limit(1)
+            )
+            if early_leave is not None:  # its leave came first: the stay is over already
+                await session.execute(
+                    update(MeetingParticipant)
+                    .where(MeetingParticipant.id == early_leave)
+                    .values(joined_at=at)
+                )
+                return False
             row = await session.get(MeetingLive, meeting_id)
             if row is None:
                 row = _new(meeting_id, uuid, topic, "started", started_at=None)
@@ -145,7 +168,9 @@ class LiveMeetingStore:
                 .limit(1)
             )
             if stay is None:
-                return False  # a repeat, or a leave whose join never reached us
+                # A repeat, a leave whose join never reached us, or one that came before its join.
+                await _remember_early_leave(session, meeting_id, uuid, participant[:128], at)
+                return False
             closed = await session.execute(
                 update(MeetingParticipant)
                 .where(MeetingParticipant.id == stay, MeetingParticipant.left_at.is_(None))
@@ -238,6 +263,31 @@ def _new(
         ended_at=None,
         version=1,
     )
+
+
+async def _remember_early_leave(
+    session: AsyncSession, meeting_id: int, uuid: str, key: str, at: datetime
+) -> None:
+    status = await session.scalar(
+        select(MeetingLive.status).where(
+            MeetingLive.zoom_meeting_id == meeting_id, MeetingLive.meeting_uuid == uuid
+        )
+    )
+    if status != "started":
+        return  # over (its participant rows are gone) or unknown: nothing to mark
+    closed = await session.scalar(
+        select(MeetingParticipant.id).where(
+            MeetingParticipant.meeting_uuid == uuid,
+            MeetingParticipant.participant_key == key,
+            MeetingParticipant.left_at == at,
+        )
+    )
+    if closed is None:  # not the repeat of a leave already recorded
+        session.add(
+            MeetingParticipant(
+                zoom_meeting_id=meeting_id, meeting_uuid=uuid, participant_key=key, joined_at=at, left_at=at
+            )
+        )
 
 
 def _bump(row: MeetingLive) -> None:
