@@ -57,8 +57,13 @@ class TokenSource(Protocol):
     async def access_token(self) -> str: ...
 
     async def invalidate(self, stale_access_token: str) -> str:
-        """Zoom refused ``stale_access_token`` (124): return a token that should work."""
+        """Zoom refused ``stale_access_token`` (124): return a token that should work, or raise
+        ``NoOtherToken`` when there is none to try (Zoom's refusal is then the answer)."""
         ...
+
+
+class NoOtherToken(Exception):
+    """A token source with nothing to renew (a token known up front)."""
 
 
 @dataclass(frozen=True)
@@ -160,7 +165,10 @@ class ZoomHttp:
                 raise
             # Zoom refused the token (expired early, or a sibling's refresh rotated it).
             log.info("zoom %s: token refused, asking for a new one", call.operation)
-            token = await tokens.invalidate(token)
+            try:
+                token = await tokens.invalidate(token)
+            except NoOtherToken:
+                raise error from None  # what Zoom said is the explanation
             return await self._with_retries(call, token)
 
     async def _with_retries(self, call: _Call, token: str) -> httpx.Response:

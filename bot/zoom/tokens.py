@@ -65,7 +65,7 @@ from datetime import datetime, timedelta
 
 from bot.store.links import LinkRecord, LinkStore
 from bot.zoom.errors import NotLinkedError, Outcome, ZoomError, ZoomErrorKind
-from bot.zoom.http import utc_now
+from bot.zoom.http import NoOtherToken, utc_now
 from bot.zoom.models import TokenSet
 from bot.zoom.oauth import ZoomOAuth
 
@@ -399,4 +399,4 @@ class StaticTokenSource:
         return self._token
 
     async def invalidate(self, stale_access_token: str) -> str:
-        raise _auth_error("Zoom refused a token it has just issued")
+        raise NoOtherToken()

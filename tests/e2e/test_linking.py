@@ -64,3 +64,14 @@ async def test_declined_consent(world: OfflineWorld) -> None:
     async with httpx.AsyncClient() as browser:
         page = await browser.get(f"{world.bot_url}/zoom/oauth/callback", params={"error": "access_denied"})
     assert page.status_code == 400 and "declined" in page.text
+
+
+async def test_a_token_refused_right_after_sign_in_is_explained_in_zooms_words(world: OfflineWorld) -> None:
+    world.sim.inject(
+        "GET /v2/users/{userId}", status=401, body={"code": 124, "message": "Invalid access token."}, times=5
+    )
+    page = await world.link("alice")
+    text = html.unescape(page.text)
+    assert page.status_code != 200 and "Nothing was linked" in text
+    assert "Invalid access token." in text  # what Zoom said, quoted as Zoom's
+    assert "(Zoom: Zoom" not in text
