@@ -67,6 +67,22 @@ def print_table(results: dict[str, Any]) -> None:
     )
 
 
+def starts_line(starts: dict[str, Any], *, samples: bool = False) -> str:
+    """The start-up figures of ``measure_starts`` on one line (every sample too, if asked)."""
+
+    def figure(kind: str) -> str:
+        median = f"{starts[f'{kind}_start_s']:.2f} s"
+        return f"{median} {[round(x, 2) for x in starts[f'{kind}_samples_s']]}" if samples else median
+
+    return (
+        f"start → /healthz 200 (median of {len(starts['warm_samples_s'])}): "
+        f"{figure('cold')} on a new database, {figure('warm')} on a migrated one; CPU used by then "
+        f"{starts['cold_start_cpu_s'] or 0:.2f} s and {starts['warm_start_cpu_s']:.2f} s "
+        f"(idle RSS {starts['idle_rss_mb']:.0f} MB); the floor, the minimal bot on our libraries "
+        f"and database: {figure('floor')}, CPU {starts['floor_start_cpu_s']:.2f} s"
+    )
+
+
 def print_other(results: dict[str, Any]) -> None:
     s = results["stampede"]
     print(
@@ -81,14 +97,7 @@ def print_other(results: dict[str, Any]) -> None:
             f"{b['replies']}/{s['commands']} replies, {b['shed']} busy"
         )
     starts, memory = results["starts"], results["memory"]
-    print(
-        f"start → /healthz 200 (median of {len(starts['warm_samples_s'])}): "
-        f"{starts['cold_start_s']:.2f} s on a new database, "
-        f"{starts['warm_start_s']:.2f} s on a migrated one; CPU used by then "
-        f"{starts['cold_start_cpu_s'] or 0:.2f} s and {starts['warm_start_cpu_s']:.2f} s "
-        f"(idle RSS {starts['idle_rss_mb']:.0f} MB); the floor, the minimal bot on our libraries "
-        f"and database: {starts['floor_start_s']:.2f} s, CPU {starts['floor_start_cpu_s']:.2f} s"
-    )
+    print(starts_line(starts))
     print(
         f"RSS of a new bot process after {memory['commands']} commands "
         f"({memory['missing_replies']} replies missing): {memory['ours_rss_mb']:.0f} MB; "

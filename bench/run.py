@@ -51,7 +51,7 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script: import the siblings
 
 from loadgen import run_in_subprocess  # noqa: E402
-from report import report  # noqa: E402
+from report import report, starts_line  # noqa: E402
 from world import (  # noqa: E402
     REFRESH_KEY,
     SECRET,
@@ -377,15 +377,7 @@ def measure_memory(world: World, commands: int) -> dict[str, Any]:
 def starts_only(repeats: int) -> None:
     with bench_world(1, 0.0, package_transport=False) as world, TemporaryDirectory() as scratch:
         starts = measure_starts(world, repeats, Path(scratch))
-    print(
-        f"start → /healthz 200, median of {repeats}: {starts['cold_start_s']:.2f} s on a new database "
-        f"{[round(s, 2) for s in starts['cold_samples_s']]}, {starts['warm_start_s']:.2f} s on a migrated "
-        f"one {[round(s, 2) for s in starts['warm_samples_s']]}; CPU used by then "
-        f"{starts['cold_start_cpu_s'] or 0:.2f} s and {starts['warm_start_cpu_s']:.2f} s; "
-        f"idle RSS {starts['idle_rss_mb']:.0f} MB; the floor (minimal bot on our libraries) "
-        f"{starts['floor_start_s']:.2f} s {[round(s, 2) for s in starts['floor_samples_s']]}, "
-        f"CPU {starts['floor_start_cpu_s']:.2f} s"
-    )
+    print(starts_line(starts, samples=True))
 
 
 def main() -> None:

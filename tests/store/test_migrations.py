@@ -5,7 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pytest
 import sqlalchemy as sa
@@ -25,6 +26,8 @@ from bot.store.migrate import (
 )
 from bot.store.models import Base
 
+T = TypeVar("T")
+
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def empty_url(request: pytest.FixtureRequest) -> str:
@@ -33,17 +36,23 @@ def empty_url(request: pytest.FixtureRequest) -> str:
     return str(request.getfixturevalue(fixture))
 
 
+async def on_connection(url: str, work: Callable[[Connection], T]) -> T:
+    """Run synchronous ``work`` (SQLAlchemy's inspection and DDL APIs) in one committed
+    transaction on ``url``."""
+    engine = create_async_engine(url)
+    try:
+        async with engine.begin() as connection:
+            return await connection.run_sync(work)
+    finally:
+        await engine.dispose()
+
+
 async def schema_diff(url: str, metadata: sa.MetaData) -> list[Any]:
     def compare(connection: Connection) -> list[Any]:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         return list(compare_metadata(context, metadata))
 
-    engine = create_async_engine(url)
-    try:
-        async with engine.connect() as connection:
-            return await connection.run_sync(compare)
-    finally:
-        await engine.dispose()
+    return await on_connection(url, compare)
 
 
 async def test_empty_database_upgrades_to_head_and_matches_models(empty_url: str) -> None:
@@ -172,22 +181,19 @@ def reflected_schema(connection: Connection) -> dict[str, Any]:
 
 
 async def snapshot(url: str) -> dict[str, Any]:
-    engine = create_async_engine(url)
-    try:
-        async with engine.connect() as connection:
-            return await connection.run_sync(reflected_schema)
-    finally:
-        await engine.dispose()
+    return await on_connection(url, reflected_schema)
+
+
+def execute(sql: str) -> Callable[[Connection], object]:
+    return lambda connection: connection.execute(sa.text(sql))
 
 
 async def drop_everything(url: str) -> None:
-    engine = create_async_engine(url)
-    try:
-        async with engine.begin() as connection:
-            await connection.run_sync(Base.metadata.drop_all)
-            await connection.execute(sa.text("DROP TABLE alembic_version"))
-    finally:
-        await engine.dispose()
+    def drop(connection: Connection) -> None:
+        Base.metadata.drop_all(connection)
+        connection.execute(sa.text("DROP TABLE alembic_version"))
+
+    await on_connection(url, drop)
 
 
 async def test_a_new_database_gets_the_schema_the_migrations_build(empty_url: str) -> None:
@@ -207,22 +213,12 @@ async def test_the_schema_snapshot_notices_a_difference(empty_url: str) -> None:
     upgrade_to_head(empty_url)
     migrated = await snapshot(empty_url)
     assert any(table["checks"] for table in migrated.values())
-    engine = create_async_engine(empty_url)
-    try:
-        async with engine.begin() as connection:
-            await connection.execute(sa.text("CREATE INDEX ix_extra ON zoom_links (zoom_email)"))
-    finally:
-        await engine.dispose()
+    await on_connection(empty_url, execute("CREATE INDEX ix_extra ON zoom_links (zoom_email)"))
     assert await snapshot(empty_url) != migrated
 
 
 async def test_a_database_with_tables_is_left_to_the_migrations(empty_url: str) -> None:
-    engine = create_async_engine(empty_url)
-    try:
-        async with engine.begin() as connection:
-            await connection.execute(sa.text("CREATE TABLE someone_elses (id INTEGER PRIMARY KEY)"))
-    finally:
-        await engine.dispose()
+    await on_connection(empty_url, execute("CREATE TABLE someone_elses (id INTEGER PRIMARY KEY)"))
     assert not await create_schema_if_empty(empty_url)
     assert current_revision(empty_url) is None
     assert list(await snapshot(empty_url)) == ["someone_elses"]

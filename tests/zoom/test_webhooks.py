@@ -209,37 +209,6 @@ async def test_a_correctly_signed_but_stale_delivery_is_refused_and_logged(
 
 # -- effects --------------------------------------------------------------------------------------
 
-
-async def test_duplicate_deliveries_have_one_effect_and_each_answer_is_fast(
-    parts: Parts, standin: SlackStandin, slack_out: SlackOut, wall: list[float]
-) -> None:
-    from bot.slack.views._blocks import message, section
-
-    ts = await slack_out.post(TEAM, CHANNEL, message("card", [section("Standup — Join")]))
-    await parts.posts.remember(TEAM, MEETING_ID)(CHANNEL, ts)
-    event = {
-        "event": "meeting.ended",
-        "event_ts": 1717336800000,
-        "payload": {
-            "object": {
-                "id": str(MEETING_ID),
-                "uuid": "u1==",
-                "topic": "Standup",
-                "end_time": "2025-06-02T14:30:00Z",
-            }
-        },
-    }
-    for _ in range(3):
-        body, headers = signed(event, at=wall[0])  # each retry is signed anew, as Zoom does
-        started = time.perf_counter()
-        status, answer = await parts.webhooks.handle(body, {**headers, "x-zm-trackingid": f"trk-{_}"})
-        assert status == 200 and time.perf_counter() - started < 1.0
-    await parts.webhooks.drain()
-    assert len(standin.calls_to("chat.update")) == 1
-    live = standin.live_message(CHANNEL, ts)
-    assert live is not None and "ended" in live.all_text() and "Join" not in live.all_text()
-
-
 ENDED = {
     "event": "meeting.ended",
     "event_ts": 1717336800000,
@@ -252,6 +221,30 @@ ENDED = {
         }
     },
 }
+
+
+async def posted_card(parts: Parts, slack_out: SlackOut, text: str = "Standup — Join") -> str:
+    """A meeting card in the channel that the bot keeps in step with the meeting; its ts."""
+    from bot.slack.views._blocks import message, section
+
+    ts = await slack_out.post(TEAM, CHANNEL, message("card", [section(text)]))
+    await parts.posts.remember(TEAM, MEETING_ID)(CHANNEL, ts)
+    return ts
+
+
+async def test_duplicate_deliveries_have_one_effect_and_each_answer_is_fast(
+    parts: Parts, standin: SlackStandin, slack_out: SlackOut, wall: list[float]
+) -> None:
+    ts = await posted_card(parts, slack_out)
+    for _ in range(3):
+        body, headers = signed(ENDED, at=wall[0])  # each retry is signed anew, as Zoom does
+        started = time.perf_counter()
+        status, answer = await parts.webhooks.handle(body, {**headers, "x-zm-trackingid": f"trk-{_}"})
+        assert status == 200 and time.perf_counter() - started < 1.0
+    await parts.webhooks.drain()
+    assert len(standin.calls_to("chat.update")) == 1
+    live = standin.live_message(CHANNEL, ts)
+    assert live is not None and "ended" in live.all_text() and "Join" not in live.all_text()
 
 
 @asynccontextmanager
@@ -292,11 +285,8 @@ async def test_work_that_fails_on_the_database_is_tried_again_after_the_200(
 ) -> None:
     # Zoom delivers an event again only when it did not get a 200: after the 200, a database
     # hiccup must not lose the event.
-    from bot.slack.views._blocks import message, section
-
     caplog.set_level(logging.WARNING, logger="bot.zoom.webhooks")
-    ts = await slack_out.post(TEAM, CHANNEL, message("card", [section("Standup — Join")]))
-    await parts.posts.remember(TEAM, MEETING_ID)(CHANNEL, ts)
+    ts = await posted_card(parts, slack_out)
     async with table_gone(parts.db, "meeting_live") as restore:
         body, headers = signed(ENDED, at=wall[0])
         assert (await parts.webhooks.handle(body, headers))[0] == 200
@@ -315,11 +305,8 @@ async def test_work_that_keeps_failing_is_processed_when_zoom_delivers_it_again(
     wall: list[float],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from bot.slack.views._blocks import message, section
-
     caplog.set_level(logging.WARNING, logger="bot.zoom.webhooks")
-    ts = await slack_out.post(TEAM, CHANNEL, message("card", [section("Standup — Join")]))
-    await parts.posts.remember(TEAM, MEETING_ID)(CHANNEL, ts)
+    ts = await posted_card(parts, slack_out)
     async with table_gone(parts.db, "meeting_live"):
         body, headers = signed(ENDED, at=wall[0])
         headers["x-zm-trackingid"] = "trk-1"
@@ -377,10 +364,7 @@ async def test_recording_completed_posts_the_link_in_the_meetings_thread(
     wall: list[float],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from bot.slack.views._blocks import message, section
-
-    ts = await slack_out.post(TEAM, CHANNEL, message("card", [section("Standup")]))
-    await parts.posts.remember(TEAM, MEETING_ID)(CHANNEL, ts)
+    ts = await posted_card(parts, slack_out, "Standup")
     event = {
         "event": "recording.completed",
         "event_ts": 3,
