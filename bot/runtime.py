@@ -153,7 +153,14 @@ async def build_runtime(
     db = Database.from_url(settings.DATABASE_URL)
     vault = TokenVault(list(settings.TOKEN_ENCRYPTION_KEY))
     metrics = Metrics()
-    checker = SlackSignatureChecker(settings.SLACK_SIGNING_SECRET or "", clock=wall_clock or time.time)
+    events = ProcessedEventStore(db)
+
+    async def first_request(signature: str) -> bool:
+        return await events.first_request(signature, now=clock())
+
+    checker = SlackSignatureChecker(
+        settings.SLACK_SIGNING_SECRET or "", clock=wall_clock or time.time, shared=first_request
+    )
     zoom_http = ZoomHttp(
         settings.ZOOM_API_URL,
         settings.ZOOM_OAUTH_URL,
@@ -211,7 +218,7 @@ async def build_runtime(
         link_previews=LinkPreviews(
             zoom_access,
             people,
-            ProcessedEventStore(db),
+            events,
             clock=clock,
             hosts=zoom_hosts(settings.ZOOM_API_URL, settings.ZOOM_OAUTH_URL),
         ),

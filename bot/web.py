@@ -47,7 +47,7 @@ def create_web_app(runtime_factory: RuntimeFactory) -> Starlette:
     async def slack_events(request: Request) -> Response:
         runtime = rt()
         body = await request.body()
-        reason = runtime.signature_checker.check(body, request.headers)
+        reason = await runtime.signature_checker.admit(body, request.headers)
         if reason is not None:
             runtime.metrics.slack_rejected.labels(reason=reason).inc()
             log.info("refused a Slack request: %s", reason)

@@ -8,13 +8,23 @@ and treat every parse problem as "not from Slack".
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
+import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
+
+log = logging.getLogger(__name__)
 
 MAX_SKEW_SECONDS = 300
+# The shared memory is one INSERT; past this, the ack (due within Slack's 3 s) goes ahead on
+# this process's own memory rather than wait for a database that is not answering.
+SHARED_MEMORY_TIMEOUT_S = 1.0
+
+# Records a signature in memory every bot process shares; False when it was there already.
+SharedMemory = Callable[[str], Awaitable[bool]]
 
 
 def compute_signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -27,7 +37,9 @@ class SlackSignatureChecker:
 
     A captured request stays valid for five minutes; slash commands and button clicks
     carry no retry id, so a replay is caught by remembering the signatures seen in the
-    window (per process — Slack never sends the same signature twice).
+    window (Slack never sends the same signature twice). Each process remembers what it
+    saw; ``shared`` (the database, in :meth:`admit`) catches a replay sent to a sibling
+    process behind the same load balancer.
     """
 
     def __init__(
@@ -37,7 +49,11 @@ class SlackSignatureChecker:
         clock: Callable[[], float] = time.time,
         replay_window: int = MAX_SKEW_SECONDS,
         max_remembered: int = 100_000,
+        shared: SharedMemory | None = None,
+        shared_timeout: float = SHARED_MEMORY_TIMEOUT_S,
     ) -> None:
+        self._shared = shared
+        self._shared_timeout = shared_timeout
         self._secret = signing_secret
         self._clock = clock
         self._window = replay_window
@@ -65,6 +81,21 @@ class SlackSignatureChecker:
         if self._remember(signature, now):
             return "replayed request"
         return None
+
+    async def admit(self, body: bytes, headers: Mapping[str, str]) -> str | None:
+        """:meth:`check`, then the memory shared by every process. None when admitted."""
+        reason = self.check(body, headers)
+        if reason is not None or self._shared is None:
+            return reason
+        try:
+            async with asyncio.timeout(self._shared_timeout):
+                first = await self._shared(headers.get("x-slack-signature", ""))
+        except Exception as error:  # the database is down or slow: this process's memory stands
+            log.warning(
+                "replay check on this process only: the database did not answer (%s)", type(error).__name__
+            )
+            return None
+        return None if first else "replayed request"
 
     def _remember(self, signature: str, now: float) -> bool:
         while self._seen:

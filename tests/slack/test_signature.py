@@ -53,3 +53,27 @@ def test_garbage_never_raises_and_never_passes(ts: str, sig: str, body: bytes) -
 def test_non_utf8_bodies_are_checked_on_raw_bytes(body: bytes) -> None:
     sig = compute_signature(SECRET, str(NOW), body)
     assert checker().check(body, headers(str(NOW), sig)) is None
+
+
+async def test_admit_asks_the_shared_memory_and_falls_back_to_its_own_when_it_fails() -> None:
+    body = b"command=%2Fzoom&text=new"
+    sig = compute_signature(SECRET, str(NOW), body)
+    seen: set[str] = set()
+
+    async def shared(signature: str) -> bool:
+        first = signature not in seen
+        seen.add(signature)
+        return first
+
+    sibling = SlackSignatureChecker(SECRET, clock=lambda: NOW, shared=shared)
+    assert await sibling.admit(body, headers(str(NOW), sig)) is None
+    # Another process, same shared memory: the replay is caught there.
+    other = SlackSignatureChecker(SECRET, clock=lambda: NOW, shared=shared)
+    assert await other.admit(body, headers(str(NOW), sig)) == "replayed request"
+
+    async def down(signature: str) -> bool:
+        raise ConnectionRefusedError("database down")
+
+    alone = SlackSignatureChecker(SECRET, clock=lambda: NOW, shared=down)
+    assert await alone.admit(body, headers(str(NOW), sig)) is None
+    assert await alone.admit(body, headers(str(NOW), sig)) == "replayed request"  # its own memory
