@@ -24,6 +24,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import StaticPool
 
+from bot.store.clean_text import install_text_cleaning
+
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -114,6 +116,7 @@ class Database:
     def from_url(cls, url: str) -> Database:
         parsed = make_url(url)
         engine = create_async_engine(parsed, **engine_options(parsed))
+        install_text_cleaning(engine)
         if is_sqlite(parsed):
             install_sqlite_pragmas(engine)
         return cls(engine)
