@@ -7,7 +7,8 @@ import logging
 from bot.pages import render_page
 from bot.services.link_flow import LinkFlow, LinkRefusal, LinkResult
 from bot.services.people import PeopleDirectory
-from bot.slack.hints import link_outcome_page
+from bot.slack.hints import database_down_page, link_outcome_page
+from bot.store.outage import is_database_outage
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,14 @@ class LinkCallback:
             return self._page(result, declined=True)
         if not code or not state or len(code) > 2048 or len(state) > 512:
             return self._page(LinkResult(ok=False, reason=LinkRefusal.STATE_INVALID))
-        result = await self._flow.complete(code, state, self._slack_email)
+        try:
+            result = await self._flow.complete(code, state, self._slack_email)
+        except Exception as error:
+            if not is_database_outage(error):
+                raise
+            log.warning("zoom link attempt not completed: the database is not answering")
+            title, paragraphs = database_down_page()
+            return 503, render_page(title, paragraphs, ok=False)
         log.info("zoom link attempt finished: %s", result.reason)
         return self._page(result)
 

@@ -29,6 +29,7 @@ from bot.services.refusals import Refusal, RefusalKind
 from bot.slack.capacity import Overloaded
 from bot.slack.mrkdwn import date_token, escape, format_meeting_id, truncate
 from bot.slack.when import WhenError
+from bot.store.outage import is_database_outage
 from bot.zoom.errors import NotLinkedError, Outcome, ZoomError, ZoomErrorKind
 
 Mode = Literal["user", "account"]
@@ -581,6 +582,8 @@ def hint_for(
             "Try again in a minute. If this keeps happening, tell whoever runs zoombot — "
             "more bot processes sharing the same database can split the load.",
         )
+    if is_database_outage(error):
+        return database_down_hint()
     if isinstance(error, UsageError):
         return Hint(
             "Let's try that again",
@@ -596,6 +599,30 @@ def hint_for(
         None,
         f"Please try again. If it keeps happening, tell whoever runs zoombot and quote `{reference}`.",
         reference,
+    )
+
+
+# --- the database not answering -------------------------------------------------------------
+
+
+def database_down_hint() -> Hint:
+    """A command met a database outage: our state, not Zoom's, and not a bug to report."""
+    return Hint(
+        "zoombot's database is not answering",
+        "zoombot could not reach its own database, so nothing was changed — in Zoom or here.",
+        None,
+        "Try again in a minute. If it lasts, tell whoever runs zoombot that its database is down.",
+    )
+
+
+def database_down_page() -> tuple[str, list[str]]:
+    """Title and paragraphs of the Zoom link page when the database did not answer."""
+    return (
+        "zoombot's database is not answering",
+        [
+            "zoombot could not reach its own database, so nothing was linked or changed.",
+            "Run /zoom link in Slack again in a minute.",
+        ],
     )
 
 

@@ -17,6 +17,7 @@ from bot.slack.handlers.context import CommandContext
 from bot.slack.hints import UsageError, hint_for, new_reference
 from bot.slack.replies import Outcome, Respond, with_working_notice
 from bot.slack.when import WhenError
+from bot.store.outage import is_database_outage
 from bot.zoom.errors import NotLinkedError, ZoomError, ZoomErrorKind
 from bot.zoom.errors import Outcome as ZoomOutcome
 
@@ -68,12 +69,16 @@ async def _failure(error: Exception, operation: str, ctx: CommandContext, label:
     expected = isinstance(
         error, ZoomError | Refusal | NotLinkedError | WhenError | UsageError | ReminderError
     )
-    reference = None if expected else new_reference()
+    outage = not expected and is_database_outage(error)
+    reference = None if expected or outage else new_reference()
     if expected:
         log.info("/zoom %s failed for %s: %s", label, ctx.user_id, error)
+    elif outage:
+        log.warning("/zoom %s not done: the database is not answering (%s)", label, type(error).__name__)
     else:
         log.error("/zoom %s failed unexpectedly [%s]", label, reference, exc_info=error)
-    ctx.runtime.metrics.commands.labels(subcommand=label, outcome="error" if expected else "bug").inc()
+    outcome = "error" if expected else "database" if outage else "bug"
+    ctx.runtime.metrics.commands.labels(subcommand=label, outcome=outcome).inc()
     try:
         tz = (await ctx.person()).tz
     except Exception:
