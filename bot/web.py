@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from bot.metrics import CONTENT_TYPE_LATEST
 from bot.runtime import Runtime
+from bot.slack.payloads import payload_problem
 
 log = logging.getLogger(__name__)
 
@@ -47,15 +48,25 @@ def create_web_app(runtime_factory: RuntimeFactory) -> Starlette:
     async def slack_events(request: Request) -> Response:
         runtime = rt()
         body = await request.body()
-        reason = await runtime.signature_checker.admit(body, request.headers)
+        reason = runtime.signature_checker.check(body, request.headers)
         if reason is not None:
             runtime.metrics.slack_rejected.labels(reason=reason).inc()
             log.info("refused a Slack request: %s", reason)
             return JSONResponse({"error": "invalid request"}, status_code=401)
         try:
-            body.decode("utf-8")
+            text = body.decode("utf-8")
         except UnicodeDecodeError:
             return JSONResponse({"error": "invalid request"}, status_code=400)
+        problem = payload_problem(text, request.headers.get("content-type"))
+        if problem is not None:
+            runtime.metrics.slack_rejected.labels(reason="malformed payload").inc()
+            log.warning("refused a signed Slack request: %s", problem)
+            return JSONResponse({"error": "invalid request"}, status_code=400)
+        # Shared by every process, so checked last: only a request about to be acted on is kept.
+        if await runtime.signature_checker.replayed_elsewhere(request.headers):
+            runtime.metrics.slack_rejected.labels(reason="replayed request").inc()
+            log.info("refused a Slack request: replayed request")
+            return JSONResponse({"error": "invalid request"}, status_code=401)
         # Listeners find the runtime in Bolt's context (a middleware does it in Socket Mode).
         return await runtime.bolt_handler.handle(request, runtime.bolt_context)
 

@@ -38,7 +38,7 @@ class SlackSignatureChecker:
     A captured request stays valid for five minutes; slash commands and button clicks
     carry no retry id, so a replay is caught by remembering the signatures seen in the
     window (Slack never sends the same signature twice). Each process remembers what it
-    saw; ``shared`` (the database, in :meth:`admit`) catches a replay sent to a sibling
+    saw; ``shared`` (the database, in :meth:`replayed_elsewhere`) catches a replay sent to a sibling
     process behind the same load balancer.
     """
 
@@ -82,11 +82,11 @@ class SlackSignatureChecker:
             return "replayed request"
         return None
 
-    async def admit(self, body: bytes, headers: Mapping[str, str]) -> str | None:
-        """:meth:`check`, then the memory shared by every process. None when admitted."""
-        reason = self.check(body, headers)
-        if reason is not None or self._shared is None:
-            return reason
+    async def replayed_elsewhere(self, headers: Mapping[str, str]) -> bool:
+        """After :meth:`check` passed: whether another process (or this one) admitted the
+        same signature before, by the memory every process shares."""
+        if self._shared is None:
+            return False
         try:
             async with asyncio.timeout(self._shared_timeout):
                 first = await self._shared(headers.get("x-slack-signature", ""))
@@ -94,8 +94,8 @@ class SlackSignatureChecker:
             log.warning(
                 "replay check on this process only: the database did not answer (%s)", type(error).__name__
             )
-            return None
-        return None if first else "replayed request"
+            return False
+        return not first
 
     def _remember(self, signature: str, now: float) -> bool:
         while self._seen:

@@ -55,9 +55,9 @@ def test_non_utf8_bodies_are_checked_on_raw_bytes(body: bytes) -> None:
     assert checker().check(body, headers(str(NOW), sig)) is None
 
 
-async def test_admit_asks_the_shared_memory_and_falls_back_to_its_own_when_it_fails() -> None:
+async def test_the_shared_memory_catches_a_sibling_replay_and_falls_back_when_it_fails() -> None:
     body = b"command=%2Fzoom&text=new"
-    sig = compute_signature(SECRET, str(NOW), body)
+    request = headers(str(NOW), compute_signature(SECRET, str(NOW), body))
     seen: set[str] = set()
 
     async def shared(signature: str) -> bool:
@@ -65,15 +65,15 @@ async def test_admit_asks_the_shared_memory_and_falls_back_to_its_own_when_it_fa
         seen.add(signature)
         return first
 
-    sibling = SlackSignatureChecker(SECRET, clock=lambda: NOW, shared=shared)
-    assert await sibling.admit(body, headers(str(NOW), sig)) is None
-    # Another process, same shared memory: the replay is caught there.
+    one = SlackSignatureChecker(SECRET, clock=lambda: NOW, shared=shared)
+    assert one.check(body, request) is None and not await one.replayed_elsewhere(request)
+    # Another process, the same shared memory: its own memory never saw it, the shared one did.
     other = SlackSignatureChecker(SECRET, clock=lambda: NOW, shared=shared)
-    assert await other.admit(body, headers(str(NOW), sig)) == "replayed request"
+    assert other.check(body, request) is None and await other.replayed_elsewhere(request)
 
     async def down(signature: str) -> bool:
         raise ConnectionRefusedError("database down")
 
     alone = SlackSignatureChecker(SECRET, clock=lambda: NOW, shared=down)
-    assert await alone.admit(body, headers(str(NOW), sig)) is None
-    assert await alone.admit(body, headers(str(NOW), sig)) == "replayed request"  # its own memory
+    assert alone.check(body, request) is None and not await alone.replayed_elsewhere(request)
+    assert alone.check(body, request) == "replayed request"  # its own memory still holds
