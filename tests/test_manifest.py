@@ -15,7 +15,7 @@ from referencing import Registry, Resource
 
 from bot.cli import main as cli_main
 from bot.manifest import PLACEHOLDER, render_manifest
-from bot.slack.app import BOT_SCOPES
+from bot.slack.app import BOT_OPTIONAL_SCOPES, BOT_SCOPES
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "manifest.yml"
@@ -29,17 +29,9 @@ V2_URL = (
     "https://raw.githubusercontent.com/slackapi/manifest-schema/v0.5.0/schemas/manifest.schema.2.0.0.json"
 )
 BASE = "https://bot.example.com"
-EXPECTED_BOT_SCOPES = [
-    "commands",
-    "chat:write",
-    "chat:write.public",
-    "users:read",
-    "users:read.email",
-    "im:write",
-    "links:read",
-    "links:write",
-    "channels:read",
-]
+EXPECTED_BOT_SCOPES = ["commands", "chat:write", "users:read", "users:read.email", "im:write"]
+# Scopes only some features need: Slack lets the installing workspace leave them out.
+EXPECTED_OPTIONAL_SCOPES = ["chat:write.public", "links:read", "links:write", "channels:read"]
 
 
 def load_schema(name: str) -> dict[str, Any]:
@@ -133,7 +125,10 @@ def test_command_events_scopes_and_home(socket_mode: bool) -> None:
         "link_shared",
         "tokens_revoked",
     ]
-    assert manifest["oauth_config"]["scopes"] == {"bot": EXPECTED_BOT_SCOPES}
+    assert manifest["oauth_config"]["scopes"] == {
+        "bot": EXPECTED_BOT_SCOPES,
+        "bot_optional": EXPECTED_OPTIONAL_SCOPES,
+    }
     assert manifest["features"]["app_home"] == {
         "home_tab_enabled": True,
         "messages_tab_enabled": True,
@@ -148,13 +143,14 @@ def test_zoom_links_unfurl_and_the_oauth_install_asks_for_the_manifest_scopes(so
     manifest = rendered(socket_mode)
     assert manifest["features"]["unfurl_domains"] == ["zoom.us"]
     assert "link_shared" in manifest["settings"]["event_subscriptions"]["bot_events"]
-    # Multi-workspace installs request BOT_SCOPES; a scope missing there would break unfurls.
+    # Multi-workspace installs request both lists; a scope missing there would break unfurls.
     assert manifest["oauth_config"]["scopes"]["bot"] == BOT_SCOPES
+    assert manifest["oauth_config"]["scopes"]["bot_optional"] == BOT_OPTIONAL_SCOPES
 
 
 def test_every_bot_scope_is_justified_by_a_comment_right_above_it() -> None:
     lines = render_manifest(BASE).splitlines()
-    for scope in EXPECTED_BOT_SCOPES:
+    for scope in EXPECTED_BOT_SCOPES + EXPECTED_OPTIONAL_SCOPES:
         index = lines.index(f"      - {scope}")
         assert lines[index - 1].strip().startswith("#"), f"scope {scope} has no comment"
 

@@ -40,7 +40,6 @@ USER_SCOPES = [
     "meeting:write:meeting",
     "meeting:update:meeting",
     "meeting:delete:meeting",
-    "meeting:read:invitation",
     "cloud_recording:read:list_user_recordings",
     "user:read:list_schedulers",
     "meeting:read:summary",

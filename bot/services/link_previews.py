@@ -127,5 +127,9 @@ class LinkPreviews:
             previews.append(MeetingPreview(url, meeting, await actor.host_name(meeting)))
         return PreviewBatch(previews, person.tz)
 
+    async def first_scope_notice_today(self, team_id: str, user_id: str) -> bool:
+        """True at most once a day per person: previews are off for want of a Slack scope."""
+        return await self._events.first_time(SOURCE, f"scope-notice:{team_id}:{user_id}", now=self._clock())
+
     async def _not_asked_today(self, team_id: str, user_id: str) -> bool:
         return await self._events.first_time(SOURCE, f"link-prompt:{team_id}:{user_id}", now=self._clock())

@@ -16,17 +16,10 @@ from bot.store.vault import TokenVault
 
 log = logging.getLogger(__name__)
 
-BOT_SCOPES = [
-    "commands",
-    "chat:write",
-    "chat:write.public",
-    "users:read",
-    "users:read.email",
-    "im:write",
-    "links:read",
-    "links:write",
-    "channels:read",
-]
+# The manifest's two lists: what zoombot cannot work without, and what only some features need
+# (a workspace may decline those at install; each such feature then says why it is off).
+BOT_SCOPES = ["commands", "chat:write", "users:read", "users:read.email", "im:write"]
+BOT_OPTIONAL_SCOPES = ["chat:write.public", "links:read", "links:write", "channels:read"]
 
 
 class _ClientWinsNotice(logging.Filter):
@@ -70,7 +63,7 @@ def build_bolt_app(
             oauth_settings=AsyncOAuthSettings(
                 client_id=settings.SLACK_CLIENT_ID,
                 client_secret=settings.SLACK_CLIENT_SECRET,
-                scopes=BOT_SCOPES,
+                scopes=BOT_SCOPES + BOT_OPTIONAL_SCOPES,
                 install_path="/slack/install",
                 redirect_uri_path="/slack/oauth_redirect",
                 state_store=oauth_state_store(db),

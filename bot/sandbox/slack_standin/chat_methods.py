@@ -38,7 +38,9 @@ def resolve_channel(ctx: MethodContext, channel_arg: str | None, *, for_posting:
     channel = ws.channels.get(channel_arg)
     if channel is None:
         raise Refusal("channel_not_found")
-    if for_posting and channel.is_private and not channel.bot_is_member:
+    # A public channel takes posts from a non-member only with chat:write.public.
+    outsider = for_posting and not channel.bot_is_member
+    if outsider and (channel.is_private or not ctx.granted("chat:write.public")):
         raise Refusal("not_in_channel")
     return channel
 

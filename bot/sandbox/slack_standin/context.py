@@ -47,6 +47,11 @@ class MethodContext:
     extra_tokens: dict[str, str] = field(default_factory=dict)  # token -> team id
     # Links handed to the app in link_shared events: what chat.unfurl may then preview.
     shared_links: SharedLinks = field(default_factory=lambda: SharedLinks())
+    # The bot scopes the workspace granted at install; None: every scope the app asks for.
+    granted_scopes: frozenset[str] | None = None
+
+    def granted(self, scope: str) -> bool:
+        return self.granted_scopes is None or scope in self.granted_scopes
 
 
 @dataclass

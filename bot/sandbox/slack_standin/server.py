@@ -204,6 +204,11 @@ class SlackStandin:
     def clear_faults(self) -> None:
         self._faults.clear()
 
+    def grant_scopes(self, scopes: list[str] | None) -> None:
+        """Install the app with only ``scopes`` (None: all it asks for). Methods and events
+        that need a scope left out answer as Slack does (``missing_scope``, no event)."""
+        self._ctx.granted_scopes = None if scopes is None else frozenset(scopes)
+
     def post_as_person(
         self, user_id: str, channel_id: str, text: str
     ) -> tuple[Message, dict[str, Any] | None]:

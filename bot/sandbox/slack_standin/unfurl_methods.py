@@ -51,7 +51,7 @@ def post_as_person(
         ws.live[(where.id, message.ts)] = message
     ctx.recorder.message(message)
     links = links_in(text, domains)
-    if not links or not where.bot_is_member:
+    if not links or not where.bot_is_member or not ctx.granted("links:read"):
         return message, None
     digest = hashlib.sha256(f"{where.id}:{message.ts}:{text}".encode()).hexdigest()
     unfurl_id = f"{where.id}.{message.ts}.{digest}"

@@ -53,12 +53,24 @@ def call_method(
         if implementation is None:
             raise Refusal("unknown_method", extra={"req_method": method})
         _check_token(ctx, token)
+        _check_scope(ctx, method)
         fault = faults.take(method)
         if fault is not None:
             raise Refusal(fault.error, status=fault.status, retry_after=fault.retry_after)
         return Answer(200, {"ok": True, **implementation(ctx, args)})
     except Refusal as refusal:
         return refusal_answer(refusal)
+
+
+# Methods that need one of the scopes zoombot's manifest marks optional (bot_optional).
+OPTIONAL_SCOPE_OF = {"chat.unfurl": "links:write", "conversations.info": "channels:read"}
+
+
+def _check_scope(ctx: MethodContext, method: str) -> None:
+    needed = OPTIONAL_SCOPE_OF.get(method)
+    if needed is not None and not ctx.granted(needed):
+        provided = ",".join(sorted(ctx.granted_scopes or ()))
+        raise Refusal("missing_scope", extra={"needed": needed, "provided": provided})
 
 
 def _check_token(ctx: MethodContext, token: str | None) -> None:

@@ -7,10 +7,13 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.services.link_previews import LinkPreviews
 from bot.slack import views
 from bot.slack.handlers.context import CommandContext
+from bot.slack.hints import slack_scope_missing_hint
 from bot.slack.listeners.home import publish_home
 
 log = logging.getLogger(__name__)
@@ -66,11 +69,29 @@ async def link_shared(
             await client.chat_postEphemeral(
                 channel=str(event["channel"]), user=user_id, **views.link_to_preview_prompt()
             )
+    except SlackApiError as error:
+        if error.response.get("error") != "missing_scope":
+            await _preview_failed(previews, team_id, event_id, error)
+            return
+        # The workspace left out links:write: previews are off there, and a retry cannot help.
+        log.info("no Zoom link preview: the workspace did not grant %s", error.response.get("needed"))
+        try:
+            if event.get("channel") and await previews.first_scope_notice_today(team_id, user_id):
+                hint = slack_scope_missing_hint(str(error.response.get("needed") or "links:write"))
+                await client.chat_postEphemeral(
+                    channel=str(event["channel"]), user=user_id, **views.hint_message(hint)
+                )
+        except Exception as notice_error:  # the note is a courtesy; nothing is left undone without it
+            log.warning("could not tell %s that previews are off: %s", user_id, type(notice_error).__name__)
     except Exception as error:
-        # Forget the delivery so a retry of this event gets a fresh try.
-        log.warning("could not preview Zoom links (%s): %s", event_id, type(error).__name__)
-        if event_id:
-            await previews.forget_delivery(team_id, event_id)
+        await _preview_failed(previews, team_id, event_id, error)
+
+
+async def _preview_failed(previews: LinkPreviews, team_id: str, event_id: str, error: Exception) -> None:
+    # Forget the delivery so a retry of this event gets a fresh try.
+    log.warning("could not preview Zoom links (%s): %s", event_id, type(error).__name__)
+    if event_id:
+        await previews.forget_delivery(team_id, event_id)
 
 
 def _target(event: dict[str, Any]) -> dict[str, str]:
