@@ -34,6 +34,7 @@ from typing import Any, Protocol
 from sqlalchemy.exc import DBAPIError
 
 from bot.store.events import ProcessedEventStore
+from bot.store.outage import is_database_outage
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +146,9 @@ class ZoomWebhooks:
         key = delivery_key(event, parsed, lowered.get(TRACKING_HEADER), body)
         try:
             first = await self._events.first_time(EVENT_SOURCE, key, now=self._clock())
-        except DBAPIError:
+        except Exception as error:
+            if not _database_trouble(error):
+                raise
             # The database is busy or down: not accepted, so Zoom delivers it again later.
             log.warning("Zoom event %s not accepted: the database did not answer", event)
             return 503, {"error": "try again later"}
@@ -183,17 +186,14 @@ class ZoomWebhooks:
                 async with self._applying:  # a burst of events must not crowd out the fast answers
                     await self._effects.apply(event, payload)
                 return
-            except DBAPIError as error:
-                failure = error
-                if attempt == APPLY_ATTEMPTS:
-                    break
-                pause = self._backoff * attempt
-                reason = type(error.orig or error).__name__
-                log.warning("Zoom event %s: the database failed (%s); again in %.1f s", event, reason, pause)
-                await asyncio.sleep(pause)
             except Exception as error:
                 failure = error
-                break
+                if not _database_trouble(error) or attempt == APPLY_ATTEMPTS:
+                    break
+                pause = self._backoff * attempt
+                reason = type(getattr(error, "orig", None) or error).__name__
+                log.warning("Zoom event %s: the database failed (%s); again in %.1f s", event, reason, pause)
+                await asyncio.sleep(pause)
         log.error(
             "Zoom event %s could not be handled; a redelivery will be processed", event, exc_info=failure
         )
@@ -212,3 +212,8 @@ class ZoomWebhooks:
         # The events' own background work (card updates) is closed by its owner, with a grace period.
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+
+def _database_trouble(error: BaseException) -> bool:
+    """A database error or outage (asyncpg's refused connection arrives as a bare OSError)."""
+    return isinstance(error, DBAPIError) or is_database_outage(error)
