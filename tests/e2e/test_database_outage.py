@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import logging
+import sqlite3
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,12 +17,13 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from bot.sandbox.world import OfflineWorld, link_button_url
 from bot.slack.hints import hint_for
 from bot.store.db import Database
 from bot.store.outage import is_database_outage
-from tests.e2e.test_commands import reply_to, texts
+from tests.e2e.test_commands import reply_to, schedule, texts
 from tests.kit.checked_world import checked_world
 from tests.kit.db_gate import DatabaseGate, database_gate
 
@@ -111,3 +113,24 @@ async def test_real_driver_errors_are_outages_and_others_are_not(tmp_path: Path)
     assert not is_database_outage(ConnectionRefusedError("Slack's API, not our database"))
     assert hint_for(connection_refused, mode="user").title == OUTAGE
     assert hint_for(bug, mode="user").title == "Something went wrong"
+
+
+async def test_a_sqlite_file_locked_past_the_busy_timeout_is_an_outage(linked_world: OfflineWorld) -> None:
+    """SQLite's outage: another process holds the write lock past the busy timeout (5 s)."""
+    w = linked_world
+    alice = w.person("alice")
+    meeting = await schedule(w, alice.slack_id, alice.email, '"Planning" tomorrow 3pm')
+    path = make_url(w.settings.DATABASE_URL).database
+    assert path is not None
+    holder = sqlite3.connect(path, timeout=30, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # the writer's lock, held by "another process"
+        body = texts(await reply_to(w, alice.slack_id, f"remind {meeting.id} 15m", timeout=60))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert OUTAGE in body and "ERR-" not in body, body
+    assert await w.runtime.reminders.list_for(w.standin.team_id, alice.slack_id) == []
+    body = texts(await reply_to(w, alice.slack_id, f"remind {meeting.id} 15m", timeout=30))
+    assert OUTAGE not in body
+    assert len(await w.runtime.reminders.list_for(w.standin.team_id, alice.slack_id)) == 1
