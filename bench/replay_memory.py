@@ -3,7 +3,8 @@
     python bench/replay_memory.py [--requests 2000] [--concurrency 1 20] [--postgres URL] [--json out.json]
 
 Every signed Slack request (command, click, event) is recorded in ``processed_events``
-by ``ProcessedEventStore.first_request`` before it is admitted: one INSERT and its commit.
+by ``SharedRequestMemory.first_time`` before it is acted on: one INSERT and its commit, shared
+by the requests that arrive while another is in flight.
 This runs that call ``--requests`` times on a new SQLite file (WAL, as the bot opens it)
 and, unless ``--postgres none``, on a new PostgreSQL database created on the given server,
 sequentially and with ``--concurrency`` requests in flight, and prints per request the
@@ -29,15 +30,15 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 from bot.store.db import Database
-from bot.store.events import ProcessedEventStore
 from bot.store.migrate import upgrade_to_head
+from bot.store.request_memory import SharedRequestMemory
 
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 
 
 async def measure(url: str, requests: int, concurrency: int) -> dict[str, float]:
     db = Database.from_url(url)
-    events = ProcessedEventStore(db)
+    memory = SharedRequestMemory(db)
     latencies: list[float] = []
     queue = iter(range(requests))
 
@@ -45,11 +46,11 @@ async def measure(url: str, requests: int, concurrency: int) -> dict[str, float]
         for _ in queue:
             signature = "v0=" + secrets.token_hex(32)
             started = time.perf_counter()
-            assert await events.first_request(signature, now=datetime.now(UTC))
+            assert await memory.first_time(signature, now=datetime.now(UTC))
             latencies.append(time.perf_counter() - started)
 
     try:
-        await events.first_request("v0=warm-up", now=datetime.now(UTC))  # the pool's first connection
+        await memory.first_time("v0=warm-up", now=datetime.now(UTC))  # the pool's first connection
         cpu, wall = time.process_time(), time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall

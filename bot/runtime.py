@@ -41,6 +41,7 @@ from bot.store.links import LinkStore
 from bot.store.migrate import bring_to_head
 from bot.store.oauth_states import OAuthStateStore
 from bot.store.reminders import ReminderStore
+from bot.store.request_memory import SharedRequestMemory
 from bot.store.vault import TokenVault
 from bot.zoom.client import AccountZoom, UserZoom
 from bot.zoom.http import ZoomHttp
@@ -154,9 +155,10 @@ async def build_runtime(
     vault = TokenVault(list(settings.TOKEN_ENCRYPTION_KEY))
     metrics = Metrics()
     events = ProcessedEventStore(db)
+    requests = SharedRequestMemory(db)
 
     async def first_request(signature: str) -> bool:
-        return await events.first_request(signature, now=clock())
+        return await requests.first_time(signature, now=clock())
 
     checker = SlackSignatureChecker(
         settings.SLACK_SIGNING_SECRET or "", clock=wall_clock or time.time, shared=first_request
