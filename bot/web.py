@@ -63,7 +63,11 @@ def create_web_app(runtime_factory: RuntimeFactory) -> Starlette:
             log.warning("refused a signed Slack request: %s", problem)
             return JSONResponse({"error": "invalid request"}, status_code=400)
         # Shared by every process, so checked last: only a request about to be acted on is kept.
-        if await runtime.signature_checker.replayed_elsewhere(request.headers):
+        # Events API deliveries (JSON) skip it: each effect of an event is idempotent or keyed
+        # by its event_id, so a replay changes nothing, and an event need not pay the write.
+        if not _events_api(text, request.headers.get("content-type")) and (
+            await runtime.signature_checker.replayed_elsewhere(request.headers)
+        ):
             runtime.metrics.slack_rejected.labels(reason="replayed request").inc()
             log.info("refused a Slack request: replayed request")
             return JSONResponse({"error": "invalid request"}, status_code=401)
@@ -131,3 +135,8 @@ def create_web_app(runtime_factory: RuntimeFactory) -> Starlette:
         Route("/metrics", metrics, methods=["GET"]),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
+
+
+def _events_api(body: str, content_type: str | None) -> bool:
+    """An Events API delivery, recognised as Bolt does: a JSON body (commands and clicks are forms)."""
+    return (content_type or "").split(";")[0].strip() == "application/json" or body.startswith("{")
