@@ -71,6 +71,7 @@ import logging
 import os
 import random
 import secrets
+import time
 import weakref
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -238,7 +239,7 @@ class UserTokenSource:
             return await self._refresh_across_processes(row, stale)
 
     async def _refresh_across_processes(self, seen: LinkRecord, stale: str | None) -> str:
-        waited = 0.0
+        started = time.monotonic()
         delay = 0.02
         while True:
             if await self._links.try_acquire_refresh_lease(
@@ -252,13 +253,12 @@ class UserTokenSource:
             # Someone else is refreshing: wait for their result.
             pause = delay * (0.5 + self._rng.random())
             await self._sleep(pause)
-            waited += pause
             delay = min(delay * 1.5, 0.5)
             row = await self._row(seen.id)
             moved = row.version != seen.version or row.access_token != seen.access_token
             if moved and self._fresh(row, stale):
                 return row.access_token
-            if waited > self._wait_limit:
+            if time.monotonic() - started > self._wait_limit:
                 raise RefreshInProgress(
                     kind=ZoomErrorKind.UNAVAILABLE,
                     operation="refresh the Zoom authorization",
