@@ -169,7 +169,7 @@ def install(runtime: Runtime, **options: Any) -> ReminderParts:
         runtime.on_close(parts.cards.aclose)
     runtime.meeting_threads = parts.threads
     if parts.webhooks is not None:
-        runtime.zoom_webhooks = parts.webhooks.handle
+        runtime.zoom_webhooks = parts.webhooks  # callable; the object also drains (sandbox, tests)
         runtime.on_close(parts.webhooks.aclose)
     runtime.on_ready(parts.worker.start)
     runtime.on_close(parts.worker.stop)

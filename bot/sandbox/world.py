@@ -27,6 +27,7 @@ from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
 from bot.sandbox.zoom_simulator.contract import ContractObserver
 from bot.settings import Settings
 from bot.web import create_web_app
+from bot.zoom.webhooks import ZoomWebhooks
 
 SIGNING_SECRET = "sandbox-signing-secret"  # only ever used on loopback
 ZOOM_CLIENT_ID = "sandbox-zoom-client"
@@ -92,6 +93,17 @@ class OfflineWorld:
 
     def person(self, name: str) -> Person:
         return self.people[name]
+
+    def busy(self) -> bool:
+        """Whether the bot is still working on a /zoom command it took."""
+        return self.runtime.commands.admitted > 0
+
+    async def events_acted_on(self) -> None:
+        """Wait until the bot has acted on every Zoom event it accepted, card updates and thread
+        posts included: what follows a webhook is known to be done, not guessed by a timer."""
+        webhooks = self.runtime.zoom_webhooks
+        if isinstance(webhooks, ZoomWebhooks):
+            await webhooks.drain()
 
     async def link(self, name: str, *, as_zoom_user: str | None = None) -> httpx.Response:
         """`/zoom link` as ``name``, then consent at the simulator (as ``as_zoom_user``'s e-mail)
