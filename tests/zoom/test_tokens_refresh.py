@@ -228,13 +228,7 @@ async def test_stale_invalid_grant_cannot_clobber_a_newer_token(
     fast = UserTokenSource(
         links, oauth, TEAM, USER, clock=sim_clock.now, owner="B", lease_ttl=0.2, locks=RefreshLocks()
     )
-
-    async def sleep_moving_the_clock(seconds: float) -> None:
-        # Leases are timed by the injected clock, which only moves when told to.
-        sim_clock.advance(seconds)
-        await asyncio.sleep(seconds)
-
-    fast._sleep = sleep_moving_the_clock
+    # Leases run on the wall clock (lease_clock), so A's lapses 0.2 s after it was taken.
     sim.inject(REFRESH, latency=3.0)  # A's request waits here, then hits a rotated token
     slow_task = asyncio.create_task(slow.access_token())
     for _ in range(3000):  # until A's refresh has reached Zoom (it is counted on arrival)
