@@ -255,6 +255,17 @@ def _refresh_in_progress_hint(operation: str) -> Hint:
     )
 
 
+def idle_link_refused_hint() -> Hint:
+    """The one DM sent when Zoom refuses to renew a link nobody had used for a while."""
+    return Hint(
+        "Your Zoom link has stopped working",
+        "You haven't used zoombot for a while, so I renewed your Zoom authorization in the "
+        "background, and Zoom refused: it had expired or was revoked in Zoom.",
+        None,
+        "Link your Zoom account again with the button below (or `/zoom link`). I'll tell you this only once.",
+    )
+
+
 def _zoom_hint(error: ZoomError, mode: Mode, operation: str, tz: tzinfo, reference: str | None) -> Hint:
     kind = error.kind
     why = _zoom_why(error)
