@@ -321,7 +321,7 @@ class LinkStore:
         self._pending[seen.id] = sealed  # before the write: a failed write cannot lose it
         try:
             return await self._write_rotation(sealed)
-        except DATABASE_FAILURES:
+        except Exception:  # whatever the driver raised, the pair must survive it
             key = (seen.team_id, seen.user_id)
             self._fresh.forget(key)
             self._fresh.put(

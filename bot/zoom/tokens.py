@@ -395,18 +395,26 @@ _SAVERS: set[asyncio.Future[None]] = set()
 
 
 async def _save_until_done(links: LinkStore, link_id: int) -> None:
-    """Write the pending rotated pair of ``link_id`` until the database takes it (or the row moved on)."""
+    """Write the pending rotated pair of ``link_id`` until the database takes it (or the row moved on).
+
+    Never gives up: the pair is the only working one (Zoom killed the one stored).
+    """
     delay = SAVE_RETRY_FIRST_SECONDS
+    attempts = 0
     while True:
         await asyncio.sleep(delay)
+        attempts += 1
         try:
             outcome = await links.retry_rotation(link_id)
-        except DATABASE_FAILURES:
+        except Exception as error:  # keep trying, whatever the driver raises
+            if attempts % 60 == 1:  # about once a minute, not on every attempt
+                log.warning(
+                    "zoom link %s: the rotated tokens are still not saved (%s); still trying",
+                    link_id,
+                    type(error).__name__,
+                )
             delay = min(delay * 2, SAVE_RETRY_MAX_SECONDS)
             continue
-        except Exception:
-            log.exception("zoom link %s: the pending rotated tokens could not be written", link_id)
-            return
         if outcome is SaveOutcome.SAVED:
             log.info("zoom link %s: the rotated tokens kept in memory are saved", link_id)
         elif outcome is SaveOutcome.MOVED_ON:

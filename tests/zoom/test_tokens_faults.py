@@ -14,9 +14,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import asyncpg
 import httpx
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
 from bot.sandbox.zoom_simulator.server import serve_simulator
@@ -29,6 +31,7 @@ from bot.zoom.errors import RefreshInProgress
 from bot.zoom.http import ZoomHttp
 from bot.zoom.oauth import ZoomOAuth
 from bot.zoom.tokens import RefreshLocks, UserTokenSource
+from tests.conftest import postgres_server_url
 from tests.kit.zoom_link import Login
 from tests.zoom.test_tokens_refresh import REFRESH, TEAM, USER, link_alice, live_refresh_token
 
@@ -283,3 +286,61 @@ async def test_a_command_waiting_on_someone_elses_refresh_is_told_so_not_that_zo
     token = await asyncio.wait_for(holding, PATIENCE)
     assert await waiter.access_token() == token  # once it is done, the waiter uses its result
     assert sim.stats[REFRESH] == 1
+
+
+@pytest.mark.postgres
+async def test_a_rotated_pair_survives_postgresql_refusing_connections_for_seconds(
+    postgres_url: str,
+    key: str,
+    base_url: str,
+    sim: ZoomSimulator,
+    sim_login: Login,
+    sim_clock: ManualClock,
+) -> None:
+    """The issue's run: Zoom's answer held, the database refusing connections for 3 s, the answer
+    released. The pair is kept, the command goes on, and it is saved once the database is back."""
+    database = Database.from_url(postgres_url)
+    links = LinkStore(database, TokenVault([key]))
+    http = ZoomHttp(
+        base_url + "/v2", base_url, timeout=httpx.Timeout(5.0, read=PATIENCE), clock=sim_clock.now
+    )
+    app = sim.apps["sim-client"]
+    oauth = ZoomOAuth(http, app.client_id, app.client_secret, app.redirect_uri)
+    name = make_url(postgres_url).database
+    try:
+        linked = await link_alice(links, sim, sim_login, sim_clock, expired=True)
+        sim.inject(REFRESH, after_effect=True, drop=True)
+        refreshing = asyncio.create_task(
+            UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now).access_token()
+        )
+        await held_at_zoom(sim)
+        await admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        await admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+        try:
+            sim.hangs.release()
+            token = await asyncio.wait_for(refreshing, PATIENCE)
+            assert token == live_access_token(sim)
+            await asyncio.sleep(3.0)  # the outage goes on; the saver keeps trying meanwhile
+        finally:
+            await admin(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+
+        async def saved() -> bool:
+            return bool(await column(database, linked.id, "version") != linked.version)
+
+        await eventually(saved, "the pending rotated pair was written")
+        row = await LinkStore(database, TokenVault([key])).get(TEAM, USER)
+        assert row is not None and row.status == "active" and row.access_token == token
+        assert row.refresh_token == live_refresh_token(sim)
+    finally:
+        await http.aclose()
+        await database.dispose()
+
+
+async def admin(sql: str) -> None:
+    connection = await asyncpg.connect(
+        make_url(postgres_server_url()).set(drivername="postgresql").render_as_string(hide_password=False)
+    )
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
