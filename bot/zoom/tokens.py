@@ -273,23 +273,29 @@ class UserTokenSource:
         return row
 
     async def _refresh_holding_lease(self, seen: LinkRecord, stale: str | None) -> str:
-        heartbeat = asyncio.ensure_future(self._renew_lease(seen.id)) if self._renew_every else None
+        done = asyncio.Event()
+        heartbeat = asyncio.ensure_future(self._renew_lease(seen.id, done)) if self._renew_every else None
         try:
             row = await self._row(seen.id)
             if row.version != seen.version and self._fresh(row, stale):
                 return row.access_token  # another process refreshed while we waited
             return await self._call_zoom_and_save(row, adopt_retry=True, lost_before=False)
         finally:
+            done.set()
             if heartbeat is not None:
-                heartbeat.cancel()
+                await heartbeat  # let a renewal under way finish, rather than cut a statement short
             if not self._links.has_pending_rotation(seen.id):
                 await self._release_lease(seen.id)
             # else the lease stays ours until the pending pair is written (the write releases it)
 
-    async def _renew_lease(self, link_id: int) -> None:
+    async def _renew_lease(self, link_id: int, done: asyncio.Event) -> None:
         assert self._renew_every is not None
         while True:
-            await asyncio.sleep(self._renew_every)
+            try:
+                await asyncio.wait_for(done.wait(), self._renew_every)
+                return
+            except TimeoutError:
+                pass
             try:
                 renewed = await self._links.renew_refresh_lease(
                     link_id, self._owner, self._lease_ttl, self._lease_clock()
