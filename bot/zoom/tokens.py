@@ -94,7 +94,7 @@ LEASE_RENEW_SECONDS = 0.5  # the holder's heartbeat (at most a third of the TTL)
 WAIT_FOR_OTHERS_SECONDS = 10.0
 # A rotated pair the database refused is written again after these pauses (doubling).
 SAVE_RETRY_FIRST_SECONDS = 0.05
-SAVE_RETRY_MAX_SECONDS = 1.0
+SAVE_RETRY_MAX_SECONDS = 0.5  # short: the lease lapses 2 s after the outage began
 NEEDS_REAUTH = "needs_reauth"
 
 Clock = Callable[[], datetime]
