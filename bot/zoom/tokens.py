@@ -413,7 +413,7 @@ async def _save_until_done(links: LinkStore, link_id: int) -> None:
         try:
             outcome = await links.retry_rotation(link_id)
         except Exception as error:  # keep trying, whatever the driver raises
-            if attempts % 60 == 1:  # about once a minute, not on every attempt
+            if attempts % 60 == 1:  # every 60th attempt (half a minute apart), not on every one
                 log.warning(
                     "zoom link %s: the rotated tokens are still not saved (%s); still trying",
                     link_id,
