@@ -22,6 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.metrics import Metrics
 from bot.reminders.digest import DigestService
 from bot.reminders.service import ReminderService
+from bot.services.idle_links import IdleLinks
 from bot.services.link_flow import LinkFlow
 from bot.services.link_previews import LinkPreviews, zoom_hosts
 from bot.services.linking import LinkCallback
@@ -86,6 +87,7 @@ class Runtime:
     digests: DigestService
     zoom_webhooks: WebhookHandler | None = None  # set by bot.reminders.install with a webhook secret
     meeting_threads: MeetingThreads | None = None  # set by bot.reminders.install with a webhook secret
+    idle_links: IdleLinks | None = None  # set by bot.reminders.install in user mode
     schema_ready: bool = False
     _background: list[asyncio.Task[None]] = field(default_factory=list)
     _starters: list[Callable[[], Awaitable[None]]] = field(

@@ -21,9 +21,12 @@ from bot.reminders.worker import (
     ReminderWorker,
     process_identity,
 )
+from bot.services.idle_links import IdleLinks
 from bot.services.live_cards import DEFAULT_MIN_INTERVAL_S, LiveCards
 from bot.services.meeting_threads import MeetingThreads
 from bot.services.zoom_events import ZoomEventEffects
+from bot.slack.hints import idle_link_refused_hint
+from bot.slack.views.relink import relink_notice
 from bot.store.digests import DigestStore
 from bot.store.events import AuditTrail, ProcessedEventStore
 from bot.store.meeting_live import LiveMeetingStore
@@ -44,6 +47,7 @@ class ReminderParts:
     webhooks: ZoomWebhooks | None
     cards: LiveCards | None = None
     threads: MeetingThreads | None = None
+    idle_links: IdleLinks | None = None  # user mode only
 
 
 class _SlackClients:
@@ -118,7 +122,11 @@ def build(
         else None
     )
 
+    idle_links = None if runtime.settings.account_mode else _idle_links(runtime, slack)
+
     async def housekeeping() -> None:
+        if idle_links is not None:  # a background task, paced: it never holds up this tick
+            idle_links.start_if_due()
         # Zoom stops retrying a webhook after about 90 minutes; keep the keys a day to be safe.
         await events.prune(older_than=clock() - timedelta(days=1))
         if cards is not None:  # cards a crashed process left behind
@@ -154,7 +162,20 @@ def build(
             forget_person=runtime.people.forget,
         )
         webhooks = ZoomWebhooks(secret, events=events, effects=effects, clock=clock)
-    return ReminderParts(reminders, digests, worker, slack, webhooks, cards, threads), clients
+    return ReminderParts(reminders, digests, worker, slack, webhooks, cards, threads, idle_links), clients
+
+
+def _idle_links(runtime: Runtime, slack: SlackOut) -> IdleLinks:
+    async def notify(team_id: str, user_id: str) -> None:
+        await slack.dm(team_id, user_id, relink_notice(idle_link_refused_hint()))
+
+    return IdleLinks(
+        runtime.links,
+        runtime.oauth,
+        notify,
+        clock=runtime.clock,
+        observe_refresh=lambda outcome: runtime.metrics.token_refreshes.labels(outcome).inc(),
+    )
 
 
 def install(runtime: Runtime, **options: Any) -> ReminderParts:
@@ -168,9 +189,12 @@ def install(runtime: Runtime, **options: Any) -> ReminderParts:
         # digest tick runs at once on start, and then on every tick.
         runtime.on_close(parts.cards.aclose)
     runtime.meeting_threads = parts.threads
+    runtime.idle_links = parts.idle_links
     if parts.webhooks is not None:
         runtime.zoom_webhooks = parts.webhooks  # callable; the object also drains (sandbox, tests)
         runtime.on_close(parts.webhooks.aclose)
     runtime.on_ready(parts.worker.start)
     runtime.on_close(parts.worker.stop)
+    if parts.idle_links is not None:
+        runtime.on_close(parts.idle_links.aclose)  # runs before the worker stops (reverse order)
     return parts

@@ -30,7 +30,7 @@ from bot.slack.capacity import Overloaded
 from bot.slack.mrkdwn import date_token, escape, format_meeting_id, truncate
 from bot.slack.when import WhenError
 from bot.store.outage import is_database_outage
-from bot.zoom.errors import NotLinkedError, Outcome, ZoomError, ZoomErrorKind
+from bot.zoom.errors import NotLinkedError, Outcome, RefreshInProgress, ZoomError, ZoomErrorKind
 
 Mode = Literal["user", "account"]
 
@@ -243,6 +243,28 @@ def _unavailable(error: ZoomError, operation: str) -> tuple[str, str]:
     else:
         fix = "Nothing was changed. This is usually brief — try again in a minute."
     return what, fix
+
+
+def _refresh_in_progress_hint(operation: str) -> Hint:
+    # Our own state, not Zoom's: no "Zoom gave no answer" here (we never asked Zoom).
+    return Hint(
+        f"Couldn't {operation}",
+        "Someone else's renewal of your Zoom authorization is in progress (another zoombot "
+        "process started it) and hasn't finished yet.",
+        "I waited for it instead of asking Zoom myself, so nothing was sent to Zoom.",
+        "Nothing was changed. Try again in a few seconds.",
+    )
+
+
+def idle_link_refused_hint() -> Hint:
+    """The one DM sent when Zoom refuses to renew a link nobody had used for a while."""
+    return Hint(
+        "Your Zoom link has stopped working",
+        "You haven't used zoombot for a while, so I renewed your Zoom authorization in the "
+        "background, and Zoom refused: it had expired or was revoked in Zoom.",
+        None,
+        "Link your Zoom account again with the button below (or `/zoom link`). I'll tell you this only once.",
+    )
 
 
 def _zoom_hint(error: ZoomError, mode: Mode, operation: str, tz: tzinfo, reference: str | None) -> Hint:
@@ -549,6 +571,8 @@ def hint_for(
     writes fallback times in the reader's zone; ``reference`` (else a fresh one, for
     unexpected errors) lets the caller log the details under the id the user sees.
     """
+    if isinstance(error, RefreshInProgress):
+        return _refresh_in_progress_hint(operation or error.operation or "do that")
     if isinstance(error, ZoomError):
         return _zoom_hint(error, mode, operation or error.operation or "do that", tz, reference)
     if isinstance(error, Refusal):

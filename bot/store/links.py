@@ -8,6 +8,13 @@ Cross-process safety without ``SELECT … FOR UPDATE`` (a no-op on SQLite):
   read an older row (a stale refresh, a stale ``invalid_grant``) changes nothing;
 - a Zoom account can be linked to one Slack user only, enforced by a unique constraint.
 
+Rotated tokens are never dropped on a database error. ``save_rotation`` seals the pair
+(encrypts it exactly as it will be stored) and keeps it in this process's memory *before*
+the write; if the write fails on the database, the sealed pair stays (``PENDING``), reads of
+the link see it in place of the stored, now dead, pair, and ``retry_rotation`` writes it
+later. Zoom has already killed the old refresh token, so the sealed pair is the only
+working one there is.
+
 Tokens are encrypted with the vault, bound to ``link_owner(team, user)``; a record read
 back is decrypted, and a row whose ciphertexts do not belong to it raises ``VaultError``.
 """
@@ -15,12 +22,13 @@ back is decrypted, and a row whose ciphertexts do not belong to it raises ``Vaul
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import and_, case, delete, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.db import Database, rowcount
@@ -57,6 +65,30 @@ class LinkRecord:
     api_url: str | None
 
 
+class SaveOutcome(StrEnum):
+    SAVED = "saved"
+    MOVED_ON = "moved_on"  # the row changed (or went) since it was read: nothing written
+    PENDING = "pending"  # the database failed: kept sealed in memory, see retry_rotation
+
+
+@dataclass(frozen=True)
+class _SealedRotation:
+    """A rotated pair, encrypted as at rest, waiting to be written over ``expected_version``."""
+
+    link_id: int
+    team_id: str
+    user_id: str
+    expected_version: int
+    lease_owner: str
+    access_expires_at: datetime
+    values: dict[str, Any] = field(repr=False)
+
+
+# What a database that is down, restarting or refusing connections raises (OSError covers
+# a refused connect and TimeoutError).
+DATABASE_FAILURES: tuple[type[Exception], ...] = (DBAPIError, OSError)
+
+
 def _join_scopes(scopes: Iterable[str]) -> str:
     return " ".join(scope for scope in scopes if scope)
 
@@ -72,6 +104,8 @@ class LinkStore:
         # Every write below that changes a link's tokens or existence forgets its entry once
         # committed, which also refuses the puts of readers that read the row before it.
         self._fresh = FreshTokens()
+        # Rotated pairs the database has not accepted yet, by link id (see the module docstring).
+        self._pending: dict[int, _SealedRotation] = {}
 
     # -- fresh access tokens, remembered in this process (see fresh_tokens.py) --
 
@@ -105,12 +139,30 @@ class LinkStore:
             row = await session.scalar(
                 select(ZoomLink).where(ZoomLink.slack_team_id == team_id, ZoomLink.slack_user_id == user_id)
             )
-        return self._record(row) if row else None
+        return self._with_pending(self._record(row)) if row else None
 
     async def get_by_id(self, link_id: int) -> LinkRecord | None:
         async with self._db.session() as session:
             row = await session.get(ZoomLink, link_id)
-        return self._record(row) if row else None
+        return self._with_pending(self._record(row)) if row else None
+
+    async def idle_links(self, *, tokens_issued_before: datetime, limit: int) -> list[tuple[str, str]]:
+        """Active links (team, user) whose tokens were last issued before the given time, oldest first.
+
+        An access token lives an hour from its issue, and both tokens are written together,
+        so ``access_expires_at`` dates the refresh token too (no column of its own needed).
+        """
+        cutoff = tokens_issued_before + timedelta(hours=1)
+        async with self._db.session() as session:
+            rows = (
+                await session.execute(
+                    select(ZoomLink.slack_team_id, ZoomLink.slack_user_id)
+                    .where(ZoomLink.status == "active", ZoomLink.access_expires_at < cutoff)
+                    .order_by(ZoomLink.access_expires_at, ZoomLink.id)
+                    .limit(limit)
+                )
+            ).all()
+        return [(row.slack_team_id, row.slack_user_id) for row in rows]
 
     async def find_by_zoom_user(self, zoom_user_id: str) -> list[LinkRecord]:
         async with self._db.session() as session:
@@ -224,6 +276,134 @@ class LinkStore:
             )
             return rowcount(result) == 1
 
+    async def renew_refresh_lease(self, link_id: int, owner: str, ttl_seconds: float, now: datetime) -> bool:
+        """Extend ``owner``'s lease to ``now + ttl``: the heartbeat that says its holder is alive.
+
+        False if the lease is no longer ``owner``'s (it lapsed and was taken, or was released).
+        """
+        async with self._db.session() as session:
+            result = await session.execute(
+                update(ZoomLink)
+                .where(ZoomLink.id == link_id, ZoomLink.refresh_lease_owner == owner)
+                .values(refresh_lease_until=now + timedelta(seconds=ttl_seconds))
+                .execution_options(synchronize_session=False)
+            )
+            return rowcount(result) == 1
+
+    async def save_rotation(
+        self,
+        seen: LinkRecord,
+        *,
+        lease_owner: str,
+        access_token: str,
+        refresh_token: str,
+        access_expires_at: datetime,
+        scopes: tuple[str, ...] | None,
+    ) -> SaveOutcome:
+        """Store the pair Zoom just rotated to, over the row version ``seen`` was read at.
+
+        Called the moment Zoom answers: one UPDATE, nothing read first. On a database error
+        the pair is kept sealed in memory (``PENDING``), this process serves its access token
+        from memory, and :meth:`retry_rotation` writes it once the database answers. Like
+        :meth:`save_refreshed`, not conditional on the lease.
+        """
+        sealed = self._seal(
+            seen.id,
+            seen.team_id,
+            seen.user_id,
+            expected_version=seen.version,
+            lease_owner=lease_owner,
+            access_token=access_token,
+            refresh_token=refresh_token,
+            access_expires_at=access_expires_at,
+            scopes=scopes,
+        )
+        self._pending[seen.id] = sealed  # before the write: a failed write cannot lose it
+        try:
+            return await self._write_rotation(sealed)
+        except Exception:  # whatever the driver raised, the pair must survive it
+            key = (seen.team_id, seen.user_id)
+            self._fresh.forget(key)
+            self._fresh.put(
+                key, seen.id, access_token, access_expires_at, generation=self._fresh.generation(key)
+            )
+            return SaveOutcome.PENDING
+
+    def has_pending_rotation(self, link_id: int) -> bool:
+        return link_id in self._pending
+
+    async def retry_rotation(self, link_id: int) -> SaveOutcome | None:
+        """Write the pending pair of ``link_id`` again; None when nothing is pending.
+
+        Raises the database's error if it still fails (the pair stays pending).
+        """
+        sealed = self._pending.get(link_id)
+        if sealed is None:
+            return None
+        return await self._write_rotation(sealed)
+
+    def _seal(
+        self,
+        link_id: int,
+        team_id: str,
+        user_id: str,
+        *,
+        expected_version: int,
+        lease_owner: str,
+        access_token: str,
+        refresh_token: str,
+        access_expires_at: datetime,
+        scopes: tuple[str, ...] | None,
+    ) -> _SealedRotation:
+        owner = link_owner(team_id, user_id)
+        values: dict[str, Any] = {
+            "access_token_enc": self._vault.encrypt(owner, ACCESS_TOKEN_PURPOSE, access_token),
+            "refresh_token_enc": self._vault.encrypt(owner, REFRESH_TOKEN_PURPOSE, refresh_token),
+            "access_expires_at": access_expires_at,
+        }
+        if scopes is not None:
+            values["scopes"] = _join_scopes(scopes)
+        return _SealedRotation(
+            link_id, team_id, user_id, expected_version, lease_owner, access_expires_at, values
+        )
+
+    async def _write_rotation(self, sealed: _SealedRotation) -> SaveOutcome:
+        self._fresh.forget((sealed.team_id, sealed.user_id))  # the old access token dies with the rotation
+        async with self._db.session() as session:
+            result = await session.execute(
+                update(ZoomLink)
+                .where(ZoomLink.id == sealed.link_id, ZoomLink.version == sealed.expected_version)
+                .values(
+                    **sealed.values,
+                    status="active",
+                    version=ZoomLink.version + 1,
+                    updated_at=utcnow(),
+                    **self._release_if_owned(sealed.lease_owner),
+                )
+                .execution_options(synchronize_session=False)
+            )
+            saved = rowcount(result) == 1
+        if self._pending.get(sealed.link_id) is sealed:
+            del self._pending[sealed.link_id]
+        self._fresh.forget((sealed.team_id, sealed.user_id))
+        return SaveOutcome.SAVED if saved else SaveOutcome.MOVED_ON
+
+    def _with_pending(self, record: LinkRecord) -> LinkRecord:
+        """``record`` with this process's unsaved rotated pair in place of the stored (dead) one."""
+        sealed = self._pending.get(record.id)
+        if sealed is None or sealed.expected_version != record.version:
+            return record  # none, or the row moved on (relinked): the stored pair is newer
+        owner = link_owner(record.team_id, record.user_id)
+        return replace(
+            record,
+            access_token=self._vault.decrypt(owner, ACCESS_TOKEN_PURPOSE, sealed.values["access_token_enc"]),
+            refresh_token=self._vault.decrypt(
+                owner, REFRESH_TOKEN_PURPOSE, sealed.values["refresh_token_enc"]
+            ),
+            access_expires_at=sealed.access_expires_at,
+            status="active",
+        )
+
     async def save_refreshed(
         self,
         link_id: int,
@@ -242,37 +422,26 @@ class LinkStore:
         kept even if our lease ran out. The lease is cleared only if it is still ours.
         Returns False when the row moved on (or is gone); nothing is written then.
         """
-        self._fresh.forget_link(link_id)
         async with self._db.session() as session:
             identity = (
                 await session.execute(
                     select(ZoomLink.slack_team_id, ZoomLink.slack_user_id).where(ZoomLink.id == link_id)
                 )
             ).first()
-            if identity is None:
-                return False
-            owner = link_owner(identity.slack_team_id, identity.slack_user_id)
-            values: dict[str, Any] = {
-                "access_token_enc": self._vault.encrypt(owner, ACCESS_TOKEN_PURPOSE, access_token),
-                "refresh_token_enc": self._vault.encrypt(owner, REFRESH_TOKEN_PURPOSE, refresh_token),
-                "access_expires_at": access_expires_at,
-                "status": "active",
-                "version": ZoomLink.version + 1,
-                "updated_at": utcnow(),
-                **self._release_if_owned(lease_owner),
-            }
-            if scopes is not None:
-                values["scopes"] = _join_scopes(scopes)
-            result = await session.execute(
-                update(ZoomLink)
-                .where(ZoomLink.id == link_id, ZoomLink.version == expected_version)
-                .values(**values)
-                .execution_options(synchronize_session=False)
-            )
-            saved = rowcount(result) == 1
-        if saved:
-            self._fresh.forget((identity.slack_team_id, identity.slack_user_id))
-        return saved
+        if identity is None:
+            return False
+        sealed = self._seal(
+            link_id,
+            identity.slack_team_id,
+            identity.slack_user_id,
+            expected_version=expected_version,
+            lease_owner=lease_owner,
+            access_token=access_token,
+            refresh_token=refresh_token,
+            access_expires_at=access_expires_at,
+            scopes=scopes,
+        )
+        return await self._write_rotation(sealed) is SaveOutcome.SAVED
 
     async def release_lease(self, link_id: int, owner: str) -> None:
         """Give the lease back, if (and only if) ``owner`` still holds it."""
