@@ -1,6 +1,6 @@
 """An offline world: the Zoom simulator, the Slack stand-in and the real bot, on loopback.
 
-The bot is the production code path — ``create_web_app(build_runtime(settings))`` served by
+The bot is the production code path — ``create_web_app(build_bot(settings))`` served by
 uvicorn, signed Slack requests, a real SQLite (or PostgreSQL) database, the real Zoom
 client — only pointed at local stand-ins through its ordinary settings. End-to-end tests
 and ``zoombot sandbox`` both build on it.
@@ -20,7 +20,7 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 from cryptography.fernet import Fernet
 
-from bot.runtime import Runtime, build_runtime
+from bot.compose import Bot, build_bot
 from bot.sandbox.devserver import serve_asgi
 from bot.sandbox.slack_standin import SlackDriver, SlackStandin
 from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
@@ -87,7 +87,7 @@ class OfflineWorld:
     zoom_url: str
     slack_url: str
     settings: Settings
-    runtime: Runtime
+    bot: Bot
     people: dict[str, Person] = field(default_factory=dict)
 
     def person(self, name: str) -> Person:
@@ -138,6 +138,7 @@ async def offline_world(
     settings_overrides: dict[str, Any] | None = None,
     sim_options: dict[str, Any] | None = None,
     reminder_options: dict[str, Any] | None = None,
+    command_capacity: tuple[int, int] | None = None,
     contract: ContractObserver | None = None,
 ) -> AsyncIterator[OfflineWorld]:
     """Start simulator, stand-in and bot; stop all three (nothing left listening) on exit.
@@ -210,14 +211,17 @@ async def offline_world(
         }
         values.update(settings_overrides or {})
         settings = Settings(**values)
-        runtime_box: list[Runtime] = []
+        bot_box: list[Bot] = []
 
-        async def factory() -> Runtime:
-            runtime = await build_runtime(
-                settings, clock=_clock_callable(clock), reminder_options=reminder_options
+        async def factory() -> Bot:
+            bot = await build_bot(
+                settings,
+                clock=_clock_callable(clock),
+                reminder_options=reminder_options,
+                command_capacity=command_capacity,
             )
-            runtime_box.append(runtime)
-            return runtime
+            bot_box.append(bot)
+            return bot
 
         bot_url = await stack.enter_async_context(
             serve_asgi(create_web_app(factory), port=port, lifespan="on")
@@ -231,7 +235,7 @@ async def offline_world(
             zoom_url=zoom_url,
             slack_url=slack_url,
             settings=settings,
-            runtime=runtime_box[0],
+            bot=bot_box[0],
             people={p.name: p for p in people},
         )
         await _wait_healthy(bot_url)

@@ -19,7 +19,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.store.links import LinkConflictError, LinkStore
+from bot.store.links import LinkConflictError, LinkRecord, LinkStore
 from bot.store.oauth_states import OAuthStateStore
 from bot.zoom.errors import ZoomError, ZoomErrorKind
 from bot.zoom.models import ZoomUser
@@ -83,6 +83,10 @@ class LinkFlow:
         self._states = states
         self._links = links
         self._read_zoom_user = read_zoom_user
+
+    async def current(self, team_id: str, user_id: str) -> LinkRecord | None:
+        """The user's stored link, if any (its status says whether it still works)."""
+        return await self._links.get(team_id, user_id)
 
     async def begin(self, team_id: str, user_id: str) -> str:
         """A fresh authorize URL for this Slack user (PKCE S256, single-use state)."""

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from typing import Literal
 
-from bot.reminders.service import ReminderError
 from bot.services.link_flow import LinkRefusal, LinkResult
 from bot.services.people import HostLookupError, HostProblem
 from bot.services.refusals import Refusal, RefusalKind
+from bot.services.reminders import ReminderError
 from bot.slack.capacity import Overloaded
 from bot.slack.mrkdwn import date_token, escape, format_meeting_id, truncate
 from bot.slack.when import WhenError

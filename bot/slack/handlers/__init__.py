@@ -7,10 +7,10 @@ from typing import Any
 
 from bot.slack import grammar
 from bot.slack.handlers import account, meetings, reminders
-from bot.slack.handlers.context import CommandContext
+from bot.slack.handlers.caller import Caller
 from bot.slack.replies import Outcome
 
-Handler = Callable[[Any, CommandContext], Awaitable[Outcome]]
+Handler = Callable[[Any, Caller], Awaitable[Outcome]]
 
 HANDLERS: dict[type, tuple[str, Handler]] = {
     # command type: (what it does, for hints and metrics; handler)
@@ -43,7 +43,7 @@ def describe(command: object) -> str:
     return entry[0] if entry else "do that"
 
 
-async def dispatch(command: object, ctx: CommandContext) -> Outcome:
+async def dispatch(command: object, ctx: Caller) -> Outcome:
     entry = HANDLERS.get(type(command))
     if entry is None:
         raise LookupError(f"no handler for {type(command).__name__}")

@@ -12,14 +12,15 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services.meeting_threads import ShareRefused
 from bot.slack import views
+from bot.slack.deps import deps_of
 from bot.slack.grammar import Link, NewMeeting, Unlink
 from bot.slack.handlers import account, meetings
-from bot.slack.handlers.context import CommandContext
+from bot.slack.handlers.caller import Caller
 from bot.slack.hints import share_refused_hint
 from bot.slack.listeners.home import publish_home
 from bot.slack.listeners.run import deliver, run_and_reply
+from bot.slack.live.threads import ShareRefused
 from bot.slack.replies import Outcome
 from bot.slack.views import live_meeting, notices
 
@@ -37,10 +38,10 @@ def register(app: AsyncApp) -> None:
     app.action(live_meeting.ACTION_SHARE_SUMMARY)(share_summary)
 
 
-def _ctx(body: dict[str, Any], context: AsyncBoltContext) -> CommandContext:
+def _ctx(body: dict[str, Any], context: AsyncBoltContext) -> Caller:
     # A message button carries its channel; a Home-tab button has none (replies go to the DM).
     channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or ""
-    return CommandContext.from_bolt(context, channel_id=str(channel))
+    return Caller.from_bolt(context, channel_id=str(channel))
 
 
 def _meeting_id(action: dict[str, Any]) -> int | None:
@@ -91,7 +92,7 @@ async def _replace_confirmation(
     body: dict[str, Any],
     context: AsyncBoltContext,
     client: AsyncWebClient,
-    work: Callable[[CommandContext], Awaitable[Outcome]] | None,
+    work: Callable[[Caller], Awaitable[Outcome]] | None,
     operation: str,
     label: str,
 ) -> None:
@@ -100,7 +101,7 @@ async def _replace_confirmation(
     ``work`` is None when the button's value cannot be read (an old or forged button).
     """
     ctx = _ctx(body, context)
-    respond = ctx.runtime.response_urls.responder(body.get("response_url"))
+    respond = ctx.deps.response_urls.responder(body.get("response_url"))
     if work is None:
         await respond(replace_original=True, **notices.stale_button_message())
         return
@@ -113,7 +114,7 @@ async def _replace_confirmation(
 
 async def cancel_aborted(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
     await ack()
-    respond = context["runtime"].response_urls.responder(body.get("response_url"))
+    respond = deps_of(context).response_urls.responder(body.get("response_url"))
     await respond(delete_original=True)
 
 
@@ -147,10 +148,10 @@ async def share_summary(
 ) -> None:
     """The host shares the meeting summary they were sent first into the meeting card's thread."""
     await ack()
-    runtime = context["runtime"]
-    respond = runtime.response_urls.responder(body.get("response_url"))
+    deps = deps_of(context)
+    respond = deps.response_urls.responder(body.get("response_url"))
     value = str(action.get("value") or "")
-    threads = runtime.meeting_threads
+    threads = deps.meeting_threads
     if threads is None or not (value.isascii() and value.isdigit()):
         await respond(replace_original=True, **notices.stale_button_message())
         return
@@ -165,7 +166,7 @@ async def share_summary(
     await respond(replace_original=True, **live_meeting.shared_summary_for_host(host_copy, shared.channel_id))
 
 
-async def _dm_outcome(ctx: CommandContext, client: AsyncWebClient, work: Any, operation: str) -> None:
+async def _dm_outcome(ctx: Caller, client: AsyncWebClient, work: Any, operation: str) -> None:
     """Home-tab buttons have no channel or response_url: reply in the app's DM with the user."""
     opened = await client.conversations_open(users=ctx.user_id)
     ctx.channel_id = str(opened["channel"]["id"])
