@@ -10,15 +10,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /src
 
-# Dependencies first, from pyproject.toml alone: this layer is rebuilt only when the
-# dependency list changes, not on every source edit.
-COPY pyproject.toml ./
-RUN python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' > /tmp/requirements.txt \
- && pip install -r /tmp/requirements.txt \
- && rm /tmp/requirements.txt
+# Dependencies first, from the hash-checked lock alone (requirements/app.lock, made from
+# pyproject.toml by `make lock`): this layer is rebuilt only when the lock changes, not on
+# every source edit, and every build gets the versions CI tested.
+COPY requirements/app.lock requirements/app.lock
+RUN pip install --require-hashes -r requirements/app.lock
 
 # Then the application, installed without touching the dependency layer.
-COPY README.md ./
+COPY pyproject.toml README.md ./
 COPY bot/ bot/
 RUN pip install --no-deps . \
  && rm -rf build *.egg-info

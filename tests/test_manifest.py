@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "manifest.yml"
 PACKAGED = ROOT / "bot" / "manifest.yml"
 
-SCHEMAS = Path("/work/shared/slack-schemas")
+SCHEMAS = ROOT / "tests" / "contracts" / "slack"  # provenance: SOURCE.md there
 V1_URL = (
     "https://raw.githubusercontent.com/slackapi/manifest-schema/v0.5.0/schemas/manifest.schema.1.0.0.json"
 )

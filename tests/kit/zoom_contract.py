@@ -7,9 +7,11 @@
     sim = ZoomSimulator(contract=StrictContract())   # checks every exchange; see StrictContract
 
 Path templates are the documents' own (``{userId}``, ``{meetingId}``), with or without the
-``/v2`` prefix. The documents are Zoom's, published under Zoom's API terms, so the project
-does not redistribute them: they are read from ``$ZOOM_OPENAPI_DIR``, or from
-``shared/zoom-openapi`` beside the checkout (see :func:`docs_dir`). Quirks smoothed over:
+``/v2`` prefix. The documents are read from ``tests/contracts/zoom/``: the operations and
+webhook events the bot uses, copied unchanged from Zoom's published documents by
+``tests/contracts/zoom/derive.py`` (its ``SOURCE.md`` says from where and when). Set
+``$ZOOM_OPENAPI_DIR`` to a folder of Zoom's full documents to check against those instead.
+Quirks smoothed over:
 OpenAPI 3.0 ``nullable`` becomes a null type; local ``start_time`` values without an offset
 are accepted; webhook ``$ref``s into ``#/paths/...`` are redirected to ``webhooks``;
 ``recurrence.weekly_days`` may be a comma list (``"2,4"``) as Zoom accepts.
@@ -38,24 +40,26 @@ from jsonschema.exceptions import ValidationError
 
 from bot.sandbox.zoom_simulator.contract import Exchange
 
+VENDORED_DIR = Path(__file__).resolve().parents[1] / "contracts" / "zoom"
+
 
 def docs_dir() -> Path:
-    """Where Zoom's OpenAPI documents are: ``$ZOOM_OPENAPI_DIR`` or ``../shared/zoom-openapi``."""
+    """Where Zoom's OpenAPI documents are: ``$ZOOM_OPENAPI_DIR``, else the vendored subset."""
     configured = os.environ.get("ZOOM_OPENAPI_DIR")
-    if configured:
-        return Path(configured)
-    checkout = Path(__file__).resolve().parents[2]
-    # `shared/` sits beside the checkout; look further up for checkouts nested one level deeper.
-    for folder in checkout.parents:
-        candidate = folder / "shared" / "zoom-openapi"
-        if candidate.is_dir():
-            return candidate
-    return checkout.parent / "shared" / "zoom-openapi"
+    return Path(configured) if configured else VENDORED_DIR
 
 
 DOCS_DIR = docs_dir()
-ENDPOINT_DOCS = ("endpoints/workplace/Meetings.json", "endpoints/accounts/Users.json")
-WEBHOOK_DOCS = ("webhooks/workplace/Meetings.json", "webhooks/marketplace/Marketplace.json")
+ENDPOINT_DOCS = (
+    "endpoints/workplace/Meetings.json",
+    "endpoints/accounts/Users.json",
+    "endpoints/accounts/Accounts.json",
+)
+WEBHOOK_DOCS = (
+    "webhooks/workplace/Meetings.json",
+    "webhooks/marketplace/Marketplace.json",
+    "webhooks/accounts/Users.json",
+)
 
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",

@@ -16,7 +16,10 @@ from urllib.parse import urlsplit
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import best_match
 
-SCHEMA_PATH = Path("/work/shared/slack-schemas/tightknit-slack-block-kit.schema.json")
+# Vendored with its provenance in tests/contracts/slack/SOURCE.md.
+SCHEMA_PATH = (
+    Path(__file__).resolve().parents[1] / "contracts" / "slack" / "tightknit-slack-block-kit.schema.json"
+)
 MAX_MESSAGE_BLOCKS = 50
 
 
