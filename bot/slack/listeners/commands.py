@@ -15,12 +15,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack import views
 from bot.slack.capacity import Overloaded
 from bot.slack.deps import SlackDeps, deps_of
-from bot.slack.grammar import OpenScheduleModal, parse_command
-from bot.slack.handlers import describe, dispatch
+from bot.slack.grammar import OpenScheduleModal
 from bot.slack.handlers.caller import Caller
 from bot.slack.hints import UsageError, hint_for
 from bot.slack.listeners.run import run_and_reply
 from bot.slack.replies import Respond
+from bot.slack.subcommands import describe, dispatch, parse_command
 
 log = logging.getLogger(__name__)
 
