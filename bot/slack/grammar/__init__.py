@@ -4,7 +4,7 @@
 raises: anything it cannot read becomes a :class:`~bot.slack.hints.UsageError` carrying
 the usage line and an example for the subcommand (from the usage table the help text
 uses). It does no I/O and knows nothing about the clock: times stay text (``when_text``)
-until the handler, who knows the caller's zone, hands them to :func:`bot.slack.when.parse_when`.
+until the handler, who knows the caller's zone, hands them to :func:`bot.services.when.parse_when`.
 
 Slack delivers the text with ``&``, ``<``, ``>`` escaped and with channels, users and
 e-mails as ``<#C123|general>``, ``<@U123>``, ``<mailto:a@b.c|a@b.c>``; topics are turned

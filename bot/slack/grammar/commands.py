@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Literal
 
-from bot.slack.recurrence import Repeat
+from bot.services.when import Repeat
 
 DEFAULT_REMIND_MINUTES = 10
 DEFAULT_DIGEST_AT = time(8, 30)

@@ -6,6 +6,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from bot.services.when import (
+    RecurrenceError,
+    duration_minutes,
+    looks_like_when,
+    parse_clock,
+    read_recurrence,
+    recurrence_starts,
+)
 from bot.slack.grammar.commands import (
     DEFAULT_REMIND_MINUTES,
     CancelMeeting,
@@ -36,8 +44,6 @@ from bot.slack.grammar.words import (
     topic_from,
 )
 from bot.slack.hints import USAGE, UsageError
-from bot.slack.recurrence import RecurrenceError, read_recurrence, recurrence_starts
-from bot.slack.when import duration_minutes, looks_like_when, parse_clock
 
 MAX_RECORDING_DAYS = 30  # one Zoom recordings call covers at most a month
 MAX_REMIND_MINUTES = 1440

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from bot.services.when import (
+    RecurrenceError,
+    WhenError,
+    looks_like_when,
+    read_recurrence,
+    recurrence_starts,
+    split_when_and_duration,
+)
 from bot.slack.grammar.commands import Command, OpenScheduleModal, Schedule
 from bot.slack.grammar.words import take_host, take_quoted, topic_from
 from bot.slack.hints import USAGE, UsageError
-from bot.slack.recurrence import RecurrenceError, read_recurrence, recurrence_starts
-from bot.slack.when import WhenError, looks_like_when, split_when_and_duration
 
 
 def _split_topic_and_when(text: str) -> tuple[str, str] | None:

@@ -6,6 +6,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.services.people import host_email
+from bot.services.series import plan_series, zoom_recurrence
+from bot.services.when import RecurrenceError, Repeat, parse_when
 from bot.services.zoom_access import ZoomActor
 from bot.slack import views
 from bot.slack.grammar import (
@@ -22,10 +24,8 @@ from bot.slack.grammar import (
 )
 from bot.slack.handlers.caller import Caller
 from bot.slack.hints import no_personal_room_hint
-from bot.slack.recurrence import RecurrenceError, Repeat, plan_series, zoom_recurrence
 from bot.slack.replies import Outcome
 from bot.slack.views import ScheduleForm, notices
-from bot.slack.when import parse_when
 from bot.zoom.models import Meeting, MeetingType
 
 DEFAULT_DURATION = 30  # minutes, the same default the schedule form offers

@@ -23,6 +23,7 @@ from datetime import UTC, tzinfo
 from bot.services.people import HostLookupError
 from bot.services.refusals import Refusal
 from bot.services.reminders import ReminderError
+from bot.services.when import WhenError
 from bot.slack.capacity import Overloaded
 from bot.slack.hints.hint import Hint, Mode, new_reference
 from bot.slack.hints.pages import link_outcome_page
@@ -40,7 +41,6 @@ from bot.slack.hints.usage import (
 )
 from bot.slack.hints.zoom import SHARED_ACCESS_ARTICLE, zoom_hint
 from bot.slack.mrkdwn import escape
-from bot.slack.when import WhenError
 from bot.zoom.errors import NotLinkedError, ZoomError
 
 __all__ = [

@@ -12,11 +12,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services.refusals import Refusal
 from bot.services.reminders import ReminderError
+from bot.services.when import WhenError
 from bot.slack import views
 from bot.slack.handlers.caller import Caller
 from bot.slack.hints import UsageError, hint_for, new_reference
 from bot.slack.replies import Outcome, Respond, with_working_notice
-from bot.slack.when import WhenError
 from bot.zoom.errors import NotLinkedError, ZoomError, ZoomErrorKind
 from bot.zoom.errors import Outcome as ZoomOutcome
 

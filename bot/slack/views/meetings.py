@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
 
 from bot.slack.mrkdwn import date_token, escape, format_meeting_id
-from bot.slack.recurrence import describe_zoom_rule
 from bot.slack.views._blocks import (
     MAX_MESSAGE_BLOCKS,
     Block,
@@ -25,6 +24,7 @@ from bot.slack.views._blocks import (
     section,
 )
 from bot.slack.views._types import MeetingLike, OccurrenceLike
+from bot.slack.views.repeat_rules import describe_zoom_rule
 from bot.zoom.models import Recurrence
 
 ACTION_JOIN = "join_meeting"  # a URL button: the listener only needs to ack it
