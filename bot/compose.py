@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -67,7 +67,6 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 COMMANDS_WORKING = 32  # commands doing their Zoom work at once, per process (bot/slack/capacity.py)
 COMMANDS_WAITING = 2000  # more commands that may wait for a turn; beyond that the ack says "busy"
-WebhookHandler = Callable[[bytes, Mapping[str, str]], Awaitable[tuple[int, dict[str, Any]]]]
 
 
 def utc_now() -> datetime:
@@ -117,7 +116,7 @@ class Bot:
     bolt_handler: AsyncSlackRequestHandler
     slack: SlackDeps
     link_callback: LinkCallback
-    zoom_webhooks: WebhookHandler | None
+    zoom_webhooks: ZoomWebhooks | None  # with a webhook secret; it also drains (sandbox, tests)
 
     @property
     def db(self) -> Database:
@@ -226,7 +225,7 @@ async def build_bot(
         bolt_handler=AsyncSlackRequestHandler(bolt_app),
         slack=slack,
         link_callback=LinkCallback(link_flow, people),
-        zoom_webhooks=background.webhooks.handle if background.webhooks is not None else None,
+        zoom_webhooks=background.webhooks,
     )
 
 

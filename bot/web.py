@@ -84,7 +84,7 @@ def create_web_app(bot_factory: BotFactory) -> Starlette:
         if bot.settings.ZOOM_WEBHOOK_SECRET_TOKEN is None or bot.zoom_webhooks is None:
             return PlainTextResponse("Not found", status_code=404)
         body = await request.body()
-        status, payload = await bot.zoom_webhooks(body, request.headers)
+        status, payload = await bot.zoom_webhooks.handle(body, request.headers)
         return JSONResponse(payload, status_code=status)
 
     async def healthz(request: Request) -> Response:

@@ -54,8 +54,7 @@ PASTE_SECONDS = 1.5  # how long a pasted link may take to get its preview
 ERROR_PREFIX = ":warning:"  # every failure reply starts so (bot.slack.hints.Hint.text)
 WORKING_PREFIX = ":hourglass"  # "Zoom is taking a moment": the real reply is still coming
 CARD_UPDATE_SECONDS = 1.0  # how often the bot may update a meeting card here (bot.sandbox.cli)
-# A coalesced card update may come one interval after the previous one: quiet for that long first.
-CARD_QUIET = CARD_UPDATE_SECONDS + QUIET_SECONDS
+MAX_EVENT_SECONDS = 60.0  # give up waiting for the bot to act on Zoom's events after this long
 MAX_CROWD = 300
 MEETING_EVENTS = {
     "start": "meeting.started",
@@ -413,9 +412,8 @@ class SandboxSession:
         before = self._arrivals()
         await self._deliver([body])
         self.out(f"[zoom] {_happened(event, body)}")
-        await self._settle(
-            before, expect_reply=False, at_least=CARD_UPDATE_SECONDS + QUIET_SECONDS, quiet=CARD_QUIET
-        )
+        await self._events_acted_on()
+        await self._settle(before, expect_reply=False)
         await self._show_new()
 
     async def _crowd(self, meeting_id: int, count: int) -> None:
@@ -428,10 +426,17 @@ class SandboxSession:
         before = self._arrivals()
         await self._deliver(bodies)
         self.out(f"[zoom] {count} guests joined meeting {meeting_id} at once")
-        await self._settle(
-            before, expect_reply=False, at_least=2 * CARD_UPDATE_SECONDS + QUIET_SECONDS, quiet=CARD_QUIET
-        )
+        await self._events_acted_on()
+        await self._settle(before, expect_reply=False)
         await self._show_new()
+
+    async def _events_acted_on(self) -> None:
+        """Wait for the bot to finish what the delivered events started (its card updates are
+        coalesced, so the last one may come an interval or two later)."""
+        try:
+            await asyncio.wait_for(self.world.events_acted_on(), timeout=MAX_EVENT_SECONDS)
+        except TimeoutError:
+            self._usage(f"zoombot was still acting on Zoom's events after {MAX_EVENT_SECONDS:g} s")
 
     async def _deliver(self, bodies: Sequence[dict[str, Any]]) -> None:
         """Sign and POST each event as Zoom does, a few at a time; a busy answer is delivered again."""
@@ -486,7 +491,7 @@ class SandboxSession:
                 if expect_reply and count == before:
                     self._usage(f"no reply from zoombot within {MAX_REPLY_SECONDS:g} s")
                 return
-            if now - start < at_least or now - last_change < quiet:
+            if now - start < at_least or now - last_change < quiet or self.world.busy():
                 continue
             if count == before and not expect_reply:
                 return

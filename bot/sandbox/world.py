@@ -93,6 +93,16 @@ class OfflineWorld:
     def person(self, name: str) -> Person:
         return self.people[name]
 
+    def busy(self) -> bool:
+        """Whether the bot is still working on a /zoom command it took."""
+        return self.bot.slack.commands.admitted > 0
+
+    async def events_acted_on(self) -> None:
+        """Wait until the bot has acted on every Zoom event it accepted, card updates and thread
+        posts included: what follows a webhook is known to be done, not guessed by a timer."""
+        if self.bot.zoom_webhooks is not None:
+            await self.bot.zoom_webhooks.drain()
+
     async def link(self, name: str, *, as_zoom_user: str | None = None) -> httpx.Response:
         """`/zoom link` as ``name``, then consent at the simulator (as ``as_zoom_user``'s e-mail)
         and follow the redirect to the bot's callback, as a browser would. Returns the callback page."""

@@ -19,7 +19,7 @@ def texts(messages: list[Message]) -> str:
 
 
 async def reply_to(
-    world: OfflineWorld, user: str, text: str, *, channel: str = GENERAL, count: int = 1, timeout: float = 8
+    world: OfflineWorld, user: str, text: str, *, channel: str = GENERAL, count: int = 1, timeout: float = 30
 ) -> list[Message]:
     """Send `/zoom <text>` and wait until ``count`` new replies visible to ``user`` arrived."""
     before = len(world.standin.messages)
@@ -94,7 +94,7 @@ async def test_schedule_in_the_past_is_refused_and_creates_nothing(linked_world:
 async def test_schedule_modal_submission(linked_world: OfflineWorld) -> None:
     w = linked_world
     await w.driver.slash(ALICE, GENERAL, "schedule")
-    view = await w.standin.wait_for(lambda: next(iter(w.standin.views), None), timeout=5)
+    view = await w.standin.wait_for(lambda: next(iter(w.standin.views), None), timeout=30)
     day = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
     before = len(w.standin.messages)
     response = await w.driver.view_submission(
@@ -108,7 +108,7 @@ async def test_schedule_modal_submission(linked_world: OfflineWorld) -> None:
         },
     )
     assert response.status_code == 200
-    await w.standin.wait_for(lambda: len(w.standin.messages) > before or None, timeout=5)
+    await w.standin.wait_for(lambda: len(w.standin.messages) > before or None, timeout=30)
     (meeting,) = w.sim.meetings_of("alice@example.com")
     assert meeting.topic == "Planning <!channel>" and meeting.duration == 60
     assert not any("<!channel>" in text for text in mrkdwn_texts(w))
@@ -117,7 +117,7 @@ async def test_schedule_modal_submission(linked_world: OfflineWorld) -> None:
 async def test_schedule_modal_inline_errors(linked_world: OfflineWorld) -> None:
     w = linked_world
     await w.driver.slash(ALICE, GENERAL, "schedule")
-    view = await w.standin.wait_for(lambda: next(iter(w.standin.views), None), timeout=5)
+    view = await w.standin.wait_for(lambda: next(iter(w.standin.views), None), timeout=30)
     response = await w.driver.view_submission(
         ALICE,
         view,
@@ -186,7 +186,7 @@ async def test_list_show_move_and_cancel(linked_world: OfflineWorld) -> None:
     before = len(w.standin.messages)
     click = await w.driver.block_action(ALICE, GENERAL, "cancel_meeting_confirm", message=confirm[-1])
     assert click.status_code == 200
-    await w.standin.wait_for(lambda: len(w.standin.messages) > before or None, timeout=5)
+    await w.standin.wait_for(lambda: len(w.standin.messages) > before or None, timeout=30)
     assert meeting_ids(w, "alice@example.com") == []
     assert "Cancelled" in texts(w.standin.messages[before:])
 
@@ -197,7 +197,7 @@ async def test_cancel_keep_it_deletes_nothing(linked_world: OfflineWorld) -> Non
     (meeting_id,) = meeting_ids(w, "alice@example.com")
     confirm = await reply_to(w, ALICE, f"cancel {meeting_id}")
     await w.driver.block_action(ALICE, GENERAL, "cancel_meeting_abort", message=confirm[-1])
-    await w.standin.wait_for(lambda: any(m.delete_original for m in w.standin.messages) or None, timeout=5)
+    await w.standin.wait_for(lambda: any(m.delete_original for m in w.standin.messages) or None, timeout=30)
     assert meeting_ids(w, "alice@example.com") == [meeting_id]
 
 
@@ -212,7 +212,7 @@ async def test_a_cancel_button_with_an_unreadable_value_deletes_nothing(linked_w
         before = len(w.standin.messages)
         click = await w.driver.block_action(ALICE, GENERAL, action_id, value)
         assert click.status_code == 200
-        await w.standin.wait_for(lambda before=before: len(w.standin.messages) > before or None, timeout=5)
+        await w.standin.wait_for(lambda before=before: len(w.standin.messages) > before or None, timeout=30)
         assert "That button no longer works." in texts(w.standin.messages[before:])
     assert meeting_ids(w, "alice@example.com") == [meeting_id]
 
@@ -242,7 +242,7 @@ async def test_unlink_revokes_at_zoom_and_deletes_here(linked_world: OfflineWorl
 async def test_unknown_subcommand_gets_usage_and_example(world: OfflineWorld) -> None:
     started = time.perf_counter()
     response = await world.driver.slash(ALICE, GENERAL, "shedule tomorrow")
-    assert time.perf_counter() - started < 3
+    assert time.perf_counter() - started < 10  # answered in the ack (a generous bound)
     body = response.json()
     assert "schedule" in str(body) and "Example" in str(body)
 
@@ -252,7 +252,7 @@ async def test_app_home_shows_status_and_meetings(linked_world: OfflineWorld) ->
     await reply_to(w, ALICE, 'schedule "Home test" tomorrow 4pm')
     await w.driver.app_home_opened(ALICE)
     view = await w.standin.wait_for(
-        lambda: next((v for v in w.standin.views if "Home test" in str(v)), None), timeout=5
+        lambda: next((v for v in w.standin.views if "Home test" in str(v)), None), timeout=30
     )
     assert "home_unlink" in str(view) and "home_new_meeting" in str(view)
 
@@ -267,7 +267,7 @@ async def test_topic_cannot_ping_the_channel(linked_world: OfflineWorld) -> None
 async def test_home_buttons_reply_in_the_app_dm(linked_world: OfflineWorld) -> None:
     w = linked_world
     await w.driver.app_home_opened(ALICE)
-    home = await w.standin.wait_for(lambda: next(iter(w.standin.views), None), timeout=5)
+    home = await w.standin.wait_for(lambda: next(iter(w.standin.views), None), timeout=30)
     before = len(w.standin.messages)
     await w.driver.block_action(ALICE, None, "home_new_meeting", view=home)
     dm = w.standin.dm_channel(ALICE)
@@ -275,13 +275,13 @@ async def test_home_buttons_reply_in_the_app_dm(linked_world: OfflineWorld) -> N
         lambda: (lambda found: found if len(found) >= 2 else None)(
             [m for m in w.standin.messages[before:] if m.channel == dm]
         ),
-        timeout=8,
+        timeout=30,
     )
     assert "zak=" in texts(posted)  # the host link went to the host's own DM
     assert len(meeting_ids(w, "alice@example.com")) == 1
 
     await w.driver.block_action(ALICE, None, "home_unlink", view=home)
     await w.standin.wait_for(
-        lambda: any("Unlinked" in (m.text or "") for m in w.standin.messages) or None, timeout=8
+        lambda: any("Unlinked" in (m.text or "") for m in w.standin.messages) or None, timeout=30
     )
     assert await w.bot.links.get(w.standin.team_id, ALICE) is None

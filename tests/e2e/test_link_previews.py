@@ -32,7 +32,7 @@ async def paste(
         return any(c.method in SAYING for c in world.standin.calls[before:])
 
     if answered:
-        await world.standin.wait_for(said, timeout=8)
+        await world.standin.wait_for(said, timeout=30)
     else:
         await asyncio.sleep(1.0)  # the bot acks first and works after: give it time to (not) answer
         assert not said()
@@ -131,7 +131,7 @@ async def test_a_retried_delivery_has_no_second_effect(linked_world: OfflineWorl
     reads = w.sim.stats.get(MEETING_READS, 0)
     first = await w.driver.event(event)
     event_id = w.driver.last_event_id
-    await w.standin.wait_for(lambda: unfurl_calls(w), timeout=8)
+    await w.standin.wait_for(lambda: unfurl_calls(w), timeout=30)
     retried = await w.driver.event(event, event_id=event_id, retry_num=1)
     assert first.status_code == retried.status_code == 200
     await asyncio.sleep(0.5)

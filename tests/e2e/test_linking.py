@@ -22,7 +22,7 @@ async def test_linked_page_names_both_accounts(world: OfflineWorld) -> None:
 async def test_replayed_callback_is_refused(world: OfflineWorld) -> None:
     person = world.person("alice")
     await world.driver.slash(person.slack_id, "C0GENERAL", "link")
-    message = await world.standin.wait_for(lambda: next(iter(world.standin.messages), None), timeout=5)
+    message = await world.standin.wait_for(lambda: next(iter(world.standin.messages), None), timeout=30)
     url = message.blocks[1]["elements"][0]["url"]
     async with httpx.AsyncClient() as browser:
         consent = await browser.get(url + "&login_hint=alice%40example.com")

@@ -58,6 +58,6 @@ async def test_a_sealed_install_authorizes_commands_in_its_workspace(tmp_path: P
         response = await world.driver.slash("U0ALICE", "C0GENERAL", "help")
         assert response.status_code == 200
         reply = await world.standin.wait_for(
-            lambda: world.standin.messages[-1] if len(world.standin.messages) > before else None, timeout=10
+            lambda: world.standin.messages[-1] if len(world.standin.messages) > before else None, timeout=30
         )
         assert reply is not None and "/zoom" in reply.text

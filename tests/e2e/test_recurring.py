@@ -115,7 +115,7 @@ async def test_cancel_offers_the_next_occurrence_or_all_of_them(
     assert "Cancel all 5 occurrences" in texts(confirm) and "Cancel next only" in texts(confirm)
     before = len(w.standin.messages)
     await w.driver.block_action(ALICE, GENERAL, "cancel_occurrence_confirm", message=confirm[-1])
-    done = await w.standin.wait_for(lambda: w.standin.messages[before:] or None, timeout=5)
+    done = await w.standin.wait_for(lambda: w.standin.messages[before:] or None, timeout=30)
     assert "on <!date^" in texts(done) and "The other 4 occurrences" in texts(done)
     sim_meeting = w.sim.meeting_by_id(meeting.id)
     assert sim_meeting is not None and not sim_meeting.deleted
@@ -125,7 +125,7 @@ async def test_cancel_offers_the_next_occurrence_or_all_of_them(
     assert "Cancel all 4 occurrences" in texts(confirm)
     before = len(w.standin.messages)
     await w.driver.block_action(ALICE, GENERAL, "cancel_meeting_confirm", message=confirm[-1])
-    done = await w.standin.wait_for(lambda: w.standin.messages[before:] or None, timeout=5)
+    done = await w.standin.wait_for(lambda: w.standin.messages[before:] or None, timeout=30)
     assert "the whole series, all 4 occurrences" in texts(done)
     assert sim_meeting.deleted
 
@@ -157,12 +157,12 @@ async def test_a_reminder_fires_for_each_occurrence_in_turn(
         raise AssertionError("the reminder was not re-armed")
 
     clock.set(first - timedelta(minutes=10))
-    await w.standin.wait_for(lambda: posts() or None, timeout=5)
+    await w.standin.wait_for(lambda: posts() or None, timeout=30)
     rearmed = await next_armed()
     assert rearmed.fire_at == second - timedelta(minutes=10) and rearmed.repeats
 
     clock.set(second - timedelta(minutes=10))
-    await w.standin.wait_for(lambda: posts() if len(posts()) == 2 else None, timeout=5)
+    await w.standin.wait_for(lambda: posts() if len(posts()) == 2 else None, timeout=30)
     assert posts() == [armed.id, rearmed.id]
     channel_posts = [m for m in w.standin.messages_in(GENERAL) if m.kind == "post"]
     assert len(channel_posts) == 2 and all("Standup" in m.all_text() for m in channel_posts)

@@ -111,5 +111,5 @@ async def test_home_tab_still_opens_when_the_caller_has_no_slack_email(account_w
     w = account_world
     w.standin.add_user("U0ERIN", "erin", None, tz="UTC")
     await w.driver.app_home_opened("U0ERIN")
-    view = await w.standin.wait_for(lambda: next(iter(w.standin.views), None), timeout=5)
+    view = await w.standin.wait_for(lambda: next(iter(w.standin.views), None), timeout=30)
     assert "home_new_meeting" in str(view)

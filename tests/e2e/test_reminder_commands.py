@@ -43,7 +43,7 @@ async def test_cancelling_the_meeting_cancels_its_reminders(linked_world: Offlin
     confirm = await reply_to(w, ALICE, f"cancel {meeting.id}")
     before = len(w.standin.messages)
     await w.driver.block_action(ALICE, "C0GENERAL", "cancel_meeting_confirm", message=confirm[-1])
-    await w.standin.wait_for(lambda: len(w.standin.messages) > before or None, timeout=5)
+    await w.standin.wait_for(lambda: len(w.standin.messages) > before or None, timeout=30)
     assert await w.bot.slack.reminders.list_for(w.standin.team_id, ALICE) == []
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 from bot.reminders.delivery import ReminderDelivery
@@ -157,14 +156,17 @@ async def test_posts_to_one_channel_are_spaced_a_second_apart_but_channels_run_i
         pacer=ChannelPacer(0.2),
         lease=timedelta(seconds=30),
     )
-    began = time.monotonic()
     assert (await worker.run_round()).sent == 6
-    elapsed = time.monotonic() - began
-    for channel in CHANNELS[:2]:
-        times = [c.at for c in standin.calls_to("chat.postMessage") if c.args["channel"] == channel]
+    first, second = (
+        [c.at for c in standin.calls_to("chat.postMessage") if c.args["channel"] == channel]
+        for channel in CHANNELS[:2]
+    )
+    for times in (first, second):
         assert len(times) == 3
         assert all(later - earlier >= 0.19 for earlier, later in zip(times, times[1:], strict=False))
-    assert elapsed < 0.8  # 2 x 0.2 s per channel, not 5 x 0.2 s in a row
+    # Side by side, not one channel after the other: each channel's posts began before the
+    # other's ended (an order, not a duration, so a busy machine cannot fail it).
+    assert first[0] < second[-1] and second[0] < first[-1]
 
 
 async def test_rows_that_would_outlive_the_lease_are_handed_back_not_held(

@@ -54,12 +54,14 @@ async def test_three_processes_post_200_reminders_each_exactly_once(
             # Due over the next 3 seconds, two per channel, in 100 channels.
             starts = now + timedelta(minutes=10, seconds=3 * n / 200)
             ids.append((await add_reminder(store, starts=starts, channel=f"C{n % 100:04d}")).id)
-        async with workers(3, db_url, limited_standin.api_url, limited_standin.bot_token):
+        # Nothing dies here, so the lease only has to outlast the slowest delivery on a busy
+        # machine: a lease that runs out mid-post would let a second process post again.
+        async with workers(3, db_url, limited_standin.api_url, limited_standin.bot_token, lease=60.0):
 
             async def all_sent() -> bool:
                 return set((await statuses(db)).values()) == {"sent"}
 
-            await wait_until(all_sent, timeout=30, what="every reminder to be sent")
+            await wait_until(all_sent, timeout=120, what="every reminder to be sent")
             await asyncio.sleep(0.5)  # time for any (wrong) second post to show up
         posted = Counter(reminder_ids_posted(limited_standin))
         assert sorted(posted) == sorted(ids)
@@ -119,19 +121,22 @@ async def test_a_process_killed_while_holding_claims_loses_nothing(
                 async def stuck_with_claims() -> bool:
                     return proxy.hanging >= 3
 
-                await wait_until(stuck_with_claims, timeout=20, what="the victim to hang mid-delivery")
+                await wait_until(stuck_with_claims, timeout=60, what="the victim to hang mid-delivery")
                 held = [s for s in (await statuses(db)).values() if s == "sending"]
                 assert held, "the victim must hold claims when it dies"
                 victim.kill()
             finally:
                 await victim.stop()
             assert victim.process.returncode == -9
-            async with workers(2, db_url, limited_standin.api_url, limited_standin.bot_token):
+            # The survivors take over the victim's claims when its lease (3 s, kept in each row)
+            # runs out; their own claims get a lease long enough that a slow post is never taken
+            # over by the other survivor.
+            async with workers(2, db_url, limited_standin.api_url, limited_standin.bot_token, lease=60.0):
 
                 async def all_sent() -> bool:
                     return set((await statuses(db)).values()) == {"sent"}
 
-                await wait_until(all_sent, timeout=30, what="survivors to deliver after the lease")
+                await wait_until(all_sent, timeout=120, what="survivors to deliver after the lease")
                 await asyncio.sleep(0.5)
         posted = Counter(reminder_ids_posted(limited_standin))
         assert sorted(posted) == sorted(ids)  # nothing lost

@@ -52,7 +52,7 @@ async def test_a_starting_worker_delivers_what_fell_due_while_it_was_down(
     )
     await worker.start()  # the first poll runs now, not after 60 s
     try:
-        await standin.wait_for(lambda: reminder_ids_posted(standin) == [row.id], timeout=5)
+        await standin.wait_for(lambda: reminder_ids_posted(standin) == [row.id], timeout=30)
     finally:
         await worker.stop()
     assert (await statuses(db))[row.id] == "sent"
@@ -66,7 +66,7 @@ async def test_stop_returns_unposted_claims_at_once(
     delivery = ReminderDelivery(ReminderStore(db), slack_out, owner="p1", clock=clock.now)
     worker = ReminderWorker(delivery, poll_seconds=60, stop_grace=0.1)
     await worker.start()
-    await standin.wait_for(lambda: len(reminder_ids_posted(standin)) == 1, timeout=5)
+    await standin.wait_for(lambda: len(reminder_ids_posted(standin)) == 1, timeout=30)
     for _ in range(100):  # the first post's "sent" commit follows Slack's answer
         if "sent" in (await statuses(db)).values():
             break

@@ -75,7 +75,7 @@ async def test_an_idle_keep_alive_connection_does_not_hold_shutdown() -> None:
         async with serve_asgi(hello_app()) as base_url:
             await client.get(base_url + "/")  # leaves a pooled keep-alive connection open
             stopping = time.monotonic()
-        assert time.monotonic() - stopping < 2.0
+        assert time.monotonic() - stopping < 4.0  # not the 5 s stop timeout
         assert not port_is_listening(base_url)
     finally:
         await client.aclose()

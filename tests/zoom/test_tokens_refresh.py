@@ -197,10 +197,19 @@ async def test_three_processes_share_one_refresh(
 
 
 async def test_stale_invalid_grant_cannot_clobber_a_newer_token(
-    links: LinkStore, oauth: ZoomOAuth, sim: ZoomSimulator, sim_login: Login, sim_clock: ManualClock
+    links: LinkStore,
+    base_url: str,
+    sim: ZoomSimulator,
+    sim_login: Login,
+    sim_clock: ManualClock,
 ) -> None:
     """A's lease runs out while its refresh is slow; B refreshes; A's late invalid_grant adopts B's token."""
     await link_alice(links, sim, sim_login, sim_clock, expired=True)
+    # A's answer is held for seconds, well inside this client's read timeout, so that B's whole
+    # refresh fits inside it even on a busy machine.
+    http = ZoomHttp(base_url + "/v2", base_url, timeout=httpx.Timeout(3.0, read=10.0), clock=sim_clock.now)
+    app = sim.apps["sim-client"]
+    oauth = ZoomOAuth(http, app.client_id, app.client_secret, app.redirect_uri)
     slow = UserTokenSource(
         links, oauth, TEAM, USER, clock=sim_clock.now, owner="A", lease_ttl=0.2, locks=RefreshLocks()
     )
@@ -214,11 +223,15 @@ async def test_stale_invalid_grant_cannot_clobber_a_newer_token(
         await asyncio.sleep(seconds)
 
     fast._sleep = sleep_moving_the_clock
-    sim.inject(REFRESH, latency=0.45)  # A's request waits here, then hits a rotated token
+    sim.inject(REFRESH, latency=3.0)  # A's request waits here, then hits a rotated token
     slow_task = asyncio.create_task(slow.access_token())
-    await asyncio.sleep(0.05)
+    for _ in range(3000):  # until A's refresh has reached Zoom (it is counted on arrival)
+        if sim.stats.get(REFRESH, 0) == 1:
+            break
+        await asyncio.sleep(0.01)
     fast_token = await fast.access_token()
     slow_token = await slow_task
+    await http.aclose()
     assert slow_token == fast_token
     assert sim.stats[REFRESH] == 2  # B's success, then A's refused stale refresh
     row = await links.get(TEAM, USER)
@@ -370,7 +383,7 @@ async def test_a_caller_deadline_does_not_cut_a_refresh_in_flight(
     source = UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now)
     with pytest.raises(TimeoutError):
         await asyncio.wait_for(source.access_token(), timeout=0.05)
-    for _ in range(100):  # the shielded refresh finishes and commits on its own
+    for _ in range(1500):  # the shielded refresh finishes and commits on its own (30 s at most)
         row = await links.get(TEAM, USER)
         assert row is not None
         if row.version != linked.version:

@@ -68,7 +68,7 @@ class Recorder:
             self.views.clear()
 
 
-async def wait_for(predicate: Callable[[], T], timeout: float = 2.0, *, what: str = "condition") -> T:
+async def wait_for(predicate: Callable[[], T], timeout: float = 30.0, *, what: str = "condition") -> T:
     """Poll ``predicate`` until it returns something truthy, and return that.
 
     Listener work continues after the ack (Bolt runs it as a background task), so a test

@@ -147,7 +147,7 @@ class SlackStandin:
     def reset_records(self) -> None:
         self._recorder.clear()
 
-    async def wait_for(self, predicate: Callable[[], T], timeout: float = 2.0) -> T:
+    async def wait_for(self, predicate: Callable[[], T], timeout: float = 30.0) -> T:
         return await wait_for(predicate, timeout, what="Slack stand-in condition")
 
     # -- configuring the workspace -------------------------------------------------------
