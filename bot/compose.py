@@ -55,11 +55,12 @@ from bot.store.oauth_states import OAuthStateStore
 from bot.store.reminders import ReminderStore
 from bot.store.vault import TokenVault
 from bot.web_callbacks import LinkCallback
+from bot.zoom.account_tokens import AccountTokenSource, StaticTokenSource
 from bot.zoom.client import AccountZoom, UserZoom
 from bot.zoom.http import ZoomHttp
 from bot.zoom.models import Meeting, MeetingSummary, ZoomUser
 from bot.zoom.oauth import ZoomOAuth
-from bot.zoom.tokens import AccountTokenSource, StaticTokenSource, UserTokenSource
+from bot.zoom.tokens import UserTokenSource
 from bot.zoom.webhooks import ZoomWebhooks
 
 log = logging.getLogger(__name__)

@@ -48,7 +48,7 @@ uses that link's tokens again, whatever Zoom would still accept. Otherwise:
 sibling's refresh kills our old access token, and the row already has the new one),
 and only refreshes if the row still holds the refused token — at most once.
 
-``AccountTokenSource`` caches one Server-to-Server token per process and renews it
+``AccountTokenSource`` (``account_tokens.py``) caches one Server-to-Server token per process and renews it
 ``REFRESH_MARGIN`` before expiry, with a single fetch under contention.
 """
 
@@ -65,8 +65,7 @@ from datetime import datetime, timedelta
 
 from bot.store.links import LinkRecord, LinkStore
 from bot.zoom.errors import NotLinkedError, Outcome, ZoomError, ZoomErrorKind
-from bot.zoom.http import NoOtherToken, utc_now
-from bot.zoom.models import TokenSet
+from bot.zoom.http import utc_now
 from bot.zoom.oauth import ZoomOAuth
 
 log = logging.getLogger(__name__)
@@ -332,71 +331,3 @@ def _retrieve_exception(task: asyncio.Future[str]) -> None:
 
 def _str_code(error: ZoomError) -> str | None:
     return None if error.code is None else str(error.code)
-
-
-class AccountTokenSource:
-    """One Server-to-Server token per process, renewed before expiry, fetched once under contention.
-
-    Zoom has invalidated older S2S tokens when a new one is issued, so every caller in
-    the process must share this one object (the app creates it once).
-    """
-
-    def __init__(
-        self,
-        oauth: ZoomOAuth,
-        account_id: str,
-        *,
-        clock: Clock = utc_now,
-        margin: timedelta = REFRESH_MARGIN,
-    ) -> None:
-        self._oauth = oauth
-        self.account_id = account_id
-        self._clock = clock
-        self._margin = margin
-        self._current: TokenSet | None = None
-        self._lock: asyncio.Lock | None = None
-        self._lock_loop: asyncio.AbstractEventLoop | None = None
-        self.fetches = 0
-
-    def _get_lock(self) -> asyncio.Lock:
-        loop = asyncio.get_running_loop()
-        if self._lock is None or self._lock_loop is not loop:
-            self._lock, self._lock_loop = asyncio.Lock(), loop
-        return self._lock
-
-    def _usable(self, stale: str | None = None) -> TokenSet | None:
-        current = self._current
-        if current is None or current.access_token == stale:
-            return None
-        return current if current.expires_at - self._margin > self._clock() else None
-
-    async def access_token(self) -> str:
-        return await self._get(stale=None)
-
-    async def invalidate(self, stale_access_token: str) -> str:
-        return await self._get(stale=stale_access_token)
-
-    async def _get(self, *, stale: str | None) -> str:
-        usable = self._usable(stale)
-        if usable is not None:
-            return usable.access_token
-        async with self._get_lock():
-            usable = self._usable(stale)  # fetched by whoever held the lock before us
-            if usable is not None:
-                return usable.access_token
-            self._current = await self._oauth.account_token(self.account_id)
-            self.fetches += 1
-            return self._current.access_token
-
-
-class StaticTokenSource:
-    """A token known up front (a just-exchanged code); a refusal cannot be repaired."""
-
-    def __init__(self, access_token: str) -> None:
-        self._token = access_token
-
-    async def access_token(self) -> str:
-        return self._token
-
-    async def invalidate(self, stale_access_token: str) -> str:
-        raise NoOtherToken()

@@ -40,11 +40,12 @@ from bot.store.links import LinkStore
 from bot.store.oauth_states import OAuthStateStore
 from bot.store.reminders import ReminderStore
 from bot.store.vault import TokenVault
+from bot.zoom.account_tokens import AccountTokenSource
 from bot.zoom.client import AccountZoom
 from bot.zoom.http import ZoomHttp
 from bot.zoom.models import ZoomUser
 from bot.zoom.oauth import ZoomOAuth
-from bot.zoom.tokens import AccountTokenSource, UserTokenSource
+from bot.zoom.tokens import UserTokenSource
 
 TEAM = "T0UNIT"
 ALICE = "U0ALICE"

@@ -18,12 +18,12 @@ from bot.store.db import Database
 from bot.store.links import LinkStore
 from bot.store.oauth_states import OAuthStateStore
 from bot.store.vault import TokenVault
+from bot.zoom.account_tokens import StaticTokenSource
 from bot.zoom.client import UserZoom
 from bot.zoom.errors import ZoomErrorKind
 from bot.zoom.http import ZoomHttp
 from bot.zoom.models import ZoomUser
 from bot.zoom.oauth import ZoomOAuth
-from bot.zoom.tokens import StaticTokenSource
 from tests.kit.zoom_link import consent
 
 ALICE = "alice@example.com"

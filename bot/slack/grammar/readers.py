@@ -1,5 +1,6 @@
-"""One reader per `/zoom` subcommand (schedule's is in ``schedule.py``): the text after it in,
-a typed command or a usage error out."""
+"""One reader per `/zoom` subcommand: the text after its name in, a typed command or a usage error out.
+
+`schedule`'s reader has a module of its own (``schedule.py``)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The pieces `/zoom` arguments are made of: Slack's markup undone, quoted topics, meeting ids,
-`host @dana`, channels and e-mail addresses."""
+"""The pieces `/zoom` arguments are made of, read one at a time.
+
+Slack's markup undone, quoted topics, meeting ids, `host @dana`, channels and e-mail addresses."""
 
 from __future__ import annotations
 
