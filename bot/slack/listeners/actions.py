@@ -44,55 +44,60 @@ def _ctx(body: dict[str, Any], context: AsyncBoltContext) -> Caller:
     return Caller.from_bolt(context, channel_id=str(channel))
 
 
-def _meeting_id(action: dict[str, Any]) -> int | None:
-    value = str(action.get("value") or "")
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 15 else None
+Work = Callable[[Caller], Awaitable[Outcome]]
+ButtonListener = Callable[
+    [AsyncAck, dict[str, Any], dict[str, Any], AsyncWebClient, AsyncBoltContext], Awaitable[None]
+]
+_OCCURRENCE_VALUE = re.compile(r"([0-9]{1,15}):([0-9]{1,20})")
+
+
+def _cancel_work(value: str) -> Work | None:
+    """The meeting id a cancel button carries (None: an old or forged button)."""
+    if not (value.isascii() and value.isdigit() and len(value) <= 15):
+        return None
+    return partial(meetings.confirm_cancel, int(value))
+
+
+def _cancel_occurrence_work(value: str) -> Work | None:
+    """``<meeting id>:<occurrence id>``, as the occurrence's cancel button carries it."""
+    found = _OCCURRENCE_VALUE.fullmatch(value)
+    if found is None:
+        return None
+    return partial(meetings.confirm_cancel_occurrence, int(found.group(1)), found.group(2))
 
 
 async def ack_only(ack: AsyncAck) -> None:
     await ack()
 
 
-async def cancel_confirmed(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: AsyncWebClient,
-    context: AsyncBoltContext,
-) -> None:
-    await ack()
-    meeting_id = _meeting_id(action)
-    work = None if meeting_id is None else partial(meetings.confirm_cancel, meeting_id)
-    await _replace_confirmation(body, context, client, work, "cancel the meeting", "CancelConfirmed")
+def _confirm_button(read: Callable[[str], Work | None], operation: str, label: str) -> ButtonListener:
+    """A confirm button's listener: read its value into work, then answer in place of the question."""
+
+    async def listener(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:
+        await ack()
+        work = read(str(action.get("value") or ""))
+        await _replace_confirmation(body, context, client, work, operation, label)
+
+    return listener
 
 
-_OCCURRENCE_VALUE = re.compile(r"([0-9]{1,15}):([0-9]{1,20})")
-
-
-async def cancel_occurrence_confirmed(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: AsyncWebClient,
-    context: AsyncBoltContext,
-) -> None:
-    await ack()
-    value = _OCCURRENCE_VALUE.fullmatch(str(action.get("value") or ""))
-    work = (
-        None
-        if value is None
-        else partial(meetings.confirm_cancel_occurrence, int(value.group(1)), value.group(2))
-    )
-    await _replace_confirmation(
-        body, context, client, work, "cancel the occurrence", "CancelOccurrenceConfirmed"
-    )
+cancel_confirmed = _confirm_button(_cancel_work, "cancel the meeting", "CancelConfirmed")
+cancel_occurrence_confirmed = _confirm_button(
+    _cancel_occurrence_work, "cancel the occurrence", "CancelOccurrenceConfirmed"
+)
 
 
 async def _replace_confirmation(
     body: dict[str, Any],
     context: AsyncBoltContext,
     client: AsyncWebClient,
-    work: Callable[[Caller], Awaitable[Outcome]] | None,
+    work: Work | None,
     operation: str,
     label: str,
 ) -> None:
