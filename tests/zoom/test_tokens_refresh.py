@@ -413,10 +413,15 @@ async def test_no_secret_reaches_the_logs(
 
 
 async def test_a_caller_deadline_does_not_cut_a_refresh_in_flight(
-    links: LinkStore, oauth: ZoomOAuth, sim: ZoomSimulator, sim_login: Login, sim_clock: ManualClock
+    links: LinkStore, base_url: str, sim: ZoomSimulator, sim_login: Login, sim_clock: ManualClock
 ) -> None:
     linked = await link_alice(links, sim, sim_login, sim_clock, expired=True)
     sim.inject(REFRESH, after_effect=True, latency=0.3)  # Zoom rotates, then answers slowly
+    # The answer must arrive (a read timeout would be a lost answer, another test's case), so
+    # the client waits far longer than Zoom's 0.3 s even on a busy machine.
+    http = ZoomHttp(base_url + "/v2", base_url, timeout=httpx.Timeout(3.0, read=10.0), clock=sim_clock.now)
+    app = sim.apps["sim-client"]
+    oauth = ZoomOAuth(http, app.client_id, app.client_secret, app.redirect_uri)
     source = UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now)
     with pytest.raises(TimeoutError):
         await asyncio.wait_for(source.access_token(), timeout=0.05)
@@ -429,6 +434,7 @@ async def test_a_caller_deadline_does_not_cut_a_refresh_in_flight(
     assert row.status == "active" and row.refresh_token == live_refresh_token(sim)
     assert await source.access_token() == row.access_token
     assert sim.stats[REFRESH] == 1
+    await http.aclose()
 
 
 # -- the per-process cache of fresh access tokens (bot/store/fresh_tokens.py) -----------------
