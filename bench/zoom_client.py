@@ -36,11 +36,12 @@ from bot.store.db import Database
 from bot.store.links import LinkStore
 from bot.store.migrate import upgrade_to_head
 from bot.store.vault import TokenVault, generate_key
+from bot.zoom.account_tokens import StaticTokenSource
+from bot.zoom.changes import MeetingRequest
 from bot.zoom.client import UserZoom
 from bot.zoom.http import ZoomHttp
-from bot.zoom.models import MeetingRequest
 from bot.zoom.oauth import ZoomOAuth
-from bot.zoom.tokens import StaticTokenSource, UserTokenSource
+from bot.zoom.tokens import UserTokenSource
 from tests.kit.zoom_link import link_user
 
 CLIENT_ID, CLIENT_SECRET = "bench-client", "bench-secret"

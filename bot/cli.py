@@ -153,13 +153,13 @@ def _db(command: str, settings: Settings) -> int:
 def _serve(settings: Settings, host: str, port: int, *, socket_mode: bool) -> int:
     import uvicorn
 
-    from bot.runtime import Runtime, build_runtime
+    from bot.compose import Bot, build_bot
     from bot.web import create_web_app
 
     # Migrations run at start-up inside the app (Runtime.start), retried while the database is
     # unreachable, so the process still serves /healthz (503) instead of crashing.
-    async def factory() -> Runtime:
-        return await build_runtime(settings, socket_mode=socket_mode)
+    async def factory() -> Bot:
+        return await build_bot(settings, socket_mode=socket_mode)
 
     app = create_web_app(factory)
     # Everything imported and built so far lives as long as the process: out of the

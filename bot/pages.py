@@ -1,7 +1,7 @@
 """The small HTML page a browser shows after Zoom's consent screen.
 
 Plain, self-contained HTML (no scripts, no external assets). The wording for each
-outcome lives in ``bot.slack.hints.link_outcome_text`` with every other user-facing text.
+outcome lives in ``bot.slack.hints.pages.link_outcome_page`` with every other user-facing text.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The one ASGI app: every HTTP route of the contract, served by uvicorn.
 
 Routes only translate HTTP to a service call and back; the work happens in the
-services (``bot.runtime``) and in Bolt listeners (``bot.slack``).
+services the composition root built (``bot.compose``) and in Bolt listeners (``bot.slack``).
 """
 
 from __future__ import annotations
@@ -16,41 +16,41 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from bot.compose import Bot
 from bot.metrics import CONTENT_TYPE_LATEST
-from bot.runtime import Runtime
 from bot.slack.payloads import payload_problem
 
 log = logging.getLogger(__name__)
 
-RuntimeFactory = Callable[[], Awaitable[Runtime]]
+BotFactory = Callable[[], Awaitable[Bot]]
 
 
-def create_web_app(runtime_factory: RuntimeFactory) -> Starlette:
-    """Build the app; ``runtime_factory`` is awaited once at start-up (lifespan)."""
+def create_web_app(bot_factory: BotFactory) -> Starlette:
+    """Build the app; ``bot_factory`` is awaited once at start-up (lifespan)."""
 
-    current: list[Runtime] = []  # the one runtime, while the lifespan holds it
+    current: list[Bot] = []  # the one bot, while the lifespan holds it
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        runtime = await runtime_factory()
-        current.append(runtime)
-        await runtime.start()
+        bot = await bot_factory()
+        current.append(bot)
+        await bot.runtime.start()
         try:
             yield
         finally:
             current.clear()
-            await runtime.aclose()
+            await bot.runtime.aclose()
 
-    def rt() -> Runtime:
+    def rt() -> Bot:
         # A closure read rather than ``request.app.state``: this runs for every request.
         return current[0]
 
     async def slack_events(request: Request) -> Response:
-        runtime = rt()
+        bot = rt()
         body = await request.body()
-        reason = runtime.signature_checker.check(body, request.headers)
+        reason = bot.signature_checker.check(body, request.headers)
         if reason is not None:
-            runtime.metrics.slack_rejected.labels(reason=reason).inc()
+            bot.metrics.slack_rejected.labels(reason=reason).inc()
             log.info("refused a Slack request: %s", reason)
             return JSONResponse({"error": "invalid request"}, status_code=401)
         try:
@@ -59,30 +59,30 @@ def create_web_app(runtime_factory: RuntimeFactory) -> Starlette:
             return JSONResponse({"error": "invalid request"}, status_code=400)
         problem = payload_problem(text, request.headers.get("content-type"))
         if problem is not None:
-            runtime.metrics.slack_rejected.labels(reason="malformed payload").inc()
+            bot.metrics.slack_rejected.labels(reason="malformed payload").inc()
             log.warning("refused a signed Slack request: %s", problem)
             return JSONResponse({"error": "invalid request"}, status_code=400)
         # Shared by every process, so checked last: only a request about to be acted on is kept.
         # Events API deliveries (JSON) skip it: each effect of an event is idempotent or keyed
         # by its event_id, so a replay changes nothing, and an event need not pay the write.
         if not _events_api(text, request.headers.get("content-type")) and (
-            await runtime.signature_checker.replayed_elsewhere(request.headers)
+            await bot.signature_checker.replayed_elsewhere(request.headers)
         ):
-            runtime.metrics.slack_rejected.labels(reason="replayed request").inc()
+            bot.metrics.slack_rejected.labels(reason="replayed request").inc()
             log.info("refused a Slack request: replayed request")
             return JSONResponse({"error": "invalid request"}, status_code=401)
-        # Listeners find the runtime in Bolt's context (a middleware does it in Socket Mode).
-        return await runtime.bolt_handler.handle(request, runtime.bolt_context)
+        # Listeners find their port in Bolt's context (a middleware does it in Socket Mode).
+        return await bot.bolt_handler.handle(request, bot.slack.bolt_context())
 
     async def slack_oauth(request: Request) -> Response:
-        runtime = rt()
-        if not runtime.settings.multi_workspace:
+        bot = rt()
+        if not bot.settings.multi_workspace:
             return PlainTextResponse("Not found", status_code=404)
-        return await runtime.bolt_handler.handle(request, runtime.bolt_context)
+        return await bot.bolt_handler.handle(request, bot.slack.bolt_context())
 
     async def zoom_oauth_callback(request: Request) -> Response:
-        runtime = rt()
-        status, html = await runtime.link_callback.handle(dict(request.query_params))
+        bot = rt()
+        status, html = await bot.link_callback.handle(dict(request.query_params))
         return HTMLResponse(
             html,
             status_code=status,
@@ -95,15 +95,15 @@ def create_web_app(runtime_factory: RuntimeFactory) -> Starlette:
         )
 
     async def zoom_webhooks(request: Request) -> Response:
-        runtime = rt()
-        if runtime.settings.ZOOM_WEBHOOK_SECRET_TOKEN is None or runtime.zoom_webhooks is None:
+        bot = rt()
+        if bot.settings.ZOOM_WEBHOOK_SECRET_TOKEN is None or bot.zoom_webhooks is None:
             return PlainTextResponse("Not found", status_code=404)
         body = await request.body()
-        status, payload = await runtime.zoom_webhooks(body, request.headers)
+        status, payload = await bot.zoom_webhooks.handle(body, request.headers)
         return JSONResponse(payload, status_code=status)
 
     async def healthz(request: Request) -> Response:
-        if await rt().healthy():
+        if await rt().runtime.healthy():
             return JSONResponse({"status": "ok"})
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
 

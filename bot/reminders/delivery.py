@@ -43,9 +43,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.reminders import messages
 from bot.reminders.pacing import ChannelPacer
-from bot.reminders.slack_out import SlackOut, SlackRateLimited, SlackRefused, SlackUnavailable
+from bot.slack.outbox import SlackOut, SlackRateLimited, SlackRefused, SlackUnavailable
+from bot.slack.views import background as messages
 from bot.store.reminders import ReminderRow, ReminderStore
 
 log = logging.getLogger(__name__)

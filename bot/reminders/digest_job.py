@@ -15,9 +15,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.reminders import messages
-from bot.reminders.slack_out import SlackOut, SlackOutError
 from bot.services.refusals import Refusal
+from bot.slack.outbox import SlackOut, SlackOutError
+from bot.slack.views import background as messages
 from bot.slack.views._blocks import SlackMessage, message, section
 from bot.store.digests import Digest, DigestStore
 from bot.zoom.errors import NotLinkedError, ZoomError

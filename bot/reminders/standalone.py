@@ -28,8 +28,8 @@ import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.reminders.delivery import DEFAULT_BATCH, ReminderDelivery
-from bot.reminders.slack_out import SlackOut
 from bot.reminders.worker import ReminderWorker, process_identity
+from bot.slack.outbox import SlackOut
 from bot.store.db import Database
 from bot.store.reminders import ReminderStore
 

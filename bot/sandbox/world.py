@@ -1,6 +1,6 @@
 """An offline world: the Zoom simulator, the Slack stand-in and the real bot, on loopback.
 
-The bot is the production code path — ``create_web_app(build_runtime(settings))`` served by
+The bot is the production code path — ``create_web_app(build_bot(settings))`` served by
 uvicorn, signed Slack requests, a real SQLite (or PostgreSQL) database, the real Zoom
 client — only pointed at local stand-ins through its ordinary settings. End-to-end tests
 and ``zoombot sandbox`` both build on it.
@@ -20,14 +20,13 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 from cryptography.fernet import Fernet
 
-from bot.runtime import Runtime, build_runtime
+from bot.compose import Bot, build_bot
 from bot.sandbox.devserver import serve_asgi
 from bot.sandbox.slack_standin import SlackDriver, SlackStandin
 from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
 from bot.sandbox.zoom_simulator.contract import ContractObserver
 from bot.settings import Settings
 from bot.web import create_web_app
-from bot.zoom.webhooks import ZoomWebhooks
 
 SIGNING_SECRET = "sandbox-signing-secret"  # only ever used on loopback
 ZOOM_CLIENT_ID = "sandbox-zoom-client"
@@ -87,7 +86,7 @@ class OfflineWorld:
     zoom_url: str
     slack_url: str
     settings: Settings
-    runtime: Runtime
+    bot: Bot
     people: dict[str, Person] = field(default_factory=dict)
 
     def person(self, name: str) -> Person:
@@ -95,14 +94,13 @@ class OfflineWorld:
 
     def busy(self) -> bool:
         """Whether the bot is still working on a /zoom command it took."""
-        return self.runtime.commands.admitted > 0
+        return self.bot.slack.commands.admitted > 0
 
     async def events_acted_on(self) -> None:
         """Wait until the bot has acted on every Zoom event it accepted, card updates and thread
         posts included: what follows a webhook is known to be done, not guessed by a timer."""
-        webhooks = self.runtime.zoom_webhooks
-        if isinstance(webhooks, ZoomWebhooks):
-            await webhooks.drain()
+        if self.bot.zoom_webhooks is not None:
+            await self.bot.zoom_webhooks.drain()
 
     async def link(self, name: str, *, as_zoom_user: str | None = None) -> httpx.Response:
         """`/zoom link` as ``name``, then consent at the simulator (as ``as_zoom_user``'s e-mail)
@@ -149,6 +147,7 @@ async def offline_world(
     settings_overrides: dict[str, Any] | None = None,
     sim_options: dict[str, Any] | None = None,
     reminder_options: dict[str, Any] | None = None,
+    command_capacity: tuple[int, int] | None = None,
     contract: ContractObserver | None = None,
 ) -> AsyncIterator[OfflineWorld]:
     """Start simulator, stand-in and bot; stop all three (nothing left listening) on exit.
@@ -221,14 +220,17 @@ async def offline_world(
         }
         values.update(settings_overrides or {})
         settings = Settings(**values)
-        runtime_box: list[Runtime] = []
+        bot_box: list[Bot] = []
 
-        async def factory() -> Runtime:
-            runtime = await build_runtime(
-                settings, clock=_clock_callable(clock), reminder_options=reminder_options
+        async def factory() -> Bot:
+            bot = await build_bot(
+                settings,
+                clock=_clock_callable(clock),
+                reminder_options=reminder_options,
+                command_capacity=command_capacity,
             )
-            runtime_box.append(runtime)
-            return runtime
+            bot_box.append(bot)
+            return bot
 
         bot_url = await stack.enter_async_context(
             serve_asgi(create_web_app(factory), port=port, lifespan="on")
@@ -242,7 +244,7 @@ async def offline_world(
             zoom_url=zoom_url,
             slack_url=slack_url,
             settings=settings,
-            runtime=runtime_box[0],
+            bot=bot_box[0],
             people={p.name: p for p in people},
         )
         await _wait_healthy(bot_url)

@@ -16,10 +16,10 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from bot.store.links import LinkConflictError, LinkStore
+from bot.store.links import LinkConflictError, LinkRecord, LinkStore
 from bot.store.oauth_states import OAuthStateStore
 from bot.zoom.errors import ZoomError, ZoomErrorKind
 from bot.zoom.models import ZoomUser
@@ -83,6 +83,10 @@ class LinkFlow:
         self._states = states
         self._links = links
         self._read_zoom_user = read_zoom_user
+
+    async def current(self, team_id: str, user_id: str) -> LinkRecord | None:
+        """The user's stored link, if any (its status says whether it still works)."""
+        return await self._links.get(team_id, user_id)
 
     async def begin(self, team_id: str, user_id: str) -> str:
         """A fresh authorize URL for this Slack user (PKCE S256, single-use state)."""
@@ -151,14 +155,7 @@ class LinkFlow:
             await self._revoke_quietly(tokens.access_token)
             return _refused(result, LinkRefusal.ALREADY_LINKED_ELSEWHERE)
         log.info("zoom link saved for %s/%s", team_id, user_id)
-        return LinkResult(
-            ok=True,
-            reason=LinkRefusal.LINKED,
-            team_id=team_id,
-            user_id=user_id,
-            zoom_user_id=zoom_user.id,
-            zoom_email=zoom_user.email,
-        )
+        return replace(result, ok=True)
 
     async def unlink(self, team_id: str, user_id: str) -> UnlinkResult:
         """Revoke at Zoom (best effort) and delete the link here."""
@@ -183,11 +180,4 @@ class LinkFlow:
 
 
 def _refused(result: LinkResult, reason: LinkRefusal) -> LinkResult:
-    return LinkResult(
-        ok=False,
-        reason=reason,
-        team_id=result.team_id,
-        user_id=result.user_id,
-        zoom_user_id=result.zoom_user_id,
-        zoom_email=result.zoom_email,
-    )
+    return replace(result, ok=False, reason=reason)

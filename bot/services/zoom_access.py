@@ -24,20 +24,12 @@ from typing import Literal
 
 from bot.services.people import SlackPerson
 from bot.services.refusals import Refusal, RefusalKind
-from bot.zoom.client import AccountZoom, UserZoom, ZoomUserRef
+from bot.zoom.changes import MeetingRequest, MeetingUpdate
+from bot.zoom.client import AccountZoom, UserZoom
 from bot.zoom.errors import ZoomError, ZoomErrorKind
 from bot.zoom.http import TokenSource, ZoomHttp
-from bot.zoom.models import (
-    Delegate,
-    Meeting,
-    MeetingRequest,
-    MeetingSummary,
-    MeetingType,
-    MeetingUpdate,
-    Recording,
-    Recurrence,
-    ZoomUser,
-)
+from bot.zoom.ids import ZoomUserRef
+from bot.zoom.models import Delegate, Meeting, MeetingSummary, MeetingType, Recording, Recurrence, ZoomUser
 
 Mode = Literal["user", "account"]
 

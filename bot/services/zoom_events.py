@@ -3,9 +3,9 @@
 - ``meeting.updated`` / ``meeting.deleted``: reminders follow the meeting or are cancelled.
 - ``meeting.started``, ``meeting.participant_joined`` / ``_left``, ``meeting.ended``: the
   meeting's live state (stored, so every process and every restart agree), then its Join
-  cards are brought up to date, coalesced (``bot/services/live_cards.py``).
+  cards are brought up to date, coalesced (``bot/slack/live/cards.py``).
 - ``recording.completed``, ``recording.transcript_completed``, ``meeting.summary_completed``:
-  into the cards' threads (``bot/services/meeting_threads.py``).
+  into the cards' threads (``bot/slack/live/threads.py``).
 - ``app_deauthorized``: the user's link, reminders, digest and meeting posts are removed.
 
 Only meetings the bot posted a card for are followed: other meetings' participants are
@@ -17,12 +17,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
-from bot.reminders.digest import DigestService
-from bot.reminders.service import ReminderService
-from bot.services.live_cards import LiveCards
-from bot.services.meeting_threads import MeetingThreads
+from bot.services.digests import DigestService
+from bot.services.reminders import ReminderService
 from bot.store.events import AuditTrail
 from bot.store.links import LinkStore
 from bot.store.meeting_live import LiveMeetingStore
@@ -49,6 +47,24 @@ SUBSCRIBED_EVENTS = (
 Clock = Callable[[], datetime]
 
 
+class CardRefresher(Protocol):
+    """What the effects need from the live Join cards (``bot/slack/live/cards.py``)."""
+
+    def changed(self, meeting_id: int) -> None: ...
+
+    async def drain(self) -> None: ...
+
+
+class ThreadPoster(Protocol):
+    """What the effects need from the cards' threads (``bot/slack/live/threads.py``)."""
+
+    async def recording_completed(self, meeting_id: int, topic: str, share_url: str) -> int: ...
+
+    async def transcript_completed(self, meeting_id: int, topic: str, share_url: str) -> int: ...
+
+    async def summary_completed(self, from_webhook: MeetingSummary) -> int: ...
+
+
 def participant_key(participant: dict[str, Any]) -> str | None:
     """Who one stay in the meeting belongs to, as both the join and the leave payload name it.
 
@@ -71,8 +87,8 @@ class ZoomEventEffects:
         links: LinkStore,
         posts: MeetingPostStore,
         live: LiveMeetingStore,
-        cards: LiveCards,
-        threads: MeetingThreads,
+        cards: CardRefresher,
+        threads: ThreadPoster,
         audit: AuditTrail,
         clock: Clock,
         forget_person: Callable[[str, str], None] | None = None,

@@ -11,14 +11,15 @@ Start-up wiring (once per process)::
     zoom = AccountZoom(http, AccountTokenSource(oauth, account_id))           # account mode
 """
 
-from bot.zoom.client import AccountZoom, UserZoom, ZoomUserRef
+from bot.zoom.account_tokens import AccountTokenSource, StaticTokenSource
+from bot.zoom.changes import MeetingRequest, MeetingUpdate
+from bot.zoom.client import AccountZoom, UserZoom
 from bot.zoom.errors import NotLinkedError, Outcome, ZoomError, ZoomErrorKind
 from bot.zoom.http import RetryPolicy, TokenSource, ZoomHttp
+from bot.zoom.ids import ZoomUserRef
 from bot.zoom.models import (
     Meeting,
-    MeetingRequest,
     MeetingType,
-    MeetingUpdate,
     Occurrence,
     Page,
     Recording,
@@ -28,7 +29,7 @@ from bot.zoom.models import (
     ZoomUser,
 )
 from bot.zoom.oauth import ZoomOAuth
-from bot.zoom.tokens import AccountTokenSource, StaticTokenSource, UserTokenSource
+from bot.zoom.tokens import UserTokenSource
 
 __all__ = [
     "AccountTokenSource",

@@ -18,20 +18,18 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from urllib.parse import quote
 
+from bot.zoom.changes import MeetingRequest, MeetingUpdate
 from bot.zoom.errors import Outcome, ZoomError, ZoomErrorKind
 from bot.zoom.http import TokenSource, ZoomHttp
+from bot.zoom.ids import ME, ZoomUserRef, meeting_id_param, meeting_uuid_param
 from bot.zoom.models import (
     Delegate,
     Meeting,
-    MeetingRequest,
     MeetingSummary,
     MeetingType,
-    MeetingUpdate,
     Page,
     Recording,
     ZoomUser,
@@ -42,47 +40,6 @@ from bot.zoom.models import (
 
 MAX_PAGE_SIZE = 300
 _RECONCILE_LIST_LIMIT = 1000
-
-ME = "me"
-
-
-@dataclass(frozen=True)
-class ZoomUserRef:
-    """A Zoom user named by id or e-mail, for account mode. Never empty, never ``me``."""
-
-    value: str
-
-    def __post_init__(self) -> None:
-        cleaned = self.value.strip()
-        if not cleaned:
-            raise ValueError("a Zoom user reference cannot be empty")
-        if cleaned.lower() == ME:
-            raise ValueError("'me' has no meaning for an account token; name the user by id or e-mail")
-        if any(c in cleaned for c in "/?#\\") or any(c.isspace() for c in cleaned):
-            raise ValueError("a Zoom user reference is an id or an e-mail address")
-        object.__setattr__(self, "value", cleaned)
-
-
-def _meeting_id(meeting_id: int | str) -> str:
-    """Meeting ids as typed by people (``812 3456 7890``, ``812-3456-7890``) or as ints."""
-    digits = str(meeting_id).replace(" ", "").replace("-", "")
-    if not digits.isdigit() or int(digits) <= 0:
-        raise ValueError(f"not a Zoom meeting id: {meeting_id!r}")
-    return str(int(digits))
-
-
-def meeting_uuid_param(uuid: str) -> str:
-    """A meeting UUID as Zoom wants it in a path, before the path itself is percent-encoded.
-
-    Zoom's rule: a UUID that begins with ``/`` or contains ``//`` must be encoded twice.
-    The path builder encodes once; such a UUID is encoded here first. Other UUIDs (``+``,
-    ``=``, a single inner ``/``) are encoded once, by the path builder.
-    """
-    if not uuid.strip():
-        raise ValueError("a meeting UUID cannot be empty")
-    if uuid.startswith("/") or "//" in uuid:
-        return quote(uuid, safe="")
-    return uuid
 
 
 class _Operations:
@@ -242,7 +199,7 @@ class _Operations:
         data = await self._get_json(
             "/meetings/{meetingId}",
             "look up the meeting",
-            path_params={"meetingId": _meeting_id(meeting_id)},
+            path_params={"meetingId": meeting_id_param(meeting_id)},
             params={},
         )
         return Meeting.from_zoom(data)
@@ -256,7 +213,7 @@ class _Operations:
             "/meetings/{meetingId}",
             tokens=self._tokens,
             operation="change the meeting",
-            path_params={"meetingId": _meeting_id(meeting_id)},
+            path_params={"meetingId": meeting_id_param(meeting_id)},
             params={"occurrence_id": occurrence_id} if occurrence_id else None,
             json=update.to_zoom(),
         )
@@ -272,7 +229,7 @@ class _Operations:
             "/meetings/{meetingId}",
             tokens=self._tokens,
             operation="cancel the meeting",
-            path_params={"meetingId": _meeting_id(meeting_id)},
+            path_params={"meetingId": meeting_id_param(meeting_id)},
             params=params,
         )
 
@@ -282,7 +239,7 @@ class _Operations:
             "/meetings/{meetingId}/status",
             tokens=self._tokens,
             operation="end the meeting",
-            path_params={"meetingId": _meeting_id(meeting_id)},
+            path_params={"meetingId": meeting_id_param(meeting_id)},
             json={"action": "end"},
         )
 

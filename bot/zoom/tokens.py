@@ -60,7 +60,7 @@ uses that link's tokens again, whatever Zoom would still accept. Otherwise:
 sibling's refresh kills our old access token, and the row already has the new one),
 and only refreshes if the row still holds the refused token — at most once.
 
-``AccountTokenSource`` caches one Server-to-Server token per process and renews it
+``AccountTokenSource`` (``account_tokens.py``) caches one Server-to-Server token per process and renews it
 ``REFRESH_MARGIN`` before expiry, with a single fetch under contention.
 """
 
@@ -68,19 +68,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import random
-import secrets
 import time
-import weakref
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from bot.store.links import DATABASE_FAILURES, LinkRecord, LinkStore, SaveOutcome
 from bot.zoom.errors import NotLinkedError, Outcome, RefreshInProgress, ZoomError, ZoomErrorKind
-from bot.zoom.http import NoOtherToken, utc_now
-from bot.zoom.models import TokenSet
+from bot.zoom.http import utc_now
 from bot.zoom.oauth import ZoomOAuth
+from bot.zoom.pending_tokens import keep_saving
+from bot.zoom.refresh_locks import PROCESS_LOCKS, PROCESS_OWNER, RefreshLocks
 
 log = logging.getLogger(__name__)
 
@@ -93,44 +91,11 @@ LEASE_RENEW_SECONDS = 0.5  # the holder's heartbeat (at most a third of the TTL)
 # (15 s in the bot), so the person hears why rather than a generic timeout.
 WAIT_FOR_OTHERS_SECONDS = 10.0
 # A rotated pair the database refused is written again after these pauses (doubling).
-SAVE_RETRY_FIRST_SECONDS = 0.05
-SAVE_RETRY_MAX_SECONDS = 0.5  # short: the lease lapses 2 s after the outage began
 NEEDS_REAUTH = "needs_reauth"
 
 Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
-
-
-def process_owner_id() -> str:
-    """Who holds a lease: unique per process (and per start of it)."""
-    return f"pid{os.getpid()}-{secrets.token_hex(4)}"
-
-
-_PROCESS_OWNER = process_owner_id()
 _JITTER = random.Random()
-
-
-class RefreshLocks:
-    """One asyncio.Lock per link key, per event loop (locks cannot cross loops).
-
-    One registry per process (the default); tests give two sources separate registries
-    to model two processes inside one.
-    """
-
-    def __init__(self) -> None:
-        self._by_loop: weakref.WeakKeyDictionary[
-            asyncio.AbstractEventLoop, dict[tuple[str, str], asyncio.Lock]
-        ]
-        self._by_loop = weakref.WeakKeyDictionary()
-
-    def lock(self, key: tuple[str, str]) -> asyncio.Lock:
-        locks = self._by_loop.setdefault(asyncio.get_running_loop(), {})
-        if key not in locks:
-            locks[key] = asyncio.Lock()
-        return locks[key]
-
-
-PROCESS_LOCKS = RefreshLocks()
 
 
 def _auth_error(message: str, *, code: str | None = None, outcome: Outcome = Outcome.UNCHANGED) -> ZoomError:
@@ -153,7 +118,7 @@ class UserTokenSource:
         team_id: str,
         user_id: str,
         *,
-        owner: str = _PROCESS_OWNER,
+        owner: str = PROCESS_OWNER,
         clock: Clock = utc_now,
         lease_clock: Clock = utc_now,
         sleep: Sleep = asyncio.sleep,
@@ -342,7 +307,7 @@ class UserTokenSource:
                 "zoom link %s: refreshed, but the database refused the new tokens; kept in memory, retrying",
                 row.id,
             )
-            _keep_saving(self._links, row.id)
+            keep_saving(self._links, row.id)
         elif saved is SaveOutcome.MOVED_ON:
             if await self._links.get_by_id(row.id) is None:
                 # Unlinked or deauthorized while Zoom answered: the link is gone, and so
@@ -391,43 +356,6 @@ class UserTokenSource:
         raise error
 
 
-def _keep_saving(links: LinkStore, link_id: int) -> None:
-    task = asyncio.ensure_future(_save_until_done(links, link_id))
-    _SAVERS.add(task)  # a strong reference, or the loop may drop the task
-    task.add_done_callback(_SAVERS.discard)
-
-
-_SAVERS: set[asyncio.Future[None]] = set()
-
-
-async def _save_until_done(links: LinkStore, link_id: int) -> None:
-    """Write the pending rotated pair of ``link_id`` until the database takes it (or the row moved on).
-
-    Never gives up: the pair is the only working one (Zoom killed the one stored).
-    """
-    delay = SAVE_RETRY_FIRST_SECONDS
-    attempts = 0
-    while True:
-        await asyncio.sleep(delay)
-        attempts += 1
-        try:
-            outcome = await links.retry_rotation(link_id)
-        except Exception as error:  # keep trying, whatever the driver raises
-            if attempts % 60 == 1:  # every 60th attempt (half a minute apart), not on every one
-                log.warning(
-                    "zoom link %s: the rotated tokens are still not saved (%s); still trying",
-                    link_id,
-                    type(error).__name__,
-                )
-            delay = min(delay * 2, SAVE_RETRY_MAX_SECONDS)
-            continue
-        if outcome is SaveOutcome.SAVED:
-            log.info("zoom link %s: the rotated tokens kept in memory are saved", link_id)
-        elif outcome is SaveOutcome.MOVED_ON:
-            log.warning("zoom link %s: the row changed before the pending tokens were saved", link_id)
-        return
-
-
 def _refresh_outcome(error: ZoomError) -> str:
     if error.kind == ZoomErrorKind.AUTH:
         return "refused"
@@ -445,71 +373,3 @@ def _retrieve_exception(task: asyncio.Future[str]) -> None:
 
 def _str_code(error: ZoomError) -> str | None:
     return None if error.code is None else str(error.code)
-
-
-class AccountTokenSource:
-    """One Server-to-Server token per process, renewed before expiry, fetched once under contention.
-
-    Zoom has invalidated older S2S tokens when a new one is issued, so every caller in
-    the process must share this one object (the app creates it once).
-    """
-
-    def __init__(
-        self,
-        oauth: ZoomOAuth,
-        account_id: str,
-        *,
-        clock: Clock = utc_now,
-        margin: timedelta = REFRESH_MARGIN,
-    ) -> None:
-        self._oauth = oauth
-        self.account_id = account_id
-        self._clock = clock
-        self._margin = margin
-        self._current: TokenSet | None = None
-        self._lock: asyncio.Lock | None = None
-        self._lock_loop: asyncio.AbstractEventLoop | None = None
-        self.fetches = 0
-
-    def _get_lock(self) -> asyncio.Lock:
-        loop = asyncio.get_running_loop()
-        if self._lock is None or self._lock_loop is not loop:
-            self._lock, self._lock_loop = asyncio.Lock(), loop
-        return self._lock
-
-    def _usable(self, stale: str | None = None) -> TokenSet | None:
-        current = self._current
-        if current is None or current.access_token == stale:
-            return None
-        return current if current.expires_at - self._margin > self._clock() else None
-
-    async def access_token(self) -> str:
-        return await self._get(stale=None)
-
-    async def invalidate(self, stale_access_token: str) -> str:
-        return await self._get(stale=stale_access_token)
-
-    async def _get(self, *, stale: str | None) -> str:
-        usable = self._usable(stale)
-        if usable is not None:
-            return usable.access_token
-        async with self._get_lock():
-            usable = self._usable(stale)  # fetched by whoever held the lock before us
-            if usable is not None:
-                return usable.access_token
-            self._current = await self._oauth.account_token(self.account_id)
-            self.fetches += 1
-            return self._current.access_token
-
-
-class StaticTokenSource:
-    """A token known up front (a just-exchanged code); a refusal cannot be repaired."""
-
-    def __init__(self, access_token: str) -> None:
-        self._token = access_token
-
-    async def access_token(self) -> str:
-        return self._token
-
-    async def invalidate(self, stale_access_token: str) -> str:
-        raise NoOtherToken()

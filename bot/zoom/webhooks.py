@@ -97,7 +97,7 @@ class EventEffects(Protocol):
 
 
 class ZoomWebhooks:
-    """The runtime's ``zoom_webhooks`` callable: ``await handle(raw_body, headers) -> (status, json)``."""
+    """What the webhook route calls: ``await handle(raw_body, headers) -> (status, json)``."""
 
     def __init__(
         self,

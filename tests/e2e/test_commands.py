@@ -235,7 +235,7 @@ async def test_unlink_revokes_at_zoom_and_deletes_here(linked_world: OfflineWorl
     w = linked_world
     replies = texts(await reply_to(w, ALICE, "unlink"))
     assert "revoked" in replies
-    assert await w.runtime.links.get(w.standin.team_id, ALICE) is None
+    assert await w.bot.links.get(w.standin.team_id, ALICE) is None
     assert w.sim.stats.get("POST /oauth/revoke", 0) >= 1
 
 
@@ -284,4 +284,4 @@ async def test_home_buttons_reply_in_the_app_dm(linked_world: OfflineWorld) -> N
     await w.standin.wait_for(
         lambda: any("Unlinked" in (m.text or "") for m in w.standin.messages) or None, timeout=30
     )
-    assert await w.runtime.links.get(w.standin.team_id, ALICE) is None
+    assert await w.bot.links.get(w.standin.team_id, ALICE) is None

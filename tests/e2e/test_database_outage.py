@@ -84,7 +84,7 @@ async def test_commands_and_the_link_page_during_an_outage(
         assert not [r for r in caplog.records if r.levelno >= logging.ERROR and "/zoom" in r.getMessage()]
         assert any("database is not answering" in r.getMessage() for r in caplog.records)
         assert webhook.status_code == 503  # not accepted: Zoom delivers it again later
-        bugs = world.runtime.metrics.commands.labels(subcommand="NewMeeting", outcome="bug")
+        bugs = world.bot.metrics.commands.labels(subcommand="NewMeeting", outcome="bug")
         assert bugs._value.get() == 0
 
         await gate.open()  # the same port: the bot comes back by itself
@@ -130,7 +130,7 @@ async def test_a_sqlite_file_locked_past_the_busy_timeout_is_an_outage(linked_wo
         holder.execute("ROLLBACK")
         holder.close()
     assert OUTAGE in body and "ERR-" not in body, body
-    assert await w.runtime.reminders.list_for(w.standin.team_id, alice.slack_id) == []
+    assert await w.bot.slack.reminders.list_for(w.standin.team_id, alice.slack_id) == []
     body = texts(await reply_to(w, alice.slack_id, f"remind {meeting.id} 15m", timeout=30))
     assert OUTAGE not in body
-    assert len(await w.runtime.reminders.list_for(w.standin.team_id, alice.slack_id)) == 1
+    assert len(await w.bot.slack.reminders.list_for(w.standin.team_id, alice.slack_id)) == 1

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
+import pytest
 
 from bot.sandbox.world import OfflineWorld
-from bot.slack.capacity import CommandCapacity
+from tests.e2e.conftest import assert_all_payloads_valid
 from tests.e2e.test_commands import ALICE, GENERAL, reply_to, texts
+from tests.kit.checked_world import checked_world
 
 MEETINGS = "POST /v2/users/{userId}/meetings"
 LIST = "GET /v2/users/{userId}/meetings"
@@ -147,19 +151,28 @@ async def test_invalid_duration_is_answered_in_the_ack(linked_world: OfflineWorl
     assert linked_world.sim.meetings_of("alice@example.com") == []
 
 
-async def test_a_flooded_process_says_busy_in_the_ack_and_recovers(linked_world: OfflineWorld) -> None:
-    w = linked_world
-    w.runtime.commands = CommandCapacity(working=1, waiting=1)  # tiny, so two commands fill it
+@pytest.fixture
+async def tiny_world(tmp_path: Path) -> AsyncIterator[OfflineWorld]:
+    # One working slot and one waiting: two commands fill the process.
+    async with checked_world(tmp_path, command_capacity=(1, 1)) as w:
+        page = await w.link("alice")
+        assert page.status_code == 200, page.text
+        yield w
+        assert_all_payloads_valid(w)
+
+
+async def test_a_flooded_process_says_busy_in_the_ack_and_recovers(tiny_world: OfflineWorld) -> None:
+    w = tiny_world
     w.sim.inject(LIST, latency=1.5, times=2)
     first = await w.driver.slash(ALICE, GENERAL, "list")
     second = await w.driver.slash(ALICE, GENERAL, "list")
     third = await w.driver.slash(ALICE, GENERAL, "list")
     assert "very busy" not in first.text + second.text
     assert third.status_code == 200 and "very busy" in third.text and "What to do" in third.text
-    assert w.runtime.commands.admitted == 2
+    assert w.bot.slack.commands.admitted == 2
 
     async def drained() -> bool:
-        return w.runtime.commands.admitted == 0
+        return w.bot.slack.commands.admitted == 0
 
     deadline = time.monotonic() + 15
     while not await drained():

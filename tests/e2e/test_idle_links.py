@@ -65,7 +65,7 @@ async def test_a_refused_background_refresh_sends_one_dm_with_a_relink_button_ne
     clock.advance(timedelta(days=61).total_seconds())
     (notice,) = await world.standin.wait_for(lambda: relink_notices(world) or None, timeout=30)
     assert "Link your Zoom account again" in (notice.text or "")
-    idle = world.runtime.idle_links
+    idle = world.bot.idle_links
     assert idle is not None
     for _ in range(3):  # later days' sweeps: the dead link is not idle any more, nobody is told again
         clock.advance(timedelta(days=1).total_seconds())

@@ -38,7 +38,7 @@ async def test_forwarded_link_is_refused_and_nothing_stored(world: OfflineWorld)
     page = await world.link("alice", as_zoom_user="bob@example.com")
     assert page.status_code == 400
     assert "isn't yours" in html.unescape(page.text)
-    assert await world.runtime.links.get(world.standin.team_id, "U0ALICE") is None
+    assert await world.bot.links.get(world.standin.team_id, "U0ALICE") is None
     assert world.sim.stats.get("POST /oauth/revoke", 0) >= 1  # the stray grant is revoked at Zoom
 
 
@@ -46,10 +46,10 @@ async def test_zoom_account_linked_to_someone_else_is_refused(world: OfflineWorl
     assert (await world.link("alice")).status_code == 200
     # Bob's Slack profile claims Alice's e-mail (e.g. a shared mailbox); the Zoom account is taken.
     world.standin.add_user("U0BOB", "bob", "alice@example.com", tz="Europe/Berlin")
-    world.runtime.people.forget(world.standin.team_id, "U0BOB")
+    world.bot.slack.people.forget(world.standin.team_id, "U0BOB")
     page = await world.link("bob", as_zoom_user="alice@example.com")
     assert page.status_code == 400 and "already linked" in page.text
-    assert await world.runtime.links.get(world.standin.team_id, "U0BOB") is None
+    assert await world.bot.links.get(world.standin.team_id, "U0BOB") is None
 
 
 async def test_forged_state_is_refused(world: OfflineWorld) -> None:

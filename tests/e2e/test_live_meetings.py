@@ -78,7 +78,7 @@ async def new_meeting(world: OfflineWorld, topic: str, channel: str = GENERAL) -
 
 
 async def wait_tracked(world: OfflineWorld, meeting_id: int) -> None:
-    store = world.runtime.meeting_posts.store
+    store = world.bot.slack.meeting_posts.store
     deadline = time.monotonic() + 5
     while not await store.tracks(meeting_id):
         assert time.monotonic() < deadline, "the card was never remembered"
@@ -134,7 +134,7 @@ async def test_a_card_posted_with_zoom_join_goes_live_too(world: OfflineWorld) -
         lambda: next((m for m in world.standin.messages_in("C0DESIGN")[before:] if m.kind == "post"), None),
         timeout=30,
     )
-    store = world.runtime.meeting_posts.store
+    store = world.bot.slack.meeting_posts.store
     deadline = time.monotonic() + 5
     while len(await store.for_meeting(meeting_id)) < 2:
         assert time.monotonic() < deadline, "the /zoom join card was never remembered"

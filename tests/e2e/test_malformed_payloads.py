@@ -84,7 +84,7 @@ MALFORMED = {
 
 
 async def processed_rows(world: OfflineWorld) -> int:
-    async with world.runtime.db.session() as session:
+    async with world.bot.db.session() as session:
         return int((await session.execute(select(func.count()).select_from(ProcessedEvent))).scalar_one())
 
 

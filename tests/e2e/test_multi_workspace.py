@@ -26,7 +26,7 @@ async def test_install_page_and_installation_tables(tmp_path: Path) -> None:
         assert page.status_code == 200
         assert "oauth/v2/authorize" in page.text and "client_id=111.222" in page.text
         assert "slack-app-oauth-state" in page.headers.get("set-cookie", "")
-        async with world.runtime.db.engine.connect() as conn:
+        async with world.bot.db.engine.connect() as conn:
             tables = await conn.run_sync(lambda sync: set(inspect(sync).get_table_names()))
         assert {"slack_installations", "slack_bots", "slack_oauth_states"} <= tables
 
@@ -34,7 +34,7 @@ async def test_install_page_and_installation_tables(tmp_path: Path) -> None:
 async def test_a_sealed_install_authorizes_commands_in_its_workspace(tmp_path: Path) -> None:
     async with checked_world(tmp_path, settings_overrides=MULTI_WORKSPACE) as world:
         me = world.standin.identity
-        store = world.runtime.bolt_app.installation_store
+        store = world.bot.bolt_app.installation_store
         await store.async_save(
             Installation(
                 app_id=me.app_id,
@@ -47,7 +47,7 @@ async def test_a_sealed_install_authorizes_commands_in_its_workspace(tmp_path: P
                 bot_scopes=["commands", "chat:write"],
             )
         )
-        async with world.runtime.db.session() as session:
+        async with world.bot.db.session() as session:
             stored = " ".join(
                 str(v) for row in (await session.execute(select(slack_bots_table))).all() for v in row
             )

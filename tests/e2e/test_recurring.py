@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.reminders.service import ReminderView
 from bot.sandbox.world import OfflineWorld, offline_world
 from bot.sandbox.zoom_simulator import ManualClock
+from bot.services.reminders import ReminderView
 from tests.e2e.conftest import assert_all_payloads_valid
 from tests.e2e.test_commands import ALICE, GENERAL, reply_to, schedule, texts
 from tests.reminders.helpers import reminder_ids_posted
@@ -138,7 +138,7 @@ async def test_a_reminder_fires_for_each_occurrence_in_turn(
     body = texts(await reply_to(w, ALICE, f"remind {meeting.id} 10m"))
     assert "again before each later occurrence" in body
     first, second, _ = (o.start_time for o in meeting.occurrences)
-    reminders = w.runtime.reminders
+    reminders = w.bot.slack.reminders
     assert reminders is not None
     (armed,) = await reminders.list_for(w.standin.team_id, ALICE)
     assert armed.fire_at == first - timedelta(minutes=10)
@@ -187,7 +187,7 @@ async def test_an_occurrence_moved_in_zoom_takes_its_reminder_along(
         timestamp=int(time.time()),  # signed now: the bot checks it against its wall clock
     )
     assert answer.status_code == 200
-    reminders = w.runtime.reminders
+    reminders = w.bot.slack.reminders
     for _ in range(100):
         (view,) = await reminders.list_for(w.standin.team_id, ALICE)
         if view.fire_at != old_start - timedelta(minutes=10):

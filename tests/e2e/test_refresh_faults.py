@@ -36,7 +36,7 @@ async def test_a_command_waiting_on_another_processs_refresh_says_so_then_takes_
     linked: OfflineWorld,
 ) -> None:
     world = linked
-    links = world.runtime.links
+    links = world.bot.links
     row = await links.get(world.standin.identity.team_id, ALICE)
     assert row is not None
     assert await links.try_acquire_refresh_lease(row.id, "another-process", 2.0, datetime.now(UTC))

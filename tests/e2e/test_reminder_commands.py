@@ -16,16 +16,16 @@ async def test_remind_list_cancel_and_follow_the_meeting(linked_world: OfflineWo
     listed = texts(await reply_to(w, ALICE, "reminders"))
     assert "Standup" in listed and "15 min before" in listed
 
-    (view,) = await w.runtime.reminders.list_for(w.standin.team_id, ALICE)
+    (view,) = await w.bot.slack.reminders.list_for(w.standin.team_id, ALICE)
     assert view.fire_at == meeting.start_time.replace(microsecond=0) - timedelta(minutes=15)
 
     await reply_to(w, ALICE, f"move {meeting.id} tomorrow 11am")
-    (moved,) = await w.runtime.reminders.list_for(w.standin.team_id, ALICE)
+    (moved,) = await w.bot.slack.reminders.list_for(w.standin.team_id, ALICE)
     assert moved.fire_at > view.fire_at  # the reminder followed the meeting
 
     cancelled = texts(await reply_to(w, ALICE, f"reminders cancel {moved.id}"))
     assert "cancelled" in cancelled
-    assert await w.runtime.reminders.list_for(w.standin.team_id, ALICE) == []
+    assert await w.bot.slack.reminders.list_for(w.standin.team_id, ALICE) == []
 
 
 async def test_remind_with_a_bare_channel_name_is_refused(linked_world: OfflineWorld) -> None:
@@ -33,7 +33,7 @@ async def test_remind_with_a_bare_channel_name_is_refused(linked_world: OfflineW
     meeting = await schedule(w, ALICE, "alice@example.com", '"Sync" tomorrow 9am')
     body = texts(await reply_to(w, ALICE, f"remind {meeting.id} 10m #design"))
     assert "autocomplete" in body
-    assert await w.runtime.reminders.list_for(w.standin.team_id, ALICE) == []
+    assert await w.bot.slack.reminders.list_for(w.standin.team_id, ALICE) == []
 
 
 async def test_cancelling_the_meeting_cancels_its_reminders(linked_world: OfflineWorld) -> None:
@@ -44,7 +44,7 @@ async def test_cancelling_the_meeting_cancels_its_reminders(linked_world: Offlin
     before = len(w.standin.messages)
     await w.driver.block_action(ALICE, "C0GENERAL", "cancel_meeting_confirm", message=confirm[-1])
     await w.standin.wait_for(lambda: len(w.standin.messages) > before or None, timeout=30)
-    assert await w.runtime.reminders.list_for(w.standin.team_id, ALICE) == []
+    assert await w.bot.slack.reminders.list_for(w.standin.team_id, ALICE) == []
 
 
 async def test_digest_on_and_off(linked_world: OfflineWorld) -> None:

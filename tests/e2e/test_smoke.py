@@ -18,7 +18,7 @@ async def test_help_acks_and_replies(world: OfflineWorld) -> None:
 
 async def test_link_then_new_meeting(linked_world: OfflineWorld) -> None:
     w = linked_world
-    link = await w.runtime.links.get(w.standin.team_id, "U0ALICE")
+    link = await w.bot.links.get(w.standin.team_id, "U0ALICE")
     assert link is not None and link.zoom_email == "alice@example.com"
     response = await w.driver.slash("U0ALICE", "C0GENERAL", "new Standup")
     assert response.status_code == 200
@@ -39,5 +39,5 @@ async def test_the_whole_path_on_postgresql(fresh_postgres_url: str, tmp_path) -
         await w.standin.wait_for(
             lambda: any("Scheduled" in (m.text or "") for m in w.standin.messages) or None, timeout=30
         )
-        assert w.runtime.db.dialect_name == "postgresql"
+        assert w.bot.db.dialect_name == "postgresql"
         assert [m.topic for m in w.sim.meetings_of("alice@example.com")] == ["On Postgres"]

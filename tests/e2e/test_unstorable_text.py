@@ -45,7 +45,7 @@ async def test_a_meeting_ended_with_a_nul_in_its_topic_still_ends_the_card(world
     )
     assert response.status_code == 200, response.text
     await card_says(world, card, "ended")
-    async with world.runtime.db.session() as session:
+    async with world.bot.db.session() as session:
         stored = (await session.execute(select(MeetingLive.topic))).scalar_one()
     assert stored == "Standup \ufffd review"
 

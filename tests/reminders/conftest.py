@@ -10,9 +10,9 @@ import aiohttp
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.reminders.slack_out import SlackOut
 from bot.sandbox.slack_standin import SlackStandin
 from bot.sandbox.zoom_simulator.clock import ManualClock
+from bot.slack.outbox import SlackOut
 from tests.reminders.helpers import CHANNELS, OWNER, TEAM
 
 

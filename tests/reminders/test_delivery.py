@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from bot.reminders.delivery import ReminderDelivery
 from bot.reminders.pacing import ChannelPacer
-from bot.reminders.slack_out import SlackOut
 from bot.sandbox.slack_standin import SlackStandin
 from bot.sandbox.zoom_simulator.clock import ManualClock
+from bot.slack.outbox import SlackOut
 from bot.store.db import Database
 from bot.store.reminders import ReminderStore
 from tests.reminders.helpers import CHANNELS, OWNER, add_reminder, reminder_ids_posted, statuses

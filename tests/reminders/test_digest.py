@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.compose import build_background
 from bot.reminders.digest_job import DigestSender, due_day
-from bot.reminders.wiring import build
 from bot.sandbox.slack_standin import Message
 from bot.sandbox.world import OfflineWorld
 from bot.sandbox.zoom_simulator.clock import ManualClock
@@ -83,7 +83,7 @@ async def test_digest_fires_at_0830_new_york_before_and_after_dst_and_only_on_me
     w, clock = world
     await slash(w, 'schedule "Friday standup" 2025-03-07 11:00')
     await slash(w, 'schedule "Monday planning" 2025-03-10 10:00')
-    parts, clients = build(w.runtime)
+    parts, clients = build_background(w.bot.core)
     assert clients is not None
     sender = parts.worker.digests
     assert sender is not None
@@ -117,7 +117,7 @@ async def test_digest_fires_at_0830_new_york_before_and_after_dst_and_only_on_me
 async def test_two_processes_due_at_once_send_one_digest(world: tuple[OfflineWorld, ManualClock]) -> None:
     w, clock = world
     await slash(w, 'schedule "Friday standup" 2025-03-07 11:00')
-    parts, clients = build(w.runtime)
+    parts, clients = build_background(w.bot.core)
     assert clients is not None and parts.worker.digests is not None
     other_db = Database.from_url(w.settings.DATABASE_URL)  # a second process's engine
     try:
@@ -126,7 +126,7 @@ async def test_two_processes_due_at_once_send_one_digest(world: tuple[OfflineWor
         )
 
         async def meetings_for(team_id: str, user_id: str, start: datetime, end: datetime):  # type: ignore[no-untyped-def]
-            actor = await w.runtime.zoom_access.actor_for(await w.runtime.people.get(team_id, user_id))
+            actor = await w.bot.slack.zoom_access.actor_for(await w.bot.slack.people.get(team_id, user_id))
             return await actor.upcoming(start=start, end=end)
 
         other = DigestSender(DigestStore(other_db), parts.slack, meetings_for, clock=clock.now)
@@ -141,7 +141,7 @@ async def test_two_processes_due_at_once_send_one_digest(world: tuple[OfflineWor
 
 async def test_enabling_after_todays_time_starts_tomorrow(world: tuple[OfflineWorld, ManualClock]) -> None:
     w, clock = world
-    parts, clients = build(w.runtime)
+    parts, clients = build_background(w.bot.core)
     assert clients is not None and parts.worker.digests is not None
     try:
         clock.set(datetime(2025, 3, 7, 15, 0, tzinfo=UTC))  # 10:00 in New York, after 08:30
@@ -161,7 +161,7 @@ async def test_a_refused_digest_says_so_in_the_dm(tmp_path: Path) -> None:
     clock = ManualClock(datetime(2025, 3, 7, 12, 0, tzinfo=UTC))
     async with checked_world(tmp_path, clock=clock, account_mode=True) as w:
         w.standin.add_user("U0ERIN", "erin", None, tz=NEW_YORK)
-        parts, clients = build(w.runtime)
+        parts, clients = build_background(w.bot.core)
         assert clients is not None and parts.worker.digests is not None
         try:
             await parts.digests.enable(w.standin.team_id, "U0ERIN", at=time(8, 30), tz_name=NEW_YORK)

@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from bot.reminders.delivery import ReminderDelivery
 from bot.reminders.pacing import ChannelPacer
-from bot.reminders.service import ReminderService
-from bot.reminders.slack_out import SlackOut
 from bot.sandbox.slack_standin import SlackStandin
 from bot.sandbox.zoom_simulator.clock import ManualClock
+from bot.services.reminders import ReminderService
+from bot.slack.outbox import SlackOut
 from bot.store.db import Database
 from bot.store.models import Reminder
 from bot.store.reminders import ReminderStore

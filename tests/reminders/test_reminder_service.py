@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.reminders.service import ReminderError, ReminderService
+from bot.services.reminders import ReminderError, ReminderService
 from bot.slack.views import reminder_list
 from bot.slack.views.notices import reminder_set_message
 from bot.store.db import Database

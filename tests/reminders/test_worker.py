@@ -1,4 +1,4 @@
-"""The APScheduler worker and the runtime wiring: explicit job options, catch-up at start, end to end."""
+"""The APScheduler worker and its wiring: explicit job options, catch-up at start, end to end."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ from pathlib import Path
 import httpx
 from apscheduler.jobstores.memory import MemoryJobStore
 
+from bot.compose import build_background
 from bot.reminders.delivery import ReminderDelivery
-from bot.reminders.service import ReminderService
-from bot.reminders.slack_out import SlackOut
-from bot.reminders.wiring import build
 from bot.reminders.worker import POLL_JOB_ID, ReminderWorker
 from bot.sandbox.slack_standin import SlackStandin
 from bot.sandbox.zoom_simulator.clock import ManualClock
+from bot.services.reminders import ReminderService
+from bot.slack.outbox import SlackOut
 from bot.store.db import Database
 from bot.store.reminders import ReminderStore
 from tests.kit.checked_world import checked_world
@@ -78,7 +78,7 @@ async def test_stop_returns_unposted_claims_at_once(
 async def test_install_wires_commands_worker_and_webhook_route_end_to_end(tmp_path: Path) -> None:
     clock = ManualClock(datetime(2025, 6, 2, 13, 0, tzinfo=UTC))
     async with checked_world(tmp_path, clock=clock) as w:
-        assert isinstance(w.runtime.reminders, ReminderService) and w.runtime.zoom_webhooks is not None
+        assert isinstance(w.bot.slack.reminders, ReminderService) and w.bot.zoom_webhooks is not None
         assert (await w.link("alice")).status_code == 200
         alice, general = w.people["alice"].slack_id, "C0GENERAL"
 
@@ -98,7 +98,7 @@ async def test_install_wires_commands_worker_and_webhook_route_end_to_end(tmp_pa
         assert "Reminder" in await slash(f"remind {meeting.id} 10m")
         assert "Design review" in await slash("reminders")
 
-        parts, clients = build(w.runtime, poll_seconds=0.1)
+        parts, clients = build_background(w.bot.core, poll_seconds=0.1)
         try:
             await parts.worker.start()
             clock.set(datetime(2025, 6, 2, 14, 20, 5, tzinfo=UTC))

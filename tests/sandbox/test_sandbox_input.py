@@ -10,7 +10,7 @@ import pytest
 from bot.sandbox.clock import RunningClock, parse_wait
 from bot.sandbox.forms import AnswerError, FormField, form_fields, read_answer
 from bot.sandbox.typed import escape_typed
-from bot.slack.grammar import parse_command
+from bot.slack.subcommands import parse_command
 from bot.slack.views.schedule_form import parse_schedule_submission, schedule_modal
 
 CHANNELS = {"general": "C0GENERAL", "design": "C0DESIGN"}

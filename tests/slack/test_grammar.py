@@ -32,9 +32,9 @@ from bot.slack.grammar import (
     ShowMeeting,
     ShowUser,
     Unlink,
-    parse_command,
 )
 from bot.slack.hints import USAGE, UsageError
+from bot.slack.subcommands import parse_command
 
 ID = 81234567890
 

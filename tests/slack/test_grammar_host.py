@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.slack.grammar import HostRef, ListMeetings, ListSchedulers, Schedule, parse_command
+from bot.slack.grammar import HostRef, ListMeetings, ListSchedulers, Schedule
 from bot.slack.hints import USAGE, UsageError
+from bot.slack.subcommands import parse_command
 
 DANA = HostRef("@dana", slack_user_id="U0DANA")
 

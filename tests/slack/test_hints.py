@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.services.refusals import Refusal, RefusalKind
+from bot.services.when import WhenError
 from bot.slack.hints import (
     SHARED_ACCESS_ARTICLE,
     USAGE,
@@ -25,7 +26,6 @@ from bot.slack.hints import (
 )
 from bot.slack.mrkdwn import escape
 from bot.slack.views import hint_blocks, hint_message
-from bot.slack.when import WhenError
 from bot.zoom.errors import NotLinkedError, Outcome, ZoomError, ZoomErrorKind
 
 sys.path.insert(0, str(Path(__file__).parent))

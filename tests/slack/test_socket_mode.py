@@ -1,4 +1,4 @@
-"""Socket Mode: events arrive without an HTTP route, and the listeners still find the runtime."""
+"""Socket Mode: events arrive without an HTTP route, and the listeners still find their port."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from urllib.parse import urlencode
 
 from slack_bolt.request.async_request import AsyncBoltRequest
 
-from bot.runtime import build_runtime
+from bot.compose import build_bot
 from bot.sandbox.slack_standin import SlackStandin
 from bot.settings import Settings
 from bot.store.vault import generate_key
 
 
-async def test_a_command_over_socket_mode_reaches_the_listener_with_the_runtime(tmp_path: Path) -> None:
+async def test_a_command_over_socket_mode_reaches_the_listener_with_its_port(tmp_path: Path) -> None:
     standin = SlackStandin("unused-in-socket-mode")
     with standin.serve_in_thread():
         settings = Settings(
@@ -24,7 +24,7 @@ async def test_a_command_over_socket_mode_reaches_the_listener_with_the_runtime(
             DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
         )
         # Not started: nothing connects to Slack; the app dispatches what the socket would hand it.
-        runtime = await build_runtime(settings, socket_mode=True)
+        bot = await build_bot(settings, socket_mode=True)
         try:
             body = urlencode(
                 {
@@ -36,8 +36,8 @@ async def test_a_command_over_socket_mode_reaches_the_listener_with_the_runtime(
                     "response_url": "http://127.0.0.1:9/unused",
                 }
             )
-            response = await runtime.bolt_app.async_dispatch(AsyncBoltRequest(body=body, mode="socket_mode"))
+            response = await bot.bolt_app.async_dispatch(AsyncBoltRequest(body=body, mode="socket_mode"))
         finally:
-            await runtime.aclose()
+            await bot.runtime.aclose()
     assert response.status == 200
-    assert "frobnicate" in response.body  # the usage hint, built by the listener from the runtime
+    assert "frobnicate" in response.body  # the usage hint, built by the listener from the port

@@ -12,11 +12,12 @@ import pytest
 
 from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
 from bot.sandbox.zoom_simulator.server import serve_simulator
+from bot.zoom.account_tokens import StaticTokenSource
+from bot.zoom.changes import MeetingRequest
 from bot.zoom.client import UserZoom
 from bot.zoom.errors import Outcome, ZoomError, ZoomErrorKind
 from bot.zoom.http import RetryPolicy, ZoomHttp
-from bot.zoom.models import MeetingRequest, MeetingType
-from bot.zoom.tokens import StaticTokenSource
+from bot.zoom.models import MeetingType
 from tests.kit.zoom_link import Login
 
 GET_USER = "GET /v2/users/{userId}"

@@ -12,11 +12,13 @@ import pytest
 
 from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
 from bot.sandbox.zoom_simulator.server import serve_simulator
-from bot.zoom.client import AccountZoom, UserZoom, ZoomUserRef, meeting_uuid_param
+from bot.zoom.account_tokens import StaticTokenSource
+from bot.zoom.changes import MeetingRequest, MeetingUpdate
+from bot.zoom.client import AccountZoom, UserZoom
 from bot.zoom.errors import Outcome, ZoomError, ZoomErrorKind
 from bot.zoom.http import ZoomHttp
-from bot.zoom.models import MeetingRequest, MeetingType, MeetingUpdate, Recurrence, date_windows
-from bot.zoom.tokens import StaticTokenSource
+from bot.zoom.ids import ZoomUserRef, meeting_uuid_param
+from bot.zoom.models import MeetingType, Recurrence, date_windows
 from tests.kit.zoom_contract import validate_request, validate_response
 from tests.kit.zoom_link import Login, TokenFetch
 

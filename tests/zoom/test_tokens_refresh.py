@@ -22,12 +22,13 @@ from bot.store.db import Database
 from bot.store.links import LinkRecord, LinkStore
 from bot.store.oauth_states import OAuthStateStore
 from bot.store.vault import TokenVault, generate_key
+from bot.zoom.account_tokens import AccountTokenSource
 from bot.zoom.client import UserZoom
 from bot.zoom.errors import NotLinkedError, Outcome, ZoomError, ZoomErrorKind
 from bot.zoom.http import ZoomHttp
 from bot.zoom.models import ZoomUser
 from bot.zoom.oauth import ZoomOAuth
-from bot.zoom.tokens import AccountTokenSource, RefreshLocks, UserTokenSource
+from bot.zoom.tokens import RefreshLocks, UserTokenSource
 from tests.kit.paused_reads import PausedReads
 from tests.kit.zoom_link import Login
 

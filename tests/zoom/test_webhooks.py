@@ -16,17 +16,17 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy import func, select, text
 
-from bot.reminders.digest import DigestService
-from bot.reminders.service import ReminderService
-from bot.reminders.slack_out import SlackOut
 from bot.sandbox.slack_standin import SlackStandin
 from bot.sandbox.zoom_simulator import ZoomSimulator
 from bot.sandbox.zoom_simulator.server import serve_simulator
 from bot.sandbox.zoom_simulator.webhooks import sign_webhook
-from bot.services.live_cards import LiveCards
+from bot.services.digests import DigestService
 from bot.services.meeting_posts import MeetingPosts
-from bot.services.meeting_threads import MeetingThreads
+from bot.services.reminders import ReminderService
 from bot.services.zoom_events import ZoomEventEffects
+from bot.slack.live.cards import LiveCards
+from bot.slack.live.threads import MeetingThreads
+from bot.slack.outbox import SlackOut
 from bot.store.db import Database
 from bot.store.digests import DigestStore
 from bot.store.events import AuditTrail, ProcessedEventStore

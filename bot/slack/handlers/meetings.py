@@ -6,6 +6,8 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.services.people import host_email
+from bot.services.series import plan_series, zoom_recurrence
+from bot.services.when import Repeat, parse_when
 from bot.services.zoom_access import ZoomActor
 from bot.slack import views
 from bot.slack.grammar import (
@@ -20,31 +22,30 @@ from bot.slack.grammar import (
     Schedule,
     ShowMeeting,
 )
-from bot.slack.handlers.context import CommandContext
+from bot.slack.handlers.caller import Caller
 from bot.slack.hints import no_personal_room_hint
-from bot.slack.recurrence import RecurrenceError, Repeat, plan_series, zoom_recurrence
+from bot.slack.hints.refusals import no_occurrences_left
 from bot.slack.replies import Outcome
 from bot.slack.views import ScheduleForm, notices
-from bot.slack.when import parse_when
 from bot.zoom.models import Meeting, MeetingType
 
 DEFAULT_DURATION = 30  # minutes, the same default the schedule form offers
 
 
-async def new_meeting(cmd: NewMeeting, ctx: CommandContext) -> Outcome:
+async def new_meeting(cmd: NewMeeting, ctx: Caller) -> Outcome:
     person = await ctx.person()
     zoom = await ctx.zoom()
     meeting = await zoom.create_instant(cmd.topic or f"{person.name}'s Zoom meeting")
     return Outcome(
         private=views.start_link_ephemeral(meeting),
         public=views.meeting_card(meeting, viewer_tz=person.tz, for_channel=True),
-        after_public=ctx.runtime.meeting_posts.remember(
+        after_public=ctx.deps.meeting_posts.remember(
             ctx.team_id, meeting.id, user_id=ctx.user_id, topic=meeting.topic, join_url=meeting.join_url
         ),
     )
 
 
-async def schedule(cmd: Schedule, ctx: CommandContext) -> Outcome:
+async def schedule(cmd: Schedule, ctx: Caller) -> Outcome:
     if cmd.repeat is not None:
         return await _schedule_series(cmd, cmd.repeat, ctx)
     person = await ctx.person()
@@ -56,7 +57,7 @@ async def schedule(cmd: Schedule, ctx: CommandContext) -> Outcome:
     return _scheduled_reply(meeting, person.tz, ctx, host=host)
 
 
-async def _zoom_for(ref: HostRef | None, ctx: CommandContext) -> tuple[ZoomActor, str | None]:
+async def _zoom_for(ref: HostRef | None, ctx: Caller) -> tuple[ZoomActor, str | None]:
     """The caller's Zoom, or with `host …` the host's through the caller's scheduling privilege.
 
     Naming yourself as the host is the same as naming no one.
@@ -65,7 +66,7 @@ async def _zoom_for(ref: HostRef | None, ctx: CommandContext) -> tuple[ZoomActor
     if ref is None:
         return zoom, None
     email = await host_email(
-        ctx.runtime.people,
+        ctx.deps.people,
         await ctx.person(),
         slack_user_id=ref.slack_user_id,
         email=ref.email,
@@ -76,7 +77,7 @@ async def _zoom_for(ref: HostRef | None, ctx: CommandContext) -> tuple[ZoomActor
     return await zoom.for_host(email), email
 
 
-async def _schedule_series(cmd: Schedule, repeat: Repeat, ctx: CommandContext) -> Outcome:
+async def _schedule_series(cmd: Schedule, repeat: Repeat, ctx: Caller) -> Outcome:
     person = await ctx.person()
     plan = plan_series(repeat, now=ctx.now(), tz=person.tz)
     zoom, host = await _zoom_for(cmd.host, ctx)
@@ -92,7 +93,7 @@ async def _schedule_series(cmd: Schedule, repeat: Repeat, ctx: CommandContext) -
     return Outcome(private=notices.prefixed(lead, details))
 
 
-async def schedule_from_form(form: ScheduleForm, ctx: CommandContext) -> Outcome:
+async def schedule_from_form(form: ScheduleForm, ctx: Caller) -> Outcome:
     person = await ctx.person()
     zoom = await ctx.zoom()
     meeting = await zoom.create_scheduled(
@@ -100,7 +101,7 @@ async def schedule_from_form(form: ScheduleForm, ctx: CommandContext) -> Outcome
     )
     outcome = _scheduled_reply(meeting, person.tz, ctx)
     if form.channel:
-        await ctx.runtime.reminders.add(
+        await ctx.deps.reminders.add(
             team_id=ctx.team_id,
             user_id=ctx.user_id,
             meeting=meeting,
@@ -111,34 +112,20 @@ async def schedule_from_form(form: ScheduleForm, ctx: CommandContext) -> Outcome
     return outcome
 
 
-def _scheduled_reply(
-    meeting: Meeting, tz: ZoneInfo, ctx: CommandContext, *, host: str | None = None
-) -> Outcome:
+def _scheduled_reply(meeting: Meeting, tz: ZoneInfo, ctx: Caller, *, host: str | None = None) -> Outcome:
     details = views.meeting_details(meeting, viewer_tz=tz, now=ctx.now())
     return Outcome(private=notices.prefixed(notices.scheduled_lead(host), details))
 
 
-def period_window(
-    period: Period, now: datetime, person_tz: ZoneInfo, *, host: str | None = None
-) -> tuple[datetime, datetime, str]:
-    """The [start, end) instants of "today", "tomorrow" or "the next 7 days" in the caller's zone,
-    and the list's title (about ``host``'s meetings with `list host …`)."""
+def period_window(period: Period, now: datetime, person_tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The [start, end) instants of "today", "tomorrow" or "the next 7 days" in the caller's zone."""
     local_now = now.astimezone(person_tz)
     midnight = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
     if period == "today":
-        title = f"{host}'s meetings today" if host else "Today's meetings"
-        return now, _local_midnight(midnight, 1, person_tz), title
+        return now, _local_midnight(midnight, 1, person_tz)
     if period == "tomorrow":
-        return (
-            _local_midnight(midnight, 1, person_tz),
-            _local_midnight(midnight, 2, person_tz),
-            f"{host}'s meetings tomorrow" if host else "Tomorrow's meetings",
-        )
-    return (
-        now,
-        now + timedelta(days=7),
-        f"{host}'s meetings in the next 7 days" if host else "Your meetings in the next 7 days",
-    )
+        return _local_midnight(midnight, 1, person_tz), _local_midnight(midnight, 2, person_tz)
+    return now, now + timedelta(days=7)
 
 
 def _local_midnight(midnight: datetime, days: int, tz: ZoneInfo) -> datetime:
@@ -147,22 +134,23 @@ def _local_midnight(midnight: datetime, days: int, tz: ZoneInfo) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=tz)
 
 
-async def list_meetings(cmd: ListMeetings, ctx: CommandContext) -> Outcome:
+async def list_meetings(cmd: ListMeetings, ctx: Caller) -> Outcome:
     person = await ctx.person()
     zoom, host = await _zoom_for(cmd.host, ctx)
-    start, end, title = period_window(cmd.period, ctx.now(), person.tz, host=host)
+    start, end = period_window(cmd.period, ctx.now(), person.tz)
     meetings = await zoom.upcoming(start=start, end=end)
+    title = views.meeting_list_title(cmd.period, host)
     return Outcome(private=views.meeting_list(meetings, viewer_tz=person.tz, title=title, now=ctx.now()))
 
 
-async def show_meeting(cmd: ShowMeeting, ctx: CommandContext) -> Outcome:
+async def show_meeting(cmd: ShowMeeting, ctx: Caller) -> Outcome:
     person = await ctx.person()
     zoom = await ctx.zoom()
     meeting = await zoom.get(cmd.meeting_id)
     return Outcome(private=views.meeting_details(meeting, viewer_tz=person.tz, now=ctx.now()))
 
 
-async def join_meeting(cmd: JoinMeeting, ctx: CommandContext) -> Outcome:
+async def join_meeting(cmd: JoinMeeting, ctx: Caller) -> Outcome:
     """The meeting's Join card in the channel, once Zoom confirmed the caller can read it."""
     person = await ctx.person()
     zoom = await ctx.zoom()
@@ -170,13 +158,13 @@ async def join_meeting(cmd: JoinMeeting, ctx: CommandContext) -> Outcome:
     return Outcome(
         public=views.meeting_card(meeting, viewer_tz=person.tz, for_channel=True),
         # Kept live like the /zoom new card: in progress, head count, ended, and its thread.
-        after_public=ctx.runtime.meeting_posts.remember(
+        after_public=ctx.deps.meeting_posts.remember(
             ctx.team_id, meeting.id, user_id=ctx.user_id, topic=meeting.topic, join_url=meeting.join_url
         ),
     )
 
 
-async def join_personal_room(cmd: JoinPersonalRoom, ctx: CommandContext) -> Outcome:
+async def join_personal_room(cmd: JoinPersonalRoom, ctx: Caller) -> Outcome:
     zoom = await ctx.zoom()
     user = await zoom.me()
     url = user.personal_meeting_url
@@ -185,7 +173,7 @@ async def join_personal_room(cmd: JoinPersonalRoom, ctx: CommandContext) -> Outc
     return Outcome(public=views.personal_room_card(user, url=url))
 
 
-async def move_meeting(cmd: MoveMeeting, ctx: CommandContext) -> Outcome:
+async def move_meeting(cmd: MoveMeeting, ctx: Caller) -> Outcome:
     """A one-off moves; for a series, a time moves only its next occurrence, a rule the whole series."""
     if cmd.repeat is not None:
         return await _move_series(cmd, cmd.repeat, ctx)
@@ -196,29 +184,27 @@ async def move_meeting(cmd: MoveMeeting, ctx: CommandContext) -> Outcome:
     if current.type == MeetingType.RECURRING:
         return await _move_next_occurrence(current, start, ctx)
     meeting = await zoom.move(cmd.meeting_id, start=start, tz_name=person.tz_name)
-    await ctx.runtime.reminders.meeting_moved(meeting.id, meeting.start_time, now=ctx.now())
+    await ctx.deps.reminders.meeting_moved(meeting.id, meeting.start_time, now=ctx.now())
     details = views.meeting_details(meeting, viewer_tz=person.tz, now=ctx.now())
     return Outcome(private=notices.prefixed(":calendar: Moved.", details))
 
 
-async def _move_next_occurrence(current: Meeting, start: datetime, ctx: CommandContext) -> Outcome:
+async def _move_next_occurrence(current: Meeting, start: datetime, ctx: Caller) -> Outcome:
     person = await ctx.person()
     upcoming = current.upcoming_occurrences(ctx.now())
     if not upcoming or upcoming[0].start_time is None:
-        raise RecurrenceError(
-            "That series has no occurrences left to move.", 'schedule "Standup" every weekday 9am'
-        )
+        raise no_occurrences_left()
     following = upcoming[0]
     was = upcoming[0].start_time
     zoom = await ctx.zoom()
     meeting = await zoom.move_occurrence(current, following.occurrence_id, start=start)
-    await ctx.runtime.reminders.occurrence_moved(meeting.id, following.occurrence_id, start, now=ctx.now())
+    await ctx.deps.reminders.occurrence_moved(meeting.id, following.occurrence_id, start, now=ctx.now())
     details = views.meeting_details(meeting, viewer_tz=person.tz, now=ctx.now())
     lead = notices.occurrence_moved_lead(was, meeting, viewer_tz=person.tz)
     return Outcome(private=notices.prefixed(lead, details))
 
 
-async def _move_series(cmd: MoveMeeting, repeat: Repeat, ctx: CommandContext) -> Outcome:
+async def _move_series(cmd: MoveMeeting, repeat: Repeat, ctx: Caller) -> Outcome:
     person = await ctx.person()
     plan = plan_series(repeat, now=ctx.now(), tz=person.tz)
     zoom = await ctx.zoom()
@@ -229,30 +215,30 @@ async def _move_series(cmd: MoveMeeting, repeat: Repeat, ctx: CommandContext) ->
         tz_name=person.tz_name,
         recurrence=zoom_recurrence(plan),
     )
-    await ctx.runtime.reminders.series_changed(meeting, now=ctx.now())
+    await ctx.deps.reminders.series_changed(meeting, now=ctx.now())
     details = views.meeting_details(meeting, viewer_tz=person.tz, now=ctx.now())
     return Outcome(private=notices.prefixed(notices.series_moved_lead(plan), details))
 
 
-async def ask_to_cancel(cmd: CancelMeeting, ctx: CommandContext) -> Outcome:
+async def ask_to_cancel(cmd: CancelMeeting, ctx: Caller) -> Outcome:
     person = await ctx.person()
     zoom = await ctx.zoom()
     meeting = await zoom.get(cmd.meeting_id)  # also proves it exists and is the caller's
     return Outcome(private=views.cancel_confirm(meeting, viewer_tz=person.tz, now=ctx.now()))
 
 
-async def confirm_cancel(meeting_id: int, ctx: CommandContext) -> Outcome:
+async def confirm_cancel(meeting_id: int, ctx: Caller) -> Outcome:
     zoom = await ctx.zoom()
     meeting = await zoom.cancel(meeting_id)
-    await ctx.runtime.reminders.meeting_cancelled(meeting_id)
+    await ctx.deps.reminders.meeting_cancelled(meeting_id)
     return Outcome(private=notices.cancelled_message(meeting, now=ctx.now()))
 
 
-async def confirm_cancel_occurrence(meeting_id: int, occurrence_id: str, ctx: CommandContext) -> Outcome:
+async def confirm_cancel_occurrence(meeting_id: int, occurrence_id: str, ctx: Caller) -> Outcome:
     person = await ctx.person()
     zoom = await ctx.zoom()
     meeting = await zoom.cancel_occurrence(meeting_id, occurrence_id)
-    await ctx.runtime.reminders.occurrence_cancelled(meeting_id, occurrence_id, now=ctx.now())
+    await ctx.deps.reminders.occurrence_cancelled(meeting_id, occurrence_id, now=ctx.now())
     return Outcome(
         private=notices.occurrence_cancelled_message(
             meeting, occurrence_id, viewer_tz=person.tz, now=ctx.now()

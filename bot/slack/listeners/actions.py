@@ -12,14 +12,15 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services.meeting_threads import ShareRefused
 from bot.slack import views
+from bot.slack.deps import deps_of
 from bot.slack.grammar import Link, NewMeeting, Unlink
 from bot.slack.handlers import account, meetings
-from bot.slack.handlers.context import CommandContext
+from bot.slack.handlers.caller import Caller
 from bot.slack.hints import share_refused_hint
 from bot.slack.listeners.home import publish_home
 from bot.slack.listeners.run import deliver, run_and_reply
+from bot.slack.live.threads import ShareRefused
 from bot.slack.replies import Outcome
 from bot.slack.views import live_meeting, notices
 
@@ -37,61 +38,66 @@ def register(app: AsyncApp) -> None:
     app.action(live_meeting.ACTION_SHARE_SUMMARY)(share_summary)
 
 
-def _ctx(body: dict[str, Any], context: AsyncBoltContext) -> CommandContext:
+def _ctx(body: dict[str, Any], context: AsyncBoltContext) -> Caller:
     # A message button carries its channel; a Home-tab button has none (replies go to the DM).
     channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id") or ""
-    return CommandContext.from_bolt(context, channel_id=str(channel))
+    return Caller.from_bolt(context, channel_id=str(channel))
 
 
-def _meeting_id(action: dict[str, Any]) -> int | None:
-    value = str(action.get("value") or "")
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 15 else None
+Work = Callable[[Caller], Awaitable[Outcome]]
+ButtonListener = Callable[
+    [AsyncAck, dict[str, Any], dict[str, Any], AsyncWebClient, AsyncBoltContext], Awaitable[None]
+]
+_OCCURRENCE_VALUE = re.compile(r"([0-9]{1,15}):([0-9]{1,20})")
+
+
+def _cancel_work(value: str) -> Work | None:
+    """The meeting id a cancel button carries (None: an old or forged button)."""
+    if not (value.isascii() and value.isdigit() and len(value) <= 15):
+        return None
+    return partial(meetings.confirm_cancel, int(value))
+
+
+def _cancel_occurrence_work(value: str) -> Work | None:
+    """``<meeting id>:<occurrence id>``, as the occurrence's cancel button carries it."""
+    found = _OCCURRENCE_VALUE.fullmatch(value)
+    if found is None:
+        return None
+    return partial(meetings.confirm_cancel_occurrence, int(found.group(1)), found.group(2))
 
 
 async def ack_only(ack: AsyncAck) -> None:
     await ack()
 
 
-async def cancel_confirmed(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: AsyncWebClient,
-    context: AsyncBoltContext,
-) -> None:
-    await ack()
-    meeting_id = _meeting_id(action)
-    work = None if meeting_id is None else partial(meetings.confirm_cancel, meeting_id)
-    await _replace_confirmation(body, context, client, work, "cancel the meeting", "CancelConfirmed")
+def _confirm_button(read: Callable[[str], Work | None], operation: str, label: str) -> ButtonListener:
+    """A confirm button's listener: read its value into work, then answer in place of the question."""
+
+    async def listener(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:
+        await ack()
+        work = read(str(action.get("value") or ""))
+        await _replace_confirmation(body, context, client, work, operation, label)
+
+    return listener
 
 
-_OCCURRENCE_VALUE = re.compile(r"([0-9]{1,15}):([0-9]{1,20})")
-
-
-async def cancel_occurrence_confirmed(
-    ack: AsyncAck,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    client: AsyncWebClient,
-    context: AsyncBoltContext,
-) -> None:
-    await ack()
-    value = _OCCURRENCE_VALUE.fullmatch(str(action.get("value") or ""))
-    work = (
-        None
-        if value is None
-        else partial(meetings.confirm_cancel_occurrence, int(value.group(1)), value.group(2))
-    )
-    await _replace_confirmation(
-        body, context, client, work, "cancel the occurrence", "CancelOccurrenceConfirmed"
-    )
+cancel_confirmed = _confirm_button(_cancel_work, "cancel the meeting", "CancelConfirmed")
+cancel_occurrence_confirmed = _confirm_button(
+    _cancel_occurrence_work, "cancel the occurrence", "CancelOccurrenceConfirmed"
+)
 
 
 async def _replace_confirmation(
     body: dict[str, Any],
     context: AsyncBoltContext,
     client: AsyncWebClient,
-    work: Callable[[CommandContext], Awaitable[Outcome]] | None,
+    work: Work | None,
     operation: str,
     label: str,
 ) -> None:
@@ -100,7 +106,7 @@ async def _replace_confirmation(
     ``work`` is None when the button's value cannot be read (an old or forged button).
     """
     ctx = _ctx(body, context)
-    respond = ctx.runtime.response_urls.responder(body.get("response_url"))
+    respond = ctx.deps.response_urls.responder(body.get("response_url"))
     if work is None:
         await respond(replace_original=True, **notices.stale_button_message())
         return
@@ -113,33 +119,32 @@ async def _replace_confirmation(
 
 async def cancel_aborted(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
     await ack()
-    respond = context["runtime"].response_urls.responder(body.get("response_url"))
+    respond = deps_of(context).response_urls.responder(body.get("response_url"))
     await respond(delete_original=True)
 
 
-async def home_link(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
-) -> None:
-    await ack()
-    ctx = _ctx(body, context)
-    await _dm_outcome(ctx, client, account.link(Link(), ctx), "link your Zoom account")
+HomeWork = Callable[[Caller], Awaitable[Outcome]]
+HomeListener = Callable[[AsyncAck, dict[str, Any], AsyncWebClient, AsyncBoltContext], Awaitable[None]]
 
 
-async def home_unlink(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
-) -> None:
-    await ack()
-    ctx = _ctx(body, context)
-    await _dm_outcome(ctx, client, account.unlink(Unlink(), ctx), "unlink your Zoom account")
-    await publish_home(ctx, client)
+def _home_button(work: HomeWork, operation: str, *, republish: bool = False) -> HomeListener:
+    """A Home-tab button: do the work, answer in the app's DM, and redraw the tab if it changed."""
+
+    async def listener(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        await ack()
+        ctx = _ctx(body, context)
+        await _dm_outcome(ctx, client, work(ctx), operation)
+        if republish:
+            await publish_home(ctx, client)
+
+    return listener
 
 
-async def home_new_meeting(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
-) -> None:
-    await ack()
-    ctx = _ctx(body, context)
-    await _dm_outcome(ctx, client, meetings.new_meeting(NewMeeting(None), ctx), "start a meeting")
+home_link = _home_button(partial(account.link, Link()), "link your Zoom account")
+home_unlink = _home_button(partial(account.unlink, Unlink()), "unlink your Zoom account", republish=True)
+home_new_meeting = _home_button(partial(meetings.new_meeting, NewMeeting(None)), "start a meeting")
 
 
 async def share_summary(
@@ -147,10 +152,10 @@ async def share_summary(
 ) -> None:
     """The host shares the meeting summary they were sent first into the meeting card's thread."""
     await ack()
-    runtime = context["runtime"]
-    respond = runtime.response_urls.responder(body.get("response_url"))
+    deps = deps_of(context)
+    respond = deps.response_urls.responder(body.get("response_url"))
     value = str(action.get("value") or "")
-    threads = runtime.meeting_threads
+    threads = deps.meeting_threads
     if threads is None or not (value.isascii() and value.isdigit()):
         await respond(replace_original=True, **notices.stale_button_message())
         return
@@ -165,7 +170,7 @@ async def share_summary(
     await respond(replace_original=True, **live_meeting.shared_summary_for_host(host_copy, shared.channel_id))
 
 
-async def _dm_outcome(ctx: CommandContext, client: AsyncWebClient, work: Any, operation: str) -> None:
+async def _dm_outcome(ctx: Caller, client: AsyncWebClient, work: Any, operation: str) -> None:
     """Home-tab buttons have no channel or response_url: reply in the app's DM with the user."""
     opened = await client.conversations_open(users=ctx.user_id)
     ctx.channel_id = str(opened["channel"]["id"])

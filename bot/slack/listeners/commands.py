@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -14,15 +14,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import views
 from bot.slack.capacity import Overloaded
-from bot.slack.grammar import OpenScheduleModal, parse_command
-from bot.slack.handlers import describe, dispatch
-from bot.slack.handlers.context import CommandContext
+from bot.slack.deps import SlackDeps, deps_of
+from bot.slack.grammar import OpenScheduleModal
+from bot.slack.handlers.caller import Caller
 from bot.slack.hints import UsageError, hint_for
 from bot.slack.listeners.run import run_and_reply
 from bot.slack.replies import Respond
-
-if TYPE_CHECKING:
-    from bot.runtime import Runtime
+from bot.slack.subcommands import describe, dispatch, parse_command
 
 log = logging.getLogger(__name__)
 
@@ -37,23 +35,23 @@ async def zoom_command(
     client: AsyncWebClient,
     context: AsyncBoltContext,
 ) -> None:
-    runtime: Runtime = context["runtime"]
+    deps = deps_of(context)
     parsed = parse_command(command.get("text") or "")
     label = type(parsed).__name__
     if isinstance(parsed, UsageError):
         # The usage reply needs no I/O, so it rides on the ack itself.
-        await _ack_with_hint(ack, runtime, parsed, subcommand="usage", outcome="usage")
+        await _ack_with_hint(ack, deps, parsed, subcommand="usage", outcome="usage")
         return
-    if not runtime.commands.try_admit():
-        refused = runtime.commands.refusals_to_log(time.monotonic())
+    if not deps.commands.try_admit():
+        refused = deps.commands.refusals_to_log(time.monotonic())
         if refused:
             log.warning("%d /zoom command(s) not started: this process is at its command capacity", refused)
-        await _ack_with_hint(ack, runtime, Overloaded(), subcommand=label, outcome="busy")
+        await _ack_with_hint(ack, deps, Overloaded(), subcommand=label, outcome="busy")
         return
     try:
-        ctx = CommandContext.from_bolt(context, channel_id=str(command.get("channel_id") or ""))
+        ctx = Caller.from_bolt(context, channel_id=str(command.get("channel_id") or ""))
         await ack()
-        respond = runtime.response_urls.responder(command.get("response_url"))
+        respond = deps.response_urls.responder(command.get("response_url"))
         if isinstance(parsed, OpenScheduleModal):
             await open_schedule_modal(ctx, client, str(command.get("trigger_id") or ""), respond)
             return
@@ -66,21 +64,19 @@ async def zoom_command(
             label=label,
         )
     finally:
-        runtime.commands.release()
+        deps.commands.release()
 
 
 async def _ack_with_hint(
-    ack: AsyncAck, runtime: Runtime, error: Exception, *, subcommand: str, outcome: str
+    ack: AsyncAck, deps: SlackDeps, error: Exception, *, subcommand: str, outcome: str
 ) -> None:
     """Answer in the ack itself, for what needs no work: bad input, or no capacity left."""
-    runtime.metrics.commands.labels(subcommand=subcommand, outcome=outcome).inc()
-    hint = hint_for(error, mode="account" if runtime.settings.account_mode else "user")
+    deps.metrics.commands.labels(subcommand=subcommand, outcome=outcome).inc()
+    hint = hint_for(error, mode=deps.mode)
     await ack(**views.hint_message(hint))
 
 
-async def open_schedule_modal(
-    ctx: CommandContext, client: AsyncWebClient, trigger_id: str, respond: Respond
-) -> None:
+async def open_schedule_modal(ctx: Caller, client: AsyncWebClient, trigger_id: str, respond: Respond) -> None:
     """`/zoom schedule` with no arguments: the form. The trigger id lives ~3 s, so open it first thing."""
     try:
         person = await ctx.person()

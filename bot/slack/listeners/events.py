@@ -12,7 +12,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services.link_previews import LinkPreviews
 from bot.slack import views
-from bot.slack.handlers.context import CommandContext
+from bot.slack.deps import deps_of
+from bot.slack.handlers.caller import Caller
 from bot.slack.hints import slack_scope_missing_hint
 from bot.slack.listeners.home import publish_home
 
@@ -29,7 +30,7 @@ def register(app: AsyncApp) -> None:
 async def app_home_opened(event: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext) -> None:
     if event.get("tab") != "home":
         return
-    ctx = CommandContext.from_bolt(context, channel_id=str(event.get("channel") or ""))
+    ctx = Caller.from_bolt(context, channel_id=str(event.get("channel") or ""))
     await publish_home(ctx, client)
 
 
@@ -37,7 +38,7 @@ async def link_shared(
     event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
 ) -> None:
     """Preview the Zoom meeting links in a message, for meetings the poster can read."""
-    previews = context["runtime"].link_previews
+    previews = deps_of(context).link_previews
     team_id = str(context.team_id or body.get("team_id") or "")
     user_id = str(event.get("user") or "")
     event_id = str(body.get("event_id") or "")

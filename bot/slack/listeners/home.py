@@ -10,14 +10,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.services.refusals import Refusal
 from bot.slack import views
 from bot.slack.handlers.account import link_status
-from bot.slack.handlers.context import CommandContext
+from bot.slack.handlers.caller import Caller
 from bot.zoom.errors import NotLinkedError, ZoomError
 from bot.zoom.models import Meeting
 
 log = logging.getLogger(__name__)
 
 
-async def publish_home(ctx: CommandContext, client: AsyncWebClient) -> None:
+async def publish_home(ctx: Caller, client: AsyncWebClient) -> None:
     status = await link_status(ctx)
     person = await ctx.person()
     meetings: list[Meeting] = []

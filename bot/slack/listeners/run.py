@@ -10,13 +10,13 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.reminders.service import ReminderError
 from bot.services.refusals import Refusal
+from bot.services.reminders import ReminderError
+from bot.services.when import WhenError
 from bot.slack import views
-from bot.slack.handlers.context import CommandContext
+from bot.slack.handlers.caller import Caller
 from bot.slack.hints import UsageError, hint_for, new_reference
 from bot.slack.replies import Outcome, Respond, with_working_notice
-from bot.slack.when import WhenError
 from bot.store.outage import is_database_outage
 from bot.zoom.errors import NotLinkedError, ZoomError, ZoomErrorKind
 from bot.zoom.errors import Outcome as ZoomOutcome
@@ -30,7 +30,7 @@ async def run_and_reply(
     work: Awaitable[Outcome],
     *,
     operation: str,
-    ctx: CommandContext,
+    ctx: Caller,
     respond: Respond,
     client: AsyncWebClient,
     label: str,
@@ -40,10 +40,10 @@ async def run_and_reply(
     The whole after-ack life of a command (Zoom work, the working notice, the reply) holds one
     of the process's working slots (``bot/slack/capacity.py``).
     """
-    async with ctx.runtime.commands.working:
+    async with ctx.deps.commands.working:
         try:
             outcome, noticed = await with_working_notice(_with_deadline(work, operation), respond)
-            ctx.runtime.metrics.commands.labels(subcommand=label, outcome="ok").inc()
+            ctx.deps.metrics.commands.labels(subcommand=label, outcome="ok").inc()
         except Exception as error:  # every failure must reach the user as a hint
             outcome, noticed = await _failure(error, operation, ctx, label), False
         try:
@@ -65,7 +65,7 @@ async def _with_deadline(work: Awaitable[Outcome], operation: str) -> Outcome:
         ) from None
 
 
-async def _failure(error: Exception, operation: str, ctx: CommandContext, label: str) -> Outcome:
+async def _failure(error: Exception, operation: str, ctx: Caller, label: str) -> Outcome:
     expected = isinstance(
         error, ZoomError | Refusal | NotLinkedError | WhenError | UsageError | ReminderError
     )
@@ -78,7 +78,7 @@ async def _failure(error: Exception, operation: str, ctx: CommandContext, label:
     else:
         log.error("/zoom %s failed unexpectedly [%s]", label, reference, exc_info=error)
     outcome = "error" if expected else "database" if outage else "bug"
-    ctx.runtime.metrics.commands.labels(subcommand=label, outcome=outcome).inc()
+    ctx.deps.metrics.commands.labels(subcommand=label, outcome=outcome).inc()
     try:
         tz = (await ctx.person()).tz
     except Exception:
@@ -94,7 +94,7 @@ async def _failure(error: Exception, operation: str, ctx: CommandContext, label:
 
 
 async def deliver(
-    outcome: Outcome, *, ctx: CommandContext, respond: Respond, client: AsyncWebClient, replace: bool = False
+    outcome: Outcome, *, ctx: Caller, respond: Respond, client: AsyncWebClient, replace: bool = False
 ) -> None:
     if outcome.public is not None:
         await _post_public(outcome, ctx=ctx, respond=respond, client=client)
@@ -105,9 +105,7 @@ async def deliver(
         await respond(**kwargs)
 
 
-async def _post_public(
-    outcome: Outcome, *, ctx: CommandContext, respond: Respond, client: AsyncWebClient
-) -> None:
+async def _post_public(outcome: Outcome, *, ctx: Caller, respond: Respond, client: AsyncWebClient) -> None:
     assert outcome.public is not None
     try:
         posted = await client.chat_postMessage(channel=ctx.channel_id, **outcome.public)

@@ -13,7 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import views
 from bot.slack.handlers import meetings
-from bot.slack.handlers.context import CommandContext
+from bot.slack.handlers.caller import Caller
 from bot.slack.listeners.run import run_and_reply
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ async def schedule_submitted(
         metadata = json.loads(view.get("private_metadata") or "{}")
     except ValueError:
         metadata = {}
-    ctx = CommandContext.from_bolt(context, channel_id=str(metadata.get("channel_id") or ""))
+    ctx = Caller.from_bolt(context, channel_id=str(metadata.get("channel_id") or ""))
     person = await ctx.person()
     form = views.parse_schedule_submission(view.get("state") or {}, tz=person.tz, now=ctx.now())
     if isinstance(form, dict):

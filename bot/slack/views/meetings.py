@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
 
 from bot.slack.mrkdwn import date_token, escape, format_meeting_id
-from bot.slack.recurrence import describe_zoom_rule
 from bot.slack.views._blocks import (
     MAX_MESSAGE_BLOCKS,
     Block,
@@ -25,6 +24,7 @@ from bot.slack.views._blocks import (
     section,
 )
 from bot.slack.views._types import MeetingLike, OccurrenceLike
+from bot.slack.views.repeat_rules import describe_zoom_rule
 from bot.zoom.models import Recurrence
 
 ACTION_JOIN = "join_meeting"  # a URL button: the listener only needs to ack it
@@ -231,3 +231,12 @@ def cancel_confirm(
         block_id=BLOCK_CANCEL,
     )
     return message(f"Cancel {escape(meeting.topic)}?", [section(text), buttons])
+
+
+def meeting_list_title(period: str, host: str | None = None) -> str:
+    """The title of `/zoom list [today|tomorrow|week] [host @dana]`."""
+    if period == "today":
+        return f"{host}'s meetings today" if host else "Today's meetings"
+    if period == "tomorrow":
+        return f"{host}'s meetings tomorrow" if host else "Tomorrow's meetings"
+    return f"{host}'s meetings in the next 7 days" if host else "Your meetings in the next 7 days"

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, time, tzinfo
 
+from bot.services.series import SeriesPlan
+from bot.services.when import MAX_OCCURRENCES
 from bot.slack.mrkdwn import channel_mention, date_token, escape, format_meeting_id
-from bot.slack.recurrence import MAX_OCCURRENCES, SeriesPlan, describe_clock, describe_rule
 from bot.slack.views._blocks import SlackMessage, message, section
 from bot.slack.views._types import MeetingLike, OccurrenceLike, ReminderLike
+from bot.slack.views.repeat_rules import describe_clock, describe_rule
 
 RECURRING = 8
 

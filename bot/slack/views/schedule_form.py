@@ -14,8 +14,8 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.services.when import MAX_DURATION, WhenError, local_datetime
 from bot.slack.views._blocks import plain
-from bot.slack.when import MAX_DURATION, WhenError, local_datetime
 
 CALLBACK_ID = "schedule_meeting"
 BLOCK_TOPIC, ACTION_TOPIC = "topic", "topic_input"

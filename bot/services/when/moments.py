@@ -1,35 +1,4 @@
-"""Reading times and durations the way people type them in `/zoom`.
-
-Accepted forms (case-insensitive; "at", "on", "next", "this" and commas are ignored):
-
-- relative: ``in 30m``, ``in 2h``, ``in 1h30m``, ``in 2 hours``, ``in 3 days``,
-  ``in a week``, ``in 2 weeks``; whole days may take a time: ``in a week 10am``
-- a day: ``today``, ``tomorrow``, a weekday (``mon``, ``monday`` …), ``next week``
-  (its Monday), ``friday next week``, an ISO date ``2026-12-03``, or a month-name date
-  ``Dec 3``, ``3 Dec``, ``December 3rd 2026``
-- a clock time: ``3pm``, ``3:30 pm``, ``15:30``, ``09:00``, ``noon``, ``midnight``
-- day and time in either order: ``tomorrow 3pm``, ``3pm tomorrow``, ``2026-12-03 14:00``
-- worded in the past — ``yesterday 3pm``, ``last friday 10am``, ``last week``, ``2 hours
-  ago``, ``3 days ago`` — is read only to be refused with "that time is in the past" and
-  the nearest future wording (``tomorrow 3pm``, ``friday 10am``, ``in 2 hours``)
-
-Decisions (documented because users will ask):
-
-- A time with no day means *today*; if that moment has passed we refuse with "that time
-  is in the past" and suggest ``tomorrow …`` rather than silently moving to tomorrow.
-- A weekday means the next such day; today only if the time is still ahead.
-- ``next week`` is the Monday of the coming week (never today), with the time asked for.
-- A month-name date without a year means its next occurrence (this year, or next year
-  if it has passed). An explicit year is taken literally.
-- Numeric forms like ``12/3`` are refused: they mean different days in different countries.
-- Times are wall-clock times in the caller's zone. A time that does not exist (the
-  spring-forward gap) is refused; an ambiguous one (the fall-back hour) means the first
-  occurrence.
-- Anything at or before ``now`` is refused, and so is anything over five years ahead.
-
-Durations: ``45m``, ``1h``, ``1h30m``, ``1h30``, ``90 min``, ``1.5h``, ``2 hours``, or a
-bare number of minutes; 1–1440 minutes (Zoom's limits).
-"""
+"""Moments the way people type them (``tomorrow 3pm``, ``in 2h``, ``Dec 3 10:00``), in the caller's zone."""
 
 from __future__ import annotations
 
@@ -38,83 +7,18 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-MIN_DURATION = 1
-MAX_DURATION = 1440  # Zoom: duration is 1–1440 minutes
+from bot.services.when.durations import SPAN_PART
+from bot.services.when.errors import WHEN_EXAMPLE, WhenError
+
 MAX_AHEAD = timedelta(days=5 * 366)
 
-WHEN_EXAMPLE = "tomorrow 3pm"
-DURATION_EXAMPLE = "45m"
 
+def describe_clock(clock: time) -> str:
+    """``9am``, ``3:30pm``: a clock time as people write it."""
+    hour = clock.hour % 12 or 12
+    suffix = "am" if clock.hour < 12 else "pm"
+    return f"{hour}{suffix}" if clock.minute == 0 else f"{hour}:{clock.minute:02d}{suffix}"
 
-class WhenError(Exception):
-    """A time or duration we could not accept; ``message`` is safe to show the user."""
-
-    def __init__(self, message: str, example: str = WHEN_EXAMPLE) -> None:
-        super().__init__(message)
-        self.message = message
-        self.example = example
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, WhenError) and (self.message, self.example) == (other.message, other.example)
-
-    def __hash__(self) -> int:
-        return hash((self.message, self.example))
-
-
-# --- durations ---------------------------------------------------------------------------
-
-_HOUR_UNITS = r"(?:h|hr|hrs|hour|hours)"
-_MINUTE_UNITS = r"(?:m|min|mins|minute|minutes)"
-_DAY_UNITS = r"(?:d|day|days)"
-_DURATION = re.compile(
-    rf"(?:(?P<hours>\d{{1,4}}(?:\.\d{{1,3}})?)\s*{_HOUR_UNITS})?"
-    rf"\s*(?:(?P<minutes>\d{{1,5}})\s*{_MINUTE_UNITS}?)?"
-)
-_WEEK_UNITS = r"(?:w|wk|wks|week|weeks)"
-_SPAN_PART = re.compile(
-    rf"(\d{{1,6}}(?:\.\d{{1,3}})?)\s*({_WEEK_UNITS}|{_DAY_UNITS}|{_HOUR_UNITS}|{_MINUTE_UNITS})(?![a-z])"
-)
-
-
-def duration_minutes(text: str) -> int | None:
-    """Minutes in a duration like ``1h30m``; None if it is not one (no range check)."""
-    cleaned = text.strip().lower().replace(" and ", " ")
-    match = _DURATION.fullmatch(cleaned)
-    if not cleaned or match is None:
-        return None
-    hours, minutes = match.group("hours"), match.group("minutes")
-    if hours is None and minutes is None:
-        return None
-    if hours is not None and minutes is not None and "." in hours:
-        return None  # "1.5h 10m" is too clever to guess
-    return round(float(hours or 0) * 60) + int(minutes or 0)
-
-
-def parse_duration(text: str) -> int:
-    """Minutes for ``45m`` / ``1h30m`` / ``1.5h`` / ``90 min`` / ``90``; raises :class:`WhenError`."""
-    minutes = duration_minutes(text)
-    if minutes is None:
-        raise WhenError("I couldn't read that duration.", DURATION_EXAMPLE)
-    if not MIN_DURATION <= minutes <= MAX_DURATION:
-        raise WhenError("A meeting lasts between 1 minute and 24 hours (1440 minutes).", DURATION_EXAMPLE)
-    return minutes
-
-
-def split_when_and_duration(text: str) -> tuple[str, int | None]:
-    """Split ``"tomorrow 3pm for 45m"`` into ``("tomorrow 3pm", 45)``.
-
-    Only a trailing ``for <something starting with a digit>`` counts as a duration, so
-    "Prep for launch" stays whole. A duration that is malformed or out of range raises
-    :class:`WhenError`.
-    """
-    match = re.search(r"(?:^|\s)for\s+(\d\S*(?:\s+\S+)*)\s*$", text, flags=re.IGNORECASE)
-    if match is None:
-        return text.strip(), None
-    head = text[: match.start()].strip()
-    return head, parse_duration(match.group(1))
-
-
-# --- times -------------------------------------------------------------------------------
 
 _WEEKDAYS = {
     "mon": 0, "monday": 0,
@@ -189,7 +93,7 @@ def _read_relative(words: list[str]) -> timedelta | None:
     text = " ".join("1" if word in ("a", "an") else word for word in words).replace(" and ", " ")
     total = timedelta()
     position = 0
-    for match in _SPAN_PART.finditer(text):
+    for match in SPAN_PART.finditer(text):
         if text[position : match.start()].strip():
             return None
         amount = float(match.group(1))
@@ -238,7 +142,7 @@ def _read_ago(words: list[str]) -> _WhenSpec | None:
     if clock is None:
         return None
     whole_days = span == timedelta(days=span.days)
-    return _WhenSpec(ago=f"{instead} {_describe_clock(clock)}" if whole_days else instead)
+    return _WhenSpec(ago=f"{instead} {describe_clock(clock)}" if whole_days else instead)
 
 
 def _join_phrases(words: list[str]) -> list[str]:
@@ -367,12 +271,6 @@ def looks_like_when(text: str) -> bool:
     return _read_spec(text) is not None
 
 
-def _describe_clock(clock: time) -> str:
-    hour = clock.hour % 12 or 12
-    suffix = "am" if clock.hour < 12 else "pm"
-    return f"{hour}{suffix}" if clock.minute == 0 else f"{hour}:{clock.minute:02d}{suffix}"
-
-
 def _is_past(moment: datetime, now: datetime) -> bool:
     # Compare instants in UTC: Python compares two datetimes that share a tzinfo by wall
     # clock alone, which is wrong around DST changes.
@@ -411,7 +309,7 @@ def local_datetime(day: date, clock: time, tz: ZoneInfo) -> datetime:
     round_trip = local.astimezone(UTC).astimezone(tz)
     if round_trip.replace(tzinfo=None) != local.replace(tzinfo=None):
         raise WhenError(
-            f"{_describe_clock(clock)} on {day:%a %d %b} doesn't exist in {tz.key}: "
+            f"{describe_clock(clock)} on {day:%a %d %b} doesn't exist in {tz.key}: "
             "the clocks jump forward then. Pick a time outside that gap.",
             f"{day:%Y-%m-%d} {(clock.hour + 1) % 24:02d}:{clock.minute:02d}",
         )
@@ -447,13 +345,13 @@ def parse_when(text: str, *, now: datetime, tz: ZoneInfo) -> datetime:
         if spec.day is None:
             result = local_datetime(now_local.date(), spec.clock, tz)
             if _is_past(result, now):
-                raise WhenError("That time is in the past.", f"tomorrow {_describe_clock(spec.clock)}")
+                raise WhenError("That time is in the past.", f"tomorrow {describe_clock(spec.clock)}")
             return result
         result = local_datetime(_resolve_day(spec.day, spec.clock, now_local.date(), now, tz), spec.clock, tz)
     except OverflowError:
         raise WhenError("That's more than five years ahead.") from None
     if _is_past(result, now):
-        raise WhenError("That time is in the past.", f"tomorrow {_describe_clock(spec.clock)}")
+        raise WhenError("That time is in the past.", f"tomorrow {describe_clock(spec.clock)}")
     if result.astimezone(UTC) - now.astimezone(UTC) > MAX_AHEAD:
         raise WhenError("That's more than five years ahead.")
     return result
@@ -470,4 +368,4 @@ def _past_suggestion(spec: _WhenSpec, now_local: datetime) -> str | None:
     if not isinstance(spec.day, _PastDay):
         return None
     clock = spec.clock or time((now_local.hour + 1) % 24, 0)
-    return f"{spec.day.instead} {_describe_clock(clock)}"
+    return f"{spec.day.instead} {describe_clock(clock)}"

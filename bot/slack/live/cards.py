@@ -23,7 +23,7 @@ from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.reminders.slack_out import SlackOut, SlackRateLimited, SlackRefused, SlackUnavailable
+from bot.slack.outbox import SlackOut, SlackRateLimited, SlackRefused, SlackUnavailable
 from bot.slack.views.live_meeting import CardState, live_card
 from bot.store.meeting_live import LiveMeetingStore, LiveState
 from bot.store.meeting_posts import MeetingPostStore, PostedMessage

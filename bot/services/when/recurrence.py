@@ -1,4 +1,4 @@
-"""Reading recurring schedules the way people type them: ``every weekday 9am for 15m``.
+"""Recurring schedules the way people type them (``every weekday 9am for 15m``), read into a :class:`Repeat`.
 
 Accepted forms (case-insensitive; commas and "and" separate days; "at" and "on" are optional):
 
@@ -27,24 +27,23 @@ Decisions (documented because users will ask):
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import time
 from typing import Literal
-from zoneinfo import ZoneInfo
 
-from bot.slack.when import WhenError, local_datetime, parse_clock, parse_duration, parse_when
-from bot.zoom.models import Recurrence
+from bot.services.when.durations import parse_duration
+from bot.services.when.errors import WhenError
+from bot.services.when.moments import parse_clock
 
 MAX_OCCURRENCES = 60  # Zoom: end_times is at most 60
 MAX_INTERVAL = {"daily": 99, "weekly": 50, "monthly": 10}  # Zoom's repeat_interval limits
 RECURRENCE_EXAMPLE = "every weekday 9am for 15m"
-WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 WORKWEEK = frozenset(range(5))
 WEEKEND = frozenset({5, 6})
 
 Kind = Literal["daily", "weekly", "monthly"]
+
 
 _DAYS = {
     "mon": 0, "monday": 0, "mondays": 0,
@@ -80,24 +79,6 @@ class Repeat:
     duration: int | None = None  # minutes; None: the handler's default
     count: int | None = None  # "x10"
     until_text: str | None = None  # "until Mar 31", resolved against the caller's clock
-
-
-@dataclass(frozen=True)
-class SeriesPlan:
-    """A recurrence placed on the calendar: what to send Zoom and what to tell the caller."""
-
-    repeat: Repeat
-    starts: tuple[datetime, ...]  # every occurrence, aware in the caller's zone
-    until: datetime | None  # the end instant sent as ``end_date_time`` (None: ``end_times``)
-    default_end: bool  # no end was given: Zoom's maximum was asked for
-
-    @property
-    def first(self) -> datetime:
-        return self.starts[0]
-
-    @property
-    def last(self) -> datetime:
-        return self.starts[-1]
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -280,171 +261,3 @@ def _finish(
             raise _unknown_day(rest[0])
         raise RecurrenceError("I couldn't read the time of day. Try `9am`, `14:30` or `noon`.")
     return Repeat(kind, clock, interval, weekdays, month_day, duration, count, until_text)
-
-
-# --- placing it on the calendar -------------------------------------------------------------
-
-
-def _sunday_week(day: date) -> date:
-    """The Sunday that starts ``day``'s week (Zoom's weeks start on Sunday)."""
-    return day - timedelta(days=(day.weekday() + 1) % 7)
-
-
-def _days_from(repeat: Repeat, first: date) -> list[date]:
-    """Candidate meeting days from ``first`` on, in order (enough for 60 occurrences)."""
-    out: list[date] = []
-    if repeat.kind == "daily":
-        return [first + timedelta(days=repeat.interval * k) for k in range(MAX_OCCURRENCES + 1)]
-    if repeat.kind == "weekly":
-        week = _sunday_week(first)
-        for k in range(MAX_OCCURRENCES + 1):
-            base = week + timedelta(weeks=repeat.interval * k)
-            for offset in range(7):
-                day = base + timedelta(days=offset)
-                if day.weekday() in repeat.weekdays and day >= first:
-                    out.append(day)
-            if len(out) > MAX_OCCURRENCES:
-                break
-        return out
-    assert repeat.month_day is not None
-    year, month = first.year, first.month
-    for _ in range((MAX_OCCURRENCES + 1) * 2):
-        if repeat.month_day <= calendar.monthrange(year, month)[1]:
-            day = date(year, month, repeat.month_day)
-            if day >= first:
-                out.append(day)
-        month += repeat.interval
-        year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
-        if len(out) > MAX_OCCURRENCES:
-            break
-    return out
-
-
-def _first_day(repeat: Repeat, now: datetime, tz: ZoneInfo) -> date:
-    """The first matching day whose meeting time is still ahead."""
-    today = now.astimezone(tz).date()
-    probe = Repeat(repeat.kind, repeat.clock, 1, repeat.weekdays, repeat.month_day)
-    for day in _days_from(probe, today)[:3]:
-        moment = datetime.combine(day, repeat.clock, tzinfo=tz)
-        if moment.astimezone(UTC) > now.astimezone(UTC):
-            return day
-    raise AssertionError("unreachable: one of the first three matching days is ahead")  # pragma: no cover
-
-
-def _wall(day: date, clock: time, tz: ZoneInfo) -> datetime:
-    # Later occurrences in a spring-forward gap land an hour later, as the clocks say.
-    return datetime.combine(day, clock, tzinfo=tz)
-
-
-def plan_series(repeat: Repeat, *, now: datetime, tz: ZoneInfo) -> SeriesPlan:
-    """The occurrences ``repeat`` means from ``now`` on in ``tz``; raises :class:`RecurrenceError`."""
-    if now.tzinfo is None:
-        raise ValueError("now must be timezone-aware")
-    first_day = _first_day(repeat, now, tz)
-    local_datetime(first_day, repeat.clock, tz)  # refuses a first meeting in a DST gap
-    days = _days_from(repeat, first_day)
-    starts = [_wall(day, repeat.clock, tz) for day in days]
-    until: datetime | None = None
-    if repeat.until_text is not None:
-        try:
-            until = parse_when(f"{repeat.until_text} 23:59", now=now, tz=tz)
-        except WhenError as error:
-            shown = repeat.until_text[:40].replace("`", "'")
-            reason = (
-                "it is in the past" if "past" in error.message else "try `until 2027-03-31` or `until Mar 31`"
-            )
-            raise RecurrenceError(
-                f"I couldn't use the end date `{shown}`: {reason}.", "every weekday 9am until Mar 31"
-            ) from None
-        until = until.replace(second=59)
-        within = [s for s in starts if s.astimezone(UTC) <= until.astimezone(UTC)]
-        if not within:
-            raise RecurrenceError(
-                "That end date is before the first meeting.", "every weekday 9am until Mar 31"
-            )
-        if len(within) > MAX_OCCURRENCES:
-            raise RecurrenceError(
-                f"That's more than {MAX_OCCURRENCES} meetings, Zoom's limit for a series. "
-                "Pick an earlier end date, or leave it out to get the first 60.",
-                "every weekday 9am x60",
-            )
-        starts = within
-    else:
-        starts = starts[: repeat.count or MAX_OCCURRENCES]
-    return SeriesPlan(repeat, tuple(starts), until, repeat.count is None and until is None)
-
-
-# --- describing -------------------------------------------------------------------------------
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def describe_days(weekdays: frozenset[int]) -> str:
-    if weekdays == WORKWEEK:
-        return "weekday"
-    if weekdays == WEEKEND:
-        return "weekend day"
-    return ", ".join(WEEKDAY_NAMES[d] for d in sorted(weekdays))
-
-
-def describe_rule(kind: Kind, interval: int, weekdays: frozenset[int], month_day: int | None) -> str:
-    """``every weekday``, ``every 2 weeks on Fri``, ``every 3 days``, ``every month on the 1st``."""
-    if kind == "daily":
-        return "every day" if interval == 1 else f"every {interval} days"
-    if kind == "weekly":
-        days = describe_days(weekdays) if weekdays else "week"
-        if interval == 1:
-            return f"every {days}"
-        return f"every {interval} weeks on {days}"
-    on = f" on the {_ordinal(month_day)}" if month_day else ""
-    return ("every month" if interval == 1 else f"every {interval} months") + on
-
-
-def zoom_weekdays(weekdays: frozenset[int]) -> str:
-    """Python weekdays as Zoom's ``weekly_days``: ``"2,3,4,5,6"`` (1 = Sunday … 7 = Saturday)."""
-    return ",".join(str((d + 1) % 7 + 1) for d in sorted(weekdays, key=lambda d: (d + 1) % 7))
-
-
-def python_weekdays(weekly_days: str) -> frozenset[int]:
-    """Zoom's ``weekly_days`` back to Python weekdays; unknown pieces are skipped."""
-    found = set()
-    for piece in weekly_days.split(","):
-        piece = piece.strip()
-        if piece.isdigit() and 1 <= int(piece) <= 7:
-            found.add((int(piece) - 2) % 7)
-    return frozenset(found)
-
-
-def describe_clock(clock: time) -> str:
-    hour = clock.hour % 12 or 12
-    suffix = "am" if clock.hour < 12 else "pm"
-    return f"{hour}{suffix}" if clock.minute == 0 else f"{hour}:{clock.minute:02d}{suffix}"
-
-
-_ZOOM_KINDS: dict[int, Kind] = {1: "daily", 2: "weekly", 3: "monthly"}
-_ZOOM_TYPES = {kind: number for number, kind in _ZOOM_KINDS.items()}
-
-
-def describe_zoom_rule(recurrence: Recurrence) -> str | None:
-    """Zoom's ``recurrence`` object in words (``every weekday``); None for a kind we don't know."""
-    kind = _ZOOM_KINDS.get(recurrence.type)
-    if kind is None:
-        return None
-    weekdays = python_weekdays(recurrence.weekly_days or "")
-    return describe_rule(kind, recurrence.repeat_interval, weekdays, recurrence.monthly_day)
-
-
-def zoom_recurrence(plan: SeriesPlan) -> Recurrence:
-    """The ``recurrence`` object for Zoom: the rule, and ``end_date_time`` or ``end_times``."""
-    repeat = plan.repeat
-    return Recurrence(
-        type=_ZOOM_TYPES[repeat.kind],
-        repeat_interval=repeat.interval,
-        weekly_days=zoom_weekdays(repeat.weekdays) if repeat.kind == "weekly" else None,
-        monthly_day=repeat.month_day if repeat.kind == "monthly" else None,
-        end_times=None if plan.until is not None else len(plan.starts),
-        end_date_time=plan.until,
-    )

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.reminders.slack_out import SlackOut, SlackOutError
+from bot.slack.outbox import SlackOut, SlackOutError
 from bot.slack.views._blocks import Block, message
 from bot.slack.views.live_meeting import (
     Summary,

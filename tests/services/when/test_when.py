@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.slack.when import (
+from bot.services.when import (
     WhenError,
     duration_minutes,
     local_datetime,

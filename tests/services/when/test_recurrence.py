@@ -9,18 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.slack.recurrence import (
-    MAX_OCCURRENCES,
-    RecurrenceError,
-    describe_rule,
-    describe_zoom_rule,
-    plan_series,
-    python_weekdays,
-    read_recurrence,
-    zoom_recurrence,
-    zoom_weekdays,
-)
-from bot.slack.when import WhenError
+from bot.services.series import plan_series, python_weekdays, zoom_recurrence, zoom_weekdays
+from bot.services.when import MAX_OCCURRENCES, RecurrenceError, WhenError, read_recurrence
+from bot.slack.views.repeat_rules import describe_rule, describe_zoom_rule
 from bot.zoom.models import Recurrence
 
 NEW_YORK = ZoneInfo("America/New_York")

@@ -8,7 +8,7 @@ import httpx
 
 from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
 from tests.kit.zoom_link import Login, TokenFetch, link_user
-from tests.zoom.test_simulator_contract import checked
+from tests.sandbox.zoom_simulator.test_contract import checked
 
 SCHEDULERS = "/users/{userId}/schedulers"
 ASSISTANTS = "/users/{userId}/assistants"

@@ -1,5 +1,6 @@
-"""What background work posts: reminders, owner notices and digests (a meeting's card and thread:
-``bot/slack/views/live_meeting.py``).
+"""What background work posts: reminders, owner notices and digests.
+
+A meeting's live card and its thread are built in ``bot/slack/views/live_meeting.py``.
 
 Channel posts show times with Slack's ``<!date^…>`` token (each reader sees their own
 zone); fallbacks are written in UTC. No builder here ever receives a start URL.

@@ -1,0 +1,398 @@
+"""The composition root: every long-lived object of one bot process, built once, in order.
+
+settings → database → vault → Zoom HTTP/OAuth → services → Slack output and background work →
+the Slack port → the lifecycle. Each object is complete when it is constructed: nothing is
+attached later, and nothing here is imported late to dodge a circle. ``bot/web.py`` serves the
+:class:`Bot` this builds; the sandbox builds the same one.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+
+from bot.metrics import Metrics
+from bot.reminders.delivery import DEFAULT_LEASE, ReminderDelivery
+from bot.reminders.digest_job import DigestSender
+from bot.reminders.worker import (
+    DEFAULT_DIGEST_SECONDS,
+    DEFAULT_POLL_SECONDS,
+    ReminderWorker,
+    process_identity,
+)
+from bot.runtime import Hook, Runtime
+from bot.services.digests import DigestService
+from bot.services.idle_links import IdleLinks
+from bot.services.link_flow import LinkFlow
+from bot.services.link_previews import LinkPreviews, zoom_hosts
+from bot.services.meeting_posts import MeetingPosts
+from bot.services.people import PeopleDirectory
+from bot.services.reminders import ReminderService
+from bot.services.zoom_access import ZoomAccess
+from bot.services.zoom_events import ZoomEventEffects
+from bot.settings import Settings
+from bot.slack.app import build_bolt_app
+from bot.slack.capacity import CommandCapacity
+from bot.slack.clients import BackgroundClients, users_info
+from bot.slack.deps import SlackDeps
+from bot.slack.hints import idle_link_refused_hint
+from bot.slack.live.cards import DEFAULT_MIN_INTERVAL_S, LiveCards
+from bot.slack.live.threads import MeetingThreads
+from bot.slack.outbox import ClientFor, SlackOut
+from bot.slack.response_urls import ResponseUrls
+from bot.slack.signature import SlackSignatureChecker
+from bot.slack.views.relink import relink_notice
+from bot.store.db import Database
+from bot.store.digests import DigestStore
+from bot.store.events import AuditTrail, ProcessedEventStore
+from bot.store.links import LinkStore
+from bot.store.meeting_live import LiveMeetingStore
+from bot.store.oauth_states import OAuthStateStore
+from bot.store.reminders import ReminderStore
+from bot.store.request_memory import SharedRequestMemory
+from bot.store.vault import TokenVault
+from bot.web_callbacks import LinkCallback
+from bot.zoom.account_tokens import AccountTokenSource, StaticTokenSource
+from bot.zoom.client import AccountZoom, UserZoom
+from bot.zoom.http import ZoomHttp
+from bot.zoom.models import Meeting, MeetingSummary, ZoomUser
+from bot.zoom.oauth import ZoomOAuth
+from bot.zoom.tokens import UserTokenSource
+from bot.zoom.webhooks import ZoomWebhooks
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+COMMANDS_WORKING = 32  # commands doing their Zoom work at once, per process (bot/slack/capacity.py)
+COMMANDS_WAITING = 2000  # more commands that may wait for a turn; beyond that the ack says "busy"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Core:
+    """The services both the Slack port and the background work are built from."""
+
+    settings: Settings
+    db: Database
+    clock: Clock
+    metrics: Metrics
+    links: LinkStore
+    oauth: ZoomOAuth
+    people: PeopleDirectory
+    zoom_access: ZoomAccess
+    meeting_posts: MeetingPosts
+    reminders: ReminderService
+    digests: DigestService
+    bolt_app: AsyncApp
+
+
+@dataclass(frozen=True)
+class Background:
+    """Reminder and digest delivery, and what Zoom's webhooks drive (with a webhook secret)."""
+
+    reminders: ReminderService
+    digests: DigestService
+    worker: ReminderWorker
+    slack: SlackOut
+    webhooks: ZoomWebhooks | None
+    cards: LiveCards | None = None
+    threads: MeetingThreads | None = None
+    idle_links: IdleLinks | None = None  # user mode only
+
+
+@dataclass(frozen=True)
+class Bot:
+    """One process, built: its lifecycle, what the HTTP routes serve, and its core services."""
+
+    settings: Settings
+    runtime: Runtime
+    core: Core
+    metrics: Metrics
+    signature_checker: SlackSignatureChecker
+    bolt_app: AsyncApp
+    bolt_handler: AsyncSlackRequestHandler
+    slack: SlackDeps
+    link_callback: LinkCallback
+    zoom_webhooks: ZoomWebhooks | None  # with a webhook secret; it also drains (sandbox, tests)
+    idle_links: IdleLinks | None  # user mode: the sweep that keeps idle links alive
+
+    @property
+    def db(self) -> Database:
+        return self.core.db
+
+    @property
+    def links(self) -> LinkStore:
+        return self.core.links
+
+
+async def build_bot(
+    settings: Settings,
+    *,
+    socket_mode: bool = False,
+    clock: Clock = utc_now,
+    wall_clock: Callable[[], float] | None = None,
+    reminder_options: dict[str, Any] | None = None,
+    command_capacity: tuple[int, int] | None = None,
+) -> Bot:
+    """Build every service of one process. ``clock`` is injectable for the sandbox and tests."""
+    db = Database.from_url(settings.DATABASE_URL)
+    vault = TokenVault(list(settings.TOKEN_ENCRYPTION_KEY))
+    metrics = Metrics()
+    zoom_http = ZoomHttp(
+        settings.ZOOM_API_URL,
+        settings.ZOOM_OAUTH_URL,
+        clock=clock,
+        deadline=15.0,
+        observe=lambda operation, outcome: metrics.zoom_calls.labels(operation, outcome).inc(),
+    )
+    oauth = ZoomOAuth(
+        zoom_http,
+        settings.ZOOM_CLIENT_ID or "",
+        settings.ZOOM_CLIENT_SECRET or "",
+        settings.ZOOM_REDIRECT_URI,
+    )
+    links = LinkStore(db, vault)
+    link_flow = LinkFlow(oauth, OAuthStateStore(db, vault), links, _zoom_user_reader(zoom_http))
+    zoom_access = _zoom_access(settings, zoom_http, oauth, links, metrics, clock)
+    bolt_app = build_bolt_app(settings, db=db, vault=vault, socket_mode=socket_mode)
+    people = PeopleDirectory(users_info(bolt_app, settings))
+    core = Core(
+        settings=settings,
+        db=db,
+        clock=clock,
+        metrics=metrics,
+        links=links,
+        oauth=oauth,
+        people=people,
+        zoom_access=zoom_access,
+        meeting_posts=MeetingPosts(db),
+        reminders=ReminderService(ReminderStore(db)),
+        digests=DigestService(DigestStore(db), clock=clock),
+        bolt_app=bolt_app,
+    )
+    response_urls = ResponseUrls()
+    # Closers run in reverse: the database goes last, after everything that might still use it.
+    closers: list[Hook] = [db.dispose, response_urls.aclose, zoom_http.aclose]
+    starters: list[Hook] = []
+    background, clients = build_background(core, **(reminder_options or {}))
+    if clients is not None:
+        closers.append(clients.aclose)
+    if background.cards is not None:
+        # Cards a previous run left behind are caught up by the housekeeping that the worker's
+        # digest tick runs at once on start, and then on every tick.
+        closers.append(background.cards.aclose)
+    if background.webhooks is not None:
+        closers.append(background.webhooks.aclose)
+    starters.append(background.worker.start)
+    closers.append(background.worker.stop)
+    if background.idle_links is not None:
+        closers.append(background.idle_links.aclose)  # runs before the worker stops (reverse order)
+
+    slack = SlackDeps(
+        mode="account" if settings.account_mode else "user",
+        clock=clock,
+        people=people,
+        zoom_access=zoom_access,
+        link_flow=link_flow,
+        reminders=core.reminders,
+        digests=core.digests,
+        meeting_posts=core.meeting_posts,
+        link_previews=LinkPreviews(
+            zoom_access,
+            people,
+            ProcessedEventStore(db),
+            clock=clock,
+            hosts=zoom_hosts(settings.ZOOM_API_URL, settings.ZOOM_OAUTH_URL),
+        ),
+        response_urls=response_urls,
+        commands=CommandCapacity(
+            working=command_capacity[0] if command_capacity else COMMANDS_WORKING,
+            waiting=command_capacity[1] if command_capacity else COMMANDS_WAITING,
+        ),
+        metrics=metrics,
+        meeting_threads=background.threads,
+    )
+    if socket_mode:
+        _connect_socket_mode(bolt_app, settings, slack, starters, closers)
+    return Bot(
+        settings=settings,
+        runtime=Runtime(db, settings.DATABASE_URL, starters=starters, closers=closers),
+        core=core,
+        metrics=metrics,
+        signature_checker=SlackSignatureChecker(
+            settings.SLACK_SIGNING_SECRET or "",
+            clock=wall_clock or time.time,
+            shared=_shared_request_memory(db, clock),
+        ),
+        bolt_app=bolt_app,
+        bolt_handler=AsyncSlackRequestHandler(bolt_app),
+        slack=slack,
+        link_callback=LinkCallback(link_flow, people),
+        zoom_webhooks=background.webhooks,
+        idle_links=background.idle_links,
+    )
+
+
+def _shared_request_memory(db: Database, clock: Clock) -> Callable[[str], Awaitable[bool]]:
+    """The Slack replay memory every process shares (bot/store/request_memory.py)."""
+    requests = SharedRequestMemory(db)
+
+    async def first_request(signature: str) -> bool:
+        return await requests.first_time(signature, now=clock())
+
+    return first_request
+
+
+def _zoom_user_reader(zoom_http: ZoomHttp) -> Callable[[str], Awaitable[ZoomUser]]:
+    async def read_zoom_user_with(access_token: str) -> ZoomUser:
+        return await UserZoom(zoom_http, StaticTokenSource(access_token)).get_user()
+
+    return read_zoom_user_with
+
+
+def _zoom_access(
+    settings: Settings,
+    zoom_http: ZoomHttp,
+    oauth: ZoomOAuth,
+    links: LinkStore,
+    metrics: Metrics,
+    clock: Clock,
+) -> ZoomAccess:
+    """Zoom as the account (Server-to-Server app) or as each linked user."""
+    if settings.account_mode:
+        assert settings.ZOOM_ACCOUNT_ID is not None
+        account = AccountZoom(zoom_http, AccountTokenSource(oauth, settings.ZOOM_ACCOUNT_ID, clock=clock))
+        return ZoomAccess(zoom_http, mode="account", account=account)
+
+    def count_refresh(outcome: str) -> None:
+        metrics.token_refreshes.labels(outcome).inc()
+
+    def user_tokens(team_id: str, user_id: str) -> UserTokenSource:
+        return UserTokenSource(links, oauth, team_id, user_id, clock=clock, observe_refresh=count_refresh)
+
+    return ZoomAccess(zoom_http, mode="user", user_tokens=user_tokens)
+
+
+def build_background(
+    core: Core,
+    *,
+    poll_seconds: float = DEFAULT_POLL_SECONDS,
+    digest_seconds: float = DEFAULT_DIGEST_SECONDS,
+    lease: timedelta = DEFAULT_LEASE,
+    client_for: ClientFor | None = None,
+    card_update_seconds: float = DEFAULT_MIN_INTERVAL_S,
+) -> tuple[Background, BackgroundClients | None]:
+    """The worker, its Slack output and, with a webhook secret, live cards, threads and webhooks.
+
+    Returns the clients it opened (None when ``client_for`` was given): the caller closes them.
+    """
+    clock, db = core.clock, core.db
+    clients = BackgroundClients(core.bolt_app, core.settings) if client_for is None else None
+    slack = SlackOut(client_for or clients.client_for)  # type: ignore[union-attr]
+
+    def count(state: str) -> None:
+        core.metrics.reminders.labels(state=state).inc()
+
+    delivery = ReminderDelivery(
+        ReminderStore(db), slack, owner=process_identity(), clock=clock, lease=lease, on_outcome=count
+    )
+
+    async def meetings_for(team_id: str, user_id: str, start: datetime, end: datetime) -> Sequence[Meeting]:
+        actor = await core.zoom_access.actor_for(await core.people.get(team_id, user_id))
+        return await actor.upcoming(start=start, end=end)
+
+    sender = DigestSender(DigestStore(db), slack, meetings_for, clock=clock)
+    events = ProcessedEventStore(db)
+    secret = core.settings.ZOOM_WEBHOOK_SECRET_TOKEN
+    live = LiveMeetingStore(db)
+    cards = (
+        LiveCards(
+            core.meeting_posts.store, live, slack, owner=process_identity(), min_interval=card_update_seconds
+        )
+        if secret
+        else None
+    )
+
+    idle_links = None if core.settings.account_mode else _idle_links(core, slack)
+
+    async def housekeeping() -> None:
+        if idle_links is not None:  # a background task, paced: it never holds up this tick
+            idle_links.start_if_due()
+        # Zoom stops retrying a webhook after about 90 minutes; keep the keys a day to be safe.
+        await events.prune(older_than=clock() - timedelta(days=1))
+        if cards is not None:  # cards a crashed process left behind
+            await cards.catch_up()
+
+    worker = ReminderWorker(
+        delivery, sender, poll_seconds=poll_seconds, digest_seconds=digest_seconds, housekeeping=housekeeping
+    )
+    if not secret or cards is None:
+        return Background(core.reminders, core.digests, worker, slack, None, idle_links=idle_links), clients
+
+    async def read_summary(team_id: str, user_id: str, meeting_uuid: str) -> MeetingSummary:
+        actor = await core.zoom_access.actor_for(await core.people.get(team_id, user_id))
+        return await actor.meeting_summary(meeting_uuid)
+
+    threads = MeetingThreads(core.meeting_posts.store, slack, read_summary=read_summary)
+    effects = ZoomEventEffects(
+        reminders=core.reminders,
+        digests=core.digests,
+        links=core.links,
+        posts=core.meeting_posts.store,
+        live=live,
+        cards=cards,
+        threads=threads,
+        audit=AuditTrail(db),
+        clock=clock,
+        forget_person=core.people.forget,
+    )
+    webhooks = ZoomWebhooks(secret, events=events, effects=effects, clock=clock)
+    return Background(
+        core.reminders, core.digests, worker, slack, webhooks, cards, threads, idle_links
+    ), clients
+
+
+def _idle_links(core: Core, slack: SlackOut) -> IdleLinks:
+    async def notify(team_id: str, user_id: str) -> None:
+        await slack.dm(team_id, user_id, relink_notice(idle_link_refused_hint()))
+
+    return IdleLinks(
+        core.links,
+        core.oauth,
+        notify,
+        clock=core.clock,
+        observe_refresh=lambda outcome: core.metrics.token_refreshes.labels(outcome).inc(),
+    )
+
+
+def _connect_socket_mode(
+    app: AsyncApp, settings: Settings, slack: SlackDeps, starters: list[Hook], closers: list[Hook]
+) -> None:
+    """`zoombot socket`: Slack events arrive over a WebSocket; the HTTP routes still serve Zoom."""
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler  # only this mode needs it
+
+    # Over HTTP the route hands Bolt the port with each request (bot/web.py); the Socket
+    # Mode handler has no such door, so a middleware puts it in the context.
+    @app.middleware
+    async def attach_deps(context: Any, next: Callable[[], Awaitable[None]]) -> None:  # noqa: A002
+        context.update(slack.bolt_context())
+        await next()
+
+    handler = AsyncSocketModeHandler(app, settings.SLACK_APP_TOKEN)
+
+    async def connect() -> None:
+        await handler.connect_async()
+        log.info("connected to Slack in Socket Mode")
+
+    starters.append(connect)
+    closers.append(handler.close_async)

@@ -1,0 +1,110 @@
+"""`/zoom schedule`: a topic, then when (once, or a series with `every …`), a duration and a host."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.services.when import (
+    RecurrenceError,
+    WhenError,
+    looks_like_when,
+    read_recurrence,
+    recurrence_starts,
+    split_when_and_duration,
+)
+from bot.slack.grammar.commands import Command, OpenScheduleModal, Schedule
+from bot.slack.grammar.words import take_host, take_quoted, topic_from
+from bot.slack.hints import USAGE, UsageError
+
+
+def _split_topic_and_when(text: str) -> tuple[str, str] | None:
+    """Unquoted ``Design review tomorrow 3pm``: the longest tail that reads as a time."""
+    words = text.split()
+    for start in range(max(1, len(words) - 8), len(words)):
+        tail = " ".join(words[start:])
+        if looks_like_when(tail):
+            return " ".join(words[:start]), tail
+    return None
+
+
+def read_schedule(rest: str) -> Command | UsageError:
+    if not rest:
+        return OpenScheduleModal()
+    hosted = take_host(rest, "schedule")
+    if isinstance(hosted, UsageError):
+        return hosted
+    rest, host = hosted
+    command = _schedule_for_caller(rest)
+    if host is not None and isinstance(command, Schedule):
+        return replace(command, host=host)
+    return command
+
+
+def _schedule_for_caller(rest: str) -> Command | UsageError:
+    if not rest:
+        return UsageError.for_subcommand("schedule", "Give the meeting a topic and a time.")
+    quoted = take_quoted(rest, "schedule")
+    if isinstance(quoted, UsageError):
+        return quoted
+    repeating = _repeating_schedule(rest, quoted)
+    if repeating is not None:
+        return repeating
+    try:
+        if quoted is not None:
+            raw_topic, after = quoted
+            when_text, duration = split_when_and_duration(after)
+        else:
+            body, duration = split_when_and_duration(rest)
+            split = None if looks_like_when(body) else _split_topic_and_when(body)
+            if split is None:
+                message = (
+                    "Add a topic before the time."
+                    if looks_like_when(body)
+                    else "I couldn't find when the meeting should be."
+                )
+                return UsageError.for_subcommand("schedule", message)
+            raw_topic, when_text = split
+    except WhenError as error:
+        return UsageError.for_subcommand("schedule", error.message)
+    if not when_text or not looks_like_when(when_text):
+        return UsageError.for_subcommand("schedule", "I couldn't read when the meeting should be.")
+    topic = topic_from(raw_topic, "schedule")
+    if isinstance(topic, UsageError):
+        return topic
+    if not topic:
+        return UsageError.for_subcommand("schedule", "Give the meeting a topic.")
+    return Schedule(topic, when_text, duration)
+
+
+def _repeating_schedule(rest: str, quoted: tuple[str, str] | None) -> Command | UsageError | None:
+    """``<topic> every weekday 9am …``; None when no word after the topic starts a recurrence."""
+    if quoted is not None:
+        raw_topic, after = quoted
+        splits = [(raw_topic, after)] if recurrence_starts(after)[:1] == [0] else []
+    else:
+        splits = [(rest[:at].strip(), rest[at:]) for at in recurrence_starts(rest)]
+    if not splits:
+        return None
+    failure: RecurrenceError | None = None
+    for raw_topic, when_text in splits:
+        try:
+            repeat = read_recurrence(when_text)
+        except RecurrenceError as error:
+            failure = failure or error
+            continue
+        topic = topic_from(raw_topic, "schedule")
+        if isinstance(topic, UsageError):
+            return topic
+        if not topic:
+            example = f'/zoom schedule "Standup" {when_text}'
+            return UsageError(
+                "schedule", "Give the meeting a topic before `every`.", USAGE["schedule"].syntax, example
+            )
+        return Schedule(topic, when_text, repeat.duration, repeat=repeat)
+    assert failure is not None
+    message = failure.message
+    if quoted is None and splits[0][0]:
+        message += " (If `every` is part of the topic, put the topic in quotes.)"
+    return UsageError(
+        "schedule", message, USAGE["schedule"].syntax, f'/zoom schedule "Standup" {failure.example}'
+    )

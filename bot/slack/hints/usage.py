@@ -1,0 +1,160 @@
+"""How each `/zoom` subcommand is written: usage lines, examples, the grammar's error and the help text."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from bot.slack.hints.redact import quote_external
+from bot.slack.mrkdwn import escape, truncate
+
+
+@dataclass(frozen=True)
+class Usage:
+    syntax: str  # the usage line, e.g. "/zoom show <meeting-id>"
+    example: str  # a complete command that works
+    summary: str  # what it does, one line
+    account_only: bool = False  # needs account mode (ZOOM_ACCOUNT_ID)
+
+
+USAGE: dict[str, Usage] = {
+    "help": Usage("/zoom help", "/zoom help", "this help"),
+    "link": Usage("/zoom link", "/zoom link", "link your Zoom account"),
+    "unlink": Usage("/zoom unlink", "/zoom unlink", "unlink it (revokes zoombot's access)"),
+    "me": Usage("/zoom me", "/zoom me", "your linked Zoom user"),
+    "new": Usage("/zoom new [topic]", '/zoom new "Quick sync"', "start a meeting now and post a Join button"),
+    "schedule": Usage(
+        "/zoom schedule <topic> <when | every <days> <time>> [for <duration>] [host @person]",
+        '/zoom schedule "Design review" tomorrow 3pm for 45m',
+        "schedule a meeting (no arguments opens a form) or a series: `every weekday 9am`, "
+        "`every mon,wed 10am`, `every 2 weeks on fri 3pm`, `every month on the 1st 9am` "
+        "(60 times, or end with `until <date>` / `x10`); `host` schedules for someone who gave "
+        "you scheduling privilege in Zoom",
+    ),
+    "list": Usage(
+        "/zoom list [today|tomorrow|week] [host @person]",
+        "/zoom list today",
+        "your upcoming meetings (or, with `host`, theirs)",
+    ),
+    "schedulers": Usage(
+        "/zoom schedulers", "/zoom schedulers", "whom you can schedule for (their Zoom scheduling privilege)"
+    ),
+    "show": Usage("/zoom show <meeting-id>", "/zoom show 812 3456 7890", "one meeting's details"),
+    "join": Usage(
+        "/zoom join <meeting-id> | /zoom join me",
+        "/zoom join 812 3456 7890",
+        "post a Join button for a meeting, or for your personal room (`me`)",
+    ),
+    "move": Usage(
+        "/zoom move <meeting-id> <when>",
+        "/zoom move 812 3456 7890 fri 10am",
+        "reschedule a meeting (a series: its next occurrence; `every …` gives the whole series a new rule)",
+    ),
+    "cancel": Usage(
+        "/zoom cancel <meeting-id>",
+        "/zoom cancel 812 3456 7890",
+        "delete a meeting (asks first; for a series: its next occurrence or all of them)",
+    ),
+    "remind": Usage(
+        "/zoom remind <meeting-id> [<N>m] [#channel]",
+        "/zoom remind 812 3456 7890 15m #team",
+        "post a reminder N minutes (default 10) before the start (a series: before each occurrence)",
+    ),
+    "reminders": Usage(
+        "/zoom reminders | /zoom reminders cancel <id>",
+        "/zoom reminders cancel 12",
+        "list or cancel your reminders",
+    ),
+    "digest": Usage(
+        "/zoom digest on [HH:MM] | /zoom digest off",
+        "/zoom digest on 08:30",
+        "a DM each weekday morning with the day's meetings",
+    ),
+    "recordings": Usage(
+        "/zoom recordings [<days>]", "/zoom recordings 14", "cloud recordings of the last N days"
+    ),
+    "users": Usage("/zoom users", "/zoom users", "list the Zoom account's users (admins)", account_only=True),
+    "user": Usage(
+        "/zoom user <email>",
+        "/zoom user ada@example.com",
+        "one Zoom user's details (admins)",
+        account_only=True,
+    ),
+}
+
+
+class UsageError(Exception):
+    """A `/zoom` command we could not read; returned (not raised) by the grammar."""
+
+    def __init__(self, subcommand: str, message: str, usage: str, example: str) -> None:
+        super().__init__(message)
+        self.subcommand = subcommand
+        self.message = message
+        self.usage = usage
+        self.example = example
+
+    @classmethod
+    def for_subcommand(cls, subcommand: str, message: str) -> UsageError:
+        entry = USAGE[subcommand]
+        return cls(subcommand, message, entry.syntax, entry.example)
+
+    @classmethod
+    def unknown(cls, word: str) -> UsageError:
+        shown = truncate(word, 30)
+        close = difflib.get_close_matches(word.lower(), USAGE, n=1, cutoff=0.6)
+        if close:
+            entry = USAGE[close[0]]
+            message = f"I don't know `/zoom {shown}`. Did you mean `/zoom {close[0]}`?"
+            return cls(word, message, entry.syntax, entry.example)
+        return cls(word, f"I don't know `/zoom {shown}`.", "/zoom <command> — see /zoom help", "/zoom help")
+
+    def _key(self) -> tuple[str, str, str, str]:
+        return (self.subcommand, self.message, self.usage, self.example)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, UsageError) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"UsageError(subcommand={self.subcommand!r}, message={self.message!r})"
+
+
+def usage_fix(syntax: str, example: str) -> str:
+    return f"Usage: `{escape(syntax)}`\nExample: `{escape(example)}`"
+
+
+@dataclass(frozen=True)
+class LinkStatus:
+    """What the help text and Home tab say about the caller's Zoom connection."""
+
+    linked: bool
+    zoom_email: str | None = None
+    account_mode: bool = False
+
+
+def link_status_line(status: LinkStatus) -> str:
+    if status.account_mode:
+        who = f" as `{quote_external(status.zoom_email, 200)}`" if status.zoom_email else ""
+        return f":white_check_mark: zoombot acts through your organisation's Zoom account{who}."
+    if status.linked:
+        who = f" as `{quote_external(status.zoom_email, 200)}`" if status.zoom_email else ""
+        return f":white_check_mark: Your Zoom account is linked{who}."
+    return ":link: Your Zoom account isn't linked yet — run `/zoom link` to start."
+
+
+def usage_lines(*, account_mode: bool) -> list[str]:
+    """One mrkdwn line per command that exists in this mode."""
+    return [
+        f"`{escape(entry.syntax)}` — {escape(entry.summary)}"
+        for entry in USAGE.values()
+        if account_mode or not entry.account_only
+    ]
+
+
+def help_text(link_status: LinkStatus) -> str:
+    lines = [link_status_line(link_status), "", "*Commands*"]
+    lines += usage_lines(account_mode=link_status.account_mode)
+    lines += ["", "Times are read in your Slack time zone. Meeting ids may have spaces: `812 3456 7890`."]
+    return "\n".join(lines)
