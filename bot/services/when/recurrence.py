@@ -33,7 +33,7 @@ from datetime import time
 from typing import Literal
 
 from bot.services.when.durations import parse_duration
-from bot.services.when.errors import WhenError
+from bot.services.when.errors import DURATION_EXAMPLE, WhenError
 from bot.services.when.moments import parse_clock
 
 MAX_OCCURRENCES = 60  # Zoom: end_times is at most 60
@@ -101,7 +101,11 @@ def _take_duration(words: list[str]) -> tuple[list[str], int | None]:
             j = i + 1
             while j < len(words) and not _is_end_word(words, j):
                 j += 1
-            return words[:i] + words[j:], parse_duration(" ".join(words[i + 1 : j]))
+            try:
+                minutes = parse_duration(" ".join(words[i + 1 : j]))
+            except WhenError as error:  # the caller catches RecurrenceError only
+                raise RecurrenceError(error.message, f"every weekday 9am for {DURATION_EXAMPLE}") from None
+            return words[:i] + words[j:], minutes
     return words, None
 
 
