@@ -38,6 +38,7 @@ bare number of minutes; 1–1440 minutes (Zoom's limits).
 
 from __future__ import annotations
 
+from bot.services.when.clocks import describe_clock
 from bot.services.when.durations import (
     MAX_DURATION,
     MIN_DURATION,
@@ -48,12 +49,11 @@ from bot.services.when.durations import (
 from bot.services.when.errors import DURATION_EXAMPLE, WHEN_EXAMPLE, WhenError
 from bot.services.when.moments import (
     MAX_AHEAD,
-    describe_clock,
     local_datetime,
     looks_like_when,
     parse_clock,
-    parse_when,
 )
+from bot.services.when.reading import AmbiguousWhen, Choice, Reading, month_first, parse_when, read_when
 from bot.services.when.recurrence import (
     MAX_INTERVAL,
     MAX_OCCURRENCES,
@@ -68,6 +68,11 @@ from bot.services.when.recurrence import (
 )
 
 __all__ = [
+    "AmbiguousWhen",
+    "Choice",
+    "Reading",
+    "month_first",
+    "read_when",
     "DURATION_EXAMPLE",
     "MAX_AHEAD",
     "MAX_DURATION",

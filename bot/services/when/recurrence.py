@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Literal
 
-from bot.services.when.durations import parse_duration
+from bot.services.when.durations import duration_minutes, parse_duration
 from bot.services.when.errors import DURATION_EXAMPLE, WhenError
 from bot.services.when.moments import parse_clock
 
@@ -97,10 +97,12 @@ def recurrence_starts(text: str) -> list[int]:
 def _take_duration(words: list[str]) -> tuple[list[str], int | None]:
     """Remove ``for <duration>`` (up to an end clause or the end); returns the rest and minutes."""
     for i, word in enumerate(words):
-        if word.lower() == "for" and i + 1 < len(words) and words[i + 1][:1].isdigit():
+        if word.lower() == "for" and i + 1 < len(words):
             j = i + 1
             while j < len(words) and not _is_end_word(words, j):
                 j += 1
+            if not words[i + 1][:1].isdigit() and duration_minutes(" ".join(words[i + 1 : j])) is None:
+                continue  # "for the team": not a duration
             try:
                 minutes = parse_duration(" ".join(words[i + 1 : j]))
             except WhenError as error:  # the caller catches RecurrenceError only
