@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from bot.services.when import (
@@ -12,9 +13,12 @@ from bot.services.when import (
     recurrence_starts,
     split_when_and_duration,
 )
+from bot.services.when.ranges import split_range
 from bot.slack.grammar.commands import Command, OpenScheduleModal, Schedule
 from bot.slack.grammar.words import take_host, take_quoted, topic_from
 from bot.slack.hints import USAGE, UsageError
+
+_MILITARY_FIRST = re.compile(r"\d{4}$")
 
 
 def _split_topic_and_when(text: str) -> tuple[str, str] | None:
@@ -22,9 +26,27 @@ def _split_topic_and_when(text: str) -> tuple[str, str] | None:
     words = text.split()
     for start in range(max(1, len(words) - 8), len(words)):
         tail = " ".join(words[start:])
+        if _MILITARY_FIRST.match(words[start]):
+            continue  # "Budget 2030 tomorrow": a number in the topic, not 20:30
         if looks_like_when(tail):
             return " ".join(words[:start]), tail
     return None
+
+
+def _split_range(body: str) -> tuple[tuple[str, str], int] | None:
+    """``Review friday 9 to 11am``: (topic, when) with the range's start, and its length.
+
+    The range counts only if it lands in the time (``Sprint 2-3 planning tomorrow 3pm`` keeps
+    its topic whole)."""
+    ranged = split_range(body)
+    if ranged is None:
+        return None
+    if looks_like_when(ranged.text):
+        return ("", ranged.text), ranged.minutes
+    split = _split_topic_and_when(ranged.text)
+    if split is None or ranged.start not in split[1].split():
+        return None
+    return split, ranged.minutes
 
 
 def read_schedule(rest: str) -> Command | UsageError:
@@ -53,9 +75,17 @@ def _schedule_for_caller(rest: str) -> Command | UsageError:
         if quoted is not None:
             raw_topic, after = quoted
             when_text, duration = split_when_and_duration(after)
+            if (
+                duration is None
+                and (ranged := split_range(when_text)) is not None
+                and looks_like_when(ranged.text)
+            ):
+                when_text, duration = ranged.text, ranged.minutes
         else:
             body, duration = split_when_and_duration(rest)
             split = None if looks_like_when(body) else _split_topic_and_when(body)
+            if duration is None and (ranged_split := _split_range(body)) is not None:
+                split, duration = ranged_split
             if split is None:
                 message = (
                     "Add a topic before the time."
