@@ -311,7 +311,15 @@ def parse_clock(text: str) -> time | None:
     spec = read_spec(text)
     if spec is None or spec.day is not None or spec.relative is not None or spec.ago is not None:
         return None
+    if spec.clock_choices is not None:
+        return None  # "7:30": morning or evening is asked, never picked
     return spec.clock
+
+
+def is_ambiguous_clock(text: str) -> bool:
+    """Whether ``text`` is a clock that could be morning or evening (``7:30``), to ask about it."""
+    spec = read_spec(text)
+    return spec is not None and spec.clock_choices is not None
 
 
 def looks_like_when(text: str) -> bool:

@@ -4,19 +4,36 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import time
 
 from bot.services.when import (
     RecurrenceError,
     WhenError,
     looks_like_when,
+    parse_clock,
     read_recurrence,
     recurrence_starts,
     split_when_and_duration,
 )
 from bot.services.when.ranges import split_range
+from bot.services.when.series_words import soft_starts
 from bot.slack.grammar.commands import Command, OpenScheduleModal, Schedule
 from bot.slack.grammar.words import take_host, take_quoted, topic_from
 from bot.slack.hints import USAGE, UsageError
+
+
+def take_trailing_clock(text: str) -> tuple[str, str, time | None]:
+    """``Standup at 10am`` → (``Standup``, ``at 10am``, 10:00): a time of day written before the rule."""
+    words = text.split()
+    for size in (3, 2, 1):
+        if len(words) > size and (clock := parse_clock(" ".join(words[-size:]))) is not None:
+            before = words[:-size]
+            if before and before[-1].lower() in ("at", "@"):
+                before = before[:-1]
+            if before:
+                return " ".join(before), " ".join(words[len(before) :]), clock
+    return text, "", None
+
 
 _MILITARY_FIRST = re.compile(r"\d{4}$")
 
@@ -110,17 +127,24 @@ def _repeating_schedule(rest: str, quoted: tuple[str, str] | None) -> Command | 
     """``<topic> every weekday 9am …``; None when no word after the topic starts a recurrence."""
     if quoted is not None:
         raw_topic, after = quoted
-        splits = [(raw_topic, after)] if recurrence_starts(after)[:1] == [0] else []
+        splits = [(raw_topic, after, True)] if recurrence_starts(after)[:1] == [0] else []
+        splits += [(raw_topic, after, False)] if soft_starts(after)[:1] == [0] else []
     else:
-        splits = [(rest[:at].strip(), rest[at:]) for at in recurrence_starts(rest)]
+        # "every" always starts a rule; "daily", "mondays"… only when the whole rule reads
+        # ("Daily standup tomorrow 9am" stays a one-off).
+        strong = [(rest[:at].strip(), rest[at:], True) for at in recurrence_starts(rest)]
+        soft = [(rest[:at].strip(), rest[at:], False) for at in soft_starts(rest)]
+        splits = sorted(strong + soft, key=lambda split: len(split[0]))
     if not splits:
         return None
     failure: RecurrenceError | None = None
-    for raw_topic, when_text in splits:
+    for raw_topic, when_text, is_strong in splits:
+        raw_topic, clock_words, clock = take_trailing_clock(raw_topic)
         try:
-            repeat = read_recurrence(when_text)
+            repeat = read_recurrence(when_text, clock)
         except RecurrenceError as error:
-            failure = failure or error
+            if is_strong:
+                failure = failure or error
             continue
         topic = topic_from(raw_topic, "schedule")
         if isinstance(topic, UsageError):
@@ -130,8 +154,9 @@ def _repeating_schedule(rest: str, quoted: tuple[str, str] | None) -> Command | 
             return UsageError(
                 "schedule", "Give the meeting a topic before `every`.", USAGE["schedule"].syntax, example
             )
-        return Schedule(topic, when_text, repeat.duration, repeat=repeat)
-    assert failure is not None
+        return Schedule(topic, f"{clock_words} {when_text}".strip(), repeat.duration, repeat=repeat)
+    if failure is None:
+        return None  # only soft starts, none of which read: a one-off meeting
     message = failure.message
     if quoted is None and splits[0][0]:
         message += " (If `every` is part of the topic, put the topic in quotes.)"
