@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.services.people import host_email
 from bot.services.series import plan_series, zoom_recurrence
-from bot.services.when import RecurrenceError, Repeat, read_when
+from bot.services.when import AmbiguousWhen, RecurrenceError, Repeat, read_when
 from bot.services.zoom_access import ZoomActor
 from bot.slack import views
 from bot.slack.grammar import (
@@ -22,6 +22,7 @@ from bot.slack.grammar import (
     Schedule,
     ShowMeeting,
 )
+from bot.slack.grammar.retyped import retyped
 from bot.slack.handlers.caller import Caller
 from bot.slack.hints import no_personal_room_hint
 from bot.slack.replies import Outcome
@@ -48,7 +49,10 @@ async def schedule(cmd: Schedule, ctx: Caller) -> Outcome:
     if cmd.repeat is not None:
         return await _schedule_series(cmd, cmd.repeat, ctx)
     person = await ctx.person()
-    reading = read_when(cmd.when_text, now=ctx.now(), tz=person.tz, locale=person.locale)
+    try:
+        reading = read_when(cmd.when_text, now=ctx.now(), tz=person.tz, locale=person.locale)
+    except AmbiguousWhen as asked:
+        return _ask_which(cmd, asked)
     zoom, host = await _zoom_for(cmd.host, ctx)
     duration = cmd.duration_minutes or DEFAULT_DURATION
     meeting = await zoom.create_scheduled(
@@ -56,6 +60,12 @@ async def schedule(cmd: Schedule, ctx: Caller) -> Outcome:
     )
     echo = notices.read_as(reading.start, duration, reading.notes)
     return _scheduled_reply(meeting, person.tz, ctx, host=host, echo=echo)
+
+
+def _ask_which(cmd: Schedule | MoveMeeting, asked: AmbiguousWhen) -> Outcome:
+    """Two readings are plausible: ask with a button for each; the click runs the command with it."""
+    choices = [(choice.label, retyped(cmd, choice.text)) for choice in asked.choices]
+    return Outcome(private=views.time_question(asked.message, choices))
 
 
 async def _zoom_for(ref: HostRef | None, ctx: Caller) -> tuple[ZoomActor, str | None]:
@@ -194,7 +204,10 @@ async def move_meeting(cmd: MoveMeeting, ctx: Caller) -> Outcome:
     if cmd.repeat is not None:
         return await _move_series(cmd, cmd.repeat, ctx)
     person = await ctx.person()
-    reading = read_when(cmd.when_text, now=ctx.now(), tz=person.tz, locale=person.locale)
+    try:
+        reading = read_when(cmd.when_text, now=ctx.now(), tz=person.tz, locale=person.locale)
+    except AmbiguousWhen as asked:
+        return _ask_which(cmd, asked)
     start = reading.start
     zoom = await ctx.zoom()
     current = await zoom.get(cmd.meeting_id)
