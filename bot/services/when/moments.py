@@ -300,6 +300,8 @@ def read_spec(text: str) -> WhenSpec | None:
         return WhenSpec(
             day=day, clock=clock, clock_choices=bare.choices, text=rephrased, clock_word=bare_word
         )
+    if midnight and day == 0 and "tonight" in words:
+        day = 1  # "midnight tonight": the one that ends today
     note = bare.note if bare is not None else None
     return WhenSpec(
         day=day, clock=clock, clock_note=note, coming_midnight=midnight and day is None, text=rephrased

@@ -15,7 +15,7 @@ _NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "forty-five": 45, "fortyfive": 45, "fifty": 50, "sixty": 60,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
     "ninety": 90, "a couple of": 2, "a couple": 2, "couple of": 2, "couple": 2,
 }  # fmt: skip
 _NUMBER_WORD = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _NUMBERS), key=len, reverse=True)) + r")\b")
@@ -44,30 +44,43 @@ _DAYPARTS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
         # "8 tonight", "8pm tonight" → "tonight 8<pm>"; "tonight at 8" → "tonight 8<pm>"
-        (rf"\b(?:at )?({_ANY_CLOCK}) tonight\b", r"today \1<pm>"),
-        (rf"\btonight (?:at )?({_ANY_CLOCK})\b(?!\s*(?:am|pm|a\.m\.|p\.m\.))", r"today \1<pm>"),
-        (rf"\b({_ANY_CLOCK}) (?:in the|this) (afternoon|evening)\b", r"\1<pm>"),
-        (rf"\b({_ANY_CLOCK}) at night\b", r"\1<pm>"),
+        (rf"\b(?:at )?({_ANY_CLOCK}) tonight\b", r"today \1<ev>"),
+        (rf"\btonight (?:at )?({_ANY_CLOCK})\b(?!\s*(?:am|pm|a\.m\.|p\.m\.))", r"today \1<ev>"),
+        (rf"\b({_ANY_CLOCK}) (?:in the|this) afternoon\b", r"\1<pm>"),
+        (rf"\b({_ANY_CLOCK}) (?:in the|this) evening\b", r"\1<ev>"),
+        (rf"\b({_ANY_CLOCK}) at night\b", r"\1<ev>"),
         (rf"\b({_ANY_CLOCK}) (?:in the|this) morning\b", r"\1<am>"),
-        (rf"\bthis (afternoon|evening) (?:at )?({_ANY_CLOCK})\b", r"today \2<pm>"),
+        (rf"\bthis afternoon (?:at )?({_ANY_CLOCK})\b", r"today \1<pm>"),
+        (rf"\bthis evening (?:at )?({_ANY_CLOCK})\b", r"today \1<ev>"),
         (rf"\bthis morning (?:at )?({_ANY_CLOCK})\b", r"today \1<am>"),
-        (rf"\b(today|tomorrow|tmrw|\w+day) (?:afternoon|evening) (?:at )?({_ANY_CLOCK})\b", r"\1 \2<pm>"),
+        (rf"\b(today|tomorrow|tmrw|\w+day) afternoon (?:at )?({_ANY_CLOCK})\b", r"\1 \2<pm>"),
+        (rf"\b(today|tomorrow|tmrw|\w+day) evening (?:at )?({_ANY_CLOCK})\b", r"\1 \2<ev>"),
         (rf"\b(today|tomorrow|tmrw|\w+day) morning (?:at )?({_ANY_CLOCK})\b", r"\1 \2<am>"),
-        (rf"\b({_ANY_CLOCK}) (today|tomorrow|tmrw|\w+day) (?:afternoon|evening)\b", r"\2 \1<pm>"),
+        (rf"\b({_ANY_CLOCK}) (today|tomorrow|tmrw|\w+day) afternoon\b", r"\2 \1<pm>"),
+        (rf"\b({_ANY_CLOCK}) (today|tomorrow|tmrw|\w+day) evening\b", r"\2 \1<ev>"),
         (rf"\b({_ANY_CLOCK}) (today|tomorrow|tmrw|\w+day) morning\b", r"\2 \1<am>"),
     )
 )
 # Which hours a part of the day allows: "8 tonight" is 20:00, "2 tonight" is nothing we guess.
-_PART_HOURS = {"<pm>": range(1, 12), "<am>": range(5, 12)}
+# The mark becomes the meridiem it stands for ("<ev>" → pm).
+_PART_HOURS = {"<pm>": range(1, 8), "<ev>": range(5, 12), "<am>": range(5, 12)}
+_PART_MERIDIEM = {"<pm>": "pm", "<ev>": "pm", "<am>": "am"}
+
+
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_COMPOUND = re.compile(rf"\b({'|'.join(_TENS)})[- ]?({'|'.join(_UNITS)})\b")
 
 
 def _number_words(text: str) -> str:
+    """``forty-five`` → ``45``, ``a couple of`` → ``2``."""
+    text = _COMPOUND.sub(lambda m: str(_TENS[m.group(1)] + _UNITS.index(m.group(2)) + 1), text)
     return _NUMBER_WORD.sub(lambda m: str(_NUMBERS[m.group(1)]), text)
 
 
 def _clock_words(text: str) -> str:
     """``half past 3`` → ``3:30``, ``quarter to 10`` → ``9:45``, ``3 o'clock`` → ``3``."""
-    text = re.sub(r"\b(\d{1,2}) ?o'? ?clock\b", r"\1", text)
+    text = re.sub(r"\b(\d{1,2}) ?o'? ?clock\b", r"\1:00", text)
     text = re.sub(r"\bhalf past (\d{1,2})\b", r"\1:30", text)
     text = re.sub(r"\b(?:a )?quarter past (\d{1,2})\b", r"\1:15", text)
     text = re.sub(r"\b(\d{1,2})[.:]?(\d{2})? ?(?:h|hrs)\b(?=\s|$)", _hours_suffix, text)
@@ -100,7 +113,7 @@ def _apply_parts(text: str) -> str | None:
             if hour not in allowed:
                 return None
             minute = f":{match.group(2)}" if match.group(2) else ""
-            text = text.replace(match.group(0), f"{hour}{minute}{mark[1:3]}", 1)
+            text = text.replace(match.group(0), f"{hour}{minute}{_PART_MERIDIEM[mark]}", 1)
     return text
 
 

@@ -69,10 +69,11 @@ class AmbiguousWhen(WhenError):
         self.choices = choices
 
 
-_FAILED = WhenError(
-    "I couldn't read that time. Try a day and a time, like `tomorrow 3pm`, `mon 9:30am`, "
-    "`2026-12-03 14:00`, `Dec 3 2pm` or `in 2h`.",
-)
+def _unreadable() -> WhenError:
+    return WhenError(
+        "I couldn't read that time. Try a day and a time, like `tomorrow 3pm`, `mon 9:30am`, "
+        "`2026-12-03 14:00`, `Dec 3 2pm` or `in 2h`.",
+    )
 
 
 def parse_when(text: str, *, now: datetime, tz: ZoneInfo, locale: str | None = None) -> datetime:
@@ -86,7 +87,7 @@ def read_when(text: str, *, now: datetime, tz: ZoneInfo, locale: str | None = No
         raise ValueError("now must be timezone-aware")
     spec = read_spec(text)
     if spec is None:
-        raise _FAILED
+        raise _unreadable()
     if spec.clock_choices is not None:
         raise _ask(spec, spec.clock_word, [f"{spec.clock_word}am", f"{spec.clock_word}pm"], now, tz, locale)
     notes: list[str] = [spec.clock_note] if spec.clock_note else []

@@ -47,6 +47,7 @@ def as_every(text: str) -> str:
     if (match := _MONTH_WEEK.match(lowered)) is not None:
         return f"every month on the {match.group(1)} {match.group(2)}{stripped[match.end() :]}"
     first, _, rest = lowered.partition(" ")
+    first = first.rstrip(",")
     if first == "on" and rest.split(" ", 1)[0] in _PLURAL_DAYS:
         return f"every {stripped[3:]}"
     if first in _PLURAL_DAYS:
