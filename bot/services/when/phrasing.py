@@ -1,5 +1,7 @@
-"""Everyday phrasings rewritten into the compact forms the readers take: ``half an hour`` → ``30m``,
-``half past 3`` → ``3:30``, ``8 tonight`` → ``tonight 8pm``, ``3 hours from now`` → ``in 3h``.
+"""Everyday phrasings rewritten into the compact forms the readers take.
+
+``half an hour`` → ``30m``, ``half past 3`` → ``3:30``, ``8 tonight`` → ``today 8pm``,
+``3 hours from now`` → ``in 3 hours``.
 
 Pure text to text, lower-cased; a phrase it does not know is left as it is, so the readers
 still decide what is a time. Rewriting only ever makes a reading more specific when the

@@ -1,5 +1,7 @@
-"""Repeat rules written without ``every`` put in its words: ``weekdays at 9am`` → ``every weekday at
-9am``, ``the first friday of every month`` → ``every month on the first friday``.
+"""Repeat rules written without ``every`` put in its words.
+
+``weekdays at 9am`` → ``every weekday at 9am``, ``the first friday of every month`` →
+``every month on the first friday``.
 
 A topic may start with one of these words ("Daily standup tomorrow 9am"), so a rule found
 this way counts only if the whole of it reads; the grammar falls back to a one-off meeting

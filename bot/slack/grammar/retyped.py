@@ -1,5 +1,7 @@
-"""A schedule or move command written back as `/zoom` text with another time: what a button that
-answers "Did you mean …?" carries, so the click runs exactly the typed command's path."""
+"""A schedule or move command written back as `/zoom` text with another time.
+
+It is what a button answering "Did you mean …?" carries, so the click runs exactly the
+typed command's path."""
 
 from __future__ import annotations
 

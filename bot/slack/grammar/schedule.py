@@ -125,8 +125,12 @@ def _schedule_for_caller(rest: str) -> Command | UsageError:
 
 def _repeating_schedule(rest: str, quoted: tuple[str, str] | None) -> Command | UsageError | None:
     """``<topic> every weekday 9am …``; None when no word after the topic starts a recurrence."""
+    lead_clock: tuple[str, time] | None = None  # '"Standup" at 10am every monday'
     if quoted is not None:
         raw_topic, after = quoted
+        starts = recurrence_starts(after)
+        if starts and starts[0] > 0 and (clock := parse_clock(after[: starts[0]])) is not None:
+            lead_clock, after = (after[: starts[0]].strip(), clock), after[starts[0] :]
         splits = [(raw_topic, after, True)] if recurrence_starts(after)[:1] == [0] else []
         splits += [(raw_topic, after, False)] if soft_starts(after)[:1] == [0] else []
     else:
@@ -139,12 +143,23 @@ def _repeating_schedule(rest: str, quoted: tuple[str, str] | None) -> Command | 
         return None
     failure: RecurrenceError | None = None
     for raw_topic, when_text, is_strong in splits:
-        raw_topic, clock_words, clock = take_trailing_clock(raw_topic)
-        try:
-            repeat = read_recurrence(when_text, clock)
-        except RecurrenceError as error:
-            if is_strong:
-                failure = failure or error
+        # A quoted topic is the user's own words: a clock is taken only from outside the quotes.
+        # Unquoted, a clock that ends the topic may be the rule's ("Standup at 10am every monday");
+        # if the rule then doesn't read, the words stay in the topic ("Q4 2026 every monday 9am").
+        readings: list[tuple[str, str, time | None]] = [(raw_topic, *lead_clock)] if lead_clock else []
+        if not lead_clock and quoted is None and (taken := take_trailing_clock(raw_topic))[2] is not None:
+            readings.append(taken)
+        readings.append((raw_topic, "", None))
+        for topic_words, clock_words, clock in readings:
+            try:
+                repeat = read_recurrence(when_text, clock)
+            except RecurrenceError as error:
+                if is_strong:
+                    failure = failure or error
+                continue
+            raw_topic, rule_clock_words = topic_words, clock_words
+            break
+        else:
             continue
         topic = topic_from(raw_topic, "schedule")
         if isinstance(topic, UsageError):
@@ -154,7 +169,7 @@ def _repeating_schedule(rest: str, quoted: tuple[str, str] | None) -> Command | 
             return UsageError(
                 "schedule", "Give the meeting a topic before `every`.", USAGE["schedule"].syntax, example
             )
-        return Schedule(topic, f"{clock_words} {when_text}".strip(), repeat.duration, repeat=repeat)
+        return Schedule(topic, f"{rule_clock_words} {when_text}".strip(), repeat.duration, repeat=repeat)
     if failure is None:
         return None  # only soft starts, none of which read: a one-off meeting
     message = failure.message
