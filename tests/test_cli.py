@@ -57,7 +57,7 @@ def serving(env: dict[str, str], cwd: Path) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90
         while True:
             assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
             try:
@@ -69,10 +69,10 @@ def serving(env: dict[str, str], cwd: Path) -> Iterator[str]:
         yield url
     finally:
         proc.terminate()
-        proc.wait(timeout=15)
+        proc.wait(timeout=60)
 
 
-def wait_status(url: str, status: int, timeout: float = 20) -> httpx.Response:
+def wait_status(url: str, status: int, timeout: float = 60) -> httpx.Response:
     deadline = time.monotonic() + timeout
     while True:
         response = httpx.get(f"{url}/healthz", timeout=5)

@@ -16,7 +16,7 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from bot.store.links import LinkConflictError, LinkRecord, LinkStore
@@ -155,14 +155,7 @@ class LinkFlow:
             await self._revoke_quietly(tokens.access_token)
             return _refused(result, LinkRefusal.ALREADY_LINKED_ELSEWHERE)
         log.info("zoom link saved for %s/%s", team_id, user_id)
-        return LinkResult(
-            ok=True,
-            reason=LinkRefusal.LINKED,
-            team_id=team_id,
-            user_id=user_id,
-            zoom_user_id=zoom_user.id,
-            zoom_email=zoom_user.email,
-        )
+        return replace(result, ok=True)
 
     async def unlink(self, team_id: str, user_id: str) -> UnlinkResult:
         """Revoke at Zoom (best effort) and delete the link here."""
@@ -187,11 +180,4 @@ class LinkFlow:
 
 
 def _refused(result: LinkResult, reason: LinkRefusal) -> LinkResult:
-    return LinkResult(
-        ok=False,
-        reason=reason,
-        team_id=result.team_id,
-        user_id=result.user_id,
-        zoom_user_id=result.zoom_user_id,
-        zoom_email=result.zoom_email,
-    )
+    return replace(result, ok=False, reason=reason)

@@ -13,30 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.slack.grammar import (
-    CancelMeeting,
-    CancelReminder,
-    Command,
-    DigestOff,
-    DigestOn,
-    Help,
-    JoinMeeting,
-    JoinPersonalRoom,
-    Link,
-    ListMeetings,
-    ListReminders,
-    ListSchedulers,
-    ListUsers,
-    Me,
-    MoveMeeting,
-    NewMeeting,
-    Recordings,
-    Remind,
-    Schedule,
-    ShowMeeting,
-    ShowUser,
-    Unlink,
-)
+from bot.slack import grammar
 from bot.slack.grammar import readers as read
 from bot.slack.grammar.schedule import read_schedule
 from bot.slack.grammar.words import clean, plain_words
@@ -59,7 +36,7 @@ class Action:
 @dataclass(frozen=True)
 class Subcommand:
     name: str
-    read: Callable[[str], Command | UsageError]
+    read: Callable[[str], grammar.Command | UsageError]
     # Each command type the reader can return, and what handles it. `schedule` with nothing
     # after it reads as OpenScheduleModal, which the listener answers with the form itself.
     actions: Mapping[type, Action]
@@ -71,80 +48,97 @@ class Subcommand:
 
 
 SUBCOMMANDS: tuple[Subcommand, ...] = (
-    Subcommand("help", read.read_help, {Help: Action("show help", account.show_help)}, ("?",)),
+    Subcommand("help", read.read_help, {grammar.Help: Action("show help", account.show_help)}, ("?",)),
     Subcommand(
         "link",
-        read.no_args(Link, "link"),
-        {Link: Action("link your Zoom account", account.link)},
+        read.no_args(grammar.Link, "link"),
+        {grammar.Link: Action("link your Zoom account", account.link)},
         ("connect",),
     ),
     Subcommand(
         "unlink",
-        read.no_args(Unlink, "unlink"),
-        {Unlink: Action("unlink your Zoom account", account.unlink)},
+        read.no_args(grammar.Unlink, "unlink"),
+        {grammar.Unlink: Action("unlink your Zoom account", account.unlink)},
         ("disconnect", "logout"),
     ),
-    Subcommand("me", read.no_args(Me, "me"), {Me: Action("look up your Zoom user", account.me)}),
     Subcommand(
-        "new", read.read_new, {NewMeeting: Action("start a meeting", meetings.new_meeting)}, ("start",)
-    ),
-    Subcommand("schedule", read_schedule, {Schedule: Action("schedule a meeting", meetings.schedule)}),
-    Subcommand(
-        "list", read.read_list, {ListMeetings: Action("list your meetings", meetings.list_meetings)}, ("ls",)
+        "me", read.no_args(grammar.Me, "me"), {grammar.Me: Action("look up your Zoom user", account.me)}
     ),
     Subcommand(
-        "show", read.read_show, {ShowMeeting: Action("show the meeting", meetings.show_meeting)}, ("info",)
+        "new",
+        read.read_new,
+        {grammar.NewMeeting: Action("start a meeting", meetings.new_meeting)},
+        ("start",),
+    ),
+    Subcommand(
+        "schedule", read_schedule, {grammar.Schedule: Action("schedule a meeting", meetings.schedule)}
+    ),
+    Subcommand(
+        "list",
+        read.read_list,
+        {grammar.ListMeetings: Action("list your meetings", meetings.list_meetings)},
+        ("ls",),
+    ),
+    Subcommand(
+        "show",
+        read.read_show,
+        {grammar.ShowMeeting: Action("show the meeting", meetings.show_meeting)},
+        ("info",),
     ),
     Subcommand(
         "join",
         read.read_join,
         {
-            JoinMeeting: Action("post the meeting's Join button", meetings.join_meeting),
-            JoinPersonalRoom: Action("post your personal room's Join button", meetings.join_personal_room),
+            grammar.JoinMeeting: Action("post the meeting's Join button", meetings.join_meeting),
+            grammar.JoinPersonalRoom: Action(
+                "post your personal room's Join button", meetings.join_personal_room
+            ),
         },
     ),
     Subcommand(
         "move",
         read.read_move,
-        {MoveMeeting: Action("move the meeting", meetings.move_meeting)},
+        {grammar.MoveMeeting: Action("move the meeting", meetings.move_meeting)},
         ("reschedule",),
     ),
     Subcommand(
         "cancel",
         read.read_cancel,
-        {CancelMeeting: Action("cancel the meeting", meetings.ask_to_cancel)},
+        {grammar.CancelMeeting: Action("cancel the meeting", meetings.ask_to_cancel)},
         ("delete",),
     ),
-    Subcommand("remind", read.read_remind, {Remind: Action("set a reminder", reminders.remind)}),
+    Subcommand("remind", read.read_remind, {grammar.Remind: Action("set a reminder", reminders.remind)}),
     Subcommand(
         "reminders",
         read.read_reminders,
         {
-            ListReminders: Action("list your reminders", reminders.list_reminders),
-            CancelReminder: Action("cancel the reminder", reminders.cancel_reminder),
+            grammar.ListReminders: Action("list your reminders", reminders.list_reminders),
+            grammar.CancelReminder: Action("cancel the reminder", reminders.cancel_reminder),
         },
     ),
     Subcommand(
         "digest",
         read.read_digest,
         {
-            DigestOn: Action("turn on your digest", reminders.digest_on),
-            DigestOff: Action("turn off your digest", reminders.digest_off),
+            grammar.DigestOn: Action("turn on your digest", reminders.digest_on),
+            grammar.DigestOff: Action("turn off your digest", reminders.digest_off),
         },
     ),
     Subcommand(
-        "recordings", read.read_recordings, {Recordings: Action("list your recordings", account.recordings)}
+        "recordings",
+        read.read_recordings,
+        {grammar.Recordings: Action("list your recordings", account.recordings)},
     ),
     Subcommand(
         "users",
-        read.no_args(ListUsers, "users"),
-        {ListUsers: Action("list the account's users", account.list_users)},
+        read.no_args(grammar.ListUsers, "users"),
+        {grammar.ListUsers: Action("list the account's users", account.list_users)},
     ),
-    Subcommand("user", read.read_user, {ShowUser: Action("look up that user", account.show_user)}),
+    Subcommand("user", read.read_user, {grammar.ShowUser: Action("look up that user", account.show_user)}),
     Subcommand(
         "schedulers",
-        read.no_args(ListSchedulers, "schedulers"),
-        {ListSchedulers: Action("list whom you can schedule for", account.schedulers)},
+        read.no_args(grammar.ListSchedulers, "schedulers"),
+        {grammar.ListSchedulers: Action("list whom you can schedule for", account.schedulers)},
     ),
 )
 
@@ -152,12 +146,12 @@ _BY_WORD = {word: sub for sub in SUBCOMMANDS for word in (sub.name, *sub.aliases
 _BY_TYPE = {kind: action for sub in SUBCOMMANDS for kind, action in sub.actions.items()}
 
 
-def parse_command(text: str) -> Command | UsageError:
+def parse_command(text: str) -> grammar.Command | UsageError:
     """Read the text after `/zoom`. Never raises."""
     try:
         cleaned = clean(text)
         if not cleaned:
-            return Help()
+            return grammar.Help()
         first, _, rest = cleaned.partition(" ")
         subcommand = _BY_WORD.get(first.lower())
         if subcommand is None:

@@ -167,7 +167,7 @@ class Sandbox:
             self.output.append(self._chunks.get_nowait())
         return "".join(self.output)
 
-    def wait_for(self, pattern: str, timeout: float = 30) -> re.Match[str]:
+    def wait_for(self, pattern: str, timeout: float = 90) -> re.Match[str]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             match = re.search(pattern, self.text())
@@ -182,7 +182,7 @@ class Sandbox:
         self.process.stdin.write(line + "\n")
         self.process.stdin.flush()
 
-    def finish(self, timeout: float = 20) -> int:
+    def finish(self, timeout: float = 90) -> int:
         try:
             return self.process.wait(timeout)
         finally:
@@ -246,7 +246,7 @@ def test_at_a_real_terminal_ctrl_c_gives_the_terminal_back(tmp_path: Path) -> No
     )
     screen = b""
 
-    def read_until(pattern: bytes, timeout: float = 30) -> None:
+    def read_until(pattern: bytes, timeout: float = 90) -> None:
         nonlocal screen
         deadline = time.monotonic() + timeout
         while pattern not in screen:
@@ -264,7 +264,7 @@ def test_at_a_real_terminal_ctrl_c_gives_the_terminal_back(tmp_path: Path) -> No
         assert termios.tcgetattr(terminal)[3] & termios.ECHO == 0
         process.send_signal(signal.SIGINT)
         read_until(b"bye")
-        assert process.wait(20) == 0
+        assert process.wait(90) == 0
         assert termios.tcgetattr(terminal)[3] & (termios.ECHO | termios.ICANON) == modes_before
     finally:
         process.kill()

@@ -1,3 +1,10 @@
 """The services' tests run against the same simulator fixtures as the Zoom client's."""
 
-from tests.zoom.conftest import sim, sim_app, sim_clock, sim_contract  # noqa: F401 - fixtures, shared by name
+from tests.zoom.conftest import (  # noqa: F401 - fixtures, shared by name
+    http,
+    oauth,
+    sim,
+    sim_app,
+    sim_clock,
+    sim_contract,
+)

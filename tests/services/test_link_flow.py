@@ -6,13 +6,11 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 
 from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
-from bot.sandbox.zoom_simulator.server import serve_simulator
 from bot.services.link_flow import LinkFlow, LinkRefusal, new_pkce, pkce_challenge
 from bot.store.db import Database
 from bot.store.links import LinkStore
@@ -27,20 +25,6 @@ from bot.zoom.oauth import ZoomOAuth
 from tests.kit.zoom_link import consent
 
 ALICE = "alice@example.com"
-
-
-@pytest.fixture
-async def http(sim: ZoomSimulator, sim_clock: ManualClock) -> AsyncIterator[ZoomHttp]:
-    async with serve_simulator(sim) as url:
-        client = ZoomHttp(url + "/v2", url, clock=sim_clock.now)
-        yield client
-        await client.aclose()
-
-
-@pytest.fixture
-def oauth(http: ZoomHttp, sim: ZoomSimulator) -> ZoomOAuth:
-    app = sim.apps["sim-client"]
-    return ZoomOAuth(http, app.client_id, app.client_secret, app.redirect_uri)
 
 
 @pytest.fixture

@@ -6,41 +6,13 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
 
 import pytest
 
 from bot.slack.response_urls import ResponseUrlError, ResponseUrls
+from tests.kit.raw_http import Handler, raw_server, read_request
 
-Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 SECRET_PATH = "/commands/T0001/1234/s3cr3tR3sp0nseUrlT0ken"
-
-
-@asynccontextmanager
-async def raw_server(handler: Handler) -> AsyncIterator[tuple[str, list[int]]]:
-    """A TCP server on loopback; yields its base URL and a list counting accepted connections."""
-    accepted: list[int] = []
-
-    async def on_connect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        accepted.append(1)
-        try:
-            await handler(reader, writer)
-        finally:
-            writer.close()
-
-    server = await asyncio.start_server(on_connect, "127.0.0.1", 0)
-    try:
-        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}", accepted
-    finally:
-        server.close()
-
-
-async def read_request(reader: asyncio.StreamReader) -> tuple[str, dict[str, str], bytes]:
-    head = (await reader.readuntil(b"\r\n\r\n")).decode()
-    start, *lines = head.strip().split("\r\n")
-    headers = {k.strip().lower(): v.strip() for k, v in (line.split(":", 1) for line in lines)}
-    return start, headers, await reader.readexactly(int(headers.get("content-length", "0")))
 
 
 def answering(status: str, seen: list[tuple[str, dict[str, str], bytes]]) -> Handler:

@@ -13,6 +13,9 @@ import pytest
 
 from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
 from bot.sandbox.zoom_simulator.model import SimApp
+from bot.sandbox.zoom_simulator.server import serve_simulator
+from bot.zoom.http import ZoomHttp
+from bot.zoom.oauth import ZoomOAuth
 from tests.kit.zoom_contract import StrictContract
 from tests.kit.zoom_link import link_user
 
@@ -106,3 +109,18 @@ def s2s_token(zoom: httpx.AsyncClient) -> Callable[[], Awaitable[str]]:
         return token
 
     return fetch
+
+
+@pytest.fixture
+async def http(sim: ZoomSimulator, sim_clock: ManualClock) -> AsyncIterator[ZoomHttp]:
+    """The real Zoom HTTP core against the simulator on loopback (some modules bring their own)."""
+    async with serve_simulator(sim) as url:
+        client = ZoomHttp(url + "/v2", url, clock=sim_clock.now)
+        yield client
+        await client.aclose()
+
+
+@pytest.fixture
+def oauth(http: ZoomHttp, sim: ZoomSimulator) -> ZoomOAuth:
+    app = sim.apps["sim-client"]
+    return ZoomOAuth(http, app.client_id, app.client_secret, app.redirect_uri)

@@ -3,33 +3,16 @@ refresh (rotation), client authentication — against the simulator on loopback.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
 import pytest
 
-from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
-from bot.sandbox.zoom_simulator.server import serve_simulator
+from bot.sandbox.zoom_simulator import ZoomSimulator
 from bot.zoom.errors import ZoomError, ZoomErrorKind
 from bot.zoom.http import ZoomHttp
 from bot.zoom.oauth import ZoomOAuth
 from tests.kit.zoom_link import consent, pkce_pair
 
 ALICE = "alice@example.com"
-
-
-@pytest.fixture
-async def http(sim: ZoomSimulator, sim_clock: ManualClock) -> AsyncIterator[ZoomHttp]:
-    async with serve_simulator(sim) as url:
-        client = ZoomHttp(url + "/v2", url, clock=sim_clock.now)
-        yield client
-        await client.aclose()
-
-
-@pytest.fixture
-def oauth(http: ZoomHttp, sim: ZoomSimulator) -> ZoomOAuth:
-    app = sim.apps["sim-client"]
-    return ZoomOAuth(http, app.client_id, app.client_secret, app.redirect_uri)
 
 
 def test_authorize_url_carries_exact_parameters(oauth: ZoomOAuth) -> None:

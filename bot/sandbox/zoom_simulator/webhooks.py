@@ -14,20 +14,10 @@ from datetime import datetime
 from typing import Any
 
 from bot.sandbox.zoom_simulator.model import SimMeeting, SimParticipant, SimRecording, SimUser, zoom_time
+from bot.services.zoom_events import SUBSCRIBED_EVENTS
 
-EVENTS = (
-    "endpoint.url_validation",
-    "meeting.updated",
-    "meeting.deleted",
-    "meeting.started",
-    "meeting.participant_joined",
-    "meeting.participant_left",
-    "meeting.ended",
-    "recording.completed",
-    "recording.transcript_completed",
-    "meeting.summary_completed",
-    "app_deauthorized",
-)
+# The simulator sends what the bot subscribes to (one list, the bot's), plus Zoom's URL check.
+EVENTS = ("endpoint.url_validation", *SUBSCRIBED_EVENTS)
 
 
 def sign_webhook(secret_token: str, body: bytes, timestamp: int) -> dict[str, str]:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.services.people import host_email
 from bot.services.series import plan_series, zoom_recurrence
-from bot.services.when import AmbiguousWhen, RecurrenceError, Repeat, read_when
+from bot.services.when import AmbiguousWhen, Repeat, read_when
 from bot.services.zoom_access import ZoomActor
 from bot.slack import views
 from bot.slack.grammar import (
@@ -25,6 +25,7 @@ from bot.slack.grammar import (
 from bot.slack.grammar.retyped import retyped
 from bot.slack.handlers.caller import Caller
 from bot.slack.hints import no_personal_room_hint
+from bot.slack.hints.refusals import no_occurrences_left
 from bot.slack.replies import Outcome
 from bot.slack.views import ScheduleForm, notices
 from bot.zoom.models import Meeting, MeetingType
@@ -132,27 +133,15 @@ def _scheduled_reply(
     return Outcome(private=notices.prefixed(lead, details))
 
 
-def period_window(
-    period: Period, now: datetime, person_tz: ZoneInfo, *, host: str | None = None
-) -> tuple[datetime, datetime, str]:
-    """The [start, end) instants of "today", "tomorrow" or "the next 7 days" in the caller's zone,
-    and the list's title (about ``host``'s meetings with `list host …`)."""
+def period_window(period: Period, now: datetime, person_tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The [start, end) instants of "today", "tomorrow" or "the next 7 days" in the caller's zone."""
     local_now = now.astimezone(person_tz)
     midnight = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
     if period == "today":
-        title = f"{host}'s meetings today" if host else "Today's meetings"
-        return now, _local_midnight(midnight, 1, person_tz), title
+        return now, _local_midnight(midnight, 1, person_tz)
     if period == "tomorrow":
-        return (
-            _local_midnight(midnight, 1, person_tz),
-            _local_midnight(midnight, 2, person_tz),
-            f"{host}'s meetings tomorrow" if host else "Tomorrow's meetings",
-        )
-    return (
-        now,
-        now + timedelta(days=7),
-        f"{host}'s meetings in the next 7 days" if host else "Your meetings in the next 7 days",
-    )
+        return _local_midnight(midnight, 1, person_tz), _local_midnight(midnight, 2, person_tz)
+    return now, now + timedelta(days=7)
 
 
 def _local_midnight(midnight: datetime, days: int, tz: ZoneInfo) -> datetime:
@@ -164,8 +153,9 @@ def _local_midnight(midnight: datetime, days: int, tz: ZoneInfo) -> datetime:
 async def list_meetings(cmd: ListMeetings, ctx: Caller) -> Outcome:
     person = await ctx.person()
     zoom, host = await _zoom_for(cmd.host, ctx)
-    start, end, title = period_window(cmd.period, ctx.now(), person.tz, host=host)
+    start, end = period_window(cmd.period, ctx.now(), person.tz)
     meetings = await zoom.upcoming(start=start, end=end)
+    title = views.meeting_list_title(cmd.period, host)
     return Outcome(private=views.meeting_list(meetings, viewer_tz=person.tz, title=title, now=ctx.now()))
 
 
@@ -224,9 +214,7 @@ async def _move_next_occurrence(current: Meeting, start: datetime, ctx: Caller, 
     person = await ctx.person()
     upcoming = current.upcoming_occurrences(ctx.now())
     if not upcoming or upcoming[0].start_time is None:
-        raise RecurrenceError(
-            "That series has no occurrences left to move.", 'schedule "Standup" every weekday 9am'
-        )
+        raise no_occurrences_left()
     following = upcoming[0]
     was = upcoming[0].start_time
     zoom = await ctx.zoom()

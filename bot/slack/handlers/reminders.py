@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.services.reminders import ReminderError
 from bot.slack import views
 from bot.slack.grammar import CancelReminder, DigestOff, DigestOn, ListReminders, Remind
 from bot.slack.handlers.caller import Caller
+from bot.slack.hints.refusals import unresolved_channel
 from bot.slack.replies import Outcome
 from bot.slack.views import notices
 
@@ -17,10 +17,7 @@ async def remind(cmd: Remind, ctx: Caller) -> Outcome:
     if cmd.channel is not None and not cmd.channel.id:
         # Slack sends a channel picked from autocomplete as <#C123|name>; a bare name cannot be
         # resolved without reading every channel (a scope we do not ask for).
-        raise ReminderError(
-            f"I couldn't tell which channel #{cmd.channel.name or ''} is. "
-            "Pick it from Slack's autocomplete as you type # so it turns into a channel link."
-        )
+        raise unresolved_channel(cmd.channel.name)
     channel_id = cmd.channel.id if cmd.channel is not None and cmd.channel.id else ctx.channel_id
     reminder = await ctx.deps.reminders.add(
         team_id=ctx.team_id,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from bot.services.people import HostLookupError, HostProblem
 from bot.services.refusals import Refusal, RefusalKind
+from bot.services.reminders import ReminderError
+from bot.services.when import RecurrenceError
 from bot.slack.hints.hint import Hint
 from bot.slack.hints.redact import quote_external
 from bot.slack.hints.zoom import no_privilege_hint
@@ -125,3 +127,21 @@ def share_refused_hint(reason: str) -> Hint:
     """Why pressing "Share in the thread" on a meeting summary shared nothing."""
     title, what, fix = _SHARE_REFUSALS.get(reason, _SHARE_REFUSALS["slack"])
     return Hint(title=title, what=what, why=None, fix=fix)
+
+
+# --- refusals raised by handlers, worded here and explained by ``hint_for`` -----------------
+
+
+def no_occurrences_left() -> RecurrenceError:
+    """`/zoom move` on a series whose every occurrence is behind it."""
+    return RecurrenceError(
+        "That series has no occurrences left to move.", 'schedule "Standup" every weekday 9am'
+    )
+
+
+def unresolved_channel(name: str | None) -> ReminderError:
+    """A bare `#name`: without reading every channel (a scope zoombot does not ask for) it stays unknown."""
+    return ReminderError(
+        f"I couldn't tell which channel #{name or ''} is. "
+        "Pick it from Slack's autocomplete as you type # so it turns into a channel link."
+    )

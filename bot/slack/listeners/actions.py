@@ -140,29 +140,28 @@ async def cancel_aborted(ack: AsyncAck, body: dict[str, Any], context: AsyncBolt
     await respond(delete_original=True)
 
 
-async def home_link(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
-) -> None:
-    await ack()
-    ctx = _ctx(body, context)
-    await _dm_outcome(ctx, client, account.link(Link(), ctx), "link your Zoom account")
+HomeWork = Callable[[Caller], Awaitable[Outcome]]
+HomeListener = Callable[[AsyncAck, dict[str, Any], AsyncWebClient, AsyncBoltContext], Awaitable[None]]
 
 
-async def home_unlink(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
-) -> None:
-    await ack()
-    ctx = _ctx(body, context)
-    await _dm_outcome(ctx, client, account.unlink(Unlink(), ctx), "unlink your Zoom account")
-    await publish_home(ctx, client)
+def _home_button(work: HomeWork, operation: str, *, republish: bool = False) -> HomeListener:
+    """A Home-tab button: do the work, answer in the app's DM, and redraw the tab if it changed."""
+
+    async def listener(
+        ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        await ack()
+        ctx = _ctx(body, context)
+        await _dm_outcome(ctx, client, work(ctx), operation)
+        if republish:
+            await publish_home(ctx, client)
+
+    return listener
 
 
-async def home_new_meeting(
-    ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
-) -> None:
-    await ack()
-    ctx = _ctx(body, context)
-    await _dm_outcome(ctx, client, meetings.new_meeting(NewMeeting(None), ctx), "start a meeting")
+home_link = _home_button(partial(account.link, Link()), "link your Zoom account")
+home_unlink = _home_button(partial(account.unlink, Unlink()), "unlink your Zoom account", republish=True)
+home_new_meeting = _home_button(partial(meetings.new_meeting, NewMeeting(None)), "start a meeting")
 
 
 async def share_summary(

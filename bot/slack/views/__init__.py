@@ -13,6 +13,7 @@ from bot.slack.views.meetings import (
     meeting_card,
     meeting_details,
     meeting_list,
+    meeting_list_title,
     start_link_ephemeral,
 )
 from bot.slack.views.people import scheduler_list, user_card, user_list
@@ -55,6 +56,7 @@ __all__ = [
     "meeting_card",
     "meeting_details",
     "meeting_list",
+    "meeting_list_title",
     "meeting_unfurl",
     "parse_schedule_submission",
     "personal_room_card",

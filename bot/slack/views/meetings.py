@@ -231,3 +231,12 @@ def cancel_confirm(
         block_id=BLOCK_CANCEL,
     )
     return message(f"Cancel {escape(meeting.topic)}?", [section(text), buttons])
+
+
+def meeting_list_title(period: str, host: str | None = None) -> str:
+    """The title of `/zoom list [today|tomorrow|week] [host @dana]`."""
+    if period == "today":
+        return f"{host}'s meetings today" if host else "Today's meetings"
+    if period == "tomorrow":
+        return f"{host}'s meetings tomorrow" if host else "Tomorrow's meetings"
+    return f"{host}'s meetings in the next 7 days" if host else "Your meetings in the next 7 days"
