@@ -141,6 +141,9 @@ def _ask(
         text = re.sub(rf"(?<!\S){re.escape(word)}(?!\S)", replacement, spec.text, count=1)
         try:
             start = read_when(text, now=now, tz=tz, locale=locale).start
+        except AmbiguousWhen as also:  # "3/4 7:30": the day and the clock both read two ways
+            choices.extend(also.choices)
+            continue
         except WhenError as error:
             first_error = first_error or error
             continue

@@ -389,6 +389,14 @@ def test_two_readings_are_asked_with_both(text: str, zone: str, friday: date) ->
     assert len(readings) == len(asked.value.choices) >= 1
 
 
+def test_a_day_and_a_clock_both_ambiguous_offer_every_combination() -> None:
+    now = now_at(ZONES[0], FRIDAYS[0])
+    with pytest.raises(AmbiguousWhen) as asked:
+        read_when("3/4 7:30", now=now, tz=ZoneInfo(ZONES[0]))
+    starts = {read_when(c.text, now=now, tz=ZoneInfo(ZONES[0])).start for c in asked.value.choices}
+    assert {(s.month, s.day, s.hour) for s in starts} == {(3, 4, 7), (3, 4, 19), (4, 3, 7), (4, 3, 19)}
+
+
 @pytest.mark.parametrize("text", REFUSED)
 def test_contradictions_are_refused_not_guessed(text: str) -> None:
     for zone in ZONES:
