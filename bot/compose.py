@@ -29,6 +29,7 @@ from bot.reminders.worker import (
 )
 from bot.runtime import Hook, Runtime
 from bot.services.digests import DigestService
+from bot.services.idle_links import IdleLinks
 from bot.services.link_flow import LinkFlow
 from bot.services.link_previews import LinkPreviews, zoom_hosts
 from bot.services.meeting_posts import MeetingPosts
@@ -41,11 +42,13 @@ from bot.slack.app import build_bolt_app
 from bot.slack.capacity import CommandCapacity
 from bot.slack.clients import BackgroundClients, users_info
 from bot.slack.deps import SlackDeps
+from bot.slack.hints import idle_link_refused_hint
 from bot.slack.live.cards import DEFAULT_MIN_INTERVAL_S, LiveCards
 from bot.slack.live.threads import MeetingThreads
 from bot.slack.outbox import ClientFor, SlackOut
 from bot.slack.response_urls import ResponseUrls
 from bot.slack.signature import SlackSignatureChecker
+from bot.slack.views.relink import relink_notice
 from bot.store.db import Database
 from bot.store.digests import DigestStore
 from bot.store.events import AuditTrail, ProcessedEventStore
@@ -83,6 +86,7 @@ class Core:
     clock: Clock
     metrics: Metrics
     links: LinkStore
+    oauth: ZoomOAuth
     people: PeopleDirectory
     zoom_access: ZoomAccess
     meeting_posts: MeetingPosts
@@ -102,6 +106,7 @@ class Background:
     webhooks: ZoomWebhooks | None
     cards: LiveCards | None = None
     threads: MeetingThreads | None = None
+    idle_links: IdleLinks | None = None  # user mode only
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,7 @@ class Bot:
     slack: SlackDeps
     link_callback: LinkCallback
     zoom_webhooks: ZoomWebhooks | None  # with a webhook secret; it also drains (sandbox, tests)
+    idle_links: IdleLinks | None  # user mode: the sweep that keeps idle links alive
 
     @property
     def db(self) -> Database:
@@ -165,6 +171,7 @@ async def build_bot(
         clock=clock,
         metrics=metrics,
         links=links,
+        oauth=oauth,
         people=people,
         zoom_access=zoom_access,
         meeting_posts=MeetingPosts(db),
@@ -187,6 +194,8 @@ async def build_bot(
         closers.append(background.webhooks.aclose)
     starters.append(background.worker.start)
     closers.append(background.worker.stop)
+    if background.idle_links is not None:
+        closers.append(background.idle_links.aclose)  # runs before the worker stops (reverse order)
 
     slack = SlackDeps(
         mode="account" if settings.account_mode else "user",
@@ -227,6 +236,7 @@ async def build_bot(
         slack=slack,
         link_callback=LinkCallback(link_flow, people),
         zoom_webhooks=background.webhooks,
+        idle_links=background.idle_links,
     )
 
 
@@ -300,7 +310,11 @@ def build_background(
         else None
     )
 
+    idle_links = None if core.settings.account_mode else _idle_links(core, slack)
+
     async def housekeeping() -> None:
+        if idle_links is not None:  # a background task, paced: it never holds up this tick
+            idle_links.start_if_due()
         # Zoom stops retrying a webhook after about 90 minutes; keep the keys a day to be safe.
         await events.prune(older_than=clock() - timedelta(days=1))
         if cards is not None:  # cards a crashed process left behind
@@ -310,7 +324,7 @@ def build_background(
         delivery, sender, poll_seconds=poll_seconds, digest_seconds=digest_seconds, housekeeping=housekeeping
     )
     if not secret or cards is None:
-        return Background(core.reminders, core.digests, worker, slack, None), clients
+        return Background(core.reminders, core.digests, worker, slack, None, idle_links=idle_links), clients
 
     async def read_summary(team_id: str, user_id: str, meeting_uuid: str) -> MeetingSummary:
         actor = await core.zoom_access.actor_for(await core.people.get(team_id, user_id))
@@ -330,7 +344,22 @@ def build_background(
         forget_person=core.people.forget,
     )
     webhooks = ZoomWebhooks(secret, events=events, effects=effects, clock=clock)
-    return Background(core.reminders, core.digests, worker, slack, webhooks, cards, threads), clients
+    return Background(
+        core.reminders, core.digests, worker, slack, webhooks, cards, threads, idle_links
+    ), clients
+
+
+def _idle_links(core: Core, slack: SlackOut) -> IdleLinks:
+    async def notify(team_id: str, user_id: str) -> None:
+        await slack.dm(team_id, user_id, relink_notice(idle_link_refused_hint()))
+
+    return IdleLinks(
+        core.links,
+        core.oauth,
+        notify,
+        clock=core.clock,
+        observe_refresh=lambda outcome: core.metrics.token_refreshes.labels(outcome).inc(),
+    )
 
 
 def _connect_socket_mode(

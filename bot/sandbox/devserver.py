@@ -51,6 +51,21 @@ def _bind_loopback(host: str, port: int) -> socket.socket:
     return sock
 
 
+class EmbeddedServer(uvicorn.Server):
+    """A uvicorn server inside a bigger program (the sandbox runs three in one event loop; tests
+    run them inside pytest): signals are the program's business, not the server's.
+
+    uvicorn's own handling swaps in its handler for SIGINT while it serves and, on the way out,
+    restores the one it found and raises the signal again. With several servers those swaps
+    nest, and when the servers stop in another order than they started, a restored handler
+    can be a stopped server's: Ctrl-C then stops one server and the program never hears it.
+    """
+
+    @contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
 def _make_server(app: ASGIApp, lifespan: Lifespan) -> uvicorn.Server:
     config = uvicorn.Config(
         app,
@@ -61,7 +76,7 @@ def _make_server(app: ASGIApp, lifespan: Lifespan) -> uvicorn.Server:
         # Keep-alive connections from test clients must not hold shutdown up for long.
         timeout_graceful_shutdown=1,
     )
-    return uvicorn.Server(config)
+    return EmbeddedServer(config)
 
 
 def _base_url(host: str, sock: socket.socket) -> str:

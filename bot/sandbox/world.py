@@ -252,16 +252,22 @@ async def offline_world(
         yield world
 
 
-async def _wait_healthy(bot_url: str, timeout: float = 15.0) -> None:
+async def _wait_healthy(bot_url: str, timeout: float = 60.0) -> None:
+    """Until /healthz answers 200. A slow answer is not a failure: on a busy machine the first
+    check (the schema, the database) can take seconds."""
     import asyncio
     import time
 
     deadline = time.monotonic() + timeout
-    async with httpx.AsyncClient(timeout=2) as client:
+    async with httpx.AsyncClient(timeout=10) as client:
         while True:
-            response = await client.get(f"{bot_url}/healthz")
-            if response.status_code == 200:
-                return
+            try:
+                response = await client.get(f"{bot_url}/healthz")
+                if response.status_code == 200:
+                    return
+                problem = response.text
+            except httpx.TransportError as error:
+                problem = repr(error)
             if time.monotonic() > deadline:
-                raise RuntimeError(f"the bot did not become healthy: {response.text}")
+                raise RuntimeError(f"the bot did not become healthy: {problem}")
             await asyncio.sleep(0.05)

@@ -8,6 +8,13 @@ Cross-process safety without ``SELECT … FOR UPDATE`` (a no-op on SQLite):
   read an older row (a stale refresh, a stale ``invalid_grant``) changes nothing;
 - a Zoom account can be linked to one Slack user only, enforced by a unique constraint.
 
+Rotated tokens are never dropped on a database error. ``save_rotation`` seals the pair
+(encrypts it exactly as it will be stored) and keeps it in this process's memory *before*
+the write; if the write fails on the database, the sealed pair stays (``PENDING``), reads of
+the link see it in place of the stored, now dead, pair, and ``retry_rotation`` writes it
+later. Zoom has already killed the old refresh token, so the sealed pair is the only
+working one there is.
+
 Tokens are encrypted with the vault, bound to ``link_owner(team, user)``; a record read
 back is decrypted, and a row whose ciphertexts do not belong to it raises ``VaultError``.
 """
@@ -15,63 +22,36 @@ back is decrypted, and a row whose ciphertexts do not belong to it raises ``Vaul
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, delete, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store.db import Database, rowcount
-from bot.store.fresh_tokens import FreshTokens
+from bot.store.db import rowcount
+from bot.store.link_refresh import LinkRefreshes
+from bot.store.link_rows import (
+    ACCESS_TOKEN_PURPOSE,
+    DATABASE_FAILURES,
+    REFRESH_TOKEN_PURPOSE,
+    LinkConflictError,
+    LinkRecord,
+    SaveOutcome,
+    join_scopes,
+)
 from bot.store.models import ZoomLink, utcnow
-from bot.store.vault import TokenVault, link_owner
+from bot.store.vault import link_owner
 
-ACCESS_TOKEN_PURPOSE = "zoom_access_token"
-REFRESH_TOKEN_PURPOSE = "zoom_refresh_token"
+__all__ = ["DATABASE_FAILURES", "LinkConflictError", "LinkRecord", "LinkStore", "SaveOutcome"]
 
 # A first-time insert can race with another one for the same Slack user; the loser
 # retries as an update. Two rounds always settle it; a third is a safety margin.
 _SAVE_ATTEMPTS = 3
 
 
-class LinkConflictError(Exception):
-    """The Zoom user is already linked to another Slack user."""
-
-
-@dataclass(frozen=True)
-class LinkRecord:
-    id: int
-    team_id: str
-    user_id: str
-    zoom_user_id: str
-    zoom_email: str
-    zoom_account_id: str
-    scopes: tuple[str, ...]
-    access_token: str = field(repr=False)
-    refresh_token: str = field(repr=False)
-    access_expires_at: datetime
-    status: str
-    version: int
-    api_url: str | None
-
-
-def _join_scopes(scopes: Iterable[str]) -> str:
-    return " ".join(scope for scope in scopes if scope)
-
-
-def _split_scopes(scopes: str) -> tuple[str, ...]:
-    return tuple(scopes.split())
-
-
-class LinkStore:
-    def __init__(self, db: Database, vault: TokenVault) -> None:
-        self._db = db
-        self._vault = vault
-        # Every write below that changes a link's tokens or existence forgets its entry once
-        # committed, which also refuses the puts of readers that read the row before it.
-        self._fresh = FreshTokens()
+class LinkStore(LinkRefreshes):
+    """Every link operation; refreshing is in ``link_refresh.py``, the row mapping in ``link_rows.py``."""
 
     # -- fresh access tokens, remembered in this process (see fresh_tokens.py) --
 
@@ -105,12 +85,30 @@ class LinkStore:
             row = await session.scalar(
                 select(ZoomLink).where(ZoomLink.slack_team_id == team_id, ZoomLink.slack_user_id == user_id)
             )
-        return self._record(row) if row else None
+        return self._with_pending(self._record(row)) if row else None
 
     async def get_by_id(self, link_id: int) -> LinkRecord | None:
         async with self._db.session() as session:
             row = await session.get(ZoomLink, link_id)
-        return self._record(row) if row else None
+        return self._with_pending(self._record(row)) if row else None
+
+    async def idle_links(self, *, tokens_issued_before: datetime, limit: int) -> list[tuple[str, str]]:
+        """Active links (team, user) whose tokens were last issued before the given time, oldest first.
+
+        An access token lives an hour from its issue, and both tokens are written together,
+        so ``access_expires_at`` dates the refresh token too (no column of its own needed).
+        """
+        cutoff = tokens_issued_before + timedelta(hours=1)
+        async with self._db.session() as session:
+            rows = (
+                await session.execute(
+                    select(ZoomLink.slack_team_id, ZoomLink.slack_user_id)
+                    .where(ZoomLink.status == "active", ZoomLink.access_expires_at < cutoff)
+                    .order_by(ZoomLink.access_expires_at, ZoomLink.id)
+                    .limit(limit)
+                )
+            ).all()
+        return [(row.slack_team_id, row.slack_user_id) for row in rows]
 
     async def find_by_zoom_user(self, zoom_user_id: str) -> list[LinkRecord]:
         async with self._db.session() as session:
@@ -148,7 +146,7 @@ class LinkStore:
             "zoom_user_id": zoom_user_id,
             "zoom_email": zoom_email,
             "zoom_account_id": zoom_account_id,
-            "scopes": _join_scopes(scopes),
+            "scopes": join_scopes(scopes),
             "access_token_enc": self._vault.encrypt(owner, ACCESS_TOKEN_PURPOSE, access_token),
             "refresh_token_enc": self._vault.encrypt(owner, REFRESH_TOKEN_PURPOSE, refresh_token),
             "access_expires_at": access_expires_at,
@@ -202,114 +200,6 @@ class LinkStore:
             )
         return holder is not None
 
-    # -- refreshing ------------------------------------------------------------
-
-    async def try_acquire_refresh_lease(
-        self, link_id: int, owner: str, ttl_seconds: float, now: datetime
-    ) -> bool:
-        """Take the refresh lease if it is free or expired. Not re-entrant: a second
-        acquire by the same owner while the lease is live fails too."""
-        async with self._db.session() as session:
-            result = await session.execute(
-                update(ZoomLink)
-                .where(
-                    ZoomLink.id == link_id,
-                    or_(
-                        ZoomLink.refresh_lease_until.is_(None),
-                        ZoomLink.refresh_lease_until <= now,
-                    ),
-                )
-                .values(refresh_lease_owner=owner, refresh_lease_until=now + timedelta(seconds=ttl_seconds))
-                .execution_options(synchronize_session=False)
-            )
-            return rowcount(result) == 1
-
-    async def save_refreshed(
-        self,
-        link_id: int,
-        *,
-        expected_version: int,
-        lease_owner: str,
-        access_token: str,
-        refresh_token: str,
-        access_expires_at: datetime,
-        scopes: tuple[str, ...] | None,
-    ) -> bool:
-        """Store rotated tokens if nobody changed the row since ``expected_version`` was read.
-
-        Deliberately NOT conditional on still holding the lease: Zoom has already
-        rotated the refresh token, so the new one is the only valid one and must be
-        kept even if our lease ran out. The lease is cleared only if it is still ours.
-        Returns False when the row moved on (or is gone); nothing is written then.
-        """
-        self._fresh.forget_link(link_id)
-        async with self._db.session() as session:
-            identity = (
-                await session.execute(
-                    select(ZoomLink.slack_team_id, ZoomLink.slack_user_id).where(ZoomLink.id == link_id)
-                )
-            ).first()
-            if identity is None:
-                return False
-            owner = link_owner(identity.slack_team_id, identity.slack_user_id)
-            values: dict[str, Any] = {
-                "access_token_enc": self._vault.encrypt(owner, ACCESS_TOKEN_PURPOSE, access_token),
-                "refresh_token_enc": self._vault.encrypt(owner, REFRESH_TOKEN_PURPOSE, refresh_token),
-                "access_expires_at": access_expires_at,
-                "status": "active",
-                "version": ZoomLink.version + 1,
-                "updated_at": utcnow(),
-                **self._release_if_owned(lease_owner),
-            }
-            if scopes is not None:
-                values["scopes"] = _join_scopes(scopes)
-            result = await session.execute(
-                update(ZoomLink)
-                .where(ZoomLink.id == link_id, ZoomLink.version == expected_version)
-                .values(**values)
-                .execution_options(synchronize_session=False)
-            )
-            saved = rowcount(result) == 1
-        if saved:
-            self._fresh.forget((identity.slack_team_id, identity.slack_user_id))
-        return saved
-
-    async def release_lease(self, link_id: int, owner: str) -> None:
-        """Give the lease back, if (and only if) ``owner`` still holds it."""
-        async with self._db.session() as session:
-            await session.execute(
-                update(ZoomLink)
-                .where(ZoomLink.id == link_id, ZoomLink.refresh_lease_owner == owner)
-                .values(refresh_lease_owner=None, refresh_lease_until=None)
-                .execution_options(synchronize_session=False)
-            )
-
-    async def mark_needs_reauth(self, link_id: int, *, expected_version: int) -> bool:
-        """Flag the link as needing a new consent, unless its tokens changed since
-        ``expected_version`` (a stale failure must never clobber a newer token)."""
-        async with self._db.session() as session:
-            marked = (
-                await session.execute(
-                    update(ZoomLink)
-                    .where(ZoomLink.id == link_id, ZoomLink.version == expected_version)
-                    .values(status="needs_reauth", updated_at=utcnow())
-                    .returning(ZoomLink.slack_team_id, ZoomLink.slack_user_id)
-                    .execution_options(synchronize_session=False)
-                )
-            ).first()
-        if marked is None:
-            return False
-        self._fresh.forget((marked.slack_team_id, marked.slack_user_id))
-        return True
-
-    @staticmethod
-    def _release_if_owned(owner: str) -> dict[str, Any]:
-        still_ours = ZoomLink.refresh_lease_owner == owner
-        return {
-            "refresh_lease_owner": case((still_ours, None), else_=ZoomLink.refresh_lease_owner),
-            "refresh_lease_until": case((still_ours, None), else_=ZoomLink.refresh_lease_until),
-        }
-
     # -- unlinking -------------------------------------------------------------
 
     async def delete(self, team_id: str, user_id: str) -> LinkRecord | None:
@@ -342,23 +232,3 @@ class LinkStore:
         for row in rows:
             self._fresh.forget((row.slack_team_id, row.slack_user_id))
         return [self._record(row) for row in rows]
-
-    # -- mapping ---------------------------------------------------------------
-
-    def _record(self, row: ZoomLink) -> LinkRecord:
-        owner = link_owner(row.slack_team_id, row.slack_user_id)
-        return LinkRecord(
-            id=row.id,
-            team_id=row.slack_team_id,
-            user_id=row.slack_user_id,
-            zoom_user_id=row.zoom_user_id,
-            zoom_email=row.zoom_email,
-            zoom_account_id=row.zoom_account_id,
-            scopes=_split_scopes(row.scopes),
-            access_token=self._vault.decrypt(owner, ACCESS_TOKEN_PURPOSE, row.access_token_enc),
-            refresh_token=self._vault.decrypt(owner, REFRESH_TOKEN_PURPOSE, row.refresh_token_enc),
-            access_expires_at=row.access_expires_at,
-            status=row.status,
-            version=row.version,
-            api_url=row.api_url,
-        )

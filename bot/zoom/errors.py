@@ -9,6 +9,7 @@ Tree::
 
     Exception
      ├── ZoomError        a Zoom call failed (kind says how)
+     │    └── RefreshInProgress  another process's token refresh for this link has not finished
      └── NotLinkedError   the Slack user has no usable Zoom link yet
 """
 
@@ -71,6 +72,14 @@ class ZoomError(Exception):
         if self.tracking_id:
             parts.append(f"tracking id {self.tracking_id}")
         return " ".join(parts)
+
+
+class RefreshInProgress(ZoomError):
+    """We waited for another process's refresh of this link, and it did not finish in time.
+
+    Nothing was sent to Zoom by us: Zoom is not to blame, and nothing changed. Its kind is
+    ``UNAVAILABLE`` (try again soon) for code that only looks at kinds.
+    """
 
 
 class NotLinkedError(Exception):

@@ -21,26 +21,38 @@ uses that link's tokens again, whatever Zoom would still accept. Otherwise:
    loop) and read the row again (double-checked: the coroutine that held the lock
    before us has probably refreshed already).
 2. **Across processes**: take the row's refresh *lease* with a conditional UPDATE
-   (``try_acquire_refresh_lease``: free or expired → ours for ``LEASE_TTL`` seconds).
+   (``try_acquire_refresh_lease``: free or expired → ours for ``LEASE_TTL_SECONDS``).
    This is portable compare-and-set, not ``SELECT ... FOR UPDATE``, which SQLite ignores.
+   The lease is short (2 s) and its holder renews it while it works (a heartbeat every
+   ``LEASE_RENEW_SECONDS``), so a lease whose process died — SIGKILL, a lost machine — is
+   taken over within ~2 s, while a live holder keeps it however slow Zoom is.
 
    - The winner **re-reads** the row. If another process refreshed meanwhile (version
-     moved, token fresh) it uses that. Otherwise it calls Zoom and immediately commits
-     the result with ``save_refreshed(expected_version=...)`` — no other I/O between
-     Zoom's answer and the commit — then releases the lease.
+     moved, token fresh) it uses that. Otherwise it calls Zoom and hands the answer
+     straight to ``save_rotation`` — one UPDATE, nothing read or awaited between Zoom's
+     answer and the write (the crash window) — then releases the lease.
    - Losers poll the row with jittered backoff until its version changes (someone
-     refreshed: use it) or the lease expires (then they take it themselves).
+     refreshed: use it) or the lease lapses (then they take it themselves). A loser that
+     has waited ``WAIT_FOR_OTHERS_SECONDS`` (less than the API deadline) raises
+     ``RefreshInProgress``: the person is told someone else's refresh is under way, not
+     that Zoom failed to answer.
 
 3. Failures:
 
+   - The database fails to take the rotated pair: ``save_rotation`` keeps it sealed in
+     memory (``PENDING``), this process serves its access token meanwhile, and a task
+     writes it with backoff (``_save_until_done``) until the database answers. The lease
+     is not released then: the eventual write releases it.
    - ``invalid_grant``: re-read. If the version or refresh token changed, a sibling
      refreshed: adopt its token. Only if nothing changed is the link really dead:
      ``mark_needs_reauth(expected_version=...)`` — a compare-and-set, so a stale failure
      can never clobber a newer token — and raise AUTH.
    - The refresh request was sent but its answer lost (read timeout, dropped
-     connection): Zoom has probably rotated already and the old refresh token cannot
-     work again, so there is no retry loop. The link is marked ``needs_reauth`` and
-     AUTH is raised; the user relinks (the AUTH hint says so).
+     connection): Zoom may or may not have rotated. Ask once more with the *stored*
+     refresh token: ``invalid_grant`` then means Zoom did rotate (the link is marked
+     ``needs_reauth`` and AUTH raised: the user relinks), success means it did not (the
+     new pair is saved as usual). If that answer is lost too, UNAVAILABLE is raised and
+     the link is kept: the next refresh decides.
    - Zoom unreachable before anything was sent, or a 5xx: nothing rotated; UNAVAILABLE
      is raised and the stored tokens stay as they were.
 
@@ -56,59 +68,34 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import random
-import secrets
-import weakref
+import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from bot.store.links import LinkRecord, LinkStore
-from bot.zoom.errors import NotLinkedError, Outcome, ZoomError, ZoomErrorKind
+from bot.store.links import DATABASE_FAILURES, LinkRecord, LinkStore, SaveOutcome
+from bot.zoom.errors import NotLinkedError, Outcome, RefreshInProgress, ZoomError, ZoomErrorKind
 from bot.zoom.http import utc_now
 from bot.zoom.oauth import ZoomOAuth
+from bot.zoom.pending_tokens import keep_saving
+from bot.zoom.refresh_locks import PROCESS_LOCKS, PROCESS_OWNER, RefreshLocks
 
 log = logging.getLogger(__name__)
 
 REFRESH_MARGIN = timedelta(minutes=5)
 _READS_BEFORE_LOCKING = 3  # fresh-row reads that a concurrent write may void before we lock
-LEASE_TTL_SECONDS = 30.0
+# A lease not renewed for this long belongs to a dead process and may be taken over.
+LEASE_TTL_SECONDS = 2.0
+LEASE_RENEW_SECONDS = 0.5  # the holder's heartbeat (at most a third of the TTL)
+# How long a command waits for another process's refresh: below ZoomHttp's API deadline
+# (15 s in the bot), so the person hears why rather than a generic timeout.
+WAIT_FOR_OTHERS_SECONDS = 10.0
+# A rotated pair the database refused is written again after these pauses (doubling).
 NEEDS_REAUTH = "needs_reauth"
 
 Clock = Callable[[], datetime]
 Sleep = Callable[[float], Awaitable[None]]
-
-
-def process_owner_id() -> str:
-    """Who holds a lease: unique per process (and per start of it)."""
-    return f"pid{os.getpid()}-{secrets.token_hex(4)}"
-
-
-_PROCESS_OWNER = process_owner_id()
 _JITTER = random.Random()
-
-
-class RefreshLocks:
-    """One asyncio.Lock per link key, per event loop (locks cannot cross loops).
-
-    One registry per process (the default); tests give two sources separate registries
-    to model two processes inside one.
-    """
-
-    def __init__(self) -> None:
-        self._by_loop: weakref.WeakKeyDictionary[
-            asyncio.AbstractEventLoop, dict[tuple[str, str], asyncio.Lock]
-        ]
-        self._by_loop = weakref.WeakKeyDictionary()
-
-    def lock(self, key: tuple[str, str]) -> asyncio.Lock:
-        locks = self._by_loop.setdefault(asyncio.get_running_loop(), {})
-        if key not in locks:
-            locks[key] = asyncio.Lock()
-        return locks[key]
-
-
-PROCESS_LOCKS = RefreshLocks()
 
 
 def _auth_error(message: str, *, code: str | None = None, outcome: Outcome = Outcome.UNCHANGED) -> ZoomError:
@@ -131,10 +118,13 @@ class UserTokenSource:
         team_id: str,
         user_id: str,
         *,
-        owner: str = _PROCESS_OWNER,
+        owner: str = PROCESS_OWNER,
         clock: Clock = utc_now,
+        lease_clock: Clock = utc_now,
         sleep: Sleep = asyncio.sleep,
         lease_ttl: float = LEASE_TTL_SECONDS,
+        renew_every: float | None = LEASE_RENEW_SECONDS,
+        wait_limit: float = WAIT_FOR_OTHERS_SECONDS,
         margin: timedelta = REFRESH_MARGIN,
         rng: random.Random | None = None,
         locks: RefreshLocks = PROCESS_LOCKS,
@@ -146,9 +136,14 @@ class UserTokenSource:
         self.team_id = team_id
         self.user_id = user_id
         self._owner = owner
-        self._clock = clock
+        self._clock = clock  # Zoom's time: token expiry
+        # Leases are timed by the wall clock of the processes that share them, whatever
+        # clock the tokens run on (the sandbox and tests move Zoom's by hand).
+        self._lease_clock = lease_clock
         self._sleep = sleep
         self._lease_ttl = lease_ttl
+        self._renew_every = None if renew_every is None else min(renew_every, lease_ttl / 3)
+        self._wait_limit = wait_limit
         self._margin = margin
         # The outcome of every refresh sent to Zoom: "ok", "refused", "lost" or "unavailable".
         self._observe_refresh = observe_refresh or (lambda outcome: None)
@@ -209,13 +204,11 @@ class UserTokenSource:
             return await self._refresh_across_processes(row, stale)
 
     async def _refresh_across_processes(self, seen: LinkRecord, stale: str | None) -> str:
-        waited = 0.0
+        started = time.monotonic()
         delay = 0.02
-        # Long enough for a lease to expire and be taken over, plus a refresh.
-        give_up_after = self._lease_ttl * 2 + 5
         while True:
             if await self._links.try_acquire_refresh_lease(
-                seen.id, self._owner, self._lease_ttl, self._clock()
+                seen.id, self._owner, self._lease_ttl, self._lease_clock()
             ):
                 # Shielded: a caller's deadline must not cut the refresh between Zoom
                 # rotating the token and our commit (that would lose the only valid one).
@@ -225,16 +218,16 @@ class UserTokenSource:
             # Someone else is refreshing: wait for their result.
             pause = delay * (0.5 + self._rng.random())
             await self._sleep(pause)
-            waited += pause
             delay = min(delay * 1.5, 0.5)
             row = await self._row(seen.id)
-            if row.version != seen.version and self._fresh(row, stale):
+            moved = row.version != seen.version or row.access_token != seen.access_token
+            if moved and self._fresh(row, stale):
                 return row.access_token
-            if waited > give_up_after:
-                raise ZoomError(
+            if time.monotonic() - started > self._wait_limit:
+                raise RefreshInProgress(
                     kind=ZoomErrorKind.UNAVAILABLE,
                     operation="refresh the Zoom authorization",
-                    message="another process held the refresh lease for too long",
+                    message="another zoombot process is refreshing this Zoom link and has not finished",
                 )
 
     async def _row(self, link_id: int) -> LinkRecord:
@@ -245,43 +238,89 @@ class UserTokenSource:
         return row
 
     async def _refresh_holding_lease(self, seen: LinkRecord, stale: str | None) -> str:
+        done = asyncio.Event()
+        heartbeat = asyncio.ensure_future(self._renew_lease(seen.id, done)) if self._renew_every else None
         try:
             row = await self._row(seen.id)
             if row.version != seen.version and self._fresh(row, stale):
                 return row.access_token  # another process refreshed while we waited
-            return await self._call_zoom_and_save(row, adopt_retry=True)
+            return await self._call_zoom_and_save(row, adopt_retry=True, lost_before=False)
         finally:
-            # Harmless if save_refreshed already cleared it.
-            await self._links.release_lease(seen.id, self._owner)
+            done.set()
+            if heartbeat is not None:
+                await heartbeat  # let a renewal under way finish, rather than cut a statement short
+            if not self._links.has_pending_rotation(seen.id):
+                await self._release_lease(seen.id)
+            # else the lease stays ours until the pending pair is written (the write releases it)
 
-    async def _call_zoom_and_save(self, row: LinkRecord, *, adopt_retry: bool) -> str:
+    async def _renew_lease(self, link_id: int, done: asyncio.Event) -> None:
+        assert self._renew_every is not None
+        while True:
+            try:
+                await asyncio.wait_for(done.wait(), self._renew_every)
+                return
+            except TimeoutError:
+                pass
+            try:
+                renewed = await self._links.renew_refresh_lease(
+                    link_id, self._owner, self._lease_ttl, self._lease_clock()
+                )
+            except DATABASE_FAILURES as error:
+                log.warning("zoom link %s: lease not renewed (%s)", link_id, type(error).__name__)
+                continue
+            if not renewed:
+                log.warning("zoom link %s: the refresh lease lapsed while we held it", link_id)
+                return
+
+    async def _release_lease(self, link_id: int) -> None:
+        # A failure here must not mask the refresh's result: the lease lapses on its own.
+        try:
+            await self._links.release_lease(link_id, self._owner)
+        except DATABASE_FAILURES as error:
+            log.warning(
+                "zoom link %s: could not release the refresh lease (%s); it lapses in %g s",
+                link_id,
+                type(error).__name__,
+                self._lease_ttl,
+            )
+
+    async def _call_zoom_and_save(self, row: LinkRecord, *, adopt_retry: bool, lost_before: bool) -> str:
         try:
             tokens = await self._oauth.refresh(row.refresh_token)
         except ZoomError as error:
             self._observe_refresh(_refresh_outcome(error))
-            return await self._after_failed_refresh(row, error, adopt_retry=adopt_retry)
-        self._observe_refresh("ok")
-        # Commit at once: Zoom has already killed the old refresh token.
-        saved = await self._links.save_refreshed(
-            row.id,
-            expected_version=row.version,
+            return await self._after_failed_refresh(
+                row, error, adopt_retry=adopt_retry, lost_before=lost_before
+            )
+        # Written at once, before anything else: Zoom has already killed the old refresh token.
+        saved = await self._links.save_rotation(
+            row,
             lease_owner=self._owner,
             access_token=tokens.access_token,
             refresh_token=tokens.refresh_token or row.refresh_token,
             access_expires_at=tokens.expires_at,
             scopes=tokens.scopes or None,
         )
-        if not saved:
+        self._observe_refresh("ok")
+        if saved is SaveOutcome.PENDING:
+            log.warning(
+                "zoom link %s: refreshed, but the database refused the new tokens; kept in memory, retrying",
+                row.id,
+            )
+            keep_saving(self._links, row.id)
+        elif saved is SaveOutcome.MOVED_ON:
             if await self._links.get_by_id(row.id) is None:
                 # Unlinked or deauthorized while Zoom answered: the link is gone, and so
                 # is the right to use it, whatever Zoom still accepts.
                 raise NotLinkedError(self.team_id, self.user_id)
-            # Only possible if our lease expired mid-call and the row changed; our token is
+            # Only possible if our lease lapsed mid-call and the row changed; our token is
             # still the one Zoom issued last, so it works for this call.
             log.warning("zoom link %s: refreshed, but the row changed underneath; not saved", row.id)
         return tokens.access_token
 
-    async def _after_failed_refresh(self, row: LinkRecord, error: ZoomError, *, adopt_retry: bool) -> str:
+    async def _after_failed_refresh(
+        self, row: LinkRecord, error: ZoomError, *, adopt_retry: bool, lost_before: bool
+    ) -> str:
         if error.kind == ZoomErrorKind.AUTH:
             latest = await self._links.get_by_id(row.id)
             if latest is None:
@@ -293,24 +332,27 @@ class UserTokenSource:
                 if self._fresh(latest):
                     return latest.access_token
                 if adopt_retry:
-                    return await self._call_zoom_and_save(latest, adopt_retry=False)
+                    return await self._call_zoom_and_save(latest, adopt_retry=False, lost_before=False)
             if await self._links.mark_needs_reauth(row.id, expected_version=row.version):
                 log.info("zoom link %s: refresh refused (%s); marked needs_reauth", row.id, error.code)
+            if lost_before:
+                # The stored token is refused: the answer we lost did rotate it.
+                raise _auth_error(
+                    "the answer to a token refresh was lost; the link must be authorized again",
+                    code="refresh_lost",
+                    outcome=Outcome.UNKNOWN,
+                ) from None
             raise _auth_error(
                 error.message or "Zoom refused the refresh token", code=_str_code(error)
             ) from None
         if error.outcome == Outcome.UNKNOWN and error.status is None:
-            # The request went out and the answer was lost: Zoom has most likely rotated,
-            # and the refresh token we hold is dead. Retrying cannot work. (A 5xx *is* an
-            # answer: we keep the link; if Zoom did rotate, the next refresh's
-            # invalid_grant marks it then, so nothing is lost by waiting.)
-            await self._links.mark_needs_reauth(row.id, expected_version=row.version)
-            log.warning("zoom link %s: refresh answer lost; marked needs_reauth", row.id)
-            raise _auth_error(
-                "the answer to a token refresh was lost; the link must be authorized again",
-                code="refresh_lost",
-                outcome=Outcome.UNKNOWN,
-            ) from None
+            if not lost_before:
+                # The request went out and the answer was lost: Zoom may have rotated or not.
+                # Only Zoom knows, so ask again with the stored token: invalid_grant says it
+                # did, success says it did not. (A 5xx *is* an answer: nothing rotated.)
+                log.warning("zoom link %s: refresh answer lost; asking again with the stored token", row.id)
+                return await self._call_zoom_and_save(row, adopt_retry=False, lost_before=True)
+            log.warning("zoom link %s: refresh answer lost twice; the link is kept as it is", row.id)
         raise error
 
 

@@ -56,7 +56,11 @@ async def test_three_processes_post_200_reminders_each_exactly_once(
             ids.append((await add_reminder(store, starts=starts, channel=f"C{n % 100:04d}")).id)
         # Nothing dies here, so the lease only has to outlast the slowest delivery on a busy
         # machine: a lease that runs out mid-post would let a second process post again.
-        async with workers(3, db_url, limited_standin.api_url, limited_standin.bot_token, lease=60.0):
+        # Nor may Slack's answer be given up on: a post whose answer timed out is posted again
+        # (the documented at-least-once window), so the Slack timeout is generous too.
+        async with workers(
+            3, db_url, limited_standin.api_url, limited_standin.bot_token, lease=60.0, slack_timeout=15.0
+        ):
 
             async def all_sent() -> bool:
                 return set((await statuses(db)).values()) == {"sent"}
@@ -129,9 +133,11 @@ async def test_a_process_killed_while_holding_claims_loses_nothing(
                 await victim.stop()
             assert victim.process.returncode == -9
             # The survivors take over the victim's claims when its lease (3 s, kept in each row)
-            # runs out; their own claims get a lease long enough that a slow post is never taken
-            # over by the other survivor.
-            async with workers(2, db_url, limited_standin.api_url, limited_standin.bot_token, lease=60.0):
+            # runs out; their own claims get a lease (and Slack answers a timeout) long enough that
+            # a slow post is never taken over by the other survivor or posted twice.
+            async with workers(
+                2, db_url, limited_standin.api_url, limited_standin.bot_token, lease=60.0, slack_timeout=15.0
+            ):
 
                 async def all_sent() -> bool:
                     return set((await statuses(db)).values()) == {"sent"}

@@ -139,6 +139,12 @@ def test_an_unknown_person_is_refused(tmp_path: Path, capsys: pytest.CaptureFixt
 # --- the interactive prompt, as a real process ---------------------------------------------
 
 
+def ctrl_c_as_at_a_terminal() -> None:
+    """In the child before it starts: Ctrl-C does what it does at a terminal. A test run started
+    in the background of a script inherits SIGINT ignored, and Python keeps it ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Sandbox:
     """``python -m bot sandbox`` with its stdin and stdout on pipes."""
 
@@ -152,6 +158,7 @@ class Sandbox:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            preexec_fn=ctrl_c_as_at_a_terminal,
         )
         self.output: list[str] = []
         self._chunks: queue.Queue[str] = queue.Queue()
@@ -243,6 +250,7 @@ def test_at_a_real_terminal_ctrl_c_gives_the_terminal_back(tmp_path: Path) -> No
         stdin=terminal,
         stdout=terminal,
         stderr=terminal,
+        preexec_fn=ctrl_c_as_at_a_terminal,
     )
     screen = b""
 

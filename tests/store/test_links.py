@@ -321,3 +321,130 @@ async def test_lease_is_a_conditional_update_not_a_row_lock(links: LinkStore, db
     assert len(sql) == 1 and sql[0].startswith("UPDATE zoom_links SET refresh_lease_owner")
     assert "refresh_lease_until IS NULL OR zoom_links.refresh_lease_until <=" in sql[0]
     assert all("FOR UPDATE" not in statement.upper() for statement in statements)
+
+
+# -- the lease heartbeat, rotations kept through a database failure, idle links -----------------
+
+
+async def test_a_renewed_lease_outlives_its_first_term_and_only_its_owner_renews_it(links: LinkStore) -> None:
+    saved = await link(links)
+    assert await links.try_acquire_refresh_lease(saved.id, "p1", 2, NOW)
+    assert await links.renew_refresh_lease(saved.id, "p1", 2, NOW + timedelta(seconds=1.5))
+    assert not await links.try_acquire_refresh_lease(saved.id, "p2", 2, NOW + timedelta(seconds=3))
+    assert not await links.renew_refresh_lease(saved.id, "p2", 2, NOW + timedelta(seconds=3))
+    # Renewals stop (the process died): two seconds later the lease is anyone's.
+    assert await links.try_acquire_refresh_lease(saved.id, "p2", 2, NOW + timedelta(seconds=3.5))
+    assert not await links.renew_refresh_lease(saved.id, "p1", 2, NOW + timedelta(seconds=3.6))
+
+
+async def test_save_rotation_is_one_compare_and_set_that_releases_its_lease(
+    links: LinkStore, db: Database
+) -> None:
+    saved = await link(links)
+    assert await links.try_acquire_refresh_lease(saved.id, "p1", 2, NOW)
+    statements = count_statements(db)
+    outcome = await links.save_rotation(
+        saved,
+        lease_owner="p1",
+        access_token="a2",
+        refresh_token="r2",
+        access_expires_at=NOW + timedelta(hours=2),
+        scopes=None,
+    )
+    assert outcome == "saved" and statements == ["UPDATE"]  # nothing read between answer and write
+    stored = await links.get("T1", "U1")
+    assert stored is not None and (stored.access_token, stored.refresh_token) == ("a2", "r2")
+    assert stored.version == saved.version + 1 and stored.scopes == saved.scopes
+    assert await links.try_acquire_refresh_lease(saved.id, "p2", 2, NOW)  # released
+    stale = await links.save_rotation(
+        saved,  # read before the write above: loses the compare-and-set
+        lease_owner="p1",
+        access_token="a3",
+        refresh_token="r3",
+        access_expires_at=NOW + timedelta(hours=3),
+        scopes=None,
+    )
+    assert stale == "moved_on" and not links.has_pending_rotation(saved.id)
+    stored = await links.get("T1", "U1")
+    assert stored is not None and stored.refresh_token == "r2"
+
+
+def count_statements(db: Database) -> list[str]:
+    seen: list[str] = []
+    event.listen(
+        db.engine.sync_engine,
+        "before_cursor_execute",
+        lambda _c, _cur, statement, *_: seen.append(statement.split()[0].upper()),
+    )
+    return seen
+
+
+async def test_a_rotation_the_database_refuses_is_kept_read_back_and_written_later(
+    links: LinkStore, db: Database, other_process: Database, vault: TokenVault
+) -> None:
+    saved = await link(links)
+    assert await links.try_acquire_refresh_lease(saved.id, "p1", 2, NOW)
+    async with db.engine.begin() as connection:
+        await connection.execute(text("ALTER TABLE zoom_links RENAME TO zoom_links_away"))
+    outcome = await links.save_rotation(
+        saved,
+        lease_owner="p1",
+        access_token="a2",
+        refresh_token="r2",
+        access_expires_at=NOW + timedelta(hours=2),
+        scopes=None,
+    )
+    assert outcome == "pending" and links.has_pending_rotation(saved.id)
+    # Served from memory while the database is out.
+    assert links.cached_access_token("T1", "U1", valid_after=NOW) == "a2"
+    with pytest.raises(Exception):  # still out: whatever the driver raises
+        await links.retry_rotation(saved.id)
+    async with db.engine.begin() as connection:
+        await connection.execute(text("ALTER TABLE zoom_links_away RENAME TO zoom_links"))
+    # Back, not written yet: this process reads the kept pair, never the dead one it replaces.
+    links.forget_cached("T1", "U1")
+    read = await links.get("T1", "U1")
+    assert read is not None and (read.access_token, read.refresh_token) == ("a2", "r2")
+    assert read.version == saved.version
+    elsewhere = LinkStore(other_process, vault)
+    stored = await elsewhere.get("T1", "U1")
+    assert stored is not None and stored.refresh_token == "refresh-U1"
+    assert await links.retry_rotation(saved.id) == "saved"
+    assert await links.retry_rotation(saved.id) is None  # nothing pending any more
+    stored = await elsewhere.get("T1", "U1")
+    assert stored is not None and (stored.access_token, stored.refresh_token) == ("a2", "r2")
+    assert stored.version == saved.version + 1
+
+
+async def test_a_kept_rotation_gives_way_to_a_relink(links: LinkStore, db: Database) -> None:
+    saved = await link(links)
+    async with db.engine.begin() as connection:
+        await connection.execute(text("ALTER TABLE zoom_links RENAME TO zoom_links_away"))
+    outcome = await links.save_rotation(
+        saved,
+        lease_owner="p1",
+        access_token="a2",
+        refresh_token="r2",
+        access_expires_at=NOW + timedelta(hours=2),
+        scopes=None,
+    )
+    assert outcome == "pending"
+    async with db.engine.begin() as connection:
+        await connection.execute(text("ALTER TABLE zoom_links_away RENAME TO zoom_links"))
+    await link(links, access_token="a-new", refresh_token="r-new")  # the person linked again
+    read = await links.get("T1", "U1")
+    assert read is not None and read.refresh_token == "r-new"  # the newer row wins over memory
+    assert await links.retry_rotation(saved.id) == "moved_on"
+    read = await links.get("T1", "U1")
+    assert read is not None and read.refresh_token == "r-new"
+
+
+async def test_idle_links_are_the_active_ones_whose_tokens_are_oldest(links: LinkStore) -> None:
+    await link(links, "U1", "zu1", access_expires_at=NOW - timedelta(days=70) + timedelta(hours=1))
+    await link(links, "U2", "zu2", access_expires_at=NOW - timedelta(days=61) + timedelta(hours=1))
+    await link(links, "U3", "zu3", access_expires_at=NOW - timedelta(days=59) + timedelta(hours=1))
+    dead = await link(links, "U4", "zu4", access_expires_at=NOW - timedelta(days=80) + timedelta(hours=1))
+    assert await links.mark_needs_reauth(dead.id, expected_version=dead.version)
+    before = NOW - timedelta(days=60)
+    assert await links.idle_links(tokens_issued_before=before, limit=10) == [("T1", "U1"), ("T1", "U2")]
+    assert await links.idle_links(tokens_issued_before=before, limit=1) == [("T1", "U1")]

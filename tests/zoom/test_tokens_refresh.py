@@ -204,7 +204,11 @@ async def test_stale_invalid_grant_cannot_clobber_a_newer_token(
     sim_login: Login,
     sim_clock: ManualClock,
 ) -> None:
-    """A's lease runs out while its refresh is slow; B refreshes; A's late invalid_grant adopts B's token."""
+    """A's lease runs out while its refresh is slow; B refreshes; A's late invalid_grant adopts B's token.
+
+    A's heartbeat is off: a live holder's lease lapses only when its renewals stop reaching
+    the database (an outage), which is the case modelled here.
+    """
     await link_alice(links, sim, sim_login, sim_clock, expired=True)
     # A's answer is held for seconds, well inside this client's read timeout, so that B's whole
     # refresh fits inside it even on a busy machine.
@@ -212,18 +216,20 @@ async def test_stale_invalid_grant_cannot_clobber_a_newer_token(
     app = sim.apps["sim-client"]
     oauth = ZoomOAuth(http, app.client_id, app.client_secret, app.redirect_uri)
     slow = UserTokenSource(
-        links, oauth, TEAM, USER, clock=sim_clock.now, owner="A", lease_ttl=0.2, locks=RefreshLocks()
+        links,
+        oauth,
+        TEAM,
+        USER,
+        clock=sim_clock.now,
+        owner="A",
+        lease_ttl=0.2,
+        renew_every=None,
+        locks=RefreshLocks(),
     )
     fast = UserTokenSource(
         links, oauth, TEAM, USER, clock=sim_clock.now, owner="B", lease_ttl=0.2, locks=RefreshLocks()
     )
-
-    async def sleep_moving_the_clock(seconds: float) -> None:
-        # Leases are timed by the injected clock, which only moves when told to.
-        sim_clock.advance(seconds)
-        await asyncio.sleep(seconds)
-
-    fast._sleep = sleep_moving_the_clock
+    # Leases run on the wall clock (lease_clock), so A's lapses 0.2 s after it was taken.
     sim.inject(REFRESH, latency=3.0)  # A's request waits here, then hits a rotated token
     slow_task = asyncio.create_task(slow.access_token())
     for _ in range(3000):  # until A's refresh has reached Zoom (it is counted on arrival)
@@ -256,7 +262,7 @@ async def test_invalid_grant_with_unchanged_row_marks_needs_reauth(
     assert sim.stats[REFRESH] == 1  # the second call did not go to Zoom
 
 
-async def test_lost_refresh_response_marks_needs_reauth_without_retrying(
+async def test_a_lost_refresh_answer_is_asked_again_and_invalid_grant_means_zoom_rotated(
     links: LinkStore, oauth: ZoomOAuth, sim: ZoomSimulator, sim_login: Login, sim_clock: ManualClock
 ) -> None:
     await link_alice(links, sim, sim_login, sim_clock, expired=True)
@@ -265,11 +271,41 @@ async def test_lost_refresh_response_marks_needs_reauth_without_retrying(
     with pytest.raises(ZoomError) as caught:
         await source.access_token()
     assert caught.value.kind == ZoomErrorKind.AUTH and caught.value.outcome == Outcome.UNKNOWN
+    assert caught.value.code == "refresh_lost"
     row = await links.get(TEAM, USER)
     assert row is not None and row.status == "needs_reauth"
-    assert sim.stats[REFRESH] == 1
+    assert sim.stats[REFRESH] == 2  # the lost one, then one with the stored token: invalid_grant
     for secret in sim.issued_secrets():
         assert secret not in str(caught.value)
+
+
+async def test_a_lost_refresh_answer_that_did_not_rotate_keeps_the_link(
+    links: LinkStore, oauth: ZoomOAuth, sim: ZoomSimulator, sim_login: Login, sim_clock: ManualClock
+) -> None:
+    """Zoom hangs past our read timeout, then answers 503 without rotating: the link lives on."""
+    linked = await link_alice(links, sim, sim_login, sim_clock, expired=True)
+    sim.inject(REFRESH, status=503, latency=2.0)  # longer than the 0.5 s read timeout
+    source = UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now)
+    token = await source.access_token()
+    row = await links.get(TEAM, USER)
+    assert row is not None and row.status == "active" and row.version == linked.version + 1
+    assert row.access_token == token and row.refresh_token == live_refresh_token(sim)
+    assert sim.stats[REFRESH] == 2
+
+
+async def test_a_refresh_answer_lost_twice_keeps_the_link(
+    links: LinkStore, oauth: ZoomOAuth, sim: ZoomSimulator, sim_login: Login, sim_clock: ManualClock
+) -> None:
+    linked = await link_alice(links, sim, sim_login, sim_clock, expired=True)
+    sim.inject(REFRESH, status=503, latency=2.0, times=2)
+    source = UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now)
+    with pytest.raises(ZoomError) as caught:
+        await source.access_token()
+    assert caught.value.kind == ZoomErrorKind.UNAVAILABLE and caught.value.outcome == Outcome.UNKNOWN
+    row = await links.get(TEAM, USER)
+    assert row is not None and row.status == "active" and row.version == linked.version
+    assert sim.stats[REFRESH] == 2
+    assert await source.access_token() == (await links.get(TEAM, USER)).access_token  # type: ignore[union-attr]
 
 
 async def test_refresh_5xx_keeps_the_link(
@@ -377,10 +413,15 @@ async def test_no_secret_reaches_the_logs(
 
 
 async def test_a_caller_deadline_does_not_cut_a_refresh_in_flight(
-    links: LinkStore, oauth: ZoomOAuth, sim: ZoomSimulator, sim_login: Login, sim_clock: ManualClock
+    links: LinkStore, base_url: str, sim: ZoomSimulator, sim_login: Login, sim_clock: ManualClock
 ) -> None:
     linked = await link_alice(links, sim, sim_login, sim_clock, expired=True)
     sim.inject(REFRESH, after_effect=True, latency=0.3)  # Zoom rotates, then answers slowly
+    # The answer must arrive (a read timeout would be a lost answer, another test's case), so
+    # the client waits far longer than Zoom's 0.3 s even on a busy machine.
+    http = ZoomHttp(base_url + "/v2", base_url, timeout=httpx.Timeout(3.0, read=10.0), clock=sim_clock.now)
+    app = sim.apps["sim-client"]
+    oauth = ZoomOAuth(http, app.client_id, app.client_secret, app.redirect_uri)
     source = UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now)
     with pytest.raises(TimeoutError):
         await asyncio.wait_for(source.access_token(), timeout=0.05)
@@ -393,6 +434,7 @@ async def test_a_caller_deadline_does_not_cut_a_refresh_in_flight(
     assert row.status == "active" and row.refresh_token == live_refresh_token(sim)
     assert await source.access_token() == row.access_token
     assert sim.stats[REFRESH] == 1
+    await http.aclose()
 
 
 # -- the per-process cache of fresh access tokens (bot/store/fresh_tokens.py) -----------------

@@ -23,7 +23,9 @@ Faults: ``sim.inject(route, status=, body=, headers=, latency=, times=1, after_e
 drop=False)``. Without ``after_effect`` the call sleeps ``latency`` then answers the forced
 ``status`` (or hangs with ``drop``, or runs normally if neither). With ``after_effect`` the
 real operation happens first, then the sleep, then the forced answer / the hang: a lost
-create or a lost refresh response.
+create or a lost refresh response. A hang lasts until the client gives up or
+``sim.hangs.release()`` ends it: then a hung ``after_effect`` call delivers its real answer
+(a held refresh answer, released), any other hung call answers 503.
 
 Contract observer: ``ZoomSimulator(contract=observer)`` (or ``sim.contract = observer``)
 reports, after each answer, every ``/v2`` request as an ``Exchange`` (``method``,
@@ -68,6 +70,8 @@ HTTP control API (JSON, unauthenticated, loopback only):
 ``/_sim/faults``            POST    inject: ``route`` plus the ``inject`` keywords
 ``/_sim/faults``            GET     pending faults
 ``/_sim/faults``            DELETE  clear faults
+``/_sim/hangs``             GET     ``{"waiting": n}``: requests hanging now (``drop``)
+``/_sim/hangs/release``     POST    end the hangs under way (``{"released": n}``)
 ``/_sim/stats``             GET     ``{"stats": {route key: count}}``
 ``/_sim/clock``             GET     ``{"now": ..., "manual": bool}``
 ``/_sim/clock/advance``     POST    ``seconds`` or ``to`` (ISO time); manual clock only

@@ -91,6 +91,12 @@ def control_routes(sim: ZoomSimulator) -> list[Route]:
         sim.clear_faults()
         return Response(status_code=204)
 
+    async def hangs(request: Request) -> Response:
+        return JSONResponse({"waiting": sim.hangs.waiting})
+
+    async def release_hangs(request: Request) -> Response:
+        return JSONResponse({"released": sim.hangs.release()})
+
     async def stats(request: Request) -> Response:
         return JSONResponse({"stats": sim.stats})
 
@@ -145,6 +151,8 @@ def control_routes(sim: ZoomSimulator) -> list[Route]:
         Route("/_sim/faults", handler(add_fault), methods=["POST"]),
         Route("/_sim/faults", handler(list_faults), methods=["GET"]),
         Route("/_sim/faults", handler(clear_faults), methods=["DELETE"]),
+        Route("/_sim/hangs", handler(hangs), methods=["GET"]),
+        Route("/_sim/hangs/release", handler(release_hangs), methods=["POST"]),
         Route("/_sim/stats", handler(stats), methods=["GET"]),
         Route("/_sim/clock", handler(clock), methods=["GET"]),
         Route("/_sim/clock/advance", handler(advance_clock), methods=["POST"]),

@@ -80,20 +80,47 @@ class FaultBook:
 class Hangs:
     """Requests told to hang (``drop=True``) wait here until released or a long timeout.
 
-    The wait polls a thread-safe flag rather than an asyncio event, because the
-    simulator may serve from another thread's event loop; it is also an ordinary
-    cancellable sleep, so a server shutdown that cancels tasks ends it at once.
+    :meth:`release` ends the requests hanging now (a held answer is then delivered, or the
+    forced one); requests that start hanging later wait for the next release.
+    :meth:`release_all` ends every hang for good (server shutdown). The wait polls
+    thread-safe state rather than an asyncio event, because the simulator may serve from
+    another thread's event loop; it is also an ordinary cancellable sleep, so a server
+    shutdown that cancels tasks ends it at once.
     """
 
     LONGEST = 600.0
 
     def __init__(self) -> None:
         self._released = threading.Event()
+        self._lock = threading.Lock()
+        self._round = 0
+        self._waiting = 0
+
+    @property
+    def waiting(self) -> int:
+        """How many requests are hanging right now."""
+        with self._lock:
+            return self._waiting
 
     async def wait(self) -> None:
-        deadline = time.monotonic() + self.LONGEST
-        while not self._released.is_set() and time.monotonic() < deadline:  # noqa: ASYNC110
-            await anyio.sleep(0.05)
+        with self._lock:
+            started_in = self._round
+            self._waiting += 1
+        try:
+            deadline = time.monotonic() + self.LONGEST
+            while (  # noqa: ASYNC110
+                not self._released.is_set() and self._round == started_in and time.monotonic() < deadline
+            ):
+                await anyio.sleep(0.05)
+        finally:
+            with self._lock:
+                self._waiting -= 1
+
+    def release(self) -> int:
+        """End the hangs under way now; returns how many there were."""
+        with self._lock:
+            self._round += 1
+            return self._waiting
 
     def release_all(self) -> None:
         self._released.set()

@@ -22,6 +22,7 @@ from contextlib import asynccontextmanager, contextmanager
 import uvicorn
 from starlette.types import ASGIApp
 
+from bot.sandbox.devserver import EmbeddedServer
 from bot.sandbox.zoom_simulator.app import ZoomSimulator
 
 _START_TIMEOUT = 10.0
@@ -45,7 +46,7 @@ def _server(app: ASGIApp) -> uvicorn.Server:
         access_log=False,
         timeout_graceful_shutdown=1,
     )
-    return uvicorn.Server(config)
+    return EmbeddedServer(config)
 
 
 @asynccontextmanager

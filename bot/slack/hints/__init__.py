@@ -39,9 +39,14 @@ from bot.slack.hints.usage import (
     usage_fix,
     usage_lines,
 )
-from bot.slack.hints.zoom import SHARED_ACCESS_ARTICLE, zoom_hint
+from bot.slack.hints.zoom import (
+    SHARED_ACCESS_ARTICLE,
+    idle_link_refused_hint,
+    refresh_in_progress_hint,
+    zoom_hint,
+)
 from bot.slack.mrkdwn import escape
-from bot.zoom.errors import NotLinkedError, ZoomError
+from bot.zoom.errors import NotLinkedError, RefreshInProgress, ZoomError
 
 __all__ = [
     "SHARED_ACCESS_ARTICLE",
@@ -53,6 +58,7 @@ __all__ = [
     "UsageError",
     "help_text",
     "hint_for",
+    "idle_link_refused_hint",
     "link_outcome_page",
     "link_status_line",
     "new_reference",
@@ -77,6 +83,8 @@ def hint_for(
     writes fallback times in the reader's zone; ``reference`` (else a fresh one, for
     unexpected errors) lets the caller log the details under the id the user sees.
     """
+    if isinstance(error, RefreshInProgress):
+        return refresh_in_progress_hint(operation or error.operation or "do that")
     if isinstance(error, ZoomError):
         return zoom_hint(error, mode, operation or error.operation or "do that", tz, reference)
     if isinstance(error, Refusal):

@@ -62,6 +62,28 @@ def _unavailable(error: ZoomError, operation: str) -> tuple[str, str]:
     return what, fix
 
 
+def refresh_in_progress_hint(operation: str) -> Hint:
+    # Our own state, not Zoom's: no "Zoom gave no answer" here (we never asked Zoom).
+    return Hint(
+        f"Couldn't {operation}",
+        "Someone else's renewal of your Zoom authorization is in progress (another zoombot "
+        "process started it) and hasn't finished yet.",
+        "I waited for it instead of asking Zoom myself, so nothing was sent to Zoom.",
+        "Nothing was changed. Try again in a few seconds.",
+    )
+
+
+def idle_link_refused_hint() -> Hint:
+    """The one DM sent when Zoom refuses to renew a link nobody had used for a while."""
+    return Hint(
+        "Your Zoom link has stopped working",
+        "You haven't used zoombot for a while, so I renewed your Zoom authorization in the "
+        "background, and Zoom refused: it had expired or was revoked in Zoom.",
+        None,
+        "Link your Zoom account again with the button below (or `/zoom link`). I'll tell you this only once.",
+    )
+
+
 def zoom_hint(error: ZoomError, mode: Mode, operation: str, tz: tzinfo, reference: str | None) -> Hint:
     kind = error.kind
     why = _zoom_why(error)

@@ -6,8 +6,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -180,3 +182,51 @@ def test_advance_needs_a_manual_clock(sim_contract: StrictContract) -> None:
     with serve_simulator_in_thread(sim) as base_url:
         response = httpx.post(f"{base_url}/_sim/clock/advance", json={"seconds": 1})
     assert response.status_code == 409
+
+
+def test_a_held_refresh_answer_is_released_over_http(served: httpx.Client, sim: ZoomSimulator) -> None:
+    """Another process holds Zoom's answer (``drop`` after the effect) and releases it on cue."""
+    app = sim.apps["sim-client"]
+    consent = served.get(
+        "/oauth/authorize",
+        params={
+            "response_type": "code",
+            "client_id": app.client_id,
+            "redirect_uri": app.redirect_uri,
+            "login_hint": "alice@example.com",
+        },
+    )
+    code = parse_qs(urlsplit(consent.headers["location"]).query)["code"][0]
+    linked = served.post(
+        "/oauth/token",
+        data={"grant_type": "authorization_code", "code": code, "redirect_uri": app.redirect_uri},
+        auth=(app.client_id, app.client_secret),
+    )
+    refresh_token = linked.json()["refresh_token"]
+    fault = {"route": "POST /oauth/token:refresh_token", "after_effect": True, "drop": True}
+    assert served.post("/_sim/faults", json=fault).status_code == 201
+    answers: list[httpx.Response] = []
+
+    def refresh() -> None:
+        with httpx.Client(base_url=str(served.base_url), timeout=30) as client:
+            answers.append(
+                client.post(
+                    "/oauth/token",
+                    data={"grant_type": "refresh_token", "refresh_token": refresh_token},
+                    auth=(app.client_id, app.client_secret),
+                )
+            )
+
+    asker = threading.Thread(target=refresh)
+    asker.start()
+    for _ in range(3000):  # until the request hangs at the simulator (30 s at most)
+        if served.get("/_sim/hangs").json() == {"waiting": 1}:
+            break
+        threading.Event().wait(0.01)
+    assert served.get("/_sim/hangs").json() == {"waiting": 1} and not answers
+    assert served.post("/_sim/hangs/release").json() == {"released": 1}
+    asker.join(timeout=30)
+    (answer,) = answers
+    assert answer.status_code == 200 and answer.json()["refresh_token"] != refresh_token  # the real answer
+    assert served.get("/_sim/hangs").json() == {"waiting": 0}
+    assert served.post("/_sim/hangs/release").json() == {"released": 0}
