@@ -29,6 +29,7 @@ class SlackPerson:
     tz_name: str  # IANA name; "UTC" when Slack has none
     tz_known: bool  # False when Slack had no time zone and we fell back to UTC
     is_workspace_admin: bool
+    locale: str | None = None  # Slack's language setting ("en-GB"); None when Slack didn't say
 
     @property
     def tz(self) -> ZoneInfo:
@@ -52,6 +53,7 @@ def person_from_users_info(team_id: str, user: dict[str, Any]) -> SlackPerson:
         tz_name=tz_name if tz_known else "UTC",
         tz_known=tz_known,
         is_workspace_admin=bool(user.get("is_admin") or user.get("is_owner")),
+        locale=str(user["locale"]) if isinstance(user.get("locale"), str) and user["locale"] else None,
     )
 
 

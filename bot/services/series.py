@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
+
+from dateutil.rrule import DAILY, FR, MO, MONTHLY, SA, SU, TH, TU, WE, WEEKLY, rrule
 
 from bot.services.when import (
     MAX_OCCURRENCES,
@@ -40,45 +41,41 @@ class SeriesPlan:
         return self.starts[-1]
 
 
-def _sunday_week(day: date) -> date:
-    """The Sunday that starts ``day``'s week (Zoom's weeks start on Sunday)."""
-    return day - timedelta(days=(day.weekday() + 1) % 7)
+_WEEKDAYS = (MO, TU, WE, TH, FR, SA, SU)
+
+
+def _rule(repeat: Repeat, first: date) -> rrule:
+    """The series as a calendar rule from ``first`` on (enough for Zoom's 60 occurrences and one more).
+
+    Weeks start on Sunday, as at Zoom, so "every 2 weeks" counts the same weeks Zoom does;
+    a month without the day asked for (the 31st) is skipped, as at Zoom.
+    """
+    start = datetime.combine(first, time())
+    count = MAX_OCCURRENCES + 1
+    if repeat.kind == "daily":
+        return rrule(DAILY, interval=repeat.interval, dtstart=start, count=count)
+    if repeat.kind == "weekly":
+        days = [_WEEKDAYS[d] for d in sorted(repeat.weekdays)]
+        return rrule(WEEKLY, interval=repeat.interval, byweekday=days, wkst=SU, dtstart=start, count=count)
+    if repeat.month_week is not None:
+        (weekday,) = repeat.weekdays
+        nth = _WEEKDAYS[weekday](repeat.month_week)
+        return rrule(MONTHLY, interval=repeat.interval, byweekday=nth, dtstart=start, count=count)
+    assert repeat.month_day is not None
+    return rrule(MONTHLY, interval=repeat.interval, bymonthday=repeat.month_day, dtstart=start, count=count)
 
 
 def _days_from(repeat: Repeat, first: date) -> list[date]:
-    """Candidate meeting days from ``first`` on, in order (enough for 60 occurrences)."""
-    out: list[date] = []
-    if repeat.kind == "daily":
-        return [first + timedelta(days=repeat.interval * k) for k in range(MAX_OCCURRENCES + 1)]
-    if repeat.kind == "weekly":
-        week = _sunday_week(first)
-        for k in range(MAX_OCCURRENCES + 1):
-            base = week + timedelta(weeks=repeat.interval * k)
-            for offset in range(7):
-                day = base + timedelta(days=offset)
-                if day.weekday() in repeat.weekdays and day >= first:
-                    out.append(day)
-            if len(out) > MAX_OCCURRENCES:
-                break
-        return out
-    assert repeat.month_day is not None
-    year, month = first.year, first.month
-    for _ in range((MAX_OCCURRENCES + 1) * 2):
-        if repeat.month_day <= calendar.monthrange(year, month)[1]:
-            day = date(year, month, repeat.month_day)
-            if day >= first:
-                out.append(day)
-        month += repeat.interval
-        year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
-        if len(out) > MAX_OCCURRENCES:
-            break
-    return out
+    """Meeting days from ``first`` on, in order."""
+    return [moment.date() for moment in _rule(repeat, first)]
 
 
 def _first_day(repeat: Repeat, now: datetime, tz: ZoneInfo) -> date:
     """The first matching day whose meeting time is still ahead."""
     today = now.astimezone(tz).date()
-    probe = Repeat(repeat.kind, repeat.clock, 1, repeat.weekdays, repeat.month_day)
+    probe = Repeat(
+        repeat.kind, repeat.clock, 1, repeat.weekdays, repeat.month_day, month_week=repeat.month_week
+    )
     for day in _days_from(probe, today)[:3]:
         moment = datetime.combine(day, repeat.clock, tzinfo=tz)
         if moment.astimezone(UTC) > now.astimezone(UTC):
@@ -129,9 +126,14 @@ def plan_series(repeat: Repeat, *, now: datetime, tz: ZoneInfo) -> SeriesPlan:
     return SeriesPlan(repeat, tuple(starts), until, repeat.count is None and until is None)
 
 
+def zoom_weekday(weekday: int) -> int:
+    """A Python weekday (0 = Monday) as Zoom's (1 = Sunday … 7 = Saturday)."""
+    return (weekday + 1) % 7 + 1
+
+
 def zoom_weekdays(weekdays: frozenset[int]) -> str:
     """Python weekdays as Zoom's ``weekly_days``: ``"2,3,4,5,6"`` (1 = Sunday … 7 = Saturday)."""
-    return ",".join(str((d + 1) % 7 + 1) for d in sorted(weekdays, key=lambda d: (d + 1) % 7))
+    return ",".join(str(zoom_weekday(d)) for d in sorted(weekdays, key=lambda d: (d + 1) % 7))
 
 
 def python_weekdays(weekly_days: str) -> frozenset[int]:
@@ -152,6 +154,8 @@ def zoom_recurrence(plan: SeriesPlan) -> Recurrence:
         repeat_interval=repeat.interval,
         weekly_days=zoom_weekdays(repeat.weekdays) if repeat.kind == "weekly" else None,
         monthly_day=repeat.month_day if repeat.kind == "monthly" else None,
+        monthly_week=repeat.month_week,
+        monthly_week_day=zoom_weekday(next(iter(repeat.weekdays))) if repeat.month_week is not None else None,
         end_times=None if plan.until is not None else len(plan.starts),
         end_date_time=plan.until,
     )

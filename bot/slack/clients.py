@@ -28,7 +28,8 @@ def users_info(app: AsyncApp, settings: Settings) -> Callable[[str, str], Awaita
 
     async def read(team_id: str, user_id: str) -> dict[str, Any]:
         client = await bot_client_for(app, settings, team_id)
-        response = await client.users_info(user=user_id)
+        # The language (en-US, de-DE) says whether 12/11 is written month or day first.
+        response = await client.users_info(user=user_id, include_locale=True)
         user: dict[str, Any] = response["user"]
         return user
 

@@ -287,6 +287,8 @@ class Recurrence:
     repeat_interval: int = 1
     weekly_days: str | None = None  # "2,4" = Monday, Wednesday (1 = Sunday)
     monthly_day: int | None = None
+    monthly_week: int | None = None  # 1–4, or -1 for the last: with monthly_week_day, "the first Friday"
+    monthly_week_day: int | None = None  # 1 = Sunday … 7 = Saturday
     end_times: int | None = None
     end_date_time: datetime | None = None
 
@@ -310,6 +312,8 @@ class Recurrence:
                 repeat_interval=_int(data, "repeat_interval", 1),
                 weekly_days=_str(data, "weekly_days") or None,
                 monthly_day=_int(data, "monthly_day") or None,
+                monthly_week=_int(data, "monthly_week") or None,
+                monthly_week_day=_int(data, "monthly_week_day") or None,
                 end_times=end_times if end_times is not None and end_times <= 60 else None,
                 end_date_time=parse_time(data.get("end_date_time")),
             )
@@ -322,6 +326,9 @@ class Recurrence:
             body["weekly_days"] = self.weekly_days
         if self.monthly_day is not None:
             body["monthly_day"] = self.monthly_day
+        if self.monthly_week is not None and self.monthly_week_day is not None:
+            body["monthly_week"] = self.monthly_week
+            body["monthly_week_day"] = self.monthly_week_day
         if self.end_date_time is not None:
             body["end_date_time"] = zoom_time(self.end_date_time)
         elif self.end_times is not None:

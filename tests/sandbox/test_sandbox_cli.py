@@ -278,3 +278,31 @@ def test_at_a_real_terminal_ctrl_c_gives_the_terminal_back(tmp_path: Path) -> No
         process.kill()
         os.close(master)
         os.close(terminal)
+
+
+def test_the_sandbox_reads_times_as_people_write_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An ambiguous date is asked and a click answers it; words, ranges and series without
+    `every` are read, and every reply says how."""
+    lines = [
+        "/zoom link",
+        "click 1",
+        '/zoom schedule "Budget" 3/4 2pm for half an hour',
+        "click 2",
+        "/zoom schedule Standup weekdays at 9:30 for 15 minutes 10x",
+        "/zoom schedule Review tomorrow 2 to 3:30pm",
+        "/zoom schedule Town hall the last thursday of the month at 4pm x3",
+    ]
+    args = ["sandbox", "--data-dir", str(tmp_path)]
+    for line in lines:
+        args += ["--run", line]
+    status = main(args)
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert "Did you mean *" in out and "Nothing changes until you pick one" in out
+    assert re.search(r"Scheduled\. _Read as \w{3} 03 Apr, 14:00–14:30 E[SD]T_", out), out
+    assert "Scheduled a series: every weekday at 9:30am, 10 times" in out
+    assert re.search(r"Read as \w{3} \d\d \w{3}, 14:00–15:30 E[SD]T", out), out
+    assert "every month on the last Thu at 4pm, 3 times" in out
+    assert ":warning:" not in out

@@ -27,7 +27,10 @@ def users_info(ctx: MethodContext, args: dict[str, Any]) -> dict[str, Any]:
     user = ctx.workspace.users.get(required(args, "user", "user_not_found"))
     if user is None:
         raise Refusal("user_not_found")
-    return {"user": user_object(ctx, user)}
+    found = user_object(ctx, user)
+    if str(args.get("include_locale", "")).lower() in ("true", "1") and user.locale:
+        found["locale"] = user.locale
+    return {"user": found}
 
 
 def user_object(ctx: MethodContext, user: User) -> dict[str, Any]:

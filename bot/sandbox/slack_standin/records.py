@@ -16,6 +16,7 @@ class User:
     tz: str | None
     is_admin: bool = False
     real_name: str | None = None
+    locale: str | None = None  # e.g. "en-GB"; users.info sends it only when asked (include_locale)
 
     @property
     def display_real_name(self) -> str:

@@ -161,8 +161,11 @@ class SlackStandin:
         is_admin: bool = False,
         *,
         real_name: str | None = None,
+        locale: str | None = None,
     ) -> User:
-        return self._workspace.add_user(user_id, name, email, tz=tz, is_admin=is_admin, real_name=real_name)
+        return self._workspace.add_user(
+            user_id, name, email, tz=tz, is_admin=is_admin, real_name=real_name, locale=locale
+        )
 
     def add_channel(
         self, channel_id: str, name: str, *, is_private: bool = False, bot_is_member: bool = True

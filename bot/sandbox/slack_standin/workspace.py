@@ -63,8 +63,9 @@ class Workspace:
         tz: str | None = "America/New_York",
         is_admin: bool = False,
         real_name: str | None = None,
+        locale: str | None = None,
     ) -> User:
-        user = User(user_id, name, email, tz, is_admin, real_name)
+        user = User(user_id, name, email, tz, is_admin, real_name, locale)
         with self.lock:
             self.users[user_id] = user
         return user

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.services.when.errors import DURATION_EXAMPLE, WhenError
+from bot.services.when.phrasing import rephrase_span
 
 MIN_DURATION = 1
 MAX_DURATION = 1440  # Zoom: duration is 1–1440 minutes
@@ -25,7 +26,7 @@ SPAN_PART = re.compile(
 
 def duration_minutes(text: str) -> int | None:
     """Minutes in a duration like ``1h30m``; None if it is not one (no range check)."""
-    cleaned = text.strip().lower().replace(" and ", " ")
+    cleaned = rephrase_span(text).replace(" and ", " ")
     match = _DURATION.fullmatch(cleaned)
     if not cleaned or match is None:
         return None
@@ -48,14 +49,15 @@ def parse_duration(text: str) -> int:
 
 
 def split_when_and_duration(text: str) -> tuple[str, int | None]:
-    """Split ``"tomorrow 3pm for 45m"`` into ``("tomorrow 3pm", 45)``.
+    """Split ``"tomorrow 3pm for 45m"`` into ``("tomorrow 3pm", 45)``; ``for an hour`` too.
 
-    Only a trailing ``for <something starting with a digit>`` counts as a duration, so
-    "Prep for launch" stays whole. A duration that is malformed or out of range raises
-    :class:`WhenError`.
+    Only a trailing ``for <duration>`` counts, so "Prep for launch" stays whole: a tail that
+    starts with a digit must be a duration (a malformed or out-of-range one raises
+    :class:`WhenError`); one in words (``for half an hour``) counts only if it reads as one.
     """
-    match = re.search(r"(?:^|\s)for\s+(\d\S*(?:\s+\S+)*)\s*$", text, flags=re.IGNORECASE)
-    if match is None:
-        return text.strip(), None
-    head = text[: match.start()].strip()
-    return head, parse_duration(match.group(1))
+    for match in re.finditer(r"(?:^|\s)for\s+(?=\S)", text, flags=re.IGNORECASE):
+        tail = text[match.end() :].strip()
+        head = text[: match.start()].strip()
+        if tail[:1].isdigit() or duration_minutes(tail) is not None:
+            return head, parse_duration(tail)
+    return text.strip(), None

@@ -7,17 +7,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.services.when.clocks import BareClock, describe_clock, read_bare
 from bot.services.when.durations import SPAN_PART
-from bot.services.when.errors import WHEN_EXAMPLE, WhenError
+from bot.services.when.errors import WhenError
+from bot.services.when.phrasing import rephrase
 
 MAX_AHEAD = timedelta(days=5 * 366)
-
-
-def describe_clock(clock: time) -> str:
-    """``9am``, ``3:30pm``: a clock time as people write it."""
-    hour = clock.hour % 12 or 12
-    suffix = "am" if clock.hour < 12 else "pm"
-    return f"{hour}{suffix}" if clock.minute == 0 else f"{hour}:{clock.minute:02d}{suffix}"
 
 
 _WEEKDAYS = {
@@ -41,20 +36,42 @@ _RELATIVE_DAYS = {"today": 0, "tonight": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1, 
 
 _CLOCK_12H = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)")
 _CLOCK_24H = re.compile(r"(\d{1,2}):(\d{2})")
+_MILITARY = re.compile(r"([01]\d|2[0-3])([0-5]\d)")  # "1730"
+_SLASH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?")  # "12/15", "15/12/2026"
+_DOT_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})?")  # "15.12.", "15.12.2026": always day.month
+_ORDINAL_DAY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)")  # "the 15th"
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DAY_OF_MONTH = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?")
 _YEAR = re.compile(r"\d{4}")
 
 
 @dataclass(frozen=True)
-class _CalendarDate:
+class CalendarDate:
     year: int | None
     month: int
     day: int
 
 
 @dataclass(frozen=True)
-class _PastDay:
+class NumericDate:
+    """``12/15``: which number is the month depends on the writer; ``dotted`` (``15.12.``) is day first."""
+
+    first: int
+    second: int
+    year: int | None
+    dotted: bool
+    word: str  # as written, to offer each reading in its place
+
+
+@dataclass(frozen=True)
+class MonthDay:
+    """``the 15th``: that day of this month, or of the next month that has it."""
+
+    day: int
+
+
+@dataclass(frozen=True)
+class PastDay:
     """A day worded in the past ("yesterday", "last friday"); ``instead`` is its future twin."""
 
     instead: str
@@ -62,18 +79,23 @@ class _PastDay:
 
 # days from today | "wd:N" (next weekday N) | "nw" (Monday of next week) | "nw:N" (weekday N
 # of next week) | a calendar date | a day in the past
-_Day = int | str | _CalendarDate | _PastDay
-_NEXT_WEEK = "nw"
+Day = int | str | CalendarDate | PastDay | NumericDate | MonthDay
+NEXT_WEEK = "nw"
 
 
 @dataclass(frozen=True)
-class _WhenSpec:
+class WhenSpec:
     """What the words said, before any calendar arithmetic."""
 
     relative: timedelta | None = None
-    day: _Day | None = None
+    day: Day | None = None
     clock: time | None = None
     ago: str | None = None  # worded as "… ago": what to suggest instead ("in 2 hours")
+    clock_note: str | None = None  # how a clock without am/pm was read ("3:30 read as 3:30pm")
+    clock_choices: tuple[time, time] | None = None  # a clock without am/pm we must ask about
+    coming_midnight: bool = False  # "midnight" with no day: the next one, not the one just gone
+    text: str = ""  # the words as read (rephrased), for offering each reading of an ambiguity
+    clock_word: str = ""  # the clock as written, when it is the ambiguous part
 
 
 def _clock_from(hour: int, minute: int, meridiem: str | None) -> time | None:
@@ -112,22 +134,22 @@ def _read_relative(words: list[str]) -> timedelta | None:
     return total
 
 
-def _read_in(words: list[str]) -> _WhenSpec | None:
+def _read_in(words: list[str]) -> WhenSpec | None:
     """``in 2h``, ``in a week``; whole days may end with a time (``in a week 10am``)."""
     relative = _read_relative(words)
     if relative is not None:
-        return _WhenSpec(relative=relative)
+        return WhenSpec(relative=relative)
     for size in (1, 2):  # "10am", "10 am"
         if len(words) <= size:
             continue
         clock = parse_clock(" ".join(words[-size:]))
         days = _read_relative(words[:-size])
         if clock is not None and days is not None and days == timedelta(days=days.days) and days.days > 0:
-            return _WhenSpec(day=days.days, clock=clock)
+            return WhenSpec(day=days.days, clock=clock)
     return None
 
 
-def _read_ago(words: list[str]) -> _WhenSpec | None:
+def _read_ago(words: list[str]) -> WhenSpec | None:
     """``2 hours ago``, ``3 days ago 10am``: read only to be refused, with ``ago`` = the
     future wording to suggest (``in 2 hours``, ``in 3 days 10am``)."""
     at = words.index("ago")
@@ -137,12 +159,12 @@ def _read_ago(words: list[str]) -> _WhenSpec | None:
         return None
     instead = "in " + " ".join(span_words)
     if not clock_words:
-        return _WhenSpec(ago=instead)
+        return WhenSpec(ago=instead)
     clock = parse_clock(" ".join(clock_words))
     if clock is None:
         return None
     whole_days = span == timedelta(days=span.days)
-    return _WhenSpec(ago=f"{instead} {describe_clock(clock)}" if whole_days else instead)
+    return WhenSpec(ago=f"{instead} {describe_clock(clock)}" if whole_days else instead)
 
 
 def _join_phrases(words: list[str]) -> list[str]:
@@ -164,48 +186,56 @@ def _join_phrases(words: list[str]) -> list[str]:
     return joined
 
 
-def _combine_days(day: _Day, found: _Day) -> _Day | None:
+def _combine_days(day: Day, found: Day) -> Day | None:
     """``friday next week``: a weekday and next week make one day; any other pair is refused."""
     for one, other in ((day, found), (found, day)):
-        if one == _NEXT_WEEK and isinstance(other, str) and other.startswith("wd:"):
-            return f"{_NEXT_WEEK}:{other[3:]}"
+        if one == NEXT_WEEK and isinstance(other, str) and other.startswith("wd:"):
+            return f"{NEXT_WEEK}:{other[3:]}"
     return None
 
 
-def _read_spec(text: str) -> _WhenSpec | None:
+def read_spec(text: str) -> WhenSpec | None:
     """Parse the words of a time expression; None if they are not one."""
-    cleaned = text.lower().replace(",", " ").replace("’", "'")
-    words = _join_phrases(cleaned.split())
+    plain = text.lower().replace(",", " ").replace("’", "'").split()
+    if "ago" in plain:  # read as written, so the suggestion echoes the user's words ("in an hour")
+        return _read_ago(_join_phrases(plain))
+    rephrased = rephrase(text)
+    if rephrased is None:
+        return None
+    # "at 9": a bare hour is a clock only after "at" (a number alone may be part of a topic)
+    rephrased = re.sub(r"(?:^|(?<=\s))(?:at|@) (\d{1,2})(?=\s|$)", r"at \1:00", rephrased)
+    words = _join_phrases(rephrased.split())
     if not words or len(words) > 8:
         return None
     if words[0] == "in":
         return _read_in(words[1:])
-    if "ago" in words:
-        return _read_ago(words)
 
-    day: _Day | None = None
+    day: Day | None = None
     clock: time | None = None
+    bare: BareClock | None = None
+    bare_word = ""
+    midnight = False
     i = 0
     while i < len(words):
         word = words[i]
         following = words[i + 1] if i + 1 < len(words) else ""
         consumed = 1
-        found_day: _Day | None = None
+        found_day: Day | None = None
         found_clock: time | None = None
         if word in ("noon", "midday"):
             found_clock = time(12, 0)
         elif word == "midnight":
-            found_clock = time(0, 0)
+            found_clock, midnight = time(0, 0), True
         elif word in _RELATIVE_DAYS:
             found_day = _RELATIVE_DAYS[word]
         elif word == "yesterday":
-            found_day = _PastDay("tomorrow")
+            found_day = PastDay("tomorrow")
         elif word == "<next-week>":
-            found_day = _NEXT_WEEK
+            found_day = NEXT_WEEK
         elif word == "<last-week>":
-            found_day = _PastDay("next week")
+            found_day = PastDay("next week")
         elif word.startswith("<last-"):
-            found_day = _PastDay(_WEEKDAY_NAMES[_WEEKDAYS[word[len("<last-") : -1]]])
+            found_day = PastDay(_WEEKDAY_NAMES[_WEEKDAYS[word[len("<last-") : -1]]])
         elif word in _WEEKDAYS:
             found_day = f"wd:{_WEEKDAYS[word]}"
         elif (m := _CLOCK_12H.fullmatch(word)) is not None:
@@ -220,25 +250,36 @@ def _read_spec(text: str) -> _WhenSpec | None:
                 return None
             consumed = 2
         elif (m := _CLOCK_24H.fullmatch(word)) is not None:
-            found_clock = _clock_from(int(m.group(1)), int(m.group(2)), None)
-            if found_clock is None:
+            if bare is not None:
                 return None
+            bare, bare_word = read_bare(m.group(1), int(m.group(2))), word
+            if bare.clock is None and bare.choices is None:
+                return None
+            found_clock = bare.clock or bare.choices[0]  # type: ignore[index]
+        elif (m := _MILITARY.fullmatch(word)) is not None:
+            found_clock = time(int(m.group(1)), int(m.group(2)))
+        elif (m := _SLASH_DATE.fullmatch(word)) is not None or (m := _DOT_DATE.fullmatch(word)) is not None:
+            year = m.group(3)
+            full_year = None if year is None else int(year) + (2000 if len(year) == 2 else 0)
+            found_day = NumericDate(int(m.group(1)), int(m.group(2)), full_year, "." in word, word)
+        elif (m := _ORDINAL_DAY.fullmatch(word)) is not None and following not in _MONTHS:
+            found_day = MonthDay(int(m.group(1)))
         elif (m := _ISO_DATE.fullmatch(word)) is not None:
-            found_day = _CalendarDate(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            found_day = CalendarDate(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         elif word in _MONTHS and (m := _DAY_OF_MONTH.fullmatch(following)) is not None:
             consumed = 2
             year = None
             after = words[i + 2] if i + 2 < len(words) else ""
             if _YEAR.fullmatch(after):
                 year, consumed = int(after), 3
-            found_day = _CalendarDate(year, _MONTHS[word], int(m.group(1)))
+            found_day = CalendarDate(year, _MONTHS[word], int(m.group(1)))
         elif (m := _DAY_OF_MONTH.fullmatch(word)) is not None and following in _MONTHS:
             consumed = 2
             year = None
             after = words[i + 2] if i + 2 < len(words) else ""
             if _YEAR.fullmatch(after):
                 year, consumed = int(after), 3
-            found_day = _CalendarDate(year, _MONTHS[following], int(m.group(1)))
+            found_day = CalendarDate(year, _MONTHS[following], int(m.group(1)))
         else:
             return None
         if found_day is not None:
@@ -255,52 +296,37 @@ def _read_spec(text: str) -> _WhenSpec | None:
         i += consumed
     if day is None and clock is None:
         return None
-    return _WhenSpec(day=day, clock=clock)
+    if bare is not None and bare.choices is not None:
+        return WhenSpec(
+            day=day, clock=clock, clock_choices=bare.choices, text=rephrased, clock_word=bare_word
+        )
+    if midnight and day == 0 and "tonight" in words:
+        day = 1  # "midnight tonight": the one that ends today
+    note = bare.note if bare is not None else None
+    return WhenSpec(
+        day=day, clock=clock, clock_note=note, coming_midnight=midnight and day is None, text=rephrased
+    )
 
 
 def parse_clock(text: str) -> time | None:
     """A bare time of day (``8:30``, ``8am``, ``noon``); None if ``text`` is anything else."""
-    spec = _read_spec(text)
+    spec = read_spec(text)
     if spec is None or spec.day is not None or spec.relative is not None or spec.ago is not None:
         return None
+    if spec.clock_choices is not None:
+        return None  # "7:30": morning or evening is asked, never picked
     return spec.clock
+
+
+def is_ambiguous_clock(text: str) -> bool:
+    """Whether ``text`` is a clock that could be morning or evening (``7:30``), to ask about it."""
+    spec = read_spec(text)
+    return spec is not None and spec.clock_choices is not None
 
 
 def looks_like_when(text: str) -> bool:
     """Whether ``text`` is worded like a time (no calendar checks) — used to split topics."""
-    return _read_spec(text) is not None
-
-
-def _is_past(moment: datetime, now: datetime) -> bool:
-    # Compare instants in UTC: Python compares two datetimes that share a tzinfo by wall
-    # clock alone, which is wrong around DST changes.
-    return moment.astimezone(UTC) <= now.astimezone(UTC)
-
-
-def _resolve_day(day: _Day, clock: time, today: date, now: datetime, tz: ZoneInfo) -> date:
-    if isinstance(day, int):
-        return today + timedelta(days=day)
-    if isinstance(day, _PastDay):
-        raise AssertionError("days in the past are refused before they are resolved")
-    if isinstance(day, str) and day.startswith(_NEXT_WEEK):  # "nw" (its Monday) or "nw:N"
-        monday = today + timedelta(days=7 - today.weekday())
-        return monday + timedelta(days=int(day[3:]) if ":" in day else 0)
-    if isinstance(day, str):  # "wd:N"
-        weekday = int(day[3:])
-        ahead = (weekday - today.weekday()) % 7
-        candidate = today + timedelta(days=ahead)
-        if ahead == 0 and _is_past(datetime.combine(candidate, clock, tzinfo=tz), now):
-            candidate += timedelta(days=7)
-        return candidate
-    try:
-        if day.year is not None:
-            return date(day.year, day.month, day.day)
-        candidate = date(today.year, day.month, day.day)
-        if _is_past(datetime.combine(candidate, clock, tzinfo=tz), now):
-            candidate = date(today.year + 1, day.month, day.day)
-        return candidate
-    except ValueError:
-        raise WhenError("That date doesn't exist.", "Dec 3 2pm") from None
+    return read_spec(text) is not None
 
 
 def local_datetime(day: date, clock: time, tz: ZoneInfo) -> datetime:
@@ -314,58 +340,3 @@ def local_datetime(day: date, clock: time, tz: ZoneInfo) -> datetime:
             f"{day:%Y-%m-%d} {(clock.hour + 1) % 24:02d}:{clock.minute:02d}",
         )
     return local
-
-
-def parse_when(text: str, *, now: datetime, tz: ZoneInfo) -> datetime:
-    """The moment ``text`` means, as an aware datetime in ``tz``; raises :class:`WhenError`."""
-    if now.tzinfo is None:
-        raise ValueError("now must be timezone-aware")
-    spec = _read_spec(text)
-    if spec is None:
-        raise WhenError(
-            "I couldn't read that time. Try a day and a time, like `tomorrow 3pm`, `mon 9:30am`, "
-            "`2026-12-03 14:00`, `Dec 3 2pm` or `in 2h`.",
-        )
-    now_local = now.astimezone(tz)
-    past = _past_suggestion(spec, now_local)
-    if past is not None:
-        raise WhenError("That time is in the past.", past)
-    try:
-        if spec.relative is not None:
-            if spec.relative <= timedelta(0):
-                raise WhenError("That time is in the past.", "in 30m")
-            if spec.relative > MAX_AHEAD:
-                raise WhenError("That's more than five years ahead.", "in 2h")
-            # Add in UTC: wall-clock arithmetic would land in DST gaps ("in 1h" at 01:30).
-            return (now.astimezone(UTC) + spec.relative).astimezone(tz)
-        if spec.clock is None:
-            raise WhenError(
-                "Add a time of day too.", "next week 10am" if spec.day == _NEXT_WEEK else WHEN_EXAMPLE
-            )
-        if spec.day is None:
-            result = local_datetime(now_local.date(), spec.clock, tz)
-            if _is_past(result, now):
-                raise WhenError("That time is in the past.", f"tomorrow {describe_clock(spec.clock)}")
-            return result
-        result = local_datetime(_resolve_day(spec.day, spec.clock, now_local.date(), now, tz), spec.clock, tz)
-    except OverflowError:
-        raise WhenError("That's more than five years ahead.") from None
-    if _is_past(result, now):
-        raise WhenError("That time is in the past.", f"tomorrow {describe_clock(spec.clock)}")
-    if result.astimezone(UTC) - now.astimezone(UTC) > MAX_AHEAD:
-        raise WhenError("That's more than five years ahead.")
-    return result
-
-
-def _past_suggestion(spec: _WhenSpec, now_local: datetime) -> str | None:
-    """For wording in the past, the future wording to suggest instead; None otherwise.
-
-    ``yesterday 3pm`` → ``tomorrow 3pm``, ``last friday 10am`` → ``friday 10am`` (the next
-    Friday), ``2 hours ago`` → ``in 2 hours``. Without a time of day, the next full hour.
-    """
-    if spec.ago is not None:
-        return spec.ago
-    if not isinstance(spec.day, _PastDay):
-        return None
-    clock = spec.clock or time((now_local.hour + 1) % 24, 0)
-    return f"{spec.day.instead} {describe_clock(clock)}"

@@ -32,9 +32,10 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Literal
 
-from bot.services.when.durations import parse_duration
-from bot.services.when.errors import WhenError
-from bot.services.when.moments import parse_clock
+from bot.services.when.durations import duration_minutes, parse_duration
+from bot.services.when.errors import DURATION_EXAMPLE, WhenError
+from bot.services.when.moments import is_ambiguous_clock, parse_clock
+from bot.services.when.series_words import MONTH_WEEKS, as_every
 
 MAX_OCCURRENCES = 60  # Zoom: end_times is at most 60
 MAX_INTERVAL = {"daily": 99, "weekly": 50, "monthly": 10}  # Zoom's repeat_interval limits
@@ -54,8 +55,8 @@ _DAYS = {
     "sat": 5, "saturday": 5, "saturdays": 5,
     "sun": 6, "sunday": 6, "sundays": 6,
 }  # fmt: skip
-_STARTERS = ("every",)  # only "every": "Daily standup tomorrow 9am" is a one-off topic
-_COUNT = re.compile(r"x\s*(\d{1,4})|(\d{1,4})\s*(?:times|occurrences|meetings)")
+_STARTERS = ("every",)
+_COUNT = re.compile(r"x\s*(\d{1,4})|(\d{1,4})\s*(?:x|times|occurrences|meetings)")
 _ORDINAL = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?")
 _NUMBER = re.compile(r"\d{1,4}")
 
@@ -79,6 +80,7 @@ class Repeat:
     duration: int | None = None  # minutes; None: the handler's default
     count: int | None = None  # "x10"
     until_text: str | None = None  # "until Mar 31", resolved against the caller's clock
+    month_week: int | None = None  # monthly by weekday: 1–4 or -1 (last), the weekday in ``weekdays``
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -97,17 +99,23 @@ def recurrence_starts(text: str) -> list[int]:
 def _take_duration(words: list[str]) -> tuple[list[str], int | None]:
     """Remove ``for <duration>`` (up to an end clause or the end); returns the rest and minutes."""
     for i, word in enumerate(words):
-        if word.lower() == "for" and i + 1 < len(words) and words[i + 1][:1].isdigit():
+        if word.lower() == "for" and i + 1 < len(words):
             j = i + 1
             while j < len(words) and not _is_end_word(words, j):
                 j += 1
-            return words[:i] + words[j:], parse_duration(" ".join(words[i + 1 : j]))
+            if not words[i + 1][:1].isdigit() and duration_minutes(" ".join(words[i + 1 : j])) is None:
+                continue  # "for the team": not a duration
+            try:
+                minutes = parse_duration(" ".join(words[i + 1 : j]))
+            except WhenError as error:  # the caller catches RecurrenceError only
+                raise RecurrenceError(error.message, f"every weekday 9am for {DURATION_EXAMPLE}") from None
+            return words[:i] + words[j:], minutes
     return words, None
 
 
 def _is_end_word(words: list[str], j: int) -> bool:
     word = words[j].lower()
-    if word == "until" or re.fullmatch(r"x\d{1,4}", word):
+    if word == "until" or re.fullmatch(r"x\d{1,4}|\d{1,4}x", word):
         return True
     following = words[j + 1].lower() if j + 1 < len(words) else ""
     return word.isdigit() and following in ("times", "occurrences", "meetings")
@@ -161,12 +169,14 @@ def _unknown_day(word: str) -> RecurrenceError:
     )
 
 
-def read_recurrence(text: str) -> Repeat:
+def read_recurrence(text: str, clock: time | None = None) -> Repeat:
     """Parse ``every … [for <duration>] [until <day> | x<N>]``; raises :class:`RecurrenceError`.
 
-    Needs no clock: ``until`` stays text until :func:`plan_series`.
+    Rules without ``every`` (``weekdays at 9am``, ``the first friday of every month``) are
+    first put in its words. ``clock`` is a time of day written before the rule (``at 10am
+    every monday``). Needs no "now": ``until`` stays text until :func:`plan_series`.
     """
-    raw = text.replace(",", " , ").split()
+    raw = as_every(text).replace(",", " , ").split()
     if not raw or raw[0].lower() not in _STARTERS:
         raise RecurrenceError("Start a repeating meeting with `every`.")
     # The duration and the end may come in either order after the rule.
@@ -217,6 +227,11 @@ def read_recurrence(text: str) -> Repeat:
             rest = rest[1:]
         if rest[:1] == ["the"]:
             rest = rest[1:]
+        if len(rest) >= 2 and rest[0] in MONTH_WEEKS and rest[1] in _DAYS:
+            return _finish(
+                rest[2:], "monthly", interval, frozenset({_DAYS[rest[1]]}), None, duration, count, until_text,
+                clock, month_week=MONTH_WEEKS[rest[0]],
+            )  # fmt: skip
         day = _ORDINAL.fullmatch(rest[0]) if rest and parse_clock(rest[0]) is None else None
         if day is None or not 1 <= int(day.group(1)) <= 31:
             raise RecurrenceError(
@@ -231,7 +246,7 @@ def read_recurrence(text: str) -> Repeat:
         raise _unknown_day(unit)
     else:
         raise RecurrenceError("Say how often before the time, like `every weekday 9am`.")
-    return _finish(rest, kind, interval, weekdays, month_day, duration, count, until_text)
+    return _finish(rest, kind, interval, weekdays, month_day, duration, count, until_text, clock)
 
 
 def _finish(
@@ -243,6 +258,9 @@ def _finish(
     duration: int | None,
     count: int | None,
     until_text: str | None,
+    given_clock: time | None,
+    *,
+    month_week: int | None = None,
 ) -> Repeat:
     if rest and rest[0] in ("on", "the"):
         rest = rest[1:]
@@ -253,11 +271,23 @@ def _finish(
     if interval > MAX_INTERVAL[kind]:
         unit = {"daily": "days", "weekly": "weeks", "monthly": "months"}[kind]
         raise RecurrenceError(f"Zoom repeats at most every {MAX_INTERVAL[kind]} {unit}.")
+    if not rest and given_clock is not None:
+        return Repeat(
+            kind, given_clock, interval, weekdays, month_day, duration, count, until_text, month_week
+        )
     if not rest:
         raise RecurrenceError("Add the time of day, like `every weekday 9am`.")
-    clock = parse_clock(" ".join(rest))
+    if given_clock is not None:
+        raise RecurrenceError("Give the time of day once, like `every weekday 9am`.")
+    written = " ".join(rest)
+    bare_hour = re.fullmatch(r"\d{1,2}(?::\d{2})?", written) is not None
+    clock = parse_clock(f"at {written}" if bare_hour else written)
+    if clock is None and bare_hour and is_ambiguous_clock(f"at {written}"):
+        raise RecurrenceError(
+            f"Is that {written} in the morning or the evening? Add am or pm.", f"every weekday {written}pm"
+        )
     if clock is None:
         if rest[0].isalpha() and rest[0] not in ("noon", "midnight", "midday"):
             raise _unknown_day(rest[0])
         raise RecurrenceError("I couldn't read the time of day. Try `9am`, `14:30` or `noon`.")
-    return Repeat(kind, clock, interval, weekdays, month_day, duration, count, until_text)
+    return Repeat(kind, clock, interval, weekdays, month_day, duration, count, until_text, month_week)

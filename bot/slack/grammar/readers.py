@@ -15,6 +15,7 @@ from bot.services.when import (
     read_recurrence,
     recurrence_starts,
 )
+from bot.services.when.series_words import soft_starts
 from bot.slack.grammar.commands import (
     DEFAULT_REMIND_MINUTES,
     CancelMeeting,
@@ -134,12 +135,22 @@ def read_move(rest: str) -> Command | UsageError:
     when_text = " ".join(after)
     if not when_text:
         return UsageError.for_subcommand("move", "Say when to move it to.")
-    if recurrence_starts(when_text)[:1] == [0]:
+    rule_text, clock = when_text, None
+    if (starts := recurrence_starts(when_text)) and starts[0] > 0:
+        # "at 10am every monday": the time of day before the rule
+        clock = parse_clock(when_text[: starts[0]])
+        rule_text = when_text[starts[0] :] if clock is not None else when_text
+    if recurrence_starts(rule_text)[:1] == [0]:
         try:
-            return MoveMeeting(meeting_id, when_text, read_recurrence(when_text))
+            return MoveMeeting(meeting_id, when_text, read_recurrence(rule_text, clock))
         except RecurrenceError as error:
             example = f"/zoom move 812 3456 7890 {error.example}"
             return UsageError("move", error.message, USAGE["move"].syntax, example)
+    if soft_starts(when_text)[:1] == [0]:
+        try:  # "weekdays at 10am"; a rule that doesn't read may still be a time
+            return MoveMeeting(meeting_id, when_text, read_recurrence(when_text))
+        except RecurrenceError:
+            pass
     if not looks_like_when(when_text):
         return UsageError.for_subcommand("move", "I couldn't read the new time.")
     return MoveMeeting(meeting_id, when_text)

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.services.people import host_email
 from bot.services.series import plan_series, zoom_recurrence
-from bot.services.when import Repeat, parse_when
+from bot.services.when import AmbiguousWhen, Repeat, read_when
 from bot.services.zoom_access import ZoomActor
 from bot.slack import views
 from bot.slack.grammar import (
@@ -22,6 +22,7 @@ from bot.slack.grammar import (
     Schedule,
     ShowMeeting,
 )
+from bot.slack.grammar.retyped import retyped
 from bot.slack.handlers.caller import Caller
 from bot.slack.hints import no_personal_room_hint
 from bot.slack.hints.refusals import no_occurrences_left
@@ -49,12 +50,23 @@ async def schedule(cmd: Schedule, ctx: Caller) -> Outcome:
     if cmd.repeat is not None:
         return await _schedule_series(cmd, cmd.repeat, ctx)
     person = await ctx.person()
-    start = parse_when(cmd.when_text, now=ctx.now(), tz=person.tz)
+    try:
+        reading = read_when(cmd.when_text, now=ctx.now(), tz=person.tz, locale=person.locale)
+    except AmbiguousWhen as asked:
+        return _ask_which(cmd, asked)
     zoom, host = await _zoom_for(cmd.host, ctx)
+    duration = cmd.duration_minutes or DEFAULT_DURATION
     meeting = await zoom.create_scheduled(
-        cmd.topic, start=start, duration=cmd.duration_minutes or DEFAULT_DURATION, tz_name=person.tz_name
+        cmd.topic, start=reading.start, duration=duration, tz_name=person.tz_name
     )
-    return _scheduled_reply(meeting, person.tz, ctx, host=host)
+    echo = notices.read_as(reading.start, duration, reading.notes)
+    return _scheduled_reply(meeting, person.tz, ctx, host=host, echo=echo)
+
+
+def _ask_which(cmd: Schedule | MoveMeeting, asked: AmbiguousWhen) -> Outcome:
+    """Two readings are plausible: ask with a button for each; the click runs the command with it."""
+    choices = [(choice.label, retyped(cmd, choice.text)) for choice in asked.choices]
+    return Outcome(private=views.time_question(asked.message, choices))
 
 
 async def _zoom_for(ref: HostRef | None, ctx: Caller) -> tuple[ZoomActor, str | None]:
@@ -90,7 +102,8 @@ async def _schedule_series(cmd: Schedule, repeat: Repeat, ctx: Caller) -> Outcom
     )
     details = views.meeting_details(meeting, viewer_tz=person.tz, now=ctx.now())
     lead = notices.series_scheduled_lead(meeting, plan, viewer_tz=person.tz, host=host)
-    return Outcome(private=notices.prefixed(lead, details))
+    echo = notices.series_read_as(plan, cmd.duration_minutes or DEFAULT_DURATION)
+    return Outcome(private=notices.prefixed(f"{lead} {echo}", details))
 
 
 async def schedule_from_form(form: ScheduleForm, ctx: Caller) -> Outcome:
@@ -112,9 +125,12 @@ async def schedule_from_form(form: ScheduleForm, ctx: Caller) -> Outcome:
     return outcome
 
 
-def _scheduled_reply(meeting: Meeting, tz: ZoneInfo, ctx: Caller, *, host: str | None = None) -> Outcome:
+def _scheduled_reply(
+    meeting: Meeting, tz: ZoneInfo, ctx: Caller, *, host: str | None = None, echo: str | None = None
+) -> Outcome:
     details = views.meeting_details(meeting, viewer_tz=tz, now=ctx.now())
-    return Outcome(private=notices.prefixed(notices.scheduled_lead(host), details))
+    lead = notices.scheduled_lead(host) if echo is None else f"{notices.scheduled_lead(host)} {echo}"
+    return Outcome(private=notices.prefixed(lead, details))
 
 
 def period_window(period: Period, now: datetime, person_tz: ZoneInfo) -> tuple[datetime, datetime]:
@@ -178,18 +194,23 @@ async def move_meeting(cmd: MoveMeeting, ctx: Caller) -> Outcome:
     if cmd.repeat is not None:
         return await _move_series(cmd, cmd.repeat, ctx)
     person = await ctx.person()
-    start = parse_when(cmd.when_text, now=ctx.now(), tz=person.tz)
+    try:
+        reading = read_when(cmd.when_text, now=ctx.now(), tz=person.tz, locale=person.locale)
+    except AmbiguousWhen as asked:
+        return _ask_which(cmd, asked)
+    start = reading.start
     zoom = await ctx.zoom()
     current = await zoom.get(cmd.meeting_id)
+    echo = notices.read_as(start, current.duration or DEFAULT_DURATION, reading.notes)
     if current.type == MeetingType.RECURRING:
-        return await _move_next_occurrence(current, start, ctx)
+        return await _move_next_occurrence(current, start, ctx, echo)
     meeting = await zoom.move(cmd.meeting_id, start=start, tz_name=person.tz_name)
     await ctx.deps.reminders.meeting_moved(meeting.id, meeting.start_time, now=ctx.now())
     details = views.meeting_details(meeting, viewer_tz=person.tz, now=ctx.now())
-    return Outcome(private=notices.prefixed(":calendar: Moved.", details))
+    return Outcome(private=notices.prefixed(f":calendar: Moved. {echo}", details))
 
 
-async def _move_next_occurrence(current: Meeting, start: datetime, ctx: Caller) -> Outcome:
+async def _move_next_occurrence(current: Meeting, start: datetime, ctx: Caller, echo: str) -> Outcome:
     person = await ctx.person()
     upcoming = current.upcoming_occurrences(ctx.now())
     if not upcoming or upcoming[0].start_time is None:
@@ -201,7 +222,7 @@ async def _move_next_occurrence(current: Meeting, start: datetime, ctx: Caller) 
     await ctx.deps.reminders.occurrence_moved(meeting.id, following.occurrence_id, start, now=ctx.now())
     details = views.meeting_details(meeting, viewer_tz=person.tz, now=ctx.now())
     lead = notices.occurrence_moved_lead(was, meeting, viewer_tz=person.tz)
-    return Outcome(private=notices.prefixed(lead, details))
+    return Outcome(private=notices.prefixed(f"{lead} {echo}", details))
 
 
 async def _move_series(cmd: MoveMeeting, repeat: Repeat, ctx: Caller) -> Outcome:
@@ -217,7 +238,8 @@ async def _move_series(cmd: MoveMeeting, repeat: Repeat, ctx: Caller) -> Outcome
     )
     await ctx.deps.reminders.series_changed(meeting, now=ctx.now())
     details = views.meeting_details(meeting, viewer_tz=person.tz, now=ctx.now())
-    return Outcome(private=notices.prefixed(notices.series_moved_lead(plan), details))
+    echo = notices.series_read_as(plan, repeat.duration or meeting.duration or DEFAULT_DURATION)
+    return Outcome(private=notices.prefixed(f"{notices.series_moved_lead(plan)} {echo}", details))
 
 
 async def ask_to_cancel(cmd: CancelMeeting, ctx: Caller) -> Outcome:

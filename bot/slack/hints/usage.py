@@ -26,10 +26,11 @@ USAGE: dict[str, Usage] = {
     "schedule": Usage(
         "/zoom schedule <topic> <when | every <days> <time>> [for <duration>] [host @person]",
         '/zoom schedule "Design review" tomorrow 3pm for 45m',
-        "schedule a meeting (no arguments opens a form) or a series: `every weekday 9am`, "
-        "`every mon,wed 10am`, `every 2 weeks on fri 3pm`, `every month on the 1st 9am` "
-        "(60 times, or end with `until <date>` / `x10`); `host` schedules for someone who gave "
-        "you scheduling privilege in Zoom",
+        "schedule a meeting (no arguments opens a form): `tomorrow 3pm`, `friday 9 to 11am`, "
+        "`Dec 15th at half past 3`, `the 3rd at 9am`, `in a couple of hours`, `for an hour and a half`; "
+        "or a series: `weekdays at 9am`, `mondays and thursdays at 2pm`, `every other week on tue 10am`, "
+        "`the first friday of every month at 4pm` (60 times, or end with `until <date>` / `10x`); "
+        "`host` schedules for someone who gave you scheduling privilege in Zoom",
     ),
     "list": Usage(
         "/zoom list [today|tomorrow|week] [host @person]",

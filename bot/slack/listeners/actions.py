@@ -14,7 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack import views
 from bot.slack.deps import deps_of
-from bot.slack.grammar import Link, NewMeeting, Unlink
+from bot.slack.grammar import Link, MoveMeeting, NewMeeting, Schedule, Unlink
 from bot.slack.handlers import account, meetings
 from bot.slack.handlers.caller import Caller
 from bot.slack.hints import share_refused_hint
@@ -22,8 +22,10 @@ from bot.slack.listeners.home import publish_home
 from bot.slack.listeners.run import deliver, run_and_reply
 from bot.slack.live.threads import ShareRefused
 from bot.slack.replies import Outcome
+from bot.slack.subcommands import dispatch, parse_command
 from bot.slack.views import live_meeting, notices
 
+TIME_CHOICES = re.compile(rf"^{views.ACTION_TIME_CHOICE}_[0-9]$")
 URL_BUTTONS = re.compile(rf"^({views.ACTION_JOIN}|{views.ACTION_START}|{views.ACTION_LINK_OPEN})$")
 
 
@@ -36,6 +38,7 @@ def register(app: AsyncApp) -> None:
     app.action(views.ACTION_HOME_UNLINK)(home_unlink)
     app.action(views.ACTION_HOME_NEW_MEETING)(home_new_meeting)
     app.action(live_meeting.ACTION_SHARE_SUMMARY)(share_summary)
+    app.action(TIME_CHOICES)(time_chosen)
 
 
 def _ctx(body: dict[str, Any], context: AsyncBoltContext) -> Caller:
@@ -66,6 +69,19 @@ def _cancel_occurrence_work(value: str) -> Work | None:
     return partial(meetings.confirm_cancel_occurrence, int(found.group(1)), found.group(2))
 
 
+def _time_choice_work(value: str) -> Work | None:
+    """A "Did you mean …?" button carries the `/zoom` text with one reading; it runs as if typed.
+
+    Only a one-off schedule or move reads; anything else is an old or forged button. A
+    forged value can do no more than the clicking user could type, and a reading gone stale
+    (its time now past) is refused by the same checks as a typed command.
+    """
+    command = parse_command(value)
+    if not isinstance(command, Schedule | MoveMeeting) or command.repeat is not None:
+        return None
+    return partial(dispatch, command)
+
+
 async def ack_only(ack: AsyncAck) -> None:
     await ack()
 
@@ -88,6 +104,7 @@ def _confirm_button(read: Callable[[str], Work | None], operation: str, label: s
 
 
 cancel_confirmed = _confirm_button(_cancel_work, "cancel the meeting", "CancelConfirmed")
+time_chosen = _confirm_button(_time_choice_work, "schedule at the time you picked", "TimeChosen")
 cancel_occurrence_confirmed = _confirm_button(
     _cancel_occurrence_work, "cancel the occurrence", "CancelOccurrenceConfirmed"
 )

@@ -29,6 +29,7 @@ from bot.slack.views.replies import (
 )
 from bot.slack.views.schedule_form import CALLBACK_ID as SCHEDULE_CALLBACK_ID
 from bot.slack.views.schedule_form import ScheduleForm, parse_schedule_submission, schedule_modal
+from bot.slack.views.time_question import ACTION_TIME_CHOICE, time_question
 
 __all__ = [
     "ACTION_CANCEL_ABORT",
@@ -40,6 +41,7 @@ __all__ = [
     "ACTION_JOIN",
     "ACTION_LINK_OPEN",
     "ACTION_START",
+    "ACTION_TIME_CHOICE",
     "SCHEDULE_CALLBACK_ID",
     "ScheduleForm",
     "SlackMessage",
@@ -60,6 +62,7 @@ __all__ = [
     "personal_room_card",
     "recordings_list",
     "reminder_list",
+    "time_question",
     "schedule_modal",
     "scheduler_list",
     "start_link_ephemeral",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, tzinfo
+from datetime import datetime, time, timedelta, tzinfo
 
 from bot.services.series import SeriesPlan
 from bot.services.when import MAX_OCCURRENCES
@@ -19,6 +19,24 @@ def prefixed(lead: str, body: SlackMessage) -> SlackMessage:
     return message(f"{lead} {body['text']}", [section(lead), *body["blocks"]][:50])
 
 
+def read_as(start: datetime, minutes: int, notes: tuple[str, ...] = ()) -> str:
+    """How the time was read, so a misunderstanding shows at once: ``Read as Fri 05 Dec, 15:00–16:00 EST``.
+
+    ``start`` is in the caller's zone; ``notes`` are what we decided for them (a clock
+    without am/pm, a date's day/month order)."""
+    end = start + timedelta(minutes=minutes)
+    span = f"{start:%H:%M}–{end:%H:%M}" if end.date() == start.date() else f"{start:%H:%M}–{end:%a %H:%M}"
+    said = f"_Read as {start:%a %d %b}, {span} {start:%Z}_"
+    if notes:
+        said += " (" + "; ".join(escape(note) for note in notes) + ")"
+    return said
+
+
+def series_read_as(plan: SeriesPlan, minutes: int) -> str:
+    """The first meeting of a series as read: ``Read as Mon 07 Dec, 09:00–09:15 EST, then …``."""
+    return read_as(plan.first, minutes)
+
+
 def scheduled_lead(host: str | None = None) -> str:
     if host is None:
         return ":white_check_mark: Scheduled."
@@ -30,7 +48,7 @@ def series_scheduled_lead(
 ) -> str:
     """What was made, in words: the rule, how many meetings, the last one, and how to end sooner."""
     repeat = plan.repeat
-    rule = describe_rule(repeat.kind, repeat.interval, repeat.weekdays, repeat.month_day)
+    rule = describe_rule(repeat.kind, repeat.interval, repeat.weekdays, repeat.month_day, repeat.month_week)
     starts = [o.start_time for o in meeting.occurrences if o.start_time is not None] or list(plan.starts)
     last = date_token(starts[-1], "{date_short_pretty}", fallback_tz=viewer_tz)
     count = f"{len(starts)} time{'s' if len(starts) != 1 else ''}"
@@ -83,7 +101,7 @@ def occurrence_moved_lead(old_start: datetime, meeting: MeetingLike, *, viewer_t
 
 def series_moved_lead(plan: SeriesPlan) -> str:
     repeat = plan.repeat
-    rule = describe_rule(repeat.kind, repeat.interval, repeat.weekdays, repeat.month_day)
+    rule = describe_rule(repeat.kind, repeat.interval, repeat.weekdays, repeat.month_day, repeat.month_week)
     count = len(plan.starts)
     return (
         f":calendar: Moved the whole series: now {rule} at {describe_clock(repeat.clock)}, "

@@ -24,8 +24,17 @@ def describe_days(weekdays: frozenset[int]) -> str:
     return ", ".join(WEEKDAY_NAMES[d] for d in sorted(weekdays))
 
 
-def describe_rule(kind: Kind, interval: int, weekdays: frozenset[int], month_day: int | None) -> str:
-    """``every weekday``, ``every 2 weeks on Fri``, ``every 3 days``, ``every month on the 1st``."""
+_MONTH_WEEK_NAMES = {1: "first", 2: "second", 3: "third", 4: "fourth", -1: "last"}
+
+
+def describe_rule(
+    kind: Kind, interval: int, weekdays: frozenset[int], month_day: int | None, month_week: int | None = None
+) -> str:
+    """``every weekday``, ``every 2 weeks on Fri``, ``every 3 days``, ``every month on the 1st``,
+    ``every month on the first Fri``."""
+    if kind == "monthly" and month_week in _MONTH_WEEK_NAMES and len(weekdays) == 1:
+        on = f" on the {_MONTH_WEEK_NAMES[month_week]} {WEEKDAY_NAMES[next(iter(weekdays))]}"
+        return ("every month" if interval == 1 else f"every {interval} months") + on
     if kind == "daily":
         return "every day" if interval == 1 else f"every {interval} days"
     if kind == "weekly":
@@ -42,5 +51,8 @@ def describe_zoom_rule(recurrence: Recurrence) -> str | None:
     kind = ZOOM_KINDS.get(recurrence.type)
     if kind is None:
         return None
+    if recurrence.monthly_week is not None and recurrence.monthly_week_day is not None:
+        weekday = python_weekdays(str(recurrence.monthly_week_day))
+        return describe_rule(kind, recurrence.repeat_interval, weekday, None, recurrence.monthly_week)
     weekdays = python_weekdays(recurrence.weekly_days or "")
     return describe_rule(kind, recurrence.repeat_interval, weekdays, recurrence.monthly_day)
