@@ -175,12 +175,18 @@ async def link_users(bot_url: str, standin: SlackStandin, users: list[str]) -> N
                 raise RuntimeError(f"linking {user} failed: HTTP {page.status_code}")
 
 
-def static_zoom_token(sim: ZoomSimulator, user: str) -> str:
+def account_of(user: str, index: int, own_accounts: bool) -> str:
+    """The Zoom account ``user`` belongs to: one shared, or one each (so no account's rate
+    limit is neared and only the bot's own throughput is measured)."""
+    return f"bench-account-{index:04d}" if own_accounts else "bench-account"
+
+
+def static_zoom_token(sim: ZoomSimulator, user: str, account_id: str = "bench-account") -> str:
     """An access token for ``user``'s Zoom account, issued as the consent flow would."""
     grant = sim.issue_grant(
         grant_type="authorization_code",
         client_id=CLIENT_ID,
-        account_id="bench-account",
+        account_id=account_id,
         user=sim.user(email(user)),
         scopes=frozenset(SCOPES),
     )
@@ -200,22 +206,30 @@ def start_server(
 
 @contextmanager
 def bench_world(
-    user_count: int, zoom_latency: float, *, package_transport: bool = False, before: Path | None = None
+    user_count: int,
+    zoom_latency: float,
+    *,
+    package_transport: bool = False,
+    before: Path | None = None,
+    own_accounts: bool = False,
 ) -> Iterator[World]:
     """Start everything, link ``user_count`` users, then make every list call take ``zoom_latency`` s.
 
     ``before``: a checkout of the bot (same database schema) to run beside ours, for a
-    before/after comparison on the same load."""
+    before/after comparison on the same load. ``own_accounts``: each user in a Zoom account
+    of their own (else all in one)."""
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(TemporaryDirectory()))
         sim = ZoomSimulator(qps_limit=0)  # the rate limit is not what is measured here
         standin = SlackStandin(SECRET)
         users = [f"U{i:04d}" for i in range(user_count)]
         standin.add_channel("C0GENERAL", "general")
-        sim.add_account("bench-account")
-        for user in users:
+        accounts = [account_of(user, i, own_accounts) for i, user in enumerate(users)]
+        for account in dict.fromkeys(accounts):
+            sim.add_account(account)
+        for user, account in zip(users, accounts, strict=True):
             standin.add_user(user, user.lower(), email(user), tz="UTC")
-            sim.add_user(email(user), user, "Bench", account_id="bench-account", timezone="UTC")
+            sim.add_user(email(user), user, "Bench", account_id=account, timezone="UTC")
         zoom_url = stack.enter_context(serve_simulator_in_thread(sim))
         stack.enter_context(standin.serve_in_thread())
         port = free_port()
@@ -247,7 +261,8 @@ def bench_world(
 
         minimal_args = [sys.executable, str(ROOT / "bench" / "minimal_bot.py"), "--secret", SECRET]
         minimal_args += ["--slack-api-url", standin.api_url, "--bot-token", standin.bot_token]
-        minimal_args += ["--zoom-api-url", f"{zoom_url}/v2", "--zoom-token", static_zoom_token(sim, users[0])]
+        minimal_args += ["--zoom-api-url", f"{zoom_url}/v2", "--zoom-token"]
+        minimal_args += [static_zoom_token(sim, users[0], accounts[0])]
         minimal = start_server(stack, minimal_args)
         floor_command = [*minimal_args, "--database-url", env["DATABASE_URL"]]
         variant = None
@@ -260,7 +275,7 @@ def bench_world(
             earlier = start_server(stack, [sys.executable, "-m", "bot", "serve"], earlier_env, cwd=before)
 
         asyncio.run(link_users(bot_url, standin, users))
-        sim.inject(LIST_ROUTE, latency=zoom_latency, times=10**9)
+        set_zoom_latency(sim, zoom_latency)
         yield World(
             sim,
             standin,
@@ -278,6 +293,12 @@ def bench_world(
             command,
             floor_command,
         )
+
+
+def set_zoom_latency(sim: ZoomSimulator, seconds: float) -> None:
+    """From now on every meeting list call takes ``seconds`` (replacing any earlier latency)."""
+    sim.clear_faults()
+    sim.inject(LIST_ROUTE, latency=seconds, times=10**9)
 
 
 def wait_until_idle(proc: psutil.Process, window: float = 0.3, limit: float = 300.0) -> float:

@@ -70,8 +70,9 @@ from bot.zoom.webhooks import ZoomWebhooks
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-COMMANDS_WORKING = 32  # commands doing their Zoom work at once, per process (bot/slack/capacity.py)
-COMMANDS_WAITING = 2000  # more commands that may wait for a turn; beyond that the ack says "busy"
+# Commands in progress at once, per process (bot/slack/capacity.py); beyond, the ack says
+# "busy". All of them await Zoom together: a few kilobytes each, so this bounds memory.
+COMMANDS_ADMITTED = 2000
 
 
 def utc_now() -> datetime:
@@ -142,7 +143,7 @@ async def build_bot(
     clock: Clock = utc_now,
     wall_clock: Callable[[], float] | None = None,
     reminder_options: dict[str, Any] | None = None,
-    command_capacity: tuple[int, int] | None = None,
+    command_capacity: int | None = None,
 ) -> Bot:
     """Build every service of one process. ``clock`` is injectable for the sandbox and tests."""
     db = Database.from_url(settings.DATABASE_URL)
@@ -215,10 +216,7 @@ async def build_bot(
             hosts=zoom_hosts(settings.ZOOM_API_URL, settings.ZOOM_OAUTH_URL),
         ),
         response_urls=response_urls,
-        commands=CommandCapacity(
-            working=command_capacity[0] if command_capacity else COMMANDS_WORKING,
-            waiting=command_capacity[1] if command_capacity else COMMANDS_WAITING,
-        ),
+        commands=CommandCapacity(limit=command_capacity or COMMANDS_ADMITTED),
         metrics=metrics,
         meeting_threads=background.threads,
     )

@@ -147,7 +147,7 @@ async def offline_world(
     settings_overrides: dict[str, Any] | None = None,
     sim_options: dict[str, Any] | None = None,
     reminder_options: dict[str, Any] | None = None,
-    command_capacity: tuple[int, int] | None = None,
+    command_capacity: int | None = None,
     contract: ContractObserver | None = None,
 ) -> AsyncIterator[OfflineWorld]:
     """Start simulator, stand-in and bot; stop all three (nothing left listening) on exit.

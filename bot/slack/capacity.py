@@ -1,36 +1,35 @@
-"""How much `/zoom` work one process takes on.
+"""How many `/zoom` commands one process takes on at once: the admission bound.
 
-A fixed number of commands do their Zoom work at once (``working``); a bounded number
-more wait for a turn (``waiting``). Beyond that the command is not started and its ack
-says so at once: under a flood, memory stays bounded and people learn in a second that
-they should retry, instead of getting an answer many seconds late — or never, if the
-process runs out of memory holding thousands of queued commands.
+Admitted commands all run at once: a command spends nearly all its life awaiting Zoom, and
+awaiting costs no CPU and a few kilobytes, so a fixed number of working slots held across
+that wait would cap throughput at slots ÷ Zoom's latency while the CPU idles. What is
+scarce is bounded where it is scarce instead: memory here (commands admitted and not yet
+answered), database connections by the store (held only for its short steps, never across
+a Zoom call), sockets by the Zoom client's pool. Beyond the bound the command is not
+started and its ack says so at once: under a flood, memory stays bounded and people learn
+in a second that they should retry, instead of getting an answer many seconds late — or
+never, if the process runs out of memory holding thousands of queued commands.
 """
 
 from __future__ import annotations
-
-import asyncio
 
 LOG_EVERY_S = 10.0  # at most one log line per this many seconds about refused commands
 
 
 class Overloaded(Exception):
-    """This process has as many commands working and waiting as it takes on."""
+    """This process has as many commands in progress as it takes on."""
 
 
 class CommandCapacity:
-    def __init__(self, *, working: int, waiting: int) -> None:
-        # Waiting on a semaphore is cheap; thousands of requests waiting inside an HTTP
-        # client's connection pool are not (each pool change rescans every waiter).
-        self.working = asyncio.Semaphore(working)
-        self._limit = working + waiting
+    def __init__(self, *, limit: int) -> None:
+        self._limit = limit
         self._admitted = 0
         self._refused = 0  # since the last log line
         self._logged_at = float("-inf")
 
     @property
     def admitted(self) -> int:
-        """Commands started and not finished yet (working or waiting)."""
+        """Commands started and not finished yet."""
         return self._admitted
 
     def try_admit(self) -> bool:

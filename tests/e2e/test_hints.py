@@ -153,8 +153,8 @@ async def test_invalid_duration_is_answered_in_the_ack(linked_world: OfflineWorl
 
 @pytest.fixture
 async def tiny_world(tmp_path: Path) -> AsyncIterator[OfflineWorld]:
-    # One working slot and one waiting: two commands fill the process.
-    async with checked_world(tmp_path, command_capacity=(1, 1)) as w:
+    # Two commands in progress fill the process.
+    async with checked_world(tmp_path, command_capacity=2) as w:
         page = await w.link("alice")
         assert page.status_code == 200, page.text
         yield w

@@ -91,7 +91,7 @@ async def unit_deps(
     zoom: ZoomApp | None = None,
     mode: Mode = "user",
     users: dict[str, dict[str, Any]] | None = None,
-    command_capacity: tuple[int, int] = (32, 2000),
+    command_capacity: int = 2000,
 ) -> AsyncIterator[tuple[SlackDeps, SlackSide]]:
     replies: list[dict[str, Any]] = []
 
@@ -147,7 +147,7 @@ async def unit_deps(
                 hosts=zoom_hosts(zoom.url + "/v2", zoom.url),
             ),
             response_urls=response_urls,
-            commands=CommandCapacity(working=command_capacity[0], waiting=command_capacity[1]),
+            commands=CommandCapacity(limit=command_capacity),
             metrics=Metrics(),
         )
         try:

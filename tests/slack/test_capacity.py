@@ -5,8 +5,8 @@ from __future__ import annotations
 from bot.slack.capacity import LOG_EVERY_S, CommandCapacity
 
 
-def test_admits_working_plus_waiting_then_refuses_until_one_finishes() -> None:
-    capacity = CommandCapacity(working=2, waiting=1)
+def test_admits_up_to_the_limit_then_refuses_until_one_finishes() -> None:
+    capacity = CommandCapacity(limit=3)
     assert [capacity.try_admit() for _ in range(4)] == [True, True, True, False]
     assert capacity.admitted == 3
     capacity.release()
@@ -14,7 +14,7 @@ def test_admits_working_plus_waiting_then_refuses_until_one_finishes() -> None:
 
 
 def test_refusals_are_reported_at_most_once_per_period_with_their_count() -> None:
-    capacity = CommandCapacity(working=1, waiting=0)
+    capacity = CommandCapacity(limit=1)
     assert capacity.refusals_to_log(0.0) == 0  # nothing refused yet
     capacity.try_admit()
     for _ in range(5):

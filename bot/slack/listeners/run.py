@@ -37,19 +37,18 @@ async def run_and_reply(
 ) -> None:
     """Await the handler, then post its public and private messages; failures become hints.
 
-    The whole after-ack life of a command (Zoom work, the working notice, the reply) holds one
-    of the process's working slots (``bot/slack/capacity.py``).
+    Nothing here is held across the Zoom round trip: the command already counts against the
+    process's admission bound (``bot/slack/capacity.py``) until its reply is delivered.
     """
-    async with ctx.deps.commands.working:
-        try:
-            outcome, noticed = await with_working_notice(_with_deadline(work, operation), respond)
-            ctx.deps.metrics.commands.labels(subcommand=label, outcome="ok").inc()
-        except Exception as error:  # every failure must reach the user as a hint
-            outcome, noticed = await _failure(error, operation, ctx, label), False
-        try:
-            await deliver(outcome, ctx=ctx, respond=respond, client=client, replace=noticed)
-        except Exception as error:  # Slack unreachable or the response_url refused: nobody left to tell
-            log.warning("could not deliver the /zoom %s reply: %s", label, type(error).__name__)
+    try:
+        outcome, noticed = await with_working_notice(_with_deadline(work, operation), respond)
+        ctx.deps.metrics.commands.labels(subcommand=label, outcome="ok").inc()
+    except Exception as error:  # every failure must reach the user as a hint
+        outcome, noticed = await _failure(error, operation, ctx, label), False
+    try:
+        await deliver(outcome, ctx=ctx, respond=respond, client=client, replace=noticed)
+    except Exception as error:  # Slack unreachable or the response_url refused: nobody left to tell
+        log.warning("could not deliver the /zoom %s reply: %s", label, type(error).__name__)
 
 
 async def _with_deadline(work: Awaitable[Outcome], operation: str) -> Outcome:
