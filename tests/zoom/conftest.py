@@ -1,6 +1,6 @@
 """Fixtures for the Zoom simulator tests: a simulator on a manual clock (every exchange checked
-against Zoom's OpenAPI documents), a client over ASGI, and helpers that link a user through
-the real OAuth flow."""
+against Zoom's OpenAPI documents), a client over ASGI, helpers that link a user through the real
+OAuth flow, and for the token tests a real database, a link store and Zoom clients on loopback."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ import pytest
 from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
 from bot.sandbox.zoom_simulator.model import SimApp
 from bot.sandbox.zoom_simulator.server import serve_simulator
+from bot.store.db import Database
+from bot.store.links import LinkStore
+from bot.store.vault import TokenVault, generate_key
 from bot.zoom.http import ZoomHttp
 from bot.zoom.oauth import ZoomOAuth
 from tests.kit.zoom_contract import StrictContract
@@ -124,3 +127,53 @@ async def http(sim: ZoomSimulator, sim_clock: ManualClock) -> AsyncIterator[Zoom
 def oauth(http: ZoomHttp, sim: ZoomSimulator) -> ZoomOAuth:
     app = sim.apps["sim-client"]
     return ZoomOAuth(http, app.client_id, app.client_secret, app.redirect_uri)
+
+
+# -- token tests: a real database (SQLite and PostgreSQL), a link store, Zoom clients ----------
+
+
+@pytest.fixture
+def key() -> str:
+    return generate_key()
+
+
+@pytest.fixture
+async def database(db_url: str) -> AsyncIterator[Database]:
+    database = Database.from_url(db_url)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+def links(database: Database, key: str) -> LinkStore:
+    return LinkStore(database, TokenVault([key]))
+
+
+@pytest.fixture
+async def base_url(sim: ZoomSimulator) -> AsyncIterator[str]:
+    """The simulator served on a loopback port."""
+    async with serve_simulator(sim) as url:
+        yield url
+
+
+ZoomHttpFactory = Callable[..., ZoomHttp]
+
+
+@pytest.fixture
+async def make_http(base_url: str, sim_clock: ManualClock) -> AsyncIterator[ZoomHttpFactory]:
+    """``make_http(read=…, deadline=…)``: the real Zoom HTTP core on the loopback simulator, with
+    the read timeout a test needs (short to lose an answer, long to wait for one); all closed
+    at the end."""
+    made: list[ZoomHttp] = []
+
+    def make(*, read: float, deadline: float | None = None) -> ZoomHttp:
+        extra = {} if deadline is None else {"deadline": deadline}
+        client = ZoomHttp(
+            base_url + "/v2", base_url, timeout=httpx.Timeout(5.0, read=read), clock=sim_clock.now, **extra
+        )
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        await client.aclose()

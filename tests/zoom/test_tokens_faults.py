@@ -10,8 +10,7 @@ import signal
 import sys
 import textwrap
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import asyncpg
@@ -21,19 +20,20 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
-from bot.sandbox.zoom_simulator.server import serve_simulator
 from bot.slack.hints import hint_for
 from bot.store.db import Database
 from bot.store.links import LinkStore
-from bot.store.vault import TokenVault, generate_key
+from bot.store.vault import TokenVault
 from bot.zoom.client import UserZoom
 from bot.zoom.errors import RefreshInProgress
 from bot.zoom.http import ZoomHttp
 from bot.zoom.oauth import ZoomOAuth
 from bot.zoom.tokens import RefreshLocks, UserTokenSource
 from tests.conftest import postgres_server_url
+from tests.kit.alice_link import REFRESH, TEAM, USER, link_alice, live_access_token, live_refresh_token
+from tests.kit.table_gone import table_gone
 from tests.kit.zoom_link import Login
-from tests.zoom.test_tokens_refresh import REFRESH, TEAM, USER, link_alice, live_refresh_token
+from tests.zoom.conftest import ZoomHttpFactory
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PATIENCE = 60.0  # seconds: a generous deadline for things that happen "soon" on a busy machine
@@ -41,40 +41,9 @@ API_DEADLINE = 15.0  # the bot's ZoomHttp deadline (bot/runtime.py)
 
 
 @pytest.fixture
-def key() -> str:
-    return generate_key()
-
-
-@pytest.fixture
-async def database(db_url: str) -> AsyncIterator[Database]:
-    database = Database.from_url(db_url)
-    yield database
-    await database.dispose()
-
-
-@pytest.fixture
-def links(database: Database, key: str) -> LinkStore:
-    return LinkStore(database, TokenVault([key]))
-
-
-@pytest.fixture
-async def base_url(sim: ZoomSimulator) -> AsyncIterator[str]:
-    async with serve_simulator(sim) as url:
-        yield url
-
-
-@pytest.fixture
-async def http(base_url: str, sim_clock: ManualClock) -> AsyncIterator[ZoomHttp]:
+def http(make_http: ZoomHttpFactory) -> ZoomHttp:
     # Patient reads: the test, not a timeout, decides when a held answer arrives.
-    client = ZoomHttp(
-        base_url + "/v2",
-        base_url,
-        timeout=httpx.Timeout(5.0, read=PATIENCE),
-        deadline=API_DEADLINE,
-        clock=sim_clock.now,
-    )
-    yield client
-    await client.aclose()
+    return make_http(read=PATIENCE, deadline=API_DEADLINE)
 
 
 @pytest.fixture
@@ -95,34 +64,6 @@ async def held_at_zoom(sim: ZoomSimulator, count: int = 1) -> None:
         return sim.hangs.waiting >= count
 
     await eventually(holding, "the refresh reached Zoom and is held there")
-
-
-@asynccontextmanager
-async def table_gone(database: Database, table: str) -> AsyncIterator[Callable[[], Awaitable[None]]]:
-    """A real database failure: ``table`` is renamed away until ``restore()`` (or the end)."""
-
-    async def rename(old: str, new: str) -> None:
-        async with database.engine.begin() as connection:
-            await connection.execute(text(f"ALTER TABLE {old} RENAME TO {new}"))
-
-    gone = [True]
-
-    async def restore() -> None:
-        if gone[0]:
-            await rename(f"{table}_away", table)
-            gone[0] = False
-
-    await rename(table, f"{table}_away")
-    try:
-        yield restore
-    finally:
-        await restore()
-
-
-def live_access_token(sim: ZoomSimulator) -> str:
-    live = [g for g in sim.tokens_issued if g.user_email == "alice@example.com" and g.ended is None]
-    assert len(live) == 1
-    return live[0].access_token
 
 
 # -- fault 1: the database fails between Zoom's answer and the write ------------------------

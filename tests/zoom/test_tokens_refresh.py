@@ -7,21 +7,18 @@ import logging
 import os
 import sys
 import textwrap
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlalchemy import event
 
 from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
-from bot.sandbox.zoom_simulator.server import serve_simulator
 from bot.services.link_flow import LinkFlow
 from bot.store.db import Database
 from bot.store.links import LinkRecord, LinkStore
 from bot.store.oauth_states import OAuthStateStore
-from bot.store.vault import TokenVault, generate_key
+from bot.store.vault import TokenVault
 from bot.zoom.account_tokens import AccountTokenSource
 from bot.zoom.client import UserZoom
 from bot.zoom.errors import NotLinkedError, Outcome, ZoomError, ZoomErrorKind
@@ -29,72 +26,24 @@ from bot.zoom.http import ZoomHttp
 from bot.zoom.models import ZoomUser
 from bot.zoom.oauth import ZoomOAuth
 from bot.zoom.tokens import RefreshLocks, UserTokenSource
+from tests.kit.alice_link import REFRESH, TEAM, USER, link_alice, live_refresh_token
 from tests.kit.paused_reads import PausedReads
 from tests.kit.zoom_link import Login
+from tests.zoom.conftest import ZoomHttpFactory
 
-REFRESH = "POST /oauth/token:refresh_token"
 GET_USER = "GET /v2/users/{userId}"
-TEAM, USER = "T1", "U1"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def key() -> str:
-    return generate_key()
-
-
-@pytest.fixture
-async def links(db_url: str, key: str) -> AsyncIterator[LinkStore]:
-    database = Database.from_url(db_url)
-    yield LinkStore(database, TokenVault([key]))
-    await database.dispose()
-
-
-@pytest.fixture
-async def base_url(sim: ZoomSimulator) -> AsyncIterator[str]:
-    async with serve_simulator(sim) as url:
-        yield url
-
-
-@pytest.fixture
-async def http(base_url: str, sim_clock: ManualClock) -> AsyncIterator[ZoomHttp]:
-    client = ZoomHttp(base_url + "/v2", base_url, timeout=httpx.Timeout(3.0, read=0.5), clock=sim_clock.now)
-    yield client
-    await client.aclose()
+def http(make_http: ZoomHttpFactory) -> ZoomHttp:
+    return make_http(read=0.5)  # short reads: a held answer is a lost one
 
 
 @pytest.fixture
 def oauth(http: ZoomHttp, sim: ZoomSimulator) -> ZoomOAuth:
     app = sim.apps["sim-client"]
     return ZoomOAuth(http, app.client_id, app.client_secret, app.redirect_uri)
-
-
-async def link_alice(
-    links: LinkStore, sim: ZoomSimulator, sim_login: Login, clock: ManualClock, *, expired: bool
-) -> LinkRecord:
-    body = await sim_login("alice@example.com")
-    user = sim.user("alice@example.com")
-    if expired:
-        sim.expire_access_tokens("alice@example.com")
-    expires = clock.now() + (timedelta(seconds=-1) if expired else timedelta(seconds=3599))
-    return await links.save_new_link(
-        TEAM,
-        USER,
-        zoom_user_id=user.id,
-        zoom_email=user.email,
-        zoom_account_id=user.account_id,
-        scopes=body["scope"].split(),
-        access_token=body["access_token"],
-        refresh_token=body["refresh_token"],
-        access_expires_at=expires,
-    )
-
-
-def live_refresh_token(sim: ZoomSimulator) -> str:
-    live = [g for g in sim.tokens_issued if g.user_email == "alice@example.com" and g.ended is None]
-    assert len(live) == 1
-    assert live[0].refresh_token is not None
-    return live[0].refresh_token
 
 
 async def test_twenty_coroutines_share_one_refresh(
@@ -199,7 +148,7 @@ async def test_three_processes_share_one_refresh(
 
 async def test_stale_invalid_grant_cannot_clobber_a_newer_token(
     links: LinkStore,
-    base_url: str,
+    make_http: ZoomHttpFactory,
     sim: ZoomSimulator,
     sim_login: Login,
     sim_clock: ManualClock,
@@ -212,7 +161,7 @@ async def test_stale_invalid_grant_cannot_clobber_a_newer_token(
     await link_alice(links, sim, sim_login, sim_clock, expired=True)
     # A's answer is held for seconds, well inside this client's read timeout, so that B's whole
     # refresh fits inside it even on a busy machine.
-    http = ZoomHttp(base_url + "/v2", base_url, timeout=httpx.Timeout(3.0, read=10.0), clock=sim_clock.now)
+    http = make_http(read=10.0)
     app = sim.apps["sim-client"]
     oauth = ZoomOAuth(http, app.client_id, app.client_secret, app.redirect_uri)
     slow = UserTokenSource(
@@ -413,13 +362,13 @@ async def test_no_secret_reaches_the_logs(
 
 
 async def test_a_caller_deadline_does_not_cut_a_refresh_in_flight(
-    links: LinkStore, base_url: str, sim: ZoomSimulator, sim_login: Login, sim_clock: ManualClock
+    links: LinkStore, make_http: ZoomHttpFactory, sim: ZoomSimulator, sim_login: Login, sim_clock: ManualClock
 ) -> None:
     linked = await link_alice(links, sim, sim_login, sim_clock, expired=True)
     sim.inject(REFRESH, after_effect=True, latency=0.3)  # Zoom rotates, then answers slowly
     # The answer must arrive (a read timeout would be a lost answer, another test's case), so
     # the client waits far longer than Zoom's 0.3 s even on a busy machine.
-    http = ZoomHttp(base_url + "/v2", base_url, timeout=httpx.Timeout(3.0, read=10.0), clock=sim_clock.now)
+    http = make_http(read=10.0)
     app = sim.apps["sim-client"]
     oauth = ZoomOAuth(http, app.client_id, app.client_secret, app.redirect_uri)
     source = UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now)
@@ -434,7 +383,6 @@ async def test_a_caller_deadline_does_not_cut_a_refresh_in_flight(
     assert row.status == "active" and row.refresh_token == live_refresh_token(sim)
     assert await source.access_token() == row.access_token
     assert sim.stats[REFRESH] == 1
-    await http.aclose()
 
 
 # -- the per-process cache of fresh access tokens (bot/store/fresh_tokens.py) -----------------
@@ -449,13 +397,6 @@ class StatementCounter:
 
     def _seen(self, *_: object) -> None:
         self.count += 1
-
-
-@pytest.fixture
-async def database(db_url: str) -> AsyncIterator[Database]:
-    database = Database.from_url(db_url)
-    yield database
-    await database.dispose()
 
 
 async def test_a_fresh_token_is_read_from_the_database_once(

@@ -6,8 +6,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -42,6 +41,7 @@ from bot.zoom.oauth import ZoomOAuth
 from bot.zoom.tokens import UserTokenSource
 from bot.zoom.webhooks import ZoomWebhooks, encrypted_token, signature_for
 from tests.kit.paused_reads import PausedReads
+from tests.kit.table_gone import table_gone
 from tests.kit.zoom_contract import validate_webhook
 from tests.kit.zoom_link import Login, bearer
 
@@ -245,28 +245,6 @@ async def test_duplicate_deliveries_have_one_effect_and_each_answer_is_fast(
     assert len(standin.calls_to("chat.update")) == 1
     live = standin.live_message(CHANNEL, ts)
     assert live is not None and "ended" in live.all_text() and "Join" not in live.all_text()
-
-
-@asynccontextmanager
-async def table_gone(db: Database, table: str) -> AsyncIterator[Callable[[], Awaitable[None]]]:
-    """A real database failure for an event's work: ``table`` is gone until ``restore()`` (or the end)."""
-
-    async def rename(old: str, new: str) -> None:
-        async with db.engine.begin() as connection:
-            await connection.execute(text(f"ALTER TABLE {old} RENAME TO {new}"))
-
-    gone = [True]
-
-    async def restore() -> None:
-        if gone[0]:
-            await rename(f"{table}_away", table)
-            gone[0] = False
-
-    await rename(table, f"{table}_away")
-    try:
-        yield restore
-    finally:
-        await restore()
 
 
 async def logged(caplog: pytest.LogCaptureFixture, words: str, timeout: float = 10.0) -> None:
