@@ -18,8 +18,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from bot.sandbox.devserver import serve_asgi_in_thread
 from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator, encrypted_token, sign_webhook
-from bot.sandbox.zoom_simulator.server import serve_asgi_in_thread, serve_simulator_in_thread
+from bot.sandbox.zoom_simulator.server import serve_simulator_in_thread
 from tests.kit.zoom_contract import StrictContract
 
 SECRET = "webhook-secret-token"
