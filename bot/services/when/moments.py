@@ -266,20 +266,12 @@ def read_spec(text: str) -> WhenSpec | None:
             found_day = MonthDay(int(m.group(1)))
         elif (m := _ISO_DATE.fullmatch(word)) is not None:
             found_day = CalendarDate(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        elif word in _MONTHS and (m := _DAY_OF_MONTH.fullmatch(following)) is not None:
-            consumed = 2
-            year = None
+        elif (named := _month_and_day(word, following)) is not None:
+            # "dec 15" or "15 dec", maybe with a year after: "dec 15 2026"
             after = words[i + 2] if i + 2 < len(words) else ""
-            if _YEAR.fullmatch(after):
-                year, consumed = int(after), 3
-            found_day = CalendarDate(year, _MONTHS[word], int(m.group(1)))
-        elif (m := _DAY_OF_MONTH.fullmatch(word)) is not None and following in _MONTHS:
-            consumed = 2
-            year = None
-            after = words[i + 2] if i + 2 < len(words) else ""
-            if _YEAR.fullmatch(after):
-                year, consumed = int(after), 3
-            found_day = CalendarDate(year, _MONTHS[following], int(m.group(1)))
+            year = int(after) if _YEAR.fullmatch(after) else None
+            consumed = 2 if year is None else 3
+            found_day = CalendarDate(year, *named)
         else:
             return None
         if found_day is not None:
@@ -340,3 +332,12 @@ def local_datetime(day: date, clock: time, tz: ZoneInfo) -> datetime:
             f"{day:%Y-%m-%d} {(clock.hour + 1) % 24:02d}:{clock.minute:02d}",
         )
     return local
+
+
+def _month_and_day(word: str, following: str) -> tuple[int, int] | None:
+    """``(month, day)`` from a month name and a day of the month, in either order."""
+    if word in _MONTHS and (m := _DAY_OF_MONTH.fullmatch(following)) is not None:
+        return _MONTHS[word], int(m.group(1))
+    if following in _MONTHS and (m := _DAY_OF_MONTH.fullmatch(word)) is not None:
+        return _MONTHS[following], int(m.group(1))
+    return None
