@@ -126,6 +126,7 @@ class Bot:
     link_callback: LinkCallback
     zoom_webhooks: ZoomWebhooks | None  # with a webhook secret; it also drains (sandbox, tests)
     idle_links: IdleLinks | None  # user mode: the sweep that keeps idle links alive
+    worker: ReminderWorker  # reminders and digests; the sandbox asks it to catch up after a wait
 
     @property
     def db(self) -> Database:
@@ -237,6 +238,7 @@ async def build_bot(
         slack=slack,
         link_callback=LinkCallback(link_flow, people),
         zoom_webhooks=background.webhooks,
+        worker=background.worker,
         idle_links=background.idle_links,
     )
 

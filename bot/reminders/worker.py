@@ -124,6 +124,23 @@ class ReminderWorker:
                 await asyncio.wait(pending)
         self._rounds.clear()
 
+    async def catch_up(self) -> None:
+        """Run a poll round and a digest round now and wait for them (and for any round they
+        chain): what is due at this moment has been handled when this returns. The sandbox calls
+        it after fast-forwarding its clock, instead of guessing how long the worker takes."""
+        rounds: list[tuple[str, Callable[[], Coroutine[Any, Any, None]]]] = [("poll", self._poll_round)]
+        if self.digests is not None:
+            rounds.append(("digest", self._digest_round))
+        for name, body in rounds:
+            running = self._rounds.get(name)
+            if running is not None and not running.done():
+                await asyncio.wait({running})  # it may have read the clock before it moved
+            self._rounds.pop(name, None)
+            self._start_round(name, body)
+            # A full poll batch chains a new round under the same name: follow it to the end.
+            while (task := self._rounds.get(name)) is not None and not task.done():
+                await asyncio.wait({task})
+
     # -- jobs --------------------------------------------------------------------------------
 
     async def _poll_tick(self) -> None:

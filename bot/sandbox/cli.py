@@ -109,7 +109,6 @@ async def sandbox(
                 out=out,
                 user=user,
                 channel=channel,
-                reminder_poll_seconds=REMINDER_POLL_SECONDS,
             )
         except LookupError as problem:
             out(f"zoombot sandbox: {problem}")

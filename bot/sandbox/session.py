@@ -133,7 +133,6 @@ class SandboxSession:
         out: Callable[[str], None],
         user: str = "alice",
         channel: str = "general",
-        reminder_poll_seconds: float = 1.0,
     ) -> None:
         self.world = world
         self.clock = clock
@@ -143,7 +142,6 @@ class SandboxSession:
         self.user = self._person(user)
         self.channel_id = self._channel(channel)
         self.failed = False  # an error reply or a usage error happened (--run exits non-zero)
-        self._poll_seconds = reminder_poll_seconds
         self._buttons: list[_Pressable] = []
         self._seen_messages = len(world.standin.messages)
         self._seen_views = len(world.standin.views)
@@ -368,8 +366,8 @@ class SandboxSession:
         self.out(
             f"[clock] fast-forwarded {how_long.strip()}: it is now {local:%a %d %b %H:%M} ({self.user.tz})"
         )
-        # The reminder worker polls on its own schedule: give it two rounds to notice.
-        await self._settle(before, expect_reply=False, at_least=2 * self._poll_seconds + QUIET_SECONDS)
+        await self.world.reminders_caught_up()  # what fell due has been posted when this returns
+        await self._settle(before, expect_reply=False)
         await self._show_new()
 
     async def _meeting(self, text: str) -> None:

@@ -102,6 +102,12 @@ class OfflineWorld:
         if self.bot.zoom_webhooks is not None:
             await self.bot.zoom_webhooks.drain()
 
+    async def reminders_caught_up(self) -> None:
+        """Wait until the bot has delivered every reminder and digest due at the clock's time now,
+        and acted on what that set off (after a fast-forward of the clock)."""
+        await self.bot.worker.catch_up()
+        await self.events_acted_on()
+
     async def link(self, name: str, *, as_zoom_user: str | None = None) -> httpx.Response:
         """`/zoom link` as ``name``, then consent at the simulator (as ``as_zoom_user``'s e-mail)
         and follow the redirect to the bot's callback, as a browser would. Returns the callback page."""
