@@ -28,6 +28,7 @@ from bot.reminders.worker import (
     process_identity,
 )
 from bot.runtime import Hook, Runtime
+from bot.services.clicks import OneClick
 from bot.services.digests import DigestService
 from bot.services.idle_links import IdleLinks
 from bot.services.link_flow import LinkFlow
@@ -219,6 +220,7 @@ async def build_bot(
         response_urls=response_urls,
         commands=CommandCapacity(limit=command_capacity or COMMANDS_ADMITTED),
         metrics=metrics,
+        clicks=OneClick(ProcessedEventStore(db), clock=clock),
         meeting_threads=background.threads,
     )
     if socket_mode:

@@ -16,6 +16,7 @@ from typing import Any
 from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.metrics import Metrics
+from bot.services.clicks import OneClick
 from bot.services.digests import DigestService
 from bot.services.link_flow import LinkFlow
 from bot.services.link_previews import LinkPreviews
@@ -45,6 +46,7 @@ class SlackDeps:
     response_urls: ResponseUrls
     commands: CommandCapacity
     metrics: Metrics
+    clicks: OneClick  # confirm buttons act once
     # None without a Zoom webhook secret: no live cards, so no threads to share into.
     meeting_threads: MeetingThreads | None = None
 

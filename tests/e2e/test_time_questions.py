@@ -4,6 +4,7 @@ create or move a meeting say how the time was read."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -104,3 +105,25 @@ async def test_a_series_without_every_on_the_first_friday_of_the_month(linked_wo
     assert len(starts) == 3
     for start in starts:
         assert start.weekday() == 4 and start.day <= 7 and (start.hour, start.minute) == (16, 0)
+
+
+async def test_a_double_click_on_a_reading_schedules_one_meeting(linked_world: OfflineWorld) -> None:
+    """Two clicks on the same question (a double-click, or two devices) race: one meeting, one
+    answer, and the other click says it did nothing."""
+    w = linked_world
+    [question] = await reply_to(w, ALICE, 'schedule "Once" 3/4 2pm for 30m')
+    before = len(w.standin.messages)
+    first, second = await asyncio.gather(
+        w.driver.block_action(ALICE, GENERAL, "time_choice_0", message=question),
+        w.driver.block_action(ALICE, GENERAL, "time_choice_1", message=question),
+    )
+    assert first.status_code == second.status_code == 200
+
+    def both_answered() -> list[Message] | None:
+        fresh = [m for m in w.standin.messages[before:] if not (m.text or "").startswith(":hourglass")]
+        return fresh if len(fresh) >= 2 else None
+
+    answers = [texts([m]) for m in await w.standin.wait_for(both_answered, timeout=30)]
+    assert sorted("Scheduled" in a for a in answers) == [False, True]
+    assert any("You already answered that question" in a for a in answers)
+    assert len(w.sim.meetings_of("alice@example.com")) == 1

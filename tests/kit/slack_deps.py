@@ -22,6 +22,7 @@ from starlette.routing import Route
 
 from bot.metrics import Metrics
 from bot.sandbox.devserver import serve_asgi
+from bot.services.clicks import OneClick
 from bot.services.digests import DigestService
 from bot.services.link_flow import LinkFlow
 from bot.services.link_previews import LinkPreviews, zoom_hosts
@@ -149,6 +150,7 @@ async def unit_deps(
             response_urls=response_urls,
             commands=CommandCapacity(limit=command_capacity),
             metrics=Metrics(),
+            clicks=OneClick(ProcessedEventStore(db), clock=clock),
         )
         try:
             yield deps, SlackSide(base_url, known, replies)

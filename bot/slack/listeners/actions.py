@@ -97,10 +97,26 @@ def _confirm_button(read: Callable[[str], Work | None], operation: str, label: s
         context: AsyncBoltContext,
     ) -> None:
         await ack()
+        if not await _first_click(body, action, context):
+            # A double-click or a second device: the first click's answer replaces the question;
+            # this one says so beside it and does nothing.
+            respond = deps_of(context).response_urls.responder(body.get("response_url"))
+            await respond(replace_original=False, **notices.already_answered_message())
+            return
         work = read(str(action.get("value") or ""))
         await _replace_confirmation(body, context, client, work, operation, label)
 
     return listener
+
+
+async def _first_click(body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext) -> bool:
+    container = body.get("container") or {}
+    message_ts = str(container.get("message_ts") or (body.get("message") or {}).get("ts") or "")
+    if not message_ts:
+        return True  # nothing to tell the question by: let the work's own checks decide
+    return await deps_of(context).clicks.claim(
+        str(context.team_id or ""), str(context.user_id or ""), message_ts, str(action.get("block_id") or "")
+    )
 
 
 cancel_confirmed = _confirm_button(_cancel_work, "cancel the meeting", "CancelConfirmed")

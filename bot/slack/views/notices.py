@@ -123,6 +123,11 @@ def stale_button_message() -> SlackMessage:
     return message("That button no longer works.", [section(text)])
 
 
+def already_answered_message() -> SlackMessage:
+    text = "You already answered that question (a second click, or another device); nothing more was done."
+    return message("You already answered that question.", [section(text)])
+
+
 def account_mode_link_message() -> SlackMessage:
     text = (
         "No linking needed: zoombot acts through your organisation's Zoom account and finds you by the "
