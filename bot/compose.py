@@ -10,24 +10,21 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 
+from bot.compose_background import build_background
 from bot.metrics import Metrics
-from bot.reminders.delivery import DEFAULT_LEASE, ReminderDelivery
-from bot.reminders.digest_job import DigestSender
 from bot.reminders.worker import (
-    DEFAULT_DIGEST_SECONDS,
-    DEFAULT_POLL_SECONDS,
     ReminderWorker,
-    process_identity,
 )
 from bot.runtime import Hook, Runtime
+from bot.services.account_reports import AccountFigures
 from bot.services.clicks import OneClick
 from bot.services.digests import DigestService
 from bot.services.idle_links import IdleLinks
@@ -37,24 +34,17 @@ from bot.services.meeting_posts import MeetingPosts
 from bot.services.people import PeopleDirectory
 from bot.services.reminders import ReminderService
 from bot.services.zoom_access import ZoomAccess
-from bot.services.zoom_events import ZoomEventEffects
 from bot.settings import Settings
 from bot.slack.app import build_bolt_app
 from bot.slack.capacity import CommandCapacity
-from bot.slack.clients import BackgroundClients, users_info
+from bot.slack.clients import users_info
 from bot.slack.deps import SlackDeps
-from bot.slack.hints import idle_link_refused_hint
-from bot.slack.live.cards import DEFAULT_MIN_INTERVAL_S, LiveCards
-from bot.slack.live.threads import MeetingThreads
-from bot.slack.outbox import ClientFor, SlackOut
 from bot.slack.response_urls import ResponseUrls
 from bot.slack.signature import SlackSignatureChecker
-from bot.slack.views.relink import relink_notice
 from bot.store.db import Database
 from bot.store.digests import DigestStore
-from bot.store.events import AuditTrail, ProcessedEventStore
+from bot.store.events import ProcessedEventStore
 from bot.store.links import LinkStore
-from bot.store.meeting_live import LiveMeetingStore
 from bot.store.oauth_states import OAuthStateStore
 from bot.store.reminders import ReminderStore
 from bot.store.request_memory import SharedRequestMemory
@@ -63,7 +53,7 @@ from bot.web_callbacks import LinkCallback
 from bot.zoom.account_tokens import AccountTokenSource, StaticTokenSource
 from bot.zoom.client import AccountZoom, UserZoom
 from bot.zoom.http import ZoomHttp
-from bot.zoom.models import Meeting, MeetingSummary, ZoomUser
+from bot.zoom.models import ZoomUser
 from bot.zoom.oauth import ZoomOAuth
 from bot.zoom.tokens import UserTokenSource
 from bot.zoom.webhooks import ZoomWebhooks
@@ -96,20 +86,6 @@ class Core:
     reminders: ReminderService
     digests: DigestService
     bolt_app: AsyncApp
-
-
-@dataclass(frozen=True)
-class Background:
-    """Reminder and digest delivery, and what Zoom's webhooks drive (with a webhook secret)."""
-
-    reminders: ReminderService
-    digests: DigestService
-    worker: ReminderWorker
-    slack: SlackOut
-    webhooks: ZoomWebhooks | None
-    cards: LiveCards | None = None
-    threads: MeetingThreads | None = None
-    idle_links: IdleLinks | None = None  # user mode only
 
 
 @dataclass(frozen=True)
@@ -221,6 +197,7 @@ async def build_bot(
         commands=CommandCapacity(limit=command_capacity or COMMANDS_ADMITTED),
         metrics=metrics,
         clicks=OneClick(ProcessedEventStore(db), clock=clock),
+        account_figures=AccountFigures(clock=clock),
         meeting_threads=background.threads,
     )
     if socket_mode:
@@ -283,98 +260,6 @@ def _zoom_access(
         return UserTokenSource(links, oauth, team_id, user_id, clock=clock, observe_refresh=count_refresh)
 
     return ZoomAccess(zoom_http, mode="user", user_tokens=user_tokens)
-
-
-def build_background(
-    core: Core,
-    *,
-    poll_seconds: float = DEFAULT_POLL_SECONDS,
-    digest_seconds: float = DEFAULT_DIGEST_SECONDS,
-    lease: timedelta = DEFAULT_LEASE,
-    client_for: ClientFor | None = None,
-    card_update_seconds: float = DEFAULT_MIN_INTERVAL_S,
-) -> tuple[Background, BackgroundClients | None]:
-    """The worker, its Slack output and, with a webhook secret, live cards, threads and webhooks.
-
-    Returns the clients it opened (None when ``client_for`` was given): the caller closes them.
-    """
-    clock, db = core.clock, core.db
-    clients = BackgroundClients(core.bolt_app, core.settings) if client_for is None else None
-    slack = SlackOut(client_for or clients.client_for)  # type: ignore[union-attr]
-
-    def count(state: str) -> None:
-        core.metrics.reminders.labels(state=state).inc()
-
-    delivery = ReminderDelivery(
-        ReminderStore(db), slack, owner=process_identity(), clock=clock, lease=lease, on_outcome=count
-    )
-
-    async def meetings_for(team_id: str, user_id: str, start: datetime, end: datetime) -> Sequence[Meeting]:
-        actor = await core.zoom_access.actor_for(await core.people.get(team_id, user_id))
-        return await actor.upcoming(start=start, end=end)
-
-    sender = DigestSender(DigestStore(db), slack, meetings_for, clock=clock)
-    events = ProcessedEventStore(db)
-    secret = core.settings.ZOOM_WEBHOOK_SECRET_TOKEN
-    live = LiveMeetingStore(db)
-    cards = (
-        LiveCards(
-            core.meeting_posts.store, live, slack, owner=process_identity(), min_interval=card_update_seconds
-        )
-        if secret
-        else None
-    )
-
-    idle_links = None if core.settings.account_mode else _idle_links(core, slack)
-
-    async def housekeeping() -> None:
-        if idle_links is not None:  # a background task, paced: it never holds up this tick
-            idle_links.start_if_due()
-        # Zoom stops retrying a webhook after about 90 minutes; keep the keys a day to be safe.
-        await events.prune(older_than=clock() - timedelta(days=1))
-        if cards is not None:  # cards a crashed process left behind
-            await cards.catch_up()
-
-    worker = ReminderWorker(
-        delivery, sender, poll_seconds=poll_seconds, digest_seconds=digest_seconds, housekeeping=housekeeping
-    )
-    if not secret or cards is None:
-        return Background(core.reminders, core.digests, worker, slack, None, idle_links=idle_links), clients
-
-    async def read_summary(team_id: str, user_id: str, meeting_uuid: str) -> MeetingSummary:
-        actor = await core.zoom_access.actor_for(await core.people.get(team_id, user_id))
-        return await actor.meeting_summary(meeting_uuid)
-
-    threads = MeetingThreads(core.meeting_posts.store, slack, read_summary=read_summary)
-    effects = ZoomEventEffects(
-        reminders=core.reminders,
-        digests=core.digests,
-        links=core.links,
-        posts=core.meeting_posts.store,
-        live=live,
-        cards=cards,
-        threads=threads,
-        audit=AuditTrail(db),
-        clock=clock,
-        forget_person=core.people.forget,
-    )
-    webhooks = ZoomWebhooks(secret, events=events, effects=effects, clock=clock)
-    return Background(
-        core.reminders, core.digests, worker, slack, webhooks, cards, threads, idle_links
-    ), clients
-
-
-def _idle_links(core: Core, slack: SlackOut) -> IdleLinks:
-    async def notify(team_id: str, user_id: str) -> None:
-        await slack.dm(team_id, user_id, relink_notice(idle_link_refused_hint()))
-
-    return IdleLinks(
-        core.links,
-        core.oauth,
-        notify,
-        clock=core.clock,
-        observe_refresh=lambda outcome: core.metrics.token_refreshes.labels(outcome).inc(),
-    )
 
 
 def _connect_socket_mode(

@@ -1,5 +1,7 @@
-"""Confirm buttons act once: the first click on a question claims it, a second click (a quick
-double-click, or a second device) finds it claimed and changes nothing."""
+"""Confirm buttons act once: the first click on a question claims it.
+
+A second click (a quick double-click, or a second device) finds it claimed and changes nothing.
+"""
 
 from __future__ import annotations
 

@@ -30,6 +30,7 @@ from bot.zoom.errors import ZoomError, ZoomErrorKind
 from bot.zoom.http import TokenSource, ZoomHttp
 from bot.zoom.ids import ZoomUserRef
 from bot.zoom.models import Delegate, Meeting, MeetingSummary, MeetingType, Recording, Recurrence, ZoomUser
+from bot.zoom.reports import AccountReports
 
 Mode = Literal["user", "account"]
 
@@ -253,6 +254,11 @@ class ZoomActor:
     async def user(self, email: str) -> ZoomUser:
         account = await self._admin("look up that user")
         return await account.get_user(ZoomUserRef(email))
+
+    async def account_reports(self, operation: str) -> AccountReports:
+        """The account's usage and dashboards: for Zoom owners and admins, in account mode."""
+        account = await self._admin(operation)
+        return account.reports()
 
     # --- guards ---------------------------------------------------------------------------
 

@@ -16,8 +16,9 @@ from typing import Any
 from bot.slack import grammar
 from bot.slack.grammar import readers as read
 from bot.slack.grammar.schedule import read_schedule
+from bot.slack.grammar.usage_period import read_usage
 from bot.slack.grammar.words import clean, plain_words
-from bot.slack.handlers import account, meetings, reminders
+from bot.slack.handlers import account, admin, meetings, reminders
 from bot.slack.handlers.caller import Caller
 from bot.slack.hints import USAGE, Usage, UsageError
 from bot.slack.replies import Outcome
@@ -135,6 +136,16 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         {grammar.ListUsers: Action("list the account's users", account.list_users)},
     ),
     Subcommand("user", read.read_user, {grammar.ShowUser: Action("look up that user", account.show_user)}),
+    Subcommand(
+        "usage",
+        read_usage,
+        {grammar.ShowUsage: Action("show the account's usage", admin.show_usage)},
+    ),
+    Subcommand(
+        "live",
+        read.no_args(grammar.ShowLive, "live"),
+        {grammar.ShowLive: Action("show the meetings in progress", admin.show_live)},
+    ),
     Subcommand(
         "schedulers",
         read.no_args(grammar.ListSchedulers, "schedulers"),

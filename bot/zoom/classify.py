@@ -24,6 +24,9 @@ _USER_NOT_FOUND = {1001, 1010, 1120}
 _ME_NOT_A_USER = re.compile(r"\bdoes not exist:\s*me\.?\s*$", re.IGNORECASE)
 _MEETING_NOT_FOUND = {3001, 3301}
 _PERMISSION = {200, 3003, 3161}
+# "This API is only available for ZMP and Business or higher accounts that have enabled the
+# Dashboard feature." (code 400): the plan, not the input, is what Zoom refuses.
+_PLAN_LACKS = re.compile(r"only available for .*(business|pro|paid|plan)")
 # Token-endpoint codes that mean "this grant/code/client is no good": relink.
 _OAUTH_AUTH_CODES = {4702, 4704, 4711, 4733, 4734, 4735, 4737, 4738, 4741}
 _OAUTH_AUTH_ERRORS = {"invalid_grant", "invalid_client", "invalid_token", "unauthorized_client"}
@@ -154,7 +157,7 @@ def error_from_response(
         error.kind = ZoomErrorKind.MEETING_NOT_FOUND
     elif numeric == 3000 and "schedule a meeting for" in lowered:
         error.kind = ZoomErrorKind.SCHEDULE_PRIVILEGE
-    elif numeric in _PERMISSION or status == 403:
+    elif numeric in _PERMISSION or status == 403 or _PLAN_LACKS.search(lowered):
         error.kind = ZoomErrorKind.PERMISSION
     elif status >= 500:
         error.kind = ZoomErrorKind.UNAVAILABLE
@@ -176,6 +179,9 @@ def _rate_limit(error: ZoomError, response: httpx.Response, lowered: str, now: d
         error.kind = ZoomErrorKind.RATE_LIMITED
         error.retry_after = seconds
         error.reset_at = at
+    category = response.headers.get("x-ratelimit-category", "")
+    if category:
+        error.details["rate_category"] = category[:40]  # Light, Medium, Heavy, Resource-intensive
 
 
 def oauth_error_from_response(

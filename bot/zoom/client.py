@@ -37,6 +37,7 @@ from bot.zoom.models import (
     ref_marker,
     zoom_time,
 )
+from bot.zoom.reports import AccountReports
 
 MAX_PAGE_SIZE = 300
 _RECONCILE_LIST_LIMIT = 1000
@@ -307,6 +308,10 @@ class UserZoom(_Operations):
 
 class AccountZoom(_Operations):
     """Zoom as the whole account sees it (Server-to-Server OAuth). Never uses ``me``."""
+
+    def reports(self) -> AccountReports:
+        """The account's usage report and live dashboard, on the same token."""
+        return AccountReports(self._http, self._tokens)
 
     async def get_user(self, user: ZoomUserRef) -> ZoomUser:
         return await self._get_user(user.value)

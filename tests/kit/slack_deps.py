@@ -22,6 +22,7 @@ from starlette.routing import Route
 
 from bot.metrics import Metrics
 from bot.sandbox.devserver import serve_asgi
+from bot.services.account_reports import AccountFigures
 from bot.services.clicks import OneClick
 from bot.services.digests import DigestService
 from bot.services.link_flow import LinkFlow
@@ -151,6 +152,7 @@ async def unit_deps(
             commands=CommandCapacity(limit=command_capacity),
             metrics=Metrics(),
             clicks=OneClick(ProcessedEventStore(db), clock=clock),
+            account_figures=AccountFigures(clock=clock),
         )
         try:
             yield deps, SlackSide(base_url, known, replies)

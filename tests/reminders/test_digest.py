@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.compose import build_background
+from bot.compose_background import build_background
 from bot.reminders.digest_job import DigestSender, due_day
 from bot.sandbox.slack_standin import Message
 from bot.sandbox.world import OfflineWorld

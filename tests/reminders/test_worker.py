@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 from apscheduler.jobstores.memory import MemoryJobStore
 
-from bot.compose import build_background
+from bot.compose_background import build_background
 from bot.reminders.delivery import ReminderDelivery
 from bot.reminders.worker import POLL_JOB_ID, ReminderWorker
 from bot.sandbox.slack_standin import SlackStandin

@@ -28,6 +28,7 @@ from bot.sandbox.zoom_simulator.model import (
 )
 from bot.sandbox.zoom_simulator.oauth import oauth_routes
 from bot.sandbox.zoom_simulator.outgoing import SimWebhooks
+from bot.sandbox.zoom_simulator.reports import UsageHistory
 from bot.sandbox.zoom_simulator.rest import rest_routes
 
 
@@ -63,6 +64,7 @@ class ZoomSimulator(SimWebhooks):
         self.meetings: dict[int, SimMeeting] = {}
         self.recordings: list[SimRecording] = []
         self.summaries: dict[str, dict[str, Any]] = {}  # meeting instance UUID -> AI Companion summary
+        self.usage_history = UsageHistory()  # days of account usage before the simulator ran
         self.cursors: dict[str, PageCursor] = {}
         self.faults = FaultBook()
         self.hangs = Hangs()
@@ -70,7 +72,11 @@ class ZoomSimulator(SimWebhooks):
             {
                 "Light": qps_limit,
                 "Medium": qps_limit * 2 // 3 if medium_qps_limit is None else medium_qps_limit,
-            }
+                "Heavy": qps_limit // 3,
+                # Business+ (dashboards need it): 20 a minute; a limit of 0 turns every check off.
+                "Resource-intensive": 20 if qps_limit else 0,
+            },
+            windows={"Resource-intensive": 60.0},
         )
         self.daily = DailyCreateUpdateLimit(daily_create_update_limit)
         self._privileges: dict[tuple[str, str], bool] = {}

@@ -16,7 +16,7 @@ class Operation:
     method: str
     path: str  # template under /v2, as in the OpenAPI document
     scopes: tuple[str, ...]  # any one of these lets the call through (for the caller's own data)
-    category: str  # rate-limit label: "Light" or "Medium"
+    category: str  # rate-limit label: "Light", "Medium", "Heavy" or "Resource-intensive"
 
     @property
     def key(self) -> str:
@@ -158,6 +158,14 @@ LIST_ASSISTANTS = Operation(
     "Medium",
 )
 
+DAILY_REPORT = Operation("GET", "/report/daily", ("report:read:admin",), "Heavy")
+LIVE_DASHBOARD = Operation(
+    "GET",
+    "/metrics/meetings",
+    ("dashboard_meetings:read:admin", "dashboard:read:admin", "dashboard:read:list_meetings:admin"),
+    "Resource-intensive",
+)
+
 OPERATIONS: tuple[Operation, ...] = (
     GET_USER,
     LIST_USERS,
@@ -172,6 +180,8 @@ OPERATIONS: tuple[Operation, ...] = (
     LIST_SCHEDULERS,
     LIST_ASSISTANTS,
     MEETING_SUMMARY,
+    DAILY_REPORT,
+    LIVE_DASHBOARD,
 )
 
 # What a server-to-server token carries unless the account says otherwise: every admin scope.

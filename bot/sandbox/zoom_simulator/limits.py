@@ -3,6 +3,7 @@ daily cap on meeting create + update (100 a day, reset at 00:00 UTC)."""
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections import defaultdict, deque
@@ -24,13 +25,21 @@ def daily_message(limit: int) -> str:
 
 
 class QpsLimiter:
-    """A sliding one-second window of real (monotonic) time per account and category.
+    """A sliding window of real (monotonic) time per account and category: one second, or as
+    ``windows`` says (Zoom counts Resource-intensive calls per minute).
 
     A limit of 0 turns the check off for that category.
     """
 
-    def __init__(self, limits: dict[str, int], monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        limits: dict[str, int],
+        monotonic: Callable[[], float] = time.monotonic,
+        *,
+        windows: dict[str, float] | None = None,
+    ) -> None:
         self._limits = limits
+        self._windows = windows or {}
         self._monotonic = monotonic
         self._seen: dict[tuple[str, str], deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
@@ -40,17 +49,19 @@ class QpsLimiter:
         if limit <= 0:
             return
         now = self._monotonic()
+        span = self._windows.get(category, 1.0)
         with self._lock:
             window = self._seen[(account_id, category)]
-            while window and now - window[0] >= 1.0:
+            while window and now - window[0] >= span:
                 window.popleft()
             if len(window) >= limit:
+                wait = max(1, math.ceil(span - (now - window[0])))
                 raise ZoomRefusal(
                     429,
                     429,
                     QPS_MESSAGE,
                     headers={
-                        "Retry-After": "1",
+                        "Retry-After": str(wait),
                         "X-RateLimit-Category": category,
                         "X-RateLimit-Type": "QPS",
                         "X-RateLimit-Limit": str(limit),

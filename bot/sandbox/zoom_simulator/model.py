@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 Role = Literal["member", "admin", "owner"]
+Plan = Literal["basic", "pro", "business"]  # "business" stands for Business and higher
 ZOOM_TIME = "%Y-%m-%dT%H:%M:%SZ"
 
 
@@ -34,6 +35,8 @@ class SimAccount:
     s2s_client_id: str | None = None
     s2s_client_secret: str | None = field(default=None, repr=False)
     s2s_scopes: list[str] = field(default_factory=list)
+    # Zoom plans gate features: reports need Pro or higher, dashboards Business or higher.
+    plan: Plan = "business"
 
 
 @dataclass

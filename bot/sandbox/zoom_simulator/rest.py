@@ -1,4 +1,5 @@
-"""The REST API under /v2: users, schedulers and assistants, meetings, invitation, recordings.
+"""The REST API under /v2: users, schedulers and assistants, meetings, invitation, recordings,
+and the admins' reports and dashboards (``reports.py``).
 
 Each endpoint runs the same gate before its own rules: bearer token (401 / 124), the
 account's per-second budget for the operation's category (429), then the operation's
@@ -18,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.sandbox.zoom_simulator import catalog, meetings
+from bot.sandbox.zoom_simulator import catalog, meetings, reports
 from bot.sandbox.zoom_simulator.access import Principal, authenticate, meeting_for, target_user
 from bot.sandbox.zoom_simulator.catalog import Operation
 from bot.sandbox.zoom_simulator.contract import Exchange
@@ -79,6 +80,8 @@ def rest_routes(sim: ZoomSimulator) -> list[Route]:
         (catalog.LIST_SCHEDULERS, list_schedulers),
         (catalog.LIST_ASSISTANTS, list_assistants),
         (catalog.MEETING_SUMMARY, meeting_summary),
+        (catalog.DAILY_REPORT, reports.daily_report),
+        (catalog.LIVE_DASHBOARD, reports.live_meetings),
     ]
     routes = [
         Route(f"/v2{_route_path(op)}", _endpoint(sim, op, handler), methods=[op.method])

@@ -19,6 +19,7 @@ from bot.sandbox.zoom_simulator.limits import DailyCreateUpdateLimit, QpsLimiter
 from bot.sandbox.zoom_simulator.model import (
     AuthorizationCode,
     PageCursor,
+    Plan,
     Role,
     SimAccount,
     SimApp,
@@ -76,12 +77,14 @@ class SimState:
         s2s_client_secret: str | None = None,
         *,
         s2s_scopes: list[str] | None = None,
+        plan: Plan = "business",
     ) -> SimAccount:
         account = SimAccount(
             account_id=account_id,
             s2s_client_id=s2s_client_id,
             s2s_client_secret=s2s_client_secret,
             s2s_scopes=list(DEFAULT_ACCOUNT_SCOPES if s2s_scopes is None else s2s_scopes),
+            plan=plan,
         )
         with self.lock:
             self.accounts[account_id] = account

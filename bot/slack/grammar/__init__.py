@@ -37,7 +37,9 @@ from bot.slack.grammar.commands import (
     Recordings,
     Remind,
     Schedule,
+    ShowLive,
     ShowMeeting,
+    ShowUsage,
     ShowUser,
     Unlink,
 )
@@ -67,6 +69,8 @@ __all__ = [
     "Remind",
     "Schedule",
     "ShowMeeting",
+    "ShowLive",
+    "ShowUsage",
     "ShowUser",
     "Unlink",
 ]

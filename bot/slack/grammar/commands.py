@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Literal
 
+from bot.services.account_reports import LastDays, PeriodAsk
 from bot.services.when import Repeat
 
 DEFAULT_REMIND_MINUTES = 10
@@ -151,8 +152,18 @@ class ShowUser:
     email: str
 
 
+@dataclass(frozen=True)
+class ShowUsage:
+    period: PeriodAsk = LastDays(7)
+
+
+@dataclass(frozen=True)
+class ShowLive:
+    pass
+
+
 Command = (
     Help | Link | Unlink | Me | NewMeeting | Schedule | OpenScheduleModal | ListMeetings | ShowMeeting
     | JoinMeeting | JoinPersonalRoom | MoveMeeting | CancelMeeting | Remind | ListReminders | CancelReminder
-    | DigestOn | DigestOff | Recordings | ListUsers | ShowUser | ListSchedulers
+    | DigestOn | DigestOff | Recordings | ListUsers | ShowUser | ListSchedulers | ShowUsage | ShowLive
 )  # fmt: skip

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from datetime import UTC, tzinfo
 
+from bot.services.account_reports import PeriodError
 from bot.services.people import HostLookupError
 from bot.services.refusals import Refusal
 from bot.services.reminders import ReminderError
@@ -28,6 +29,7 @@ from bot.slack.capacity import Overloaded
 from bot.slack.hints.hint import Hint, Mode, new_reference
 from bot.slack.hints.outage import database_down_hint, database_down_page, slack_scope_missing_hint
 from bot.slack.hints.pages import link_outcome_page
+from bot.slack.hints.periods import period_hint
 from bot.slack.hints.redact import quote_external
 from bot.slack.hints.refusals import host_hint, no_personal_room_hint, refusal_hint, share_refused_hint
 from bot.slack.hints.usage import (
@@ -115,6 +117,8 @@ def hint_for(
         if operation in USAGE:
             fix += f" Usage: `{escape(USAGE[operation].syntax)}`"
         return Hint("I couldn't use that time", escape(error.message), None, fix)
+    if isinstance(error, PeriodError):
+        return period_hint(error)
     if isinstance(error, Overloaded):
         return Hint(
             "zoombot is very busy",

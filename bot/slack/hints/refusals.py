@@ -37,8 +37,9 @@ def refusal_hint(refusal: Refusal, operation: str) -> Hint:
         return Hint(
             title,
             "`/zoom users` and `/zoom user` work only when zoombot runs in account mode, and this "
-            "zoombot runs in user mode (each person links their own Zoom account).",
-            "Listing and looking up a Zoom account's users needs a token for the whole account; "
+            "zoombot runs in user mode (each person links their own Zoom account). So do "
+            "`/zoom usage` and `/zoom live`.",
+            "The account's users, usage and live meetings need a token for the whole account; "
             "a personal Zoom link only ever sees its own user.",
             "Whoever runs zoombot sets `ZOOM_ACCOUNT_ID` with a Zoom Server-to-Server OAuth app "
             "(README → Creating the Zoom app → Account mode). Until then, `/zoom me` shows your own "
@@ -50,9 +51,9 @@ def refusal_hint(refusal: Refusal, operation: str) -> Hint:
         return Hint(
             title,
             f"{yours}, and only Zoom users with the *Owner* or *Admin* role may list or look up "
-            "the account's users.",
+            "the account's users, or see its usage and live meetings.",
             "zoombot asks Zoom for your role and lets only the Zoom account's owner and admins see "
-            "its users; being a Slack admin doesn't count.",
+            "the account's users and figures; being a Slack admin doesn't count.",
             "Ask your Zoom account's owner to give you the Admin role (Zoom web portal → User "
             "Management → Users → your user → Edit → Role), or ask a Zoom admin to run the command.",
         )

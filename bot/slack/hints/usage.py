@@ -81,6 +81,15 @@ USAGE: dict[str, Usage] = {
         "one Zoom user's details (admins)",
         account_only=True,
     ),
+    "usage": Usage(
+        "/zoom usage [7d|30d|<month>]",
+        "/zoom usage last month",
+        "the Zoom account's daily usage, against the period before (admins)",
+        account_only=True,
+    ),
+    "live": Usage(
+        "/zoom live", "/zoom live", "meetings in progress now, account-wide (admins)", account_only=True
+    ),
 }
 
 

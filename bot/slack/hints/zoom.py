@@ -208,6 +208,13 @@ def zoom_hint(error: ZoomError, mode: Mode, operation: str, tz: tzinfo, referenc
                 "Your Zoom user isn't allowed to host or schedule meetings.",
                 "Ask a Zoom admin to enable meeting hosting for your user (User Management → Users).",
             )
+        elif "dashboard" in error.message.lower():
+            what, fix = (
+                "Your Zoom plan has no Dashboard: it comes with Business and higher plans, and an "
+                "admin must turn it on.",
+                "Ask your Zoom account's owner about the plan (Zoom web portal → Account Management → "
+                "Account Settings → Admin Options → Dashboard). `/zoom usage` works on Pro.",
+            )
         elif "paid" in error.message.lower():
             what, fix = (
                 "This needs a paid Zoom plan or licence.",
@@ -225,7 +232,13 @@ def zoom_hint(error: ZoomError, mode: Mode, operation: str, tz: tzinfo, referenc
             wait = f"Try again in about {seconds} second{'s' if seconds != 1 else ''}."
         else:
             wait = "Try again in a few seconds."
-        return Hint(title, "Zoom is rate-limiting requests for your Zoom account right now.", why, wait)
+        what = "Zoom is rate-limiting requests for your Zoom account right now."
+        if error.details.get("rate_category", "").lower() == "resource-intensive":
+            what = (
+                "Zoom lets each account read its Dashboard only 10–20 times a minute, and that many "
+                "reads happened in the last minute."
+            )
+        return Hint(title, what, why, wait)
     if kind is ZoomErrorKind.DAILY_LIMIT:
         if error.reset_at is not None:
             when = date_token(error.reset_at, "{date_short_pretty} at {time}", fallback_tz=tz)

@@ -1,6 +1,7 @@
 """Pure Block Kit builders: data in, Slack payload dicts out. No I/O, no clock unless passed."""
 
 from bot.slack.views._blocks import SlackMessage
+from bot.slack.views.account_figures import live_meetings, usage_report
 from bot.slack.views.home import ACTION_HOME_LINK, ACTION_HOME_NEW_MEETING, ACTION_HOME_UNLINK, home_view
 from bot.slack.views.link_previews import link_to_preview_prompt, meeting_unfurl, personal_room_card
 from bot.slack.views.meetings import (
@@ -32,6 +33,8 @@ from bot.slack.views.schedule_form import ScheduleForm, parse_schedule_submissio
 from bot.slack.views.time_question import ACTION_TIME_CHOICE, time_question
 
 __all__ = [
+    "live_meetings",
+    "usage_report",
     "ACTION_CANCEL_ABORT",
     "ACTION_CANCEL_CONFIRM",
     "ACTION_CANCEL_OCCURRENCE",
