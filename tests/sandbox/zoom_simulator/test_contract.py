@@ -149,9 +149,8 @@ def test_catalog_matches_the_documents() -> None:
         found = next(d["paths"][op.path][op.method.lower()] for d in documents if op.path in d["paths"])
         assert set(op.scopes) == set(found["security"][0]["openapi_oauth"]), op.key
         extensions = found["x-extensions"]
-        assert set(op.scopes) == set(extensions["x-macro-scopes"]) | set(extensions.get("x-granular-scopes", [])), (
-            op.key
-        )
+        documented = set(extensions["x-macro-scopes"]) | set(extensions.get("x-granular-scopes", []))
+        assert set(op.scopes) == documented, op.key
         label = re.search(r"Rate Limit Label.*?`([\w-]+)`", found["description"], re.S)
         assert label is not None and label.group(1).capitalize() == op.category, op.key
 
