@@ -20,7 +20,8 @@ from typing import Any
 
 from bot.sandbox.clock import RunningClock
 from bot.sandbox.session import CARD_UPDATE_SECONDS, SandboxSession, ScriptedLines
-from bot.sandbox.world import SIGNING_SECRET, ZOOM_CLIENT_SECRET, offline_world
+from bot.sandbox.world import ACCOUNT_ID, SIGNING_SECRET, ZOOM_CLIENT_SECRET, offline_world
+from bot.sandbox.zoom_simulator.reports import seed_usage_history
 from bot.settings import Settings
 
 DEFAULT_DATA_DIR = Path(".sandbox")
@@ -51,12 +52,24 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--in", dest="channel", default="general", help="start in this channel (#general ...)"
     )
+    parser.add_argument(
+        "--account-mode",
+        action="store_true",
+        help="run the bot in account mode (a Server-to-Server app; alice owns the Zoom account): "
+        "no linking, and the admin commands (/zoom users, usage, live)",
+    )
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return run_sandbox(runs=args.run, data_dir=args.data_dir, user=args.user, channel=args.channel)
+    return run_sandbox(
+        runs=args.run,
+        data_dir=args.data_dir,
+        user=args.user,
+        channel=args.channel,
+        account_mode=args.account_mode,
+    )
 
 
 def run_sandbox(
@@ -66,11 +79,16 @@ def run_sandbox(
     user: str = "alice",
     channel: str = "general",
     out: Callable[[str], None] | None = None,
+    account_mode: bool = False,
 ) -> int:
     """Run the sandbox to completion; Ctrl-C is a normal way out (everything is stopped first)."""
     out = out or _print_line
     try:
-        return asyncio.run(sandbox(runs=runs, data_dir=data_dir, user=user, channel=channel, out=out))
+        return asyncio.run(
+            sandbox(
+                runs=runs, data_dir=data_dir, user=user, channel=channel, out=out, account_mode=account_mode
+            )
+        )
     except KeyboardInterrupt:
         out("\nbye")
         return EXIT_OK
@@ -84,6 +102,7 @@ async def sandbox(
     channel: str,
     out: Callable[[str], None],
     clock: RunningClock | None = None,
+    account_mode: bool = False,
 ) -> int:
     database = fresh_database(data_dir)
     forget_deployment_environment()
@@ -93,6 +112,7 @@ async def sandbox(
         data_dir,
         database_url=f"sqlite+aiosqlite:///{database}",
         clock=clock,
+        account_mode=account_mode,
         reminder_options={
             "poll_seconds": REMINDER_POLL_SECONDS,
             "digest_seconds": REMINDER_POLL_SECONDS,
@@ -100,6 +120,8 @@ async def sandbox(
         },
     ) as world:
         _quiet_logging(_secrets(world.settings))
+        if account_mode:  # something for `/zoom usage` to show: two months of a team's days
+            seed_usage_history(world.sim, ACCOUNT_ID, clock.now().date(), days=60)
         source = ScriptedLines(runs, out) if runs else TerminalLines()
         try:
             session = SandboxSession(
@@ -116,7 +138,8 @@ async def sandbox(
         out(f"zoombot sandbox: the real bot at {world.bot_url}, a Zoom simulator and a Slack stand-in")
         out(f"(offline, database {database}; everything stops when you leave)")
         if source.interactive:
-            out("Type `help` for the commands; start with `/zoom link`.")
+            first = "`/zoom usage` or `/zoom new`" if account_mode else "`/zoom link`"
+            out(f"Type `help` for the commands; start with {first}.")
         try:
             await session.run()
         finally:

@@ -13,7 +13,7 @@ from bot.slack.mrkdwn import format_meeting_id
 from tests.e2e.test_commands import ALICE, BOB, reply_to, schedule
 
 ACCOUNT_MODE_WHY = (
-    "*Why:* Listing and looking up a Zoom account's users needs a token for the whole account; "
+    "*Why:* The account's users, usage and live meetings need a token for the whole account; "
     "a personal Zoom link only ever sees its own user."
 )
 ACCOUNT_MODE_FIX = (
@@ -22,7 +22,7 @@ ACCOUNT_MODE_FIX = (
 )
 ACCOUNT_MODE_WHAT = (
     "`/zoom users` and `/zoom user` work only when zoombot runs in account mode, and this zoombot "
-    "runs in user mode (each person links their own Zoom account)."
+    "runs in user mode (each person links their own Zoom account). So do `/zoom usage` and `/zoom live`."
 )
 
 
@@ -78,9 +78,9 @@ async def test_admin_commands_name_the_zoom_role_needed(account_world: OfflineWo
         [
             ":warning: *Couldn't list the account's users*",
             "Your Zoom role is *Member*, and only Zoom users with the *Owner* or *Admin* role may list "
-            "or look up the account's users.",
+            "or look up the account's users, or see its usage and live meetings.",
             "*Why:* zoombot asks Zoom for your role and lets only the Zoom account's owner and admins "
-            "see its users; being a Slack admin doesn't count.",
+            "see the account's users and figures; being a Slack admin doesn't count.",
             "*What to do:* Ask your Zoom account's owner to give you the Admin role (Zoom web portal → "
             "User Management → Users → your user → Edit → Role), or ask a Zoom admin to run the command.",
         ]

@@ -113,13 +113,27 @@ def test_users_in_user_mode_is_refused_in_our_words_not_zooms(
         "[ephemeral to you]",
         "  :warning: *Couldn't list the account's users*",
         "  `/zoom users` and `/zoom user` work only when zoombot runs in account mode, and this zoombot "
-        "runs in user mode (each person links their own Zoom account).",
-        "    *Why:* Listing and looking up a Zoom account's users needs a token for the whole account; "
+        "runs in user mode (each person links their own Zoom account). So do `/zoom usage` and `/zoom live`.",
+        "    *Why:* The account's users, usage and live meetings need a token for the whole account; "
         "a personal Zoom link only ever sees its own user.",
         "  *What to do:* Whoever runs zoombot sets `ZOOM_ACCOUNT_ID` with a Zoom Server-to-Server OAuth "
         "app (README → Creating the Zoom app → Account mode). Until then, `/zoom me` shows your own "
         "Zoom user.",
     ]
+
+
+def test_account_mode_shows_the_accounts_usage_and_live_meetings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    runs = ["/zoom usage 30d", "/zoom new Standup", "meeting start", "meeting join bob", "/zoom live"]
+    args = ["sandbox", "--account-mode", "--data-dir", str(tmp_path)]
+    status = main([*args, *(word for line in runs for word in ("--run", line))])
+    out = capsys.readouterr().out
+    assert status == 0, out
+    usage = out[out.index("> /zoom usage 30d") : out.index("> /zoom new Standup")]
+    assert "Zoom usage: the last 30 days" in usage and "Meeting minutes" in usage and "vs before" in usage
+    live = out[out.index("> /zoom live") :]
+    assert "In progress now: 1 meeting" in live and "*Standup*" in live and "1 in the meeting" in live
 
 
 def test_a_usage_error_makes_the_exit_status_non_zero(

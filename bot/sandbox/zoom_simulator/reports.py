@@ -20,6 +20,7 @@ from bot.sandbox.zoom_simulator.paging import paginate
 from bot.sandbox.zoom_simulator.responses import ZoomRefusal, missing_scope, validation_failed
 
 if TYPE_CHECKING:
+    from bot.sandbox.zoom_simulator.app import ZoomSimulator
     from bot.sandbox.zoom_simulator.rest import Call
 
 REPORT_MONTHS = 6  # Zoom keeps the daily report for the current month and the five before
@@ -49,6 +50,26 @@ class UsageHistory:
 
     def record(self, account_id: str, day: date, usage: DayUsage) -> None:
         self.days[(account_id, day)] = usage
+
+
+def seed_usage_history(sim: ZoomSimulator, account_id: str, today: date, *, days: int) -> None:
+    """Plausible days before the simulator started, for the sandbox: a team of a few dozen
+    people, busier on weekdays, from the simulator's seeded random source."""
+    for back in range(1, days + 1):
+        day = today - timedelta(days=back)
+        weekday = day.weekday() < 5
+        meetings = sim.rng.randint(8, 20) if weekday else sim.rng.randint(0, 3)
+        participants = meetings * sim.rng.randint(2, 6)
+        sim.usage_history.record(
+            account_id,
+            day,
+            DayUsage(
+                new_users=1 if sim.rng.random() < 0.1 else 0,
+                meetings=meetings,
+                participants=participants,
+                meeting_minutes=meetings * sim.rng.randint(20, 45),
+            ),
+        )
 
 
 def _admin_gate(call: Call) -> None:

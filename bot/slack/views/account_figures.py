@@ -54,8 +54,8 @@ def usage_report(report: UsageReport) -> SlackMessage:
         against = ""
         if report.previous_totals is not None:
             against = change(total, getattr(report.previous_totals, field))
-        rows.append(f"{label:<16}{total:>9,}  {against:>6}  {sparkline(values)}")
-    table = "\n".join([f"{'':<16}{'total':>9}  {'vs before':>6}  per day", *rows])
+        rows.append(f"{label:<16}{total:>9,}  {against:>9}  {sparkline(values)}")
+    table = "\n".join([f"{'':<16}{'total':>9}  {'vs before':>9}  per day", *rows])
     blocks: list[Block] = [header(title), section(f"```{table}```")]
     notes = [f"{report.period.first:%d %b} → {report.period.last:%d %b}, one bar a day."]
     if report.previous is not None:
