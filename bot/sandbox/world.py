@@ -42,6 +42,7 @@ USER_SCOPES = [
     "cloud_recording:read:list_user_recordings",
     "user:read:list_schedulers",
     "meeting:read:summary",
+    "meeting:read:list_past_participants",
 ]
 
 

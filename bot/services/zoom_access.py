@@ -24,6 +24,7 @@ from typing import Literal
 
 from bot.services.people import SlackPerson
 from bot.services.refusals import Refusal, RefusalKind
+from bot.zoom.attendance import Stay
 from bot.zoom.changes import MeetingRequest, MeetingUpdate
 from bot.zoom.client import AccountZoom, UserZoom
 from bot.zoom.errors import ZoomError, ZoomErrorKind
@@ -254,6 +255,14 @@ class ZoomActor:
     async def user(self, email: str) -> ZoomUser:
         account = await self._admin("look up that user")
         return await account.get_user(ZoomUserRef(email))
+
+    async def attendance(self, meeting_id: int) -> list[Stay]:
+        """Who attended one of the caller's past meetings (its last instance)."""
+        if self._user is not None:
+            return await self._user.attendance(meeting_id)
+        meeting = await self.get(meeting_id)  # account mode: only the caller's own meetings
+        assert self._account is not None
+        return await self._account.attendance(meeting.id)
 
     async def account_reports(self, operation: str) -> AccountReports:
         """The account's usage and dashboards: for Zoom owners and admins, in account mode."""

@@ -18,7 +18,7 @@ from bot.slack.grammar import readers as read
 from bot.slack.grammar.schedule import read_schedule
 from bot.slack.grammar.usage_period import read_usage
 from bot.slack.grammar.words import clean, plain_words
-from bot.slack.handlers import account, admin, meetings, reminders
+from bot.slack.handlers import account, admin, attendance, meetings, reminders
 from bot.slack.handlers.caller import Caller
 from bot.slack.hints import USAGE, Usage, UsageError
 from bot.slack.replies import Outcome
@@ -124,6 +124,11 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
             grammar.DigestOn: Action("turn on your digest", reminders.digest_on),
             grammar.DigestOff: Action("turn off your digest", reminders.digest_off),
         },
+    ),
+    Subcommand(
+        "report",
+        read.read_report,
+        {grammar.MeetingReport: Action("show the meeting's attendance", attendance.report)},
     ),
     Subcommand(
         "recordings",

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from bot.zoom.attendance import Stay, past_participants
 from bot.zoom.changes import MeetingRequest, MeetingUpdate
 from bot.zoom.errors import Outcome, ZoomError, ZoomErrorKind
 from bot.zoom.http import TokenSource, ZoomHttp
@@ -279,6 +280,10 @@ class UserZoom(_Operations):
     async def get_user(self) -> ZoomUser:
         return await self._get_user(ME)
 
+    async def attendance(self, meeting: int | str) -> list[Stay]:
+        """Who attended the host's own past meeting (``/past_meetings``)."""
+        return await past_participants(self._http, self._tokens, meeting, account=False)
+
     async def create_meeting(self, request: MeetingRequest) -> Meeting:
         """Create a meeting (``request.schedule_for`` needs scheduling privilege at Zoom)."""
         return await self._create_meeting(ME, request)
@@ -308,6 +313,10 @@ class UserZoom(_Operations):
 
 class AccountZoom(_Operations):
     """Zoom as the whole account sees it (Server-to-Server OAuth). Never uses ``me``."""
+
+    async def attendance(self, meeting: int | str) -> list[Stay]:
+        """Who attended a past meeting of the account (the participants report)."""
+        return await past_participants(self._http, self._tokens, meeting, account=True)
 
     def reports(self) -> AccountReports:
         """The account's usage report and live dashboard, on the same token."""

@@ -11,6 +11,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.sandbox.zoom_simulator.attendance import DEFAULT_REPORT_DELAY
 from bot.sandbox.zoom_simulator.clock import Clock, SystemClock
 from bot.sandbox.zoom_simulator.contract import ContractObserver
 from bot.sandbox.zoom_simulator.control import control_routes
@@ -65,6 +66,7 @@ class ZoomSimulator(SimWebhooks):
         self.recordings: list[SimRecording] = []
         self.summaries: dict[str, dict[str, Any]] = {}  # meeting instance UUID -> AI Companion summary
         self.usage_history = UsageHistory()  # days of account usage before the simulator ran
+        self.report_delay = DEFAULT_REPORT_DELAY  # how long after a meeting ends its attendance appears
         self.cursors: dict[str, PageCursor] = {}
         self.faults = FaultBook()
         self.hangs = Hangs()

@@ -166,6 +166,24 @@ LIVE_DASHBOARD = Operation(
     "Resource-intensive",
 )
 
+PAST_PARTICIPANTS = Operation(
+    "GET",
+    "/past_meetings/{meetingId}/participants",
+    (
+        "meeting:read:admin",
+        "meeting:read",
+        "meeting:read:list_past_participants",
+        "meeting:read:list_past_participants:admin",
+    ),
+    "Medium",
+)
+REPORT_PARTICIPANTS = Operation(
+    "GET",
+    "/report/meetings/{meetingId}/participants",
+    ("report:read:admin", "report:read:list_meeting_participants:admin"),
+    "Heavy",
+)
+
 OPERATIONS: tuple[Operation, ...] = (
     GET_USER,
     LIST_USERS,
@@ -182,6 +200,8 @@ OPERATIONS: tuple[Operation, ...] = (
     MEETING_SUMMARY,
     DAILY_REPORT,
     LIVE_DASHBOARD,
+    PAST_PARTICIPANTS,
+    REPORT_PARTICIPANTS,
 )
 
 # What a server-to-server token carries unless the account says otherwise: every admin scope.

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.sandbox.zoom_simulator import catalog, meetings, reports
+from bot.sandbox.zoom_simulator import attendance, catalog, meetings, reports
 from bot.sandbox.zoom_simulator.access import Principal, authenticate, meeting_for, target_user
 from bot.sandbox.zoom_simulator.catalog import Operation
 from bot.sandbox.zoom_simulator.contract import Exchange
@@ -81,6 +81,8 @@ def rest_routes(sim: ZoomSimulator) -> list[Route]:
         (catalog.LIST_ASSISTANTS, list_assistants),
         (catalog.MEETING_SUMMARY, meeting_summary),
         (catalog.DAILY_REPORT, reports.daily_report),
+        (catalog.PAST_PARTICIPANTS, attendance.past_participants),
+        (catalog.REPORT_PARTICIPANTS, attendance.report_participants),
         (catalog.LIVE_DASHBOARD, reports.live_meetings),
     ]
     routes = [
@@ -103,7 +105,7 @@ def rest_routes(sim: ZoomSimulator) -> list[Route]:
 
 def _route_path(op: Operation) -> str:
     # A meeting UUID may hold a (percent-encoded) "/": the summary route reads the raw segment itself.
-    if op is catalog.MEETING_SUMMARY:
+    if op in (catalog.MEETING_SUMMARY, catalog.PAST_PARTICIPANTS, catalog.REPORT_PARTICIPANTS):
         return op.path.replace("{meetingId}", "{meetingId:path}")
     return op.path
 
@@ -407,7 +409,7 @@ def _one_month_after(day: date) -> date:
 
 
 def meeting_summary(call: Call) -> Response:
-    uuid = _uuid_from_path(call.raw_path, "/meeting_summary")
+    uuid = uuid_from_path(call.raw_path, "/meeting_summary")
     call.principal.require_scope(call.op)
     meeting = next((m for m in call.sim.meetings.values() if m.uuid == uuid), None)
     summary = call.sim.summaries.get(uuid)
@@ -416,11 +418,11 @@ def meeting_summary(call: Call) -> Response:
     return JSONResponse(summary)
 
 
-def _uuid_from_path(raw_path: str, suffix: str) -> str:
+def uuid_from_path(raw_path: str, suffix: str, prefix: str = "/v2/meetings/") -> str:
     """The ``{meetingId}`` segment as Zoom reads a UUID: percent-decoded once, or twice when the
     client encoded it twice. Zoom's rule: a UUID that begins with ``/`` or contains ``//`` must
     be double-encoded; sent encoded once, it does not name the meeting (3001)."""
-    segment = raw_path.removeprefix("/v2/meetings/").removesuffix(suffix)
+    segment = raw_path.removeprefix(prefix).removesuffix(suffix)
     if "/" in segment:  # not encoded at all: the path names something else
         raise meeting_not_found(unquote(segment))
     once = unquote(segment)

@@ -162,8 +162,14 @@ class ShowLive:
     pass
 
 
+@dataclass(frozen=True)
+class MeetingReport:
+    meeting_id: int
+
+
 Command = (
     Help | Link | Unlink | Me | NewMeeting | Schedule | OpenScheduleModal | ListMeetings | ShowMeeting
     | JoinMeeting | JoinPersonalRoom | MoveMeeting | CancelMeeting | Remind | ListReminders | CancelReminder
     | DigestOn | DigestOff | Recordings | ListUsers | ShowUser | ListSchedulers | ShowUsage | ShowLive
+    | MeetingReport
 )  # fmt: skip

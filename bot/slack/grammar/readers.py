@@ -29,6 +29,7 @@ from bot.slack.grammar.commands import (
     JoinPersonalRoom,
     ListMeetings,
     ListReminders,
+    MeetingReport,
     MoveMeeting,
     NewMeeting,
     Recordings,
@@ -115,6 +116,10 @@ def _meeting_id_only(
 
 def read_show(rest: str) -> Command | UsageError:
     return _meeting_id_only(rest, "show", ShowMeeting)
+
+
+def read_report(rest: str) -> Command | UsageError:
+    return _meeting_id_only(rest, "report", MeetingReport)
 
 
 def read_join(rest: str) -> Command | UsageError:

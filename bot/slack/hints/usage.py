@@ -71,6 +71,11 @@ USAGE: dict[str, Usage] = {
         "/zoom digest on 08:30",
         "a DM each weekday morning with the day's meetings",
     ),
+    "report": Usage(
+        "/zoom report <meeting-id>",
+        "/zoom report 812 3456 7890",
+        "who attended one of your past meetings, how many, and for how long",
+    ),
     "recordings": Usage(
         "/zoom recordings [<days>]", "/zoom recordings 14", "cloud recordings of the last N days"
     ),

@@ -2,6 +2,7 @@
 
 from bot.slack.views._blocks import SlackMessage
 from bot.slack.views.account_figures import live_meetings, usage_report
+from bot.slack.views.attendance import attendance_report
 from bot.slack.views.home import ACTION_HOME_LINK, ACTION_HOME_NEW_MEETING, ACTION_HOME_UNLINK, home_view
 from bot.slack.views.link_previews import link_to_preview_prompt, meeting_unfurl, personal_room_card
 from bot.slack.views.meetings import (
@@ -33,6 +34,7 @@ from bot.slack.views.schedule_form import ScheduleForm, parse_schedule_submissio
 from bot.slack.views.time_question import ACTION_TIME_CHOICE, time_question
 
 __all__ = [
+    "attendance_report",
     "live_meetings",
     "usage_report",
     "ACTION_CANCEL_ABORT",
