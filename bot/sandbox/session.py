@@ -73,6 +73,8 @@ Type what you would type in Slack, plus a few sandbox commands:
   as bob                  act as another person: {people}
   in #design              move to another channel: {channels}
   home                    open zoombot's App Home tab
+  shortcut schedule       the "Schedule a Zoom meeting" shortcut (opens the form)
+  shortcut message        "Zoom meeting about this" on the latest message here (e.g. after paste)
   wait 10m                fast-forward the clock (s, m, h, d) so reminders and digests fire
   meeting start|end [ID]  play Zoom: the meeting (the latest one unless ID is given) starts or ends
   meeting join|leave [ID] NAME    someone joins or leaves it (bob, carol, or any guest's name)
@@ -221,6 +223,8 @@ class SandboxSession:
                 await self._paste(rest)
             elif word == "home":
                 await self._home()
+            elif word == "shortcut" and rest in ("schedule", "message"):
+                await self._shortcut(rest)
             elif word == "meeting":
                 await self._meeting(rest)
             else:
@@ -339,6 +343,24 @@ class SandboxSession:
         if answer is not None:
             # A preview is optional (only meetings the poster can read): wait a little, expect nothing.
             await self._settle(before, expect_reply=False, at_least=PASTE_SECONDS)
+        await self._show_new()
+
+    async def _shortcut(self, which: str) -> None:
+        """A shortcut, as Slack sends it: the global one, or the message one on the latest message
+        posted in this channel (a person's or zoombot's, not an ephemeral)."""
+        driver = self.world.driver
+        before = self._arrivals()
+        if which == "schedule":
+            response = await driver.shortcut(self.user.slack_id, "schedule_meeting")
+        else:
+            posts = [m for m in self.world.standin.messages_in(self.channel_id) if m.kind == "post"]
+            if not posts:
+                raise LookupError("no message in this channel yet; `paste <text>` posts one")
+            response = await driver.message_shortcut(self.user.slack_id, "meeting_about_message", posts[-1])
+        if response.status_code != 200:
+            self._usage(f"zoombot answered HTTP {response.status_code}")
+            return
+        await self._settle(before, expect_reply=True)
         await self._show_new()
 
     def _button_url(self, which: str) -> str:

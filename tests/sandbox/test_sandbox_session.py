@@ -307,3 +307,16 @@ async def test_join_posts_in_the_channel_and_help_lists_it(terminal: Terminal) -
     shown = await terminal.type("/zoom join me")
     assert "[#general]" in shown and "Alice Example's personal meeting room" in shown
     assert "paste <text>" in await terminal.type("help")
+
+
+async def test_shortcuts_from_the_prompt(terminal: Terminal) -> None:
+    t = terminal
+    await t.type("/zoom link")
+    await t.type("click 1")
+    await t.type("paste Quarterly *roadmap* review")
+    out = await t.type("shortcut message")
+    assert out.startswith("[#general, in the thread]\n  *Quarterly roadmap review*")
+    out = await t.type("shortcut schedule", "Offsite", "tomorrow", "11:00", "2", "", "")
+    assert "[modal]\n  ┌ Schedule a meeting" in out and "Offsite" in out
+    out = await t.type("shortcut sideways")
+    assert "unknown command" in out

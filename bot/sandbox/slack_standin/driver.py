@@ -225,6 +225,38 @@ class SlackDriver:
             return message, None
         return message, await self.event(link_shared)
 
+    async def shortcut(self, user_id: str, callback_id: str) -> httpx.Response:
+        """A global shortcut, as Slack sends it: no channel and no response_url, a trigger id."""
+        return await self._send_payload({**self._shortcut_base(user_id, callback_id), "type": "shortcut"})
+
+    async def message_shortcut(self, user_id: str, callback_id: str, message: Message) -> httpx.Response:
+        """A message shortcut on ``message``: its channel, the message itself, a response_url."""
+        channel = self.standin.ensure_channel(message.channel)
+        me = self.standin.identity
+        payload = {
+            **self._shortcut_base(user_id, callback_id),
+            "type": "message_action",
+            "channel": {"id": channel.id, "name": "directmessage" if channel.is_im else channel.name},
+            "message_ts": message.ts,
+            "message": message.as_payload(me.bot_user_id, me.bot_id),
+            "response_url": self._response_url(channel.id, self.standin.ensure_user(user_id).id),
+        }
+        return await self._send_payload(payload)
+
+    def _shortcut_base(self, user_id: str, callback_id: str) -> dict[str, Any]:
+        user = self.standin.ensure_user(user_id)
+        me = self.standin.identity
+        return {
+            "token": _VERIFICATION_TOKEN,
+            "action_ts": f"{self._clock():.6f}",
+            "team": {"id": me.team_id, "domain": me.team_domain},
+            "user": {"id": user.id, "username": user.name, "team_id": me.team_id},
+            "is_enterprise_install": False,
+            "enterprise": None,
+            "callback_id": callback_id,
+            "trigger_id": self._trigger(user.id),
+        }
+
     async def app_home_opened(self, user_id: str) -> httpx.Response:
         user = self.standin.ensure_user(user_id)
         return await self.event(

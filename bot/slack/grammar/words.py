@@ -73,6 +73,19 @@ def topic_from(raw: str, subcommand: str) -> str | UsageError:
     return topic
 
 
+_FORMATTING = re.compile(r"[*_~`>]+")
+
+
+def topic_of_message(text: str) -> str:
+    """A meeting topic from a Slack message (the message shortcut): its first line with words in
+    it, markup undone, cut to Zoom's 200 characters."""
+    for line in unescape(text).splitlines():
+        words = clean(_FORMATTING.sub(" ", plain_words(line)))
+        if any(ch.isalnum() for ch in words):
+            return words if len(words) <= MAX_TOPIC else words[: MAX_TOPIC - 1].rstrip() + "…"
+    return "Meeting about a message"
+
+
 _ID_PIECE = re.compile(r"[0-9][0-9\-]*")
 _JOIN_LINK = re.compile(r"<https?://[^/|>]*zoom\.us/[jsw]/([0-9]{9,11})[^>]*>")
 

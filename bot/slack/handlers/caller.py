@@ -20,6 +20,7 @@ class Caller:
     user_id: str
     channel_id: str
     _person: SlackPerson | None = None
+    thread_ts: str | None = None  # a message shortcut: channel posts go into that message's thread
 
     @classmethod
     def from_bolt(cls, context: AsyncBoltContext, *, channel_id: str | None = None) -> Caller:

@@ -33,6 +33,7 @@ from bot.slack.hints.periods import period_hint
 from bot.slack.hints.redact import quote_external
 from bot.slack.hints.refusals import host_hint, no_personal_room_hint, refusal_hint, share_refused_hint
 from bot.slack.hints.usage import (
+    SHORTCUTS_LINE,
     USAGE,
     LinkStatus,
     Usage,
@@ -72,6 +73,7 @@ __all__ = [
     "quote_external",
     "share_refused_hint",
     "slack_scope_missing_hint",
+    "SHORTCUTS_LINE",
     "usage_lines",
 ]
 

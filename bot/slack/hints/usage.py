@@ -168,8 +168,16 @@ def usage_lines(*, account_mode: bool) -> list[str]:
     ]
 
 
+SHORTCUTS_LINE = (
+    "*Shortcuts*: *Schedule a Zoom meeting* (the composer's shortcuts menu) opens the schedule form; "
+    "on any message, More actions → *Zoom meeting about this* starts a meeting named after it, "
+    "its Join card in the message's thread."
+)
+
+
 def help_text(link_status: LinkStatus) -> str:
     lines = [link_status_line(link_status), "", "*Commands*"]
     lines += usage_lines(account_mode=link_status.account_mode)
+    lines += ["", SHORTCUTS_LINE]
     lines += ["", "Times are read in your Slack time zone. Meeting ids may have spaces: `812 3456 7890`."]
     return "\n".join(lines)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.listeners import actions, commands, events, view_submissions
+from bot.slack.listeners import actions, commands, events, shortcuts, view_submissions
 
 
 def register(app: AsyncApp) -> None:
@@ -12,3 +12,4 @@ def register(app: AsyncApp) -> None:
     actions.register(app)
     view_submissions.register(app)
     events.register(app)
+    shortcuts.register(app)

@@ -107,7 +107,9 @@ async def deliver(
 async def _post_public(outcome: Outcome, *, ctx: Caller, respond: Respond, client: AsyncWebClient) -> None:
     assert outcome.public is not None
     try:
-        posted = await client.chat_postMessage(channel=ctx.channel_id, **outcome.public)
+        posted = await client.chat_postMessage(
+            channel=ctx.channel_id, thread_ts=ctx.thread_ts, **outcome.public
+        )
     except SlackApiError as error:
         # Not a member of a private channel or DM: the response_url still reaches everyone there.
         log.info(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.slack.hints import USAGE, Hint, LinkStatus, help_text, link_status_line, usage_lines
+from bot.slack.hints import SHORTCUTS_LINE, USAGE, Hint, LinkStatus, help_text, link_status_line, usage_lines
 from bot.slack.mrkdwn import escape
 from bot.slack.views._blocks import Block, SlackMessage, actions, button, context, header, message, section
 
@@ -34,6 +34,7 @@ def help_blocks(link_status: LinkStatus, *, subcommand: str | None = None) -> li
         header("Zoom from Slack"),
         section(link_status_line(link_status)),
         section("*Commands*\n" + "\n".join(usage_lines(account_mode=link_status.account_mode))),
+        section(SHORTCUTS_LINE),
         context("Times are read in your Slack time zone. Meeting ids may have spaces: `812 3456 7890`."),
     ]
 
