@@ -43,6 +43,8 @@ USER_SCOPES = [
     "user:read:list_schedulers",
     "meeting:read:summary",
     "meeting:read:list_past_participants",
+    "cloud_recording:delete:meeting_recording",
+    "cloud_recording:update:recover_meeting_recordings",
 ]
 
 

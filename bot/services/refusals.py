@@ -16,6 +16,9 @@ class RefusalKind(StrEnum):
     NOT_ZOOM_ADMIN = "not_zoom_admin"  # an admin command, but the caller's Zoom role is not owner/admin
     NO_SLACK_EMAIL = "no_slack_email"  # account mode: Slack shows no e-mail to find the caller's Zoom user
     NOT_YOURS = "not_yours"  # account mode: the meeting is hosted by another user of the account
+    ONLY_HOST = "only_host"  # a recording's trash/recover button, clicked by someone else
+    ALREADY_IN_TRASH = "already_in_trash"  # Move to trash, but it is there already
+    NOT_IN_TRASH = "not_in_trash"  # Recover, but it is not in the trash (recovered already)
     NOT_ASSISTANT = (
         "not_assistant"  # account mode: `host @x`, but Zoom doesn't list the caller as x's assistant
     )

@@ -238,11 +238,24 @@ class ZoomActor:
         await self._client().delete_meeting(meeting_id)
         return meeting
 
-    async def recordings(self, *, since: datetime, until: datetime) -> list[Recording]:
+    async def recordings(self, *, since: datetime, until: datetime, trash: bool = False) -> list[Recording]:
+        """The caller's cloud recordings (or those in their trash) that started in the period."""
         if self._user is not None:
-            return await self._user.list_recordings(since.date(), until.date())
+            return await self._user.list_recordings(since.date(), until.date(), trash=trash)
         assert self._account is not None and self._ref is not None
-        return await self._account.list_recordings(self._ref, since.date(), until.date())
+        return await self._account.list_recordings(self._ref, since.date(), until.date(), trash=trash)
+
+    async def trash_recordings(self, meeting_uuid: str) -> None:
+        await self._client().trash_recordings(meeting_uuid)
+
+    async def recover_recordings(self, meeting_uuid: str) -> None:
+        await self._client().recover_recordings(meeting_uuid)
+
+    async def is_zoom_admin(self) -> bool:
+        """Account mode: whether Zoom names the caller an owner or admin of the account."""
+        if self._account is None:
+            return False
+        return (await self._caller_user()).role_name.strip().lower() in ADMIN_ROLES
 
     async def meeting_summary(self, meeting_uuid: str) -> MeetingSummary:
         """The AI Companion summary of a meeting instance the caller hosted."""

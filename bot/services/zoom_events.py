@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.services.digests import DigestService
+from bot.services.recording_actions import RecordingRef
 from bot.services.reminders import ReminderService
 from bot.store.events import AuditTrail
 from bot.store.links import LinkStore
@@ -58,7 +59,9 @@ class CardRefresher(Protocol):
 class ThreadPoster(Protocol):
     """What the effects need from the cards' threads (``bot/slack/live/threads.py``)."""
 
-    async def recording_completed(self, meeting_id: int, topic: str, share_url: str) -> int: ...
+    async def recording_completed(
+        self, meeting_id: int, topic: str, share_url: str, ref: RecordingRef | None = None
+    ) -> int: ...
 
     async def transcript_completed(self, meeting_id: int, topic: str, share_url: str) -> int: ...
 
@@ -222,8 +225,9 @@ class ZoomEventEffects:
 
     async def recording_completed(self, payload: dict[str, Any]) -> None:
         obj = _object(payload)
+        ref = RecordingRef.of(str(obj.get("uuid") or ""), parse_time(obj.get("start_time")))
         await self._threads.recording_completed(
-            int(obj["id"]), _topic(obj) or "Zoom meeting", str(obj.get("share_url") or "")
+            int(obj["id"]), _topic(obj) or "Zoom meeting", str(obj.get("share_url") or ""), ref
         )
 
     async def transcript_completed(self, payload: dict[str, Any]) -> None:

@@ -255,7 +255,31 @@ class _Operations:
         )
         return MeetingSummary.from_zoom(data)
 
-    async def _list_recordings(self, user: str, start: date, end: date, limit: int) -> list[Recording]:
+    async def trash_recordings(self, meeting_uuid: str) -> None:
+        """Move one meeting instance's cloud recordings to the trash (recoverable for 30 days)."""
+        await self._http.api(
+            "DELETE",
+            "/meetings/{meetingId}/recordings",
+            tokens=self._tokens,
+            operation="move the recording to the trash",
+            path_params={"meetingId": meeting_uuid_param(meeting_uuid)},
+            params={"action": "trash"},
+        )
+
+    async def recover_recordings(self, meeting_uuid: str) -> None:
+        """Bring one meeting instance's cloud recordings back from the trash."""
+        await self._http.api(
+            "PUT",
+            "/meetings/{meetingUUID}/recordings/status",
+            tokens=self._tokens,
+            operation="recover the recording",
+            path_params={"meetingUUID": meeting_uuid_param(meeting_uuid)},
+            json={"action": "recover"},
+        )
+
+    async def _list_recordings(
+        self, user: str, start: date, end: date, limit: int, *, trash: bool = False
+    ) -> list[Recording]:
         found: list[Recording] = []
         # Zoom answers at most one month per request; newest window first.
         for window_start, window_end in reversed(date_windows(start, end)):
@@ -264,7 +288,11 @@ class _Operations:
                 "list cloud recordings",
                 "meetings",
                 path_params={"userId": user},
-                params={"from": window_start.isoformat(), "to": window_end.isoformat()},
+                params={
+                    "from": window_start.isoformat(),
+                    "to": window_end.isoformat(),
+                    **({"trash": "true", "trash_type": "meeting_recordings"} if trash else {}),
+                },
                 page_size=MAX_PAGE_SIZE,
                 limit=limit - len(found),
             ):
@@ -291,9 +319,11 @@ class UserZoom(_Operations):
     async def list_upcoming_meetings(self, *, limit: int = 100, page_size: int = 100) -> list[Meeting]:
         return await self._list_upcoming(ME, limit, page_size)
 
-    async def list_recordings(self, start: date, end: date, *, limit: int = 300) -> list[Recording]:
+    async def list_recordings(
+        self, start: date, end: date, *, limit: int = 300, trash: bool = False
+    ) -> list[Recording]:
         """Cloud recordings from ``start`` to ``end`` (UTC dates, inclusive), newest first."""
-        return await self._list_recordings(ME, start, end, limit)
+        return await self._list_recordings(ME, start, end, limit, trash=trash)
 
     async def list_schedulers(self) -> list[Delegate]:
         """The users who gave this user scheduling privilege (whom they may schedule for)."""
@@ -350,9 +380,9 @@ class AccountZoom(_Operations):
         return await self._list_upcoming(user.value, limit, page_size)
 
     async def list_recordings(
-        self, user: ZoomUserRef, start: date, end: date, *, limit: int = 300
+        self, user: ZoomUserRef, start: date, end: date, *, limit: int = 300, trash: bool = False
     ) -> list[Recording]:
-        return await self._list_recordings(user.value, start, end, limit)
+        return await self._list_recordings(user.value, start, end, limit, trash=trash)
 
     async def list_schedulers(self, user: ZoomUserRef) -> list[Delegate]:
         """The users ``user`` may schedule for (they gave ``user`` scheduling privilege)."""

@@ -40,6 +40,7 @@ from bot.slack.views import (
     reminder_list,
     schedule_modal,
     start_link_ephemeral,
+    trash_list,
     user_card,
     user_list,
 )
@@ -92,6 +93,7 @@ class ZoomUser:
 
 @dataclass(frozen=True)
 class Recording:
+    uuid: str = "4444AAAiAAAAAiAiAiiAii=="
     topic: str = "All hands"
     start_time: datetime = datetime(2026, 6, 8, 15, 0, tzinfo=UTC)
     share_url: str | None = "https://us02web.zoom.us/rec/share/abc"
@@ -250,6 +252,21 @@ def test_recordings_list() -> None:
     assert "<https://us02web.zoom.us/rec/share/abc|Open recording>" in text
     assert "700.0 MB" in text and "2 files" in text and "size unknown" in text
     assert_valid_message(recordings_list([], viewer_tz=BERLIN, days=1))
+    # Each entry: *Move to trash* behind Slack's confirm dialog, naming the recording by its
+    # instance and day; nameless ones (no UUID) get no button.
+    buttons = [b["accessory"] for b in message["blocks"] if "accessory" in b]
+    assert [b["value"] for b in buttons] == ["2026-06-08|4444AAAiAAAAAiAiAiiAii=="] * 2
+    assert all(b["confirm"]["confirm"]["text"] == "Move to trash" for b in buttons)
+    nameless = recordings_list([Recording(uuid="")], viewer_tz=BERLIN)
+    assert not any("accessory" in b for b in nameless["blocks"])
+
+
+def test_trash_list_offers_recover() -> None:
+    message = trash_list([Recording()], viewer_tz=BERLIN)
+    assert_valid_message(message)
+    (button,) = [b["accessory"] for b in message["blocks"] if "accessory" in b]
+    assert button["text"]["text"] == "Recover" and button["action_id"] == "recording_recover"
+    assert_valid_message(trash_list([], viewer_tz=BERLIN))
 
 
 def test_reminder_list() -> None:

@@ -184,6 +184,31 @@ REPORT_PARTICIPANTS = Operation(
     "Heavy",
 )
 
+TRASH_RECORDINGS = Operation(
+    "DELETE",
+    "/meetings/{meetingId}/recordings",
+    (
+        "recording:write:admin",
+        "recording:write",
+        "cloud_recording:delete:meeting_recording",
+        "cloud_recording:delete:meeting_recording:admin",
+        "cloud_recording:delete:meeting_recording:master",
+    ),
+    "Light",
+)
+RECOVER_RECORDINGS = Operation(
+    "PUT",
+    "/meetings/{meetingUUID}/recordings/status",
+    (
+        "recording:write:admin",
+        "recording:write",
+        "cloud_recording:update:recover_meeting_recordings",
+        "cloud_recording:update:recover_meeting_recordings:master",
+        "cloud_recording:update:recover_meeting_recordings:admin",
+    ),
+    "Light",
+)
+
 OPERATIONS: tuple[Operation, ...] = (
     GET_USER,
     LIST_USERS,
@@ -202,6 +227,8 @@ OPERATIONS: tuple[Operation, ...] = (
     LIVE_DASHBOARD,
     PAST_PARTICIPANTS,
     REPORT_PARTICIPANTS,
+    TRASH_RECORDINGS,
+    RECOVER_RECORDINGS,
 )
 
 # What a server-to-server token carries unless the account says otherwise: every admin scope.

@@ -207,6 +207,7 @@ class SimRecording:
     duration: int
     share_url: str
     files: list[dict[str, Any]] = field(default_factory=list)
+    trashed_at: datetime | None = None  # in the trash (recoverable for 30 days), or None
 
 
 @dataclass

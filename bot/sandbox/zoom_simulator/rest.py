@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.sandbox.zoom_simulator import attendance, catalog, meetings, reports
+from bot.sandbox.zoom_simulator import attendance, catalog, meetings, recording_trash, reports
 from bot.sandbox.zoom_simulator.access import Principal, authenticate, meeting_for, target_user
 from bot.sandbox.zoom_simulator.catalog import Operation
 from bot.sandbox.zoom_simulator.contract import Exchange
@@ -83,6 +83,8 @@ def rest_routes(sim: ZoomSimulator) -> list[Route]:
         (catalog.DAILY_REPORT, reports.daily_report),
         (catalog.PAST_PARTICIPANTS, attendance.past_participants),
         (catalog.REPORT_PARTICIPANTS, attendance.report_participants),
+        (catalog.TRASH_RECORDINGS, recording_trash.trash_recordings),
+        (catalog.RECOVER_RECORDINGS, recording_trash.recover_recordings),
         (catalog.LIVE_DASHBOARD, reports.live_meetings),
     ]
     routes = [
@@ -105,8 +107,15 @@ def rest_routes(sim: ZoomSimulator) -> list[Route]:
 
 def _route_path(op: Operation) -> str:
     # A meeting UUID may hold a (percent-encoded) "/": the summary route reads the raw segment itself.
-    if op in (catalog.MEETING_SUMMARY, catalog.PAST_PARTICIPANTS, catalog.REPORT_PARTICIPANTS):
+    if op in (
+        catalog.MEETING_SUMMARY,
+        catalog.PAST_PARTICIPANTS,
+        catalog.REPORT_PARTICIPANTS,
+        catalog.TRASH_RECORDINGS,
+    ):
         return op.path.replace("{meetingId}", "{meetingId:path}")
+    if op is catalog.RECOVER_RECORDINGS:
+        return op.path.replace("{meetingUUID}", "{meetingUUID:path}")
     return op.path
 
 
@@ -363,15 +372,23 @@ def list_recordings(call: Call) -> Response:
     end = _date_param(call.query, "to", today)
     if end < start or end > _one_month_after(start):
         raise validation_failed([{"field": "to", "message": "from and to may be at most one month apart."}])
+    trash = call.query.get("trash", "false").lower() == "true"
+    if trash and call.query.get("trash_type", "meeting_recordings") != "meeting_recordings":
+        raise validation_failed([{"field": "trash_type", "message": "Invalid field."}])
+
+    def listed(r: SimRecording) -> bool:
+        shelf = recording_trash.in_trash(r, call.now) if trash else r.trashed_at is None
+        return shelf and r.host_id == host.id and start <= r.start_time.date() <= end
+
     found = sorted(
-        (r for r in call.sim.recordings if r.host_id == host.id and start <= r.start_time.date() <= end),
+        (r for r in call.sim.recordings if listed(r)),
         key=lambda r: r.start_time,
         reverse=True,
     )
     page = paginate(
         call.sim.cursors,
         found,
-        query_key=f"{call.op.key}|{host.id}|{start}|{end}",
+        query_key=f"{call.op.key}|{host.id}|{start}|{end}|{trash}",
         query=call.query,
         now=call.now,
     )

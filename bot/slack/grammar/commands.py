@@ -163,6 +163,11 @@ class ShowLive:
 
 
 @dataclass(frozen=True)
+class RecordingsTrash:
+    pass
+
+
+@dataclass(frozen=True)
 class MeetingReport:
     meeting_id: int
 
@@ -171,5 +176,5 @@ Command = (
     Help | Link | Unlink | Me | NewMeeting | Schedule | OpenScheduleModal | ListMeetings | ShowMeeting
     | JoinMeeting | JoinPersonalRoom | MoveMeeting | CancelMeeting | Remind | ListReminders | CancelReminder
     | DigestOn | DigestOff | Recordings | ListUsers | ShowUser | ListSchedulers | ShowUsage | ShowLive
-    | MeetingReport
+    | MeetingReport | RecordingsTrash
 )  # fmt: skip

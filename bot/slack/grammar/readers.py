@@ -33,6 +33,7 @@ from bot.slack.grammar.commands import (
     MoveMeeting,
     NewMeeting,
     Recordings,
+    RecordingsTrash,
     Remind,
     ShowMeeting,
     ShowUser,
@@ -219,9 +220,11 @@ def read_digest(rest: str) -> Command | UsageError:
 def read_recordings(rest: str) -> Command | UsageError:
     if not rest:
         return Recordings()
+    if rest.lower() in ("trash", "bin", "deleted"):
+        return RecordingsTrash()
     match = re.fullmatch(r"([0-9]{1,4})\s*(?:d|day|days)?", rest.lower())
     if match is None:
-        return UsageError.for_subcommand("recordings", "Give a number of days, like `14`.")
+        return UsageError.for_subcommand("recordings", "Give a number of days, like `14`, or `trash`.")
     days = int(match.group(1))
     if not 1 <= days <= MAX_RECORDING_DAYS:
         return UsageError.for_subcommand("recordings", f"Pick between 1 and {MAX_RECORDING_DAYS} days.")

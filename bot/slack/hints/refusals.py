@@ -67,6 +67,26 @@ def refusal_hint(refusal: Refusal, operation: str) -> Hint:
             "→ Account settings → Email address), then try again. If it has one already, whoever runs "
             "zoombot must add the `users:read.email` scope to the Slack app and reinstall it.",
         )
+    if kind is RefusalKind.ONLY_HOST:
+        return Hint(
+            title,
+            "Only the meeting's host can move its recording to the trash or recover it (when zoombot "
+            "acts for your organisation's Zoom account, its Zoom admins can too).",
+            "zoombot finds the recording among your own Zoom recordings before it touches anything; "
+            "it isn't there, so nothing was changed.",
+            "Ask the meeting's host. `/zoom recordings` lists your own recordings, each with its button.",
+        )
+    if kind in (RefusalKind.ALREADY_IN_TRASH, RefusalKind.NOT_IN_TRASH):
+        where = (
+            "already in the trash" if kind is RefusalKind.ALREADY_IN_TRASH else "not in the trash any more"
+        )
+        return Hint(
+            title,
+            f"That recording is {where} (a second click, or someone was quicker); nothing was changed.",
+            "zoombot looks where the recording is before it asks Zoom, so a repeated click can't "
+            "undo or repeat anything.",
+            "`/zoom recordings trash` lists what is in your trash; `/zoom recordings` what is not.",
+        )
     if kind is RefusalKind.NOT_ASSISTANT:
         host = refusal.host or "that user"
         return no_privilege_hint(

@@ -77,7 +77,10 @@ USAGE: dict[str, Usage] = {
         "who attended one of your past meetings, how many, and for how long",
     ),
     "recordings": Usage(
-        "/zoom recordings [<days>]", "/zoom recordings 14", "cloud recordings of the last N days"
+        "/zoom recordings [<days>] | /zoom recordings trash",
+        "/zoom recordings 14",
+        "cloud recordings of the last N days, each with *Move to trash*; `trash` lists the trash, "
+        "each with *Recover*",
     ),
     "users": Usage("/zoom users", "/zoom users", "list the Zoom account's users (admins)", account_only=True),
     "user": Usage(

@@ -164,6 +164,14 @@ def zoom_hint(error: ZoomError, mode: Mode, operation: str, tz: tzinfo, referenc
     if kind is ZoomErrorKind.MEETING_NOT_FOUND:
         raw_id = error.details.get("meeting_id", "")
         shown = f" `{format_meeting_id(int(raw_id))}`" if raw_id.isdigit() and raw_id.isascii() else ""
+        if _code_str(error) == "3301":  # the recordings endpoints' "no recording for this meeting"
+            return Hint(
+                title,
+                "Zoom has no recording there any more: it may be in the trash already, recovered, or "
+                "emptied from the trash after 30 days.",
+                why,
+                "`/zoom recordings` and `/zoom recordings trash` show where your recordings are now.",
+            )
         return Hint(
             title,
             f"Zoom has no meeting{shown} that you can reach: the id may be mistyped, the meeting may "

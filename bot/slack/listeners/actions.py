@@ -12,10 +12,11 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.services.recording_actions import RecordingRef
 from bot.slack import views
 from bot.slack.deps import deps_of
 from bot.slack.grammar import Link, MoveMeeting, NewMeeting, Schedule, Unlink
-from bot.slack.handlers import account, meetings
+from bot.slack.handlers import account, meetings, recordings
 from bot.slack.handlers.caller import Caller
 from bot.slack.hints import share_refused_hint
 from bot.slack.listeners.home import publish_home
@@ -39,6 +40,8 @@ def register(app: AsyncApp) -> None:
     app.action(views.ACTION_HOME_NEW_MEETING)(home_new_meeting)
     app.action(live_meeting.ACTION_SHARE_SUMMARY)(share_summary)
     app.action(TIME_CHOICES)(time_chosen)
+    app.action(views.ACTION_RECORDING_TRASH)(recording_trash)
+    app.action(views.ACTION_RECORDING_RECOVER)(recording_recover)
 
 
 def _ctx(body: dict[str, Any], context: AsyncBoltContext) -> Caller:
@@ -148,6 +151,40 @@ async def _replace_confirmation(
         return await respond(replace_original=True, **kwargs)
 
     await run_and_reply(work(ctx), operation=operation, ctx=ctx, respond=replace, client=client, label=label)
+
+
+def _recording_button(
+    handler: Callable[[RecordingRef, Caller], Awaitable[Outcome]], operation: str
+) -> ButtonListener:
+    """A recording's button: the answer goes privately to whoever clicked (the list, or the
+    thread's post that everyone sees, stays as it is); a second click does nothing."""
+
+    async def listener(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+    ) -> None:
+        await ack()
+        ctx = _ctx(body, context)
+        respond = ctx.deps.response_urls.responder(body.get("response_url"))
+        ref = RecordingRef.parse(str(action.get("value") or ""))
+        if ref is None:
+            await respond(**notices.stale_button_message())
+            return
+        if not await _first_click(body, action, context):
+            await respond(**notices.already_answered_message())
+            return
+        await run_and_reply(
+            handler(ref, ctx), operation=operation, ctx=ctx, respond=respond, client=client, label=operation
+        )
+
+    return listener
+
+
+recording_trash = _recording_button(recordings.move_to_trash, "move the recording to the trash")
+recording_recover = _recording_button(recordings.recover, "recover the recording")
 
 
 async def cancel_aborted(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:

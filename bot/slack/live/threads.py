@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.services.recording_actions import RecordingRef
 from bot.slack.outbox import SlackOut, SlackOutError
 from bot.slack.views._blocks import Block, message
 from bot.slack.views.live_meeting import (
@@ -52,8 +53,10 @@ class MeetingThreads:
         self._slack = slack
         self._read_summary = read_summary
 
-    async def recording_completed(self, meeting_id: int, topic: str, share_url: str) -> int:
-        return await self._to_threads(meeting_id, recording_ready(topic, share_url))
+    async def recording_completed(
+        self, meeting_id: int, topic: str, share_url: str, ref: RecordingRef | None = None
+    ) -> int:
+        return await self._to_threads(meeting_id, recording_ready(topic, share_url, ref))
 
     async def transcript_completed(self, meeting_id: int, topic: str, share_url: str) -> int:
         return await self._to_threads(meeting_id, transcript_ready(topic, share_url))

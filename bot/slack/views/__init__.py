@@ -19,7 +19,13 @@ from bot.slack.views.meetings import (
     start_link_ephemeral,
 )
 from bot.slack.views.people import scheduler_list, user_card, user_list
-from bot.slack.views.recordings import recordings_list
+from bot.slack.views.recordings import (
+    ACTION_RECORDING_RECOVER,
+    ACTION_RECORDING_TRASH,
+    recording_moved,
+    recordings_list,
+    trash_list,
+)
 from bot.slack.views.reminders import reminder_list
 from bot.slack.views.replies import (
     ACTION_LINK_OPEN,
@@ -34,6 +40,10 @@ from bot.slack.views.schedule_form import ScheduleForm, parse_schedule_submissio
 from bot.slack.views.time_question import ACTION_TIME_CHOICE, time_question
 
 __all__ = [
+    "ACTION_RECORDING_RECOVER",
+    "ACTION_RECORDING_TRASH",
+    "recording_moved",
+    "trash_list",
     "attendance_report",
     "live_meetings",
     "usage_report",

@@ -86,6 +86,21 @@ def button(
     return element
 
 
+def confirm_dialog(
+    title: str, text: str, *, confirm: str, deny: str = "Cancel", danger: bool = False
+) -> Block:
+    """Slack's own "are you sure?" dialog on a button (titles 100, texts 300, buttons 30 characters)."""
+    dialog: Block = {
+        "title": plain(title, 100),
+        "text": mrkdwn(text, 300),
+        "confirm": plain(confirm, 30),
+        "deny": plain(deny, 30),
+    }
+    if danger:
+        dialog["style"] = "danger"
+    return dialog
+
+
 def actions(*elements: Block, block_id: str | None = None) -> Block:
     block: Block = {"type": "actions", "elements": list(elements[:25])}
     if block_id is not None:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bot.services.recording_actions import RecordingRef
 from bot.slack.mrkdwn import date_token, escape, format_meeting_id, link
 from bot.slack.views._blocks import (
     MAX_MESSAGE_BLOCKS,
@@ -24,6 +25,7 @@ from bot.slack.views._blocks import (
     message,
     section,
 )
+from bot.slack.views.recordings import trash_button_for
 
 ACTION_JOIN = "join_meeting"  # the same URL button as every Join card (the listener only acks it)
 ACTION_SHARE_SUMMARY = "share_summary_in_thread"  # value: the meeting post's id
@@ -93,13 +95,14 @@ def _share_link(url: str, label: str) -> str | None:
     return link(url, label) if _SAFE_URL.fullmatch(url) else None
 
 
-def recording_ready(topic: str, share_url: str) -> SlackMessage:
-    """In the card's thread once Zoom finished the cloud recording."""
+def recording_ready(topic: str, share_url: str, ref: RecordingRef | None = None) -> SlackMessage:
+    """In the card's thread once Zoom finished the cloud recording; the host may trash it from here."""
     text = f":movie_camera: The recording of *{escape(topic)}* is ready"
     # A plain mrkdwn link (no button: URL buttons need a listener to acknowledge them).
     shared = _share_link(share_url, "watch it here")
     text += f": {shared}." if shared else ". `/zoom recordings` lists it."
-    return message(f"Recording ready: {topic}", [section(text)])
+    trash = trash_button_for(topic, ref) if ref is not None else None
+    return message(f"Recording ready: {topic}", [section(text, accessory=trash, block_id="recording_ready")])
 
 
 def transcript_ready(topic: str, share_url: str) -> SlackMessage:
