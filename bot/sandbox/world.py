@@ -185,11 +185,13 @@ async def offline_world(
         bot_url = f"http://127.0.0.1:{port}"
         redirect_uri = f"{bot_url}/zoom/oauth/callback"
         # One Zoom app: a user-managed OAuth app, or in account mode a Server-to-Server app.
+        # The account keeps its owner's zone, as Zoom's reports count days in it.
+        owner_tz = next((p.tz for p in people if p.zoom_role == "owner"), "UTC")
         if account_mode:
-            sim.add_account(ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET)
+            sim.add_account(ACCOUNT_ID, ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET, timezone=owner_tz)
         else:
             sim.add_app(ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET, redirect_uri, USER_SCOPES)
-            sim.add_account(ACCOUNT_ID)
+            sim.add_account(ACCOUNT_ID, timezone=owner_tz)
         for person in people:
             first, _, last = person.name.capitalize().partition(" ")
             sim.add_user(

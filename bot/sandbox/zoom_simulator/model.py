@@ -37,6 +37,8 @@ class SimAccount:
     s2s_scopes: list[str] = field(default_factory=list)
     # Zoom plans gate features: reports need Pro or higher, dashboards Business or higher.
     plan: Plan = "business"
+    # Zoom's reports count days in the account's time zone, not UTC.
+    timezone: str = "UTC"
 
 
 @dataclass

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from starlette.responses import JSONResponse, Response
 
@@ -84,7 +85,8 @@ def daily_report(call: Call) -> Response:
     account = call.sim.accounts[call.principal.account_id]
     if account.plan == "basic":
         raise ZoomRefusal(400, 200, "No permission.")
-    today = call.now.date()
+    zone = ZoneInfo(account.timezone)
+    today = call.now.astimezone(zone).date()
     year = _int_param(call, "year", today.year)
     month = _int_param(call, "month", today.month)
     if not 1 <= month <= 12:
@@ -99,7 +101,7 @@ def daily_report(call: Call) -> Response:
     days = []
     day = first
     while day <= last:
-        usage = usage_on(call, account.account_id, day)
+        usage = usage_on(call, account.account_id, day, zone)
         days.append(
             {
                 "date": day.isoformat(),
@@ -113,18 +115,19 @@ def daily_report(call: Call) -> Response:
     return JSONResponse({"year": year, "month": month, "dates": days})
 
 
-def usage_on(call: Call, account_id: str, day: date) -> DayUsage:
-    """What the account did on ``day``: recorded history plus what happened in the simulator."""
+def usage_on(call: Call, account_id: str, day: date, zone: ZoneInfo) -> DayUsage:
+    """What the account did on ``day`` (in its time zone): recorded history plus what happened
+    in the simulator."""
     sim = call.sim
     seen = DayUsage(
         new_users=sum(
-            1 for u in sim.users.values() if u.account_id == account_id and u.created_at.date() == day
+            1 for u in sim.users.values() if u.account_id == account_id and u.created_at.astimezone(zone).date() == day
         )
     )
     for meeting in sim.meetings.values():
         if meeting.account_id != account_id or meeting.started_at is None:
             continue
-        if meeting.started_at.date() != day:
+        if meeting.started_at.astimezone(zone).date() != day:
             continue
         until = meeting.ended_at or call.now
         seen.meetings += 1

@@ -78,6 +78,7 @@ class SimState:
         *,
         s2s_scopes: list[str] | None = None,
         plan: Plan = "business",
+        timezone: str = "UTC",
     ) -> SimAccount:
         account = SimAccount(
             account_id=account_id,
@@ -85,6 +86,7 @@ class SimState:
             s2s_client_secret=s2s_client_secret,
             s2s_scopes=list(DEFAULT_ACCOUNT_SCOPES if s2s_scopes is None else s2s_scopes),
             plan=plan,
+            timezone=timezone,
         )
         with self.lock:
             self.accounts[account_id] = account
