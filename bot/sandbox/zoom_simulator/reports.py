@@ -121,7 +121,9 @@ def usage_on(call: Call, account_id: str, day: date, zone: ZoneInfo) -> DayUsage
     sim = call.sim
     seen = DayUsage(
         new_users=sum(
-            1 for u in sim.users.values() if u.account_id == account_id and u.created_at.astimezone(zone).date() == day
+            1
+            for u in sim.users.values()
+            if u.account_id == account_id and u.created_at.astimezone(zone).date() == day
         )
     )
     for meeting in sim.meetings.values():
