@@ -46,6 +46,7 @@ from bot.store.digests import DigestStore
 from bot.store.events import ProcessedEventStore
 from bot.store.links import LinkStore
 from bot.store.oauth_states import OAuthStateStore
+from bot.store.processes import ProcessCensus
 from bot.store.reminders import ReminderStore
 from bot.store.request_memory import SharedRequestMemory
 from bot.store.vault import TokenVault
@@ -55,6 +56,8 @@ from bot.zoom.client import AccountZoom, UserZoom
 from bot.zoom.http import ZoomHttp
 from bot.zoom.models import ZoomUser
 from bot.zoom.oauth import ZoomOAuth
+from bot.zoom.rate_governor import RateGovernor, ShareKeeper
+from bot.zoom.refresh_locks import PROCESS_OWNER
 from bot.zoom.tokens import UserTokenSource
 from bot.zoom.webhooks import ZoomWebhooks
 
@@ -127,12 +130,14 @@ async def build_bot(
     db = Database.from_url(settings.DATABASE_URL)
     vault = TokenVault(list(settings.TOKEN_ENCRYPTION_KEY))
     metrics = Metrics()
+    governor = RateGovernor(settings.ZOOM_PLAN)
     zoom_http = ZoomHttp(
         settings.ZOOM_API_URL,
         settings.ZOOM_OAUTH_URL,
         clock=clock,
         deadline=15.0,
         observe=lambda operation, outcome: metrics.zoom_calls.labels(operation, outcome).inc(),
+        governor=governor,
     )
     oauth = ZoomOAuth(
         zoom_http,
@@ -172,6 +177,9 @@ async def build_bot(
         closers.append(background.cards.aclose)
     if background.webhooks is not None:
         closers.append(background.webhooks.aclose)
+    shares = ShareKeeper(governor, ProcessCensus(db), PROCESS_OWNER)
+    starters.append(shares.start)
+    closers.append(shares.stop)
     starters.append(background.worker.start)
     closers.append(background.worker.stop)
     if background.idle_links is not None:

@@ -36,6 +36,7 @@ from bot.store.events import AuditTrail, ProcessedEventStore
 from bot.store.meeting_live import LiveMeetingStore
 from bot.store.reminders import ReminderStore
 from bot.zoom.models import Meeting, MeetingSummary
+from bot.zoom.rate_governor import background as zoom_background
 from bot.zoom.webhooks import ZoomWebhooks
 
 if TYPE_CHECKING:
@@ -81,8 +82,9 @@ def build_background(
     )
 
     async def meetings_for(team_id: str, user_id: str, start: datetime, end: datetime) -> Sequence[Meeting]:
-        actor = await core.zoom_access.actor_for(await core.people.get(team_id, user_id))
-        return await actor.upcoming(start=start, end=end)
+        with zoom_background():  # a digest yields Zoom's rate limits to commands
+            actor = await core.zoom_access.actor_for(await core.people.get(team_id, user_id))
+            return await actor.upcoming(start=start, end=end)
 
     sender = DigestSender(DigestStore(db), slack, meetings_for, clock=clock)
     events = ProcessedEventStore(db)
@@ -113,8 +115,9 @@ def build_background(
         return Background(core.reminders, core.digests, worker, slack, None, idle_links=idle_links), clients
 
     async def read_summary(team_id: str, user_id: str, meeting_uuid: str) -> MeetingSummary:
-        actor = await core.zoom_access.actor_for(await core.people.get(team_id, user_id))
-        return await actor.meeting_summary(meeting_uuid)
+        with zoom_background():
+            actor = await core.zoom_access.actor_for(await core.people.get(team_id, user_id))
+            return await actor.meeting_summary(meeting_uuid)
 
     threads = MeetingThreads(core.meeting_posts.store, slack, read_summary=read_summary)
     effects = ZoomEventEffects(

@@ -39,6 +39,7 @@ EXPECTED: dict[str, str] = {
     "ZOOM_WEBHOOK_SECRET_TOKEN": "the Secret Token from your Zoom app's Access page",
     "ZOOM_API_URL": "an http(s) URL such as https://api.zoom.us/v2",
     "ZOOM_OAUTH_URL": "an http(s) URL such as https://zoom.us",
+    "ZOOM_PLAN": "pro or business (Zoom's rate limits: Business, Education and Enterprise are business)",
     "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR",
     "LOG_FORMAT": "text or json",
     "PORT": "a TCP port number from 1 to 65535",
@@ -48,6 +49,8 @@ LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
 LogFormat = Literal["text", "json"]
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 LOG_FORMATS = ("text", "json")
+ZoomPlan = Literal["pro", "business"]
+ZOOM_PLANS = ("pro", "business")
 
 
 class ConfigError(Exception):
@@ -138,6 +141,13 @@ def _log_format(value: object) -> LogFormat:
     return cast(LogFormat, form)
 
 
+def _zoom_plan(value: object) -> ZoomPlan:
+    plan = _text(value).strip().lower()
+    if plan not in ZOOM_PLANS:
+        raise ValueError("not a plan")
+    return cast(ZoomPlan, plan)
+
+
 def _port(value: object) -> int:
     if isinstance(value, bool):
         raise ValueError("not a port")
@@ -163,6 +173,7 @@ PARSERS: dict[str, Callable[[object], Any]] = {
     "ZOOM_WEBHOOK_SECRET_TOKEN": _optional,
     "ZOOM_API_URL": _zoom_url,
     "ZOOM_OAUTH_URL": _zoom_url,
+    "ZOOM_PLAN": _zoom_plan,
     "LOG_LEVEL": _log_level,
     "LOG_FORMAT": _log_format,
     "PORT": _port,
@@ -190,6 +201,8 @@ class Settings:
     ZOOM_WEBHOOK_SECRET_TOKEN: str | None = field(default=None, repr=False)
     ZOOM_API_URL: str = "https://api.zoom.us/v2"
     ZOOM_OAUTH_URL: str = "https://zoom.us"
+    # The Zoom plan whose per-second limits the bot paces its calls under.
+    ZOOM_PLAN: ZoomPlan = "pro"
     LOG_LEVEL: LogLevel = "INFO"
     LOG_FORMAT: LogFormat = "text"
     PORT: int = 3000

@@ -54,6 +54,7 @@ def test_serve_refuses_to_start_without_each_required_variable(missing: str, tmp
         ("ZOOM_API_URL", "ftp://zoom"),
         ("PORT", "70000"),
         ("LOG_FORMAT", "xml"),
+        ("ZOOM_PLAN", "enterprise-plus"),
     ],
 )
 def test_malformed_values_name_the_variable(variable: str, value: str, tmp_path: Path) -> None:
@@ -62,7 +63,7 @@ def test_malformed_values_name_the_variable(variable: str, value: str, tmp_path:
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and variable in lines[0], result.stderr
-    assert value not in lines[0] or variable in ("PORT", "LOG_FORMAT")  # secrets are never echoed
+    assert value not in lines[0] or variable in ("PORT", "LOG_FORMAT", "ZOOM_PLAN")  # secrets are never echoed
 
 
 def test_several_keys_newest_first(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -133,3 +134,8 @@ def test_every_setting_has_a_parser_and_an_expected_form() -> None:
     # A field added without a parser would be accepted unchecked; without a form, its error
     # message would not say what to write.
     assert set(PARSERS) == SETTING_NAMES == set(EXPECTED)
+
+
+def test_the_zoom_plan_reads_either_case_and_defaults_to_pro() -> None:
+    assert Settings().ZOOM_PLAN == "pro"
+    assert Settings(ZOOM_PLAN=" Business ").ZOOM_PLAN == "business"  # type: ignore[arg-type]

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.reminders.delivery import ReminderDelivery
 from bot.reminders.digest_job import DigestSender
+from bot.zoom.rate_governor import background as zoom_background
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -153,7 +154,7 @@ class ReminderWorker:
         task = self._rounds.get(name)
         if task is not None and not task.done():
             return
-        self._rounds[name] = asyncio.create_task(body(), name=f"reminder-worker-{name}")
+        self._rounds[name] = asyncio.create_task(_in_background(body), name=f"reminder-worker-{name}")
 
     async def _poll_round(self) -> None:
         try:
@@ -191,3 +192,10 @@ class ReminderWorker:
                 await self._housekeeping()
             except Exception:
                 log.warning("housekeeping failed; the next tick retries", exc_info=True)
+
+
+async def _in_background(body: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    # Reminders and digests call Zoom too (a digest lists meetings): they yield Zoom's rate
+    # limits to commands.
+    with zoom_background():
+        await body()

@@ -39,6 +39,7 @@ class _Entry:
     link_id: int
     access_token: str = field(repr=False)
     expires_at: datetime
+    zoom_account_id: str = ""
 
 
 class FreshTokens:
@@ -70,14 +71,26 @@ class FreshTokens:
         self._entries.move_to_end(key)
         return entry.access_token
 
+    def zoom_account(self, key: LinkKey) -> str | None:
+        """The Zoom account of a remembered link (for pacing calls under its limits)."""
+        entry = self._entries.get(key)
+        return entry.zoom_account_id if entry is not None and entry.zoom_account_id else None
+
     def put(
-        self, key: LinkKey, link_id: int, access_token: str, expires_at: datetime, *, generation: int
+        self,
+        key: LinkKey,
+        link_id: int,
+        access_token: str,
+        expires_at: datetime,
+        *,
+        generation: int,
+        zoom_account_id: str = "",
     ) -> bool:
         """Remember a token read at ``generation``; refused (False) if the key was forgotten since."""
         if self.generation(key) != generation:
             return False
         self._drop(key)
-        self._entries[key] = _Entry(link_id, access_token, expires_at)
+        self._entries[key] = _Entry(link_id, access_token, expires_at, zoom_account_id)
         self._key_by_link[link_id] = key
         while len(self._entries) > self._max_entries:
             _, oldest = self._entries.popitem(last=False)

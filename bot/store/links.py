@@ -58,6 +58,9 @@ class LinkStore(LinkRefreshes):
     def cached_access_token(self, team_id: str, user_id: str, *, valid_after: datetime) -> str | None:
         return self._fresh.get((team_id, user_id), valid_after=valid_after)
 
+    def cached_zoom_account(self, team_id: str, user_id: str) -> str | None:
+        return self._fresh.zoom_account((team_id, user_id))
+
     def cache_generation(self, team_id: str, user_id: str) -> int:
         """Take this BEFORE reading the link row whose token you may :meth:`remember_fresh`."""
         return self._fresh.generation((team_id, user_id))
@@ -72,7 +75,12 @@ class LinkStore(LinkRefreshes):
             return False
         key = (record.team_id, record.user_id)
         return self._fresh.put(
-            key, record.id, record.access_token, record.access_expires_at, generation=generation
+            key,
+            record.id,
+            record.access_token,
+            record.access_expires_at,
+            generation=generation,
+            zoom_account_id=record.zoom_account_id,
         )
 
     def forget_cached(self, team_id: str, user_id: str) -> None:

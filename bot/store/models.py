@@ -313,3 +313,13 @@ for _table, _columns in SLACK_TOKEN_COLUMNS.items():
 
 # Added by migration 0002: reminders are looked up by meeting when it moves, ends or is deleted.
 Index("ix_reminders_zoom_meeting_id", Reminder.zoom_meeting_id)
+
+
+class BotProcess(Base):
+    """A bot process that is alive (it beats every few seconds), so processes can split Zoom's
+    per-account rate limits between them (added by migration 0009)."""
+
+    __tablename__ = "bot_processes"
+
+    owner: Mapped[str] = mapped_column(String(128), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(index=True)

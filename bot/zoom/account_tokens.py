@@ -53,6 +53,9 @@ class AccountTokenSource:
     async def invalidate(self, stale_access_token: str) -> str:
         return await self._get(stale=stale_access_token)
 
+    def rate_account(self) -> str | None:
+        return self.account_id
+
     async def _get(self, *, stale: str | None) -> str:
         usable = self._usable(stale)
         if usable is not None:
@@ -77,3 +80,6 @@ class StaticTokenSource:
 
     async def invalidate(self, stale_access_token: str) -> str:
         raise NoOtherToken()
+
+    def rate_account(self) -> str | None:
+        return None  # one call right after the code exchange

@@ -34,6 +34,7 @@ import httpx
 from bot.http_transport import AiohttpTransport
 from bot.zoom.classify import error_from_response
 from bot.zoom.errors import Outcome, ZoomError, ZoomErrorKind
+from bot.zoom.rate_governor import RateGovernor, rate_label
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,11 @@ class TokenSource(Protocol):
     async def invalidate(self, stale_access_token: str) -> str:
         """Zoom refused ``stale_access_token`` (124): return a token that should work, or raise
         ``NoOtherToken`` when there is none to try (Zoom's refusal is then the answer)."""
+        ...
+
+    def rate_account(self) -> str | None:
+        """The Zoom account whose rate limits the calls spend (known once a token was given);
+        None leaves them unpaced."""
         ...
 
 
@@ -98,6 +104,7 @@ class ZoomHttp:
         rng: random.Random | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         observe: Callable[[str, str], None] | None = None,
+        governor: RateGovernor | None = None,
     ) -> None:
         self.api_url = api_url.rstrip("/")
         self.oauth_url = oauth_url.rstrip("/")
@@ -109,6 +116,7 @@ class ZoomHttp:
         self.rng = rng or random.Random()
         # (operation, outcome) of every attempt: "ok", a ZoomErrorKind, or "unreachable".
         self.observe = observe or (lambda operation, outcome: None)
+        self.governor = governor  # paces calls under Zoom's per-account limits
         self._transport = transport or AiohttpTransport(max_connections=MAX_CONNECTIONS)
         self._timeout_phases = timeout.as_dict()
         # The OAuth token endpoint (form posts, a few per hour) goes through the full client;
@@ -148,6 +156,7 @@ class ZoomHttp:
             operation=operation,
             idempotent=method.upper() != "POST" if idempotent is None else idempotent,
             meeting_path=path_template.startswith("/meetings/"),
+            label=rate_label(method.upper(), path_template),
         )
         try:
             async with asyncio.timeout(self.deadline):
@@ -162,6 +171,7 @@ class ZoomHttp:
 
     async def _with_token(self, call: _Call, tokens: TokenSource) -> httpx.Response:
         token = await tokens.access_token()
+        call.account = tokens.rate_account()
         try:
             return await self._with_retries(call, token)
         except ZoomError as error:
@@ -180,7 +190,7 @@ class ZoomHttp:
         url = f"{call.url}?{urlencode(call.params)}" if call.params else call.url
         return await self.send_with_retries(
             call.operation,
-            lambda: self._send(call.method, url, call.json, headers),
+            lambda: self._paced_send(call, url, headers),
             idempotent=call.idempotent,
             to_error=lambda response, outcome: error_from_response(
                 response,
@@ -191,6 +201,11 @@ class ZoomHttp:
                 outcome=outcome,
             ),
         )
+
+    async def _paced_send(self, call: _Call, url: str, headers: dict[str, str]) -> httpx.Response:
+        if self.governor is not None and call.account is not None:
+            await self.governor.acquire(call.account, call.label, call.operation)
+        return await self._send(call.method, url, call.json, headers)
 
     async def _send(self, method: str, url: str, json: Any, headers: dict[str, str]) -> httpx.Response:
         """One REST request handed straight to the transport, with the client's timeouts.
@@ -276,7 +291,7 @@ class ZoomHttp:
         return error
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Call:
     method: str
     url: str
@@ -285,6 +300,8 @@ class _Call:
     operation: str
     idempotent: bool
     meeting_path: bool
+    label: str = "Light"  # Zoom's rate label
+    account: str | None = None  # whose rate limits it spends, once the token source says
 
 
 def _transport_error(

@@ -148,6 +148,7 @@ class UserTokenSource:
         # The outcome of every refresh sent to Zoom: "ok", "refused", "lost" or "unavailable".
         self._observe_refresh = observe_refresh or (lambda outcome: None)
         self._rng = rng or _JITTER  # one per process: seeding a new one costs more than the command
+        self._zoom_account: str | None = None  # learnt from the row, for rate pacing
 
     # -- public ------------------------------------------------------------------------------
 
@@ -169,6 +170,9 @@ class UserTokenSource:
         # Stale, or written under us more than once: settle it under the lock.
         return await self._refresh_locked(stale=None)
 
+    def rate_account(self) -> str | None:
+        return self._zoom_account or self._links.cached_zoom_account(self.team_id, self.user_id)
+
     async def invalidate(self, stale_access_token: str) -> str:
         # The remembered token may be what Zoom refused (another process refreshed, or the
         # link was revoked): from here on only the row counts.
@@ -185,6 +189,7 @@ class UserTokenSource:
         if row is None:
             raise NotLinkedError(self.team_id, self.user_id)
         self._check_usable(row)
+        self._zoom_account = row.zoom_account_id or None
         return row
 
     def _check_usable(self, row: LinkRecord) -> None:

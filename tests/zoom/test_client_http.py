@@ -228,6 +228,9 @@ class CountingTokens:
         self.invalidated.append(stale_access_token)
         return self.tokens[len(self.invalidated)]
 
+    def rate_account(self) -> str | None:
+        return None
+
 
 async def test_401_asks_the_token_source_once_and_repeats_once(
     http: ZoomHttp, sim: ZoomSimulator, sim_login: Login

@@ -7,7 +7,7 @@ loopback socket (``bot.sandbox.zoom_simulator.server.serve_simulator``).
 
 Setup (Python)::
 
-    sim = ZoomSimulator(ManualClock(start), qps_limit=30, daily_create_update_limit=100)
+    sim = ZoomSimulator(ManualClock(start), daily_create_update_limit=100)
     sim.add_app("cid", "csecret", "http://localhost:3000/zoom/oauth/callback", ["meeting:read", ...])
     sim.add_account("acc1", s2s_client_id="s2s", s2s_client_secret="s2ssecret")
     alice = sim.add_user("alice@example.com", "Alice", "Ng", account_id="acc1", role="admin")
@@ -58,8 +58,10 @@ Behaviour worth knowing (simulator conventions, not Zoom's):
   ``GET /users/{id}/assistants`` who may schedule for that user.
 - ``page_size`` over 300 is 300 "Validation Failed.".
 - The per-second limit counts real (monotonic) time; everything else uses the clock.
-  ``qps_limit=0`` turns it off. Medium-category routes get two thirds of ``qps_limit``
-  unless ``medium_qps_limit`` is given.
+  By default each account gets its plan's limits (``limits.PLAN_LIMITS``: Pro 30/20/10 a
+  second for Light/Medium/Heavy, Business+ 80/60/40, Resource-intensive 10 or 20 a minute);
+  ``qps_limit=N`` gives every account N Light (Medium two thirds of it unless
+  ``medium_qps_limit`` is given, Heavy a third); ``qps_limit=0`` turns it off.
 
 HTTP control API (JSON, unauthenticated, loopback only):
 

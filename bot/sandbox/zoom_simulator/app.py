@@ -16,7 +16,7 @@ from bot.sandbox.zoom_simulator.clock import Clock, SystemClock
 from bot.sandbox.zoom_simulator.contract import ContractObserver
 from bot.sandbox.zoom_simulator.control import control_routes
 from bot.sandbox.zoom_simulator.faults import FaultBook, Hangs
-from bot.sandbox.zoom_simulator.limits import DailyCreateUpdateLimit, QpsLimiter
+from bot.sandbox.zoom_simulator.limits import PLAN_LIMITS, DailyCreateUpdateLimit, QpsLimiter
 from bot.sandbox.zoom_simulator.model import (
     AuthorizationCode,
     PageCursor,
@@ -45,7 +45,7 @@ class ZoomSimulator(SimWebhooks):
         self,
         clock: Clock | None = None,
         *,
-        qps_limit: int = 30,
+        qps_limit: int | None = None,
         medium_qps_limit: int | None = None,
         daily_create_update_limit: int = 100,
         seed: int | None = None,
@@ -71,7 +71,9 @@ class ZoomSimulator(SimWebhooks):
         self.faults = FaultBook()
         self.hangs = Hangs()
         self.qps = QpsLimiter(
-            {
+            self._plan_limits
+            if qps_limit is None
+            else {
                 "Light": qps_limit,
                 "Medium": qps_limit * 2 // 3 if medium_qps_limit is None else medium_qps_limit,
                 "Heavy": qps_limit // 3,
@@ -89,6 +91,10 @@ class ZoomSimulator(SimWebhooks):
         self.app: ASGIApp = TrackingIdMiddleware(
             Starlette(routes=[*oauth_routes(self), *rest_routes(self), *control_routes(self)])
         )
+
+    def _plan_limits(self, account_id: str) -> dict[str, int]:
+        account = self.accounts.get(account_id)
+        return PLAN_LIMITS[account.plan if account is not None else "pro"]
 
 
 class TrackingIdMiddleware:

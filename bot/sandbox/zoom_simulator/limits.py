@@ -24,16 +24,25 @@ def daily_message(limit: int) -> str:
     )
 
 
+# Zoom's per-account limits by plan and rate label (Resource-intensive: a minute's worth).
+PLAN_LIMITS: dict[str, dict[str, int]] = {
+    "basic": {"Light": 4, "Medium": 2, "Heavy": 1, "Resource-intensive": 10},
+    "pro": {"Light": 30, "Medium": 20, "Heavy": 10, "Resource-intensive": 10},
+    "business": {"Light": 80, "Medium": 60, "Heavy": 40, "Resource-intensive": 20},
+}
+
+
 class QpsLimiter:
     """A sliding window of real (monotonic) time per account and category: one second, or as
     ``windows`` says (Zoom counts Resource-intensive calls per minute).
 
-    A limit of 0 turns the check off for that category.
+    ``limits`` is one table for every account, or a function giving an account's table (its
+    plan's). A limit of 0 turns the check off for that category.
     """
 
     def __init__(
         self,
-        limits: dict[str, int],
+        limits: dict[str, int] | Callable[[str], dict[str, int]],
         monotonic: Callable[[], float] = time.monotonic,
         *,
         windows: dict[str, float] | None = None,
@@ -42,10 +51,12 @@ class QpsLimiter:
         self._windows = windows or {}
         self._monotonic = monotonic
         self._seen: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+        self.refused: dict[str, int] = defaultdict(int)  # 429s answered, per category
         self._lock = threading.Lock()
 
     def check(self, account_id: str, category: str) -> None:
-        limit = self._limits.get(category, 0)
+        table = self._limits(account_id) if callable(self._limits) else self._limits
+        limit = table.get(category, 0)
         if limit <= 0:
             return
         now = self._monotonic()
@@ -55,6 +66,7 @@ class QpsLimiter:
             while window and now - window[0] >= span:
                 window.popleft()
             if len(window) >= limit:
+                self.refused[category] += 1
                 wait = max(1, math.ceil(span - (now - window[0])))
                 raise ZoomRefusal(
                     429,

@@ -241,6 +241,11 @@ def zoom_hint(error: ZoomError, mode: Mode, operation: str, tz: tzinfo, referenc
         else:
             wait = "Try again in a few seconds."
         what = "Zoom is rate-limiting requests for your Zoom account right now."
+        if error.details.get("paced"):
+            what = (
+                "Your Zoom account is busy: Zoom allows each account only so many requests a "
+                "second, and zoombot holds back rather than have Zoom refuse them. Nothing was sent."
+            )
         if error.details.get("rate_category", "").lower() == "resource-intensive":
             what = (
                 "Zoom lets each account read its Dashboard only 10–20 times a minute, and that many "

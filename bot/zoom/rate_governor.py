@@ -1,0 +1,243 @@
+"""Paces this bot's Zoom calls per Zoom account and rate label, under the plan's limits.
+
+Zoom counts requests per account and per rate label (Light, Medium, Heavy,
+Resource-intensive), shared by every app and every process on the account; past the limit
+it answers 429. A 429 costs a round trip and, for a command, usually a second one after
+``Retry-After``, so the bot keeps its own calls under the limit instead of finding it:
+
+- each process keeps a sliding window of the calls it sent per (account, label) and lets a
+  call go when the window has room, else at the moment it will (first come, first served);
+- processes share the limit by splitting it: each takes ``limit × SAFETY ÷ processes``,
+  where ``processes`` is how many bot processes were alive a moment ago (the composition
+  counts them in the database, see ``bot/store/processes.py``). No database step per call,
+  and the sum of the shares stays under the limit whatever each process's load;
+- a command waits at most ``command_wait`` seconds (what a person tolerates on top of
+  Zoom's own time); past that it is answered at once with when to retry, without calling
+  Zoom. Background work (digests, reminders, live-card reads; marked with
+  :func:`background`) takes only half of each window and never reserves ahead, so a
+  command never queues behind it.
+
+Other apps on the same account also spend its limit: Zoom's 429s remain possible and are
+still handled by the HTTP core (``Retry-After``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import math
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from bot.zoom.errors import Outcome, ZoomError, ZoomErrorKind
+
+# Zoom's per-label limits by plan (requests per window; Resource-intensive counts a minute).
+PLANS: dict[str, dict[str, tuple[int, float]]] = {
+    "pro": {"Light": (30, 1.0), "Medium": (20, 1.0), "Heavy": (10, 1.0), "Resource-intensive": (10, 60.0)},
+    "business": {
+        "Light": (80, 1.0),
+        "Medium": (60, 1.0),
+        "Heavy": (40, 1.0),
+        "Resource-intensive": (20, 60.0),
+    },
+}
+# Zoom's clock and ours differ, and a request's trip to Zoom varies: keep a tenth in hand and
+# count a slightly longer window than Zoom does.
+SAFETY = 0.9
+WINDOW_SLACK = 1.05
+COMMAND_WAIT_S = 3.0
+BACKGROUND_WAIT_S = 120.0
+_BACKGROUND_POLL_S = 0.05
+
+log = logging.getLogger(__name__)
+BEAT_S = 5.0  # how often a process says it is alive and counts the others
+ALIVE_WITHIN = timedelta(seconds=3 * BEAT_S)
+
+_background: contextvars.ContextVar[bool] = contextvars.ContextVar("zoom_background", default=False)
+
+
+@contextmanager
+def background() -> Iterator[None]:
+    """Zoom calls made inside (and in tasks started inside) yield to commands."""
+    token = _background.set(True)
+    try:
+        yield
+    finally:
+        _background.reset(token)
+
+
+def rate_label(method: str, path_template: str) -> str:
+    """Zoom's rate label of a call, from its API reference: dashboards are Resource-intensive,
+    reports Heavy, lists Medium, single resources Light."""
+    if path_template.startswith("/metrics/"):
+        return "Resource-intensive"
+    if path_template.startswith("/report/"):
+        return "Heavy"
+    if method == "GET" and path_template.rsplit("/", 1)[-1] in _LISTS:
+        return "Medium"
+    return "Light"
+
+
+_LISTS = {"users", "meetings", "recordings", "participants", "schedulers", "assistants"}
+
+
+@dataclass
+class _Window:
+    sent: deque[float]  # monotonic send times, ascending; some may be reserved in the future
+
+
+class RateGovernor:
+    def __init__(
+        self,
+        plan: str = "pro",
+        *,
+        command_wait: float = COMMAND_WAIT_S,
+        background_wait: float = BACKGROUND_WAIT_S,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        if plan not in PLANS:
+            raise ValueError(f"unknown Zoom plan {plan!r}: one of {', '.join(PLANS)}")
+        self.plan = plan
+        self.processes = 1  # bot processes sharing the accounts, counted by the composition
+        self._command_wait = command_wait
+        self._background_wait = background_wait
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._windows: dict[tuple[str, str], _Window] = {}
+        self.waited = 0  # calls that waited for room (metrics)
+        self.refused = 0  # commands answered "try again" instead of waiting
+
+    def share(self, label: str) -> tuple[int, float]:
+        """This process's calls allowed per window for ``label``, and the window's length."""
+        limit, window = PLANS[self.plan].get(label, PLANS[self.plan]["Light"])
+        return max(1, math.floor(limit * SAFETY / max(1, self.processes))), window * WINDOW_SLACK
+
+    async def acquire(self, account: str, label: str, operation: str) -> None:
+        """Wait for room to send one call to ``account`` under ``label``, or raise RATE_LIMITED."""
+        limit, span = self.share(label)
+        window = self._windows.get((account, label))
+        if window is None:
+            window = self._windows[(account, label)] = _Window(deque())
+        if _background.get():
+            await self._acquire_background(window, max(1, limit // 2), span, operation)
+            return
+        now = self._monotonic()
+        self._prune(window, now, span)
+        sent = window.sent
+        at = now
+        if sent:
+            at = max(at, sent[-1])  # first come, first served
+        if len(sent) >= limit:
+            at = max(at, sent[-limit] + span)
+        if at - now > self._command_wait:
+            self.refused += 1
+            raise _rate_limited(operation, label, at - now)
+        sent.append(at)
+        if at > now:
+            self.waited += 1
+            await self._sleep(at - now)
+
+    async def _acquire_background(self, window: _Window, limit: int, span: float, operation: str) -> None:
+        deadline = self._monotonic() + self._background_wait
+        waited = False
+        while True:
+            now = self._monotonic()
+            self._prune(window, now, span)
+            sent = window.sent
+            # Room now, below half the window, and no command's reservation ahead.
+            if len(sent) < limit and (not sent or sent[-1] <= now):
+                sent.append(now)
+                self.waited += waited
+                return
+            if now >= deadline:
+                raise _rate_limited(operation, "background", span)
+            soonest = sent[-1] if sent[-1] > now else sent[-limit] + span
+            waited = True
+            await self._sleep(max(_BACKGROUND_POLL_S, min(soonest, deadline) - now))
+
+    def _prune(self, window: _Window, now: float, span: float) -> None:
+        sent = window.sent
+        while sent and sent[0] <= now - span:
+            sent.popleft()
+        if not sent and len(self._windows) > 10_000:
+            self._forget_idle(now)
+
+    def _forget_idle(self, now: float) -> None:
+        # One entry per (account, label) ever called: drop the empty ones so a bot serving
+        # many accounts does not keep a window for each forever.
+        for key, window in list(self._windows.items()):
+            if not window.sent or window.sent[-1] <= now - 60.0 * WINDOW_SLACK:
+                del self._windows[key]
+
+
+def _rate_limited(operation: str, label: str, wait: float) -> ZoomError:
+    seconds = max(1, math.ceil(wait))
+    error = ZoomError(
+        kind=ZoomErrorKind.RATE_LIMITED,
+        operation=operation,
+        message=f"the bot is pacing its calls under Zoom's {label} limit",
+        outcome=Outcome.UNCHANGED,
+        retry_after=seconds,
+    )
+    error.details["rate_category"] = label
+    error.details["paced"] = "yes"
+    return error
+
+
+class Census(Protocol):
+    """The live processes, counted in the shared database (``bot/store/processes.py``)."""
+
+    async def beat(self, owner: str, *, now: datetime) -> None: ...
+    async def alive(self, *, now: datetime, within: timedelta) -> int: ...
+    async def leave(self, owner: str) -> None: ...
+
+
+class ShareKeeper:
+    """Keeps ``governor.processes`` current: beats and counts every ``BEAT_S`` seconds.
+
+    A process that has not counted yet, or cannot reach the database, keeps the last count:
+    one that starts beside others may briefly take more than its share, and Zoom's 429 (with
+    ``Retry-After``) covers that moment.
+    """
+
+    def __init__(self, governor: RateGovernor, census: Census, owner: str, *, every: float = BEAT_S) -> None:
+        self._governor = governor
+        self._census = census
+        self._owner = owner
+        self._every = every
+        self._task: asyncio.Task[None] | None = None
+
+    async def count_once(self) -> None:
+        now = datetime.now(UTC)  # processes compare wall clocks, whatever clock Zoom runs on
+        await self._census.beat(self._owner, now=now)
+        self._governor.processes = max(1, await self._census.alive(now=now, within=ALIVE_WITHIN))
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="zoom-rate-share")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._task
+        with suppress(Exception):  # a database that is gone: the others see the beat age out
+            await self._census.leave(self._owner)
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.count_once()
+            except Exception as error:
+                log.warning(
+                    "could not count the bot processes (%s); keeping %d",
+                    type(error).__name__,
+                    self._governor.processes,
+                )
+            await asyncio.sleep(self._every)
