@@ -14,7 +14,7 @@ it answers 429. A 429 costs a round trip and, for a command, usually a second on
 - a command waits at most ``command_wait`` seconds (what a person tolerates on top of
   Zoom's own time); past that it is answered at once with when to retry, without calling
   Zoom. Background work (digests, reminders, live-card reads; marked with
-  :func:`background`) takes only half of each window and never reserves ahead, so a
+  :func:`background`) takes only two thirds of each window and never reserves ahead, so a
   command never queues behind it.
 
 Other apps on the same account also spend its limit: Zoom's 429s remain possible and are
@@ -126,7 +126,7 @@ class RateGovernor:
         if window is None:
             window = self._windows[(account, label)] = _Window(deque())
         if _background.get():
-            await self._acquire_background(window, max(1, limit // 2), span, operation)
+            await self._acquire_background(window, max(1, limit * 2 // 3), span, operation)
             return
         now = self._monotonic()
         self._prune(window, now, span)

@@ -78,15 +78,15 @@ async def test_processes_split_the_limit() -> None:
     assert g.share("Light")[0] == 1  # never nothing
 
 
-async def test_background_work_takes_half_a_window_and_never_queues_ahead_of_commands() -> None:
+async def test_background_work_takes_two_thirds_of_a_window_and_never_queues_ahead_of_commands() -> None:
     clock = Clock()
     g = governor(clock)
     limit = g.share("Light")[0]  # 27
     with background():
-        for _ in range(limit // 2):
+        for _ in range(limit * 2 // 3):
             await g.acquire("acct", "Light", "digest")
     assert clock.slept == []
-    # The half is spent: the next background call waits, while a command still goes at once.
+    # Its part is spent: the next background call waits, while a command still goes at once.
     waiting = asyncio.ensure_future(_in_background(g))
     await asyncio.sleep(0)
     await g.acquire("acct", "Light", "command")
