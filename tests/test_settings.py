@@ -63,7 +63,8 @@ def test_malformed_values_name_the_variable(variable: str, value: str, tmp_path:
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and variable in lines[0], result.stderr
-    assert value not in lines[0] or variable in ("PORT", "LOG_FORMAT", "ZOOM_PLAN")  # secrets are never echoed
+    # Secrets are never echoed.
+    assert value not in lines[0] or variable in ("PORT", "LOG_FORMAT", "ZOOM_PLAN")
 
 
 def test_several_keys_newest_first(monkeypatch: pytest.MonkeyPatch) -> None:
