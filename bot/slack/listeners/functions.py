@@ -63,6 +63,7 @@ async def create_zoom_meeting(
             outputs = await with_deadline(workflow_step.create_meeting(step, ctx), OPERATION)
         except NotLinkedError:
             log.info("workflow step: host %s has not linked Zoom", step.host_user_id)
+            deps.metrics.commands.labels(subcommand=LABEL, outcome="error").inc()
             await _end(fail, step_host_not_linked_hint(await _host_name(ctx)))
             return
         except Exception as error:  # every failure ends the step with a reason, never silently
