@@ -97,7 +97,9 @@ def test_http_manifest_is_valid_and_points_every_request_url_at_slack_events() -
     assert manifest["settings"]["event_subscriptions"]["request_url"] == events_url
     assert manifest["oauth_config"]["redirect_urls"] == [f"{BASE}/slack/oauth_redirect"]
     assert manifest["settings"]["socket_mode_enabled"] is False
-    assert manifest["settings"]["org_deploy_enabled"] is False
+    # Custom workflow steps need an org-ready app whose steps run on the bot itself.
+    assert manifest["settings"]["org_deploy_enabled"] is True
+    assert manifest["settings"]["function_runtime"] == "remote"
     assert manifest["settings"]["token_rotation_enabled"] is False
 
 
@@ -122,6 +124,7 @@ def test_command_events_scopes_and_home(socket_mode: bool) -> None:
     assert manifest["settings"]["event_subscriptions"]["bot_events"] == [
         "app_home_opened",
         "app_uninstalled",
+        "function_executed",
         "link_shared",
         "tokens_revoked",
     ]
@@ -192,3 +195,28 @@ def test_cli_prints_the_rendered_manifest(capsys: pytest.CaptureFixture[str]) ->
     assert cli_main(["manifest", "--url", BASE]) == 0
     assert capsys.readouterr().out == render_manifest(BASE)
     assert cli_main(["manifest", "--url", "not a url"]) == 2
+
+
+@pytest.mark.parametrize("socket_mode", [False, True], ids=["http", "socket"])
+def test_the_workflow_step_is_declared_with_the_contract_inputs_and_outputs(socket_mode: bool) -> None:
+    manifest = rendered(socket_mode)
+    assert list(manifest["functions"]) == ["create_zoom_meeting"]
+    step = manifest["functions"]["create_zoom_meeting"]
+    assert step["title"] == "Create a Zoom meeting"
+    inputs, outputs = step["input_parameters"], step["output_parameters"]
+    assert {"topic", "start_time", "duration", "host"} <= set(inputs)
+    assert inputs["topic"] == inputs["topic"] | {"type": "string", "is_required": True}
+    assert inputs["start_time"]["type"] == "slack#/types/timestamp"
+    assert inputs["host"]["type"] == "slack#/types/user_id"
+    assert not any(inputs[name]["is_required"] for name in ("start_time", "duration", "host"))
+    assert set(outputs) == {"join_url", "meeting_id", "start_time"}
+    assert all(output["is_required"] for output in outputs.values())
+    assert "function_executed" in manifest["settings"]["event_subscriptions"]["bot_events"]
+
+
+def test_a_step_with_a_misspelt_parameter_field_is_refused_by_the_schema() -> None:
+    # The schema check above must be able to fail on the functions section too.
+    manifest = rendered()
+    manifest["functions"]["create_zoom_meeting"]["outputs"] = {}
+    with pytest.raises(AssertionError):
+        assert_valid(manifest)

@@ -66,6 +66,7 @@ _HINTS = {
     "static_select": "number or name",
     "conversations_select": "#channel",
     "channels_select": "#channel",
+    "users_select": "@person",
 }
 
 
@@ -123,6 +124,7 @@ _STATE_KEY = {
     "static_select": "selected_option",
     "conversations_select": "selected_conversation",
     "channels_select": "selected_channel",
+    "users_select": "selected_user",
 }
 
 
@@ -139,6 +141,7 @@ def read_answer(
     today: date,
     channel_id_for: Callable[[str], str | None],
     current_channel: str | None,
+    user_id_for: Callable[[str], str | None] = lambda name: None,
 ) -> dict[str, Any]:
     """The state entry for ``answer`` (stripped). An empty answer takes the default."""
     text = answer.strip()
@@ -163,6 +166,11 @@ def read_answer(
         if channel is None:
             raise AnswerError(f"there is no channel {text!r} here")
         return state_entry(field_, channel)
+    if field_.kind == "users_select":
+        user = user_id_for(text.lstrip("@").lower())
+        if user is None:
+            raise AnswerError(f"there is nobody called {text!r} here")
+        return state_entry(field_, user)
     raise AnswerError(f"the sandbox cannot fill a {field_.kind} input")
 
 

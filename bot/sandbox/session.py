@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from bot.sandbox import workflow
 from bot.sandbox.clock import parse_wait
 from bot.sandbox.forms import (
     CANCEL_WORD,
@@ -75,6 +76,8 @@ Type what you would type in Slack, plus a few sandbox commands:
   home                    open zoombot's App Home tab
   shortcut schedule       the "Schedule a Zoom meeting" shortcut (opens the form)
   shortcut message        "Zoom meeting about this" on the latest message here (e.g. after paste)
+  workflow run topic="Sync" [start=+2h] [duration=45] [host=@bob]
+                          a workflow reaches zoombot's step "Create a Zoom meeting" (you ran it)
   wait 10m                fast-forward the clock (s, m, h, d) so reminders and digests fire
   meeting start|end [ID]  play Zoom: the meeting (the latest one unless ID is given) starts or ends
   meeting join|leave [ID] NAME    someone joins or leaves it (bob, carol, or any guest's name)
@@ -227,6 +230,8 @@ class SandboxSession:
                 await self._shortcut(rest)
             elif word == "meeting":
                 await self._meeting(rest)
+            elif word == "workflow":
+                await self._workflow(rest)
             else:
                 self._usage(f"unknown command {text!r}; type `help` for the list")
         except (LookupError, ValueError) as problem:
@@ -361,6 +366,29 @@ class SandboxSession:
             self._usage(f"zoombot answered HTTP {response.status_code}")
             return
         await self._settle(before, expect_reply=True)
+        await self._show_new()
+
+    async def _workflow(self, rest: str) -> None:
+        """`workflow run …`: Slack runs the step; show how it ended (outputs or the reason)."""
+        verb, _, args = rest.partition(" ")
+        if verb != "run":
+            raise ValueError(f"usage: {workflow.USAGE}")
+        inputs = workflow.step_inputs(args, now=self.clock.now(), tz=self.user.tz, user_ids=self._user_ids())
+        driver, standin = self.world.driver, self.world.standin
+        run_id, response = await driver.run_workflow_step(workflow.STEP, inputs, ran_by=self.user.slack_id)
+        if response.status_code != 200:
+            self._usage(f"zoombot answered HTTP {response.status_code}")
+            return
+        try:
+            await standin.wait_for(
+                lambda: standin.execution(run_id).state != "running" or None, timeout=MAX_REPLY_SECONDS
+            )
+        except TimeoutError:
+            self._usage("the workflow step did not finish")
+            return
+        done = standin.execution(run_id)
+        self.failed = self.failed or done.state != "completed"
+        self.out(workflow.describe_end(done.state, done.outputs, done.error, self.user.tz))
         await self._show_new()
 
     def _button_url(self, which: str) -> str:
@@ -627,6 +655,7 @@ class SandboxSession:
                     today=today,
                     channel_id_for=self.channels.get,
                     current_channel=self.channel_id if field_.current_conversation else None,
+                    user_id_for=self._user_ids().get,
                 )
             except AnswerError as problem:
                 self.out(f"  ! {problem}")

@@ -71,8 +71,8 @@ def _days_from(repeat: Repeat, first: date) -> list[date]:
 
 
 def _first_day(repeat: Repeat, now: datetime, tz: ZoneInfo) -> date:
-    """The first matching day whose meeting time is still ahead."""
-    today = now.astimezone(tz).date()
+    """The first matching day, on or after ``repeat.from_day`` if given, whose time is still ahead."""
+    today = max(now.astimezone(tz).date(), repeat.from_day or date.min)
     probe = Repeat(
         repeat.kind, repeat.clock, 1, repeat.weekdays, repeat.month_day, month_week=repeat.month_week
     )

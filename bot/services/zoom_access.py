@@ -61,8 +61,10 @@ class ZoomActor:
         assert self._account is not None and self._ref is not None
         return await self._account.get_user(self._ref)
 
-    async def create_instant(self, topic: str) -> Meeting:
-        return await self._create(MeetingRequest(topic=topic[:200], type=MeetingType.INSTANT, duration=60))
+    async def create_instant(self, topic: str, *, duration: int = 60) -> Meeting:
+        return await self._create(
+            MeetingRequest(topic=topic[:200], type=MeetingType.INSTANT, duration=duration)
+        )
 
     async def create_scheduled(
         self, topic: str, *, start: datetime, duration: int, tz_name: str, agenda: str | None = None
@@ -78,7 +80,14 @@ class ZoomActor:
         return await self._create(request)
 
     async def create_recurring(
-        self, topic: str, *, start: datetime, duration: int, tz_name: str, recurrence: Recurrence
+        self,
+        topic: str,
+        *,
+        start: datetime,
+        duration: int,
+        tz_name: str,
+        recurrence: Recurrence,
+        agenda: str | None = None,
     ) -> Meeting:
         """A fixed-time series (type 8) starting at ``start``, kept on ``tz_name``'s wall clock."""
         request = MeetingRequest(
@@ -88,6 +97,7 @@ class ZoomActor:
             duration=duration,
             timezone=tz_name,
             recurrence=recurrence,
+            agenda=(agenda or "")[:1900],
         )
         return await self._create(request)
 

@@ -95,7 +95,7 @@ async def test_link_new_schedule_list_remind_wait_cancel(
     assert "[2] Start as host → https://" in host_only  # the host's own link, only to the host
 
     # The schedule form: every input asked in turn, the bot's reply rendered after submitting.
-    out = await t.type("/zoom schedule", "Design review", "tomorrow", "10:00", "2", "", "#design")
+    out = await t.type("/zoom schedule", "Design review", "tomorrow", "10:00", "2", "", "", "#design")
     assert "[modal]\n  ┌ Schedule a meeting" in out
     assert "  1) 15 min" in out  # the duration choices are listed by number
     assert out.count("[ephemeral to you]") == 1
@@ -316,7 +316,35 @@ async def test_shortcuts_from_the_prompt(terminal: Terminal) -> None:
     await t.type("paste Quarterly *roadmap* review")
     out = await t.type("shortcut message")
     assert out.startswith("[#general, in the thread]\n  *Quarterly roadmap review*")
-    out = await t.type("shortcut schedule", "Offsite", "tomorrow", "11:00", "2", "", "")
+    out = await t.type("shortcut schedule", "Offsite", "tomorrow", "11:00", "2", "", "", "")
     assert "[modal]\n  ┌ Schedule a meeting" in out and "Offsite" in out
     out = await t.type("shortcut sideways")
     assert "unknown command" in out
+
+
+async def test_the_form_repeats_and_a_workflow_runs_the_zoom_step(terminal: Terminal) -> None:
+    t = terminal
+    await t.type("/zoom link")
+    await t.type("click 1")
+    # Repeats: 2) Every weekday; tomorrow is Tuesday 8 January 2030 in alice's zone.
+    out = await t.type("/zoom schedule", "Standup", "tomorrow", "09:00", "1", "", "2", "")
+    assert "  2) Every weekday (Mon–Fri)" in out and "every weekday" in out
+    (standup,) = t.session.world.sim.meetings_of("alice@example.com")
+    assert (
+        standup.type == 8
+        and standup.recurrence is not None
+        and standup.recurrence["weekly_days"] == "2,3,4,5,6"
+    )
+
+    out = await t.type('workflow run topic="Customer call" start=+2h duration=45')
+    assert out.startswith("[workflow] step completed") and "join_url   = https://" in out
+    call = next(m for m in t.session.world.sim.meetings_of("alice@example.com") if m.topic == "Customer call")
+    assert f"meeting_id = {call.id}" in out and call.duration == 45
+    assert "Tue 08 Jan 2030" not in out and "Mon 07 Jan 2030 10:00 EST" in out  # START + 2h, alice's zone
+    assert not t.session.failed
+
+    out = await t.type("workflow run topic=Sync host=@carol")
+    assert out.startswith("[workflow] step failed: The meeting's host hasn't linked Zoom.")
+    assert "carol runs `/zoom link`" in out and t.session.failed
+    out = await t.type("workflow run start=+1h")
+    assert "give the meeting a topic" in out

@@ -7,6 +7,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -338,14 +339,25 @@ def test_schedule_modal_is_valid_and_uses_the_documented_ids() -> None:
         (modal_ids.BLOCK_TIME, modal_ids.ACTION_TIME, "timepicker"),
         (modal_ids.BLOCK_DURATION, modal_ids.ACTION_DURATION, "static_select"),
         (modal_ids.BLOCK_AGENDA, modal_ids.ACTION_AGENDA, "plain_text_input"),
+        (modal_ids.BLOCK_REPEAT, modal_ids.ACTION_REPEAT, "static_select"),
         (modal_ids.BLOCK_CHANNEL, modal_ids.ACTION_CHANNEL, "conversations_select"),
     ]
     assert view["blocks"][2]["element"]["timezone"] == "Europe/Berlin"
-    assert view["blocks"][5]["element"]["initial_conversation"] == "C0123ABC"
-    assert [b.get("optional", False) for b in view["blocks"]] == [False] * 4 + [True] * 2
+    assert view["blocks"][6]["element"]["initial_conversation"] == "C0123ABC"
+    assert [b.get("optional", False) for b in view["blocks"]] == [False] * 4 + [True, False, True]
     without_channel = schedule_modal(initial_channel=None, tz_name="UTC", private_metadata="")
     assert_valid_modal(without_channel)
-    assert without_channel["blocks"][5]["element"]["default_to_current_conversation"] is True
+    assert without_channel["blocks"][6]["element"]["default_to_current_conversation"] is True
+    # The Host field: Zoom's schedulers in user mode, any Slack user in account mode.
+    for host in (modal_ids.host_choices([_Delegate("dana@corp.com")]), modal_ids.host_anyone()):
+        with_host = schedule_modal(
+            initial_channel=None, tz_name="UTC", private_metadata="", host_element=host
+        )
+        assert_valid_modal(with_host)
+        assert [b["block_id"] for b in with_host["blocks"]][-2:] == [
+            modal_ids.BLOCK_HOST,
+            modal_ids.BLOCK_CHANNEL,
+        ]
     with pytest.raises(ValueError):
         schedule_modal(initial_channel=None, tz_name="UTC", private_metadata="x" * 3001)
 
@@ -567,3 +579,50 @@ def test_personal_room_card_and_link_prompt_validate() -> None:
     assert "Ada Lovelace's personal meeting room" in card["blocks"][0]["text"]["text"]
     assert "555 123 4567" in json.dumps(card) and START_URL not in json.dumps(card)
     assert_valid_message(views.link_to_preview_prompt())
+
+
+@dataclass(frozen=True)
+class _Delegate:
+    email: str
+
+
+def _form_values(day: date, repeats: str, **host: Any) -> dict[str, Any]:
+    picked: dict[str, Any] = {
+        modal_ids.BLOCK_TOPIC: {modal_ids.ACTION_TOPIC: {"value": "Standup"}},
+        modal_ids.BLOCK_DATE: {modal_ids.ACTION_DATE: {"selected_date": day.isoformat()}},
+        modal_ids.BLOCK_TIME: {modal_ids.ACTION_TIME: {"selected_time": "09:00"}},
+        modal_ids.BLOCK_DURATION: {modal_ids.ACTION_DURATION: {"selected_option": {"value": "15"}}},
+        modal_ids.BLOCK_REPEAT: {modal_ids.ACTION_REPEAT: {"selected_option": {"value": repeats}}},
+    }
+    if host:
+        picked[modal_ids.BLOCK_HOST] = {modal_ids.ACTION_HOST: host}
+    return picked
+
+
+def test_schedule_form_repeats_and_host_read_as_the_text_commands_do() -> None:
+    now = datetime(2026, 6, 10, 12, tzinfo=BERLIN)  # a Wednesday
+    read = partial(parse_schedule_submission, tz=BERLIN, now=now)
+    friday, saturday = date(2026, 6, 12), date(2026, 6, 13)
+    form = read({"values": _form_values(friday, "weekdays")})
+    assert isinstance(form, ScheduleForm) and form.repeat is not None and form.host is None
+    assert (form.repeat.kind, form.repeat.weekdays, form.repeat.from_day) == (
+        "weekly",
+        frozenset(range(5)),
+        friday,
+    )
+    biweekly = read({"values": _form_values(saturday, "biweekly")})
+    assert isinstance(biweekly, ScheduleForm) and biweekly.repeat is not None
+    assert (biweekly.repeat.interval, biweekly.repeat.weekdays) == (2, frozenset({5}))
+    monthly = read({"values": _form_values(saturday, "monthly")})
+    assert isinstance(monthly, ScheduleForm) and monthly.repeat is not None and monthly.repeat.month_day == 13
+    once = read({"values": _form_values(friday, "none", selected_option={"value": "dana@corp.com"})})
+    assert isinstance(once, ScheduleForm) and once.repeat is None
+    assert once.host is not None and once.host.email == "dana@corp.com"
+    picked = read({"values": _form_values(friday, "none", selected_user="U0DANA")})
+    assert (
+        isinstance(picked, ScheduleForm) and picked.host is not None and picked.host.slack_user_id == "U0DANA"
+    )
+    me = read({"values": _form_values(friday, "none", selected_option={"value": modal_ids.HOST_ME})})
+    assert isinstance(me, ScheduleForm) and me.host is None
+    assert set(read({"values": _form_values(saturday, "weekdays")})) == {modal_ids.BLOCK_REPEAT}
+    assert set(read({"values": _form_values(friday, "hourly")})) == {modal_ids.BLOCK_REPEAT}

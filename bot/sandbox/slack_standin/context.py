@@ -7,13 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.sandbox.slack_standin.executions import Executions
 from bot.sandbox.slack_standin.identity import BotIdentity
 from bot.sandbox.slack_standin.recorder import Recorder
 from bot.sandbox.slack_standin.throttle import ChannelRateLimiter, UpdateRateLimiter
 from bot.sandbox.slack_standin.workspace import Workspace
 
 # Arguments slack_sdk sends JSON-encoded inside a form body.
-_JSON_ARGS = ("blocks", "view", "attachments", "metadata")
+_JSON_ARGS = ("blocks", "view", "attachments", "metadata", "outputs")
 
 
 class Refusal(Exception):
@@ -49,6 +50,9 @@ class MethodContext:
     shared_links: SharedLinks = field(default_factory=lambda: SharedLinks())
     # The bot scopes the workspace granted at install; None: every scope the app asks for.
     granted_scopes: frozenset[str] | None = None
+    # Runs of the app's workflow steps (function_methods); each brings its own token.
+    executions: Executions = field(default_factory=lambda: Executions())
+    caller_token: str | None = None  # the token of the call being answered
 
     def granted(self, scope: str) -> bool:
         return self.granted_scopes is None or scope in self.granted_scopes

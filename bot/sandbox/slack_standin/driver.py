@@ -257,6 +257,22 @@ class SlackDriver:
             "trigger_id": self._trigger(user.id),
         }
 
+    async def run_workflow_step(
+        self, callback_id: str, inputs: dict[str, Any], *, ran_by: str | None = None
+    ) -> tuple[str, httpx.Response]:
+        """A workflow reaches the app's custom step: the signed ``function_executed`` event.
+
+        ``ran_by`` is the person who started the workflow: a step that declares a
+        ``user_context`` input gets it there, as Workflow Builder's "Person who used this
+        workflow". Returns the run's execution id (see ``standin.execution``) and the bot's answer.
+        """
+        given = dict(inputs)
+        if ran_by is not None and "user_context" not in given:
+            user = self.standin.ensure_user(ran_by)
+            given["user_context"] = {"id": user.id, "secret": secrets.token_hex(16)}
+        event = self.standin.start_execution(callback_id, given)
+        return str(event["function_execution_id"]), await self.event(event)
+
     async def app_home_opened(self, user_id: str) -> httpx.Response:
         user = self.standin.ensure_user(user_id)
         return await self.event(

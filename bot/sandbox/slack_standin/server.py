@@ -27,8 +27,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.sandbox.devserver import serve_asgi, serve_asgi_in_thread
-from bot.sandbox.slack_standin import chat_methods, unfurl_methods
+from bot.sandbox.slack_standin import chat_methods, function_methods, unfurl_methods
 from bot.sandbox.slack_standin.context import MethodContext, Refusal, normalise_args
+from bot.sandbox.slack_standin.executions import Execution
 from bot.sandbox.slack_standin.identity import DEFAULT_BOT_TOKEN, BotIdentity
 from bot.sandbox.slack_standin.recorder import Recorder, wait_for
 from bot.sandbox.slack_standin.records import ApiCall, Channel, Message, ScheduledMessage, User, ViewRecord
@@ -219,6 +220,15 @@ class SlackStandin:
         ``link_shared`` event Slack would send the app (the driver delivers it)."""
         user = self.ensure_user(user_id)
         return unfurl_methods.post_as_person(self._ctx, user.id, channel_id, text, self.unfurl_domains)
+
+    def start_execution(self, callback_id: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        """A workflow reaching the app's step ``callback_id``: the ``function_executed`` event
+        to deliver (its execution id and the run's own token in it)."""
+        return function_methods.start_execution(self._ctx, callback_id, inputs)
+
+    def execution(self, execution_id: str) -> Execution:
+        """A step run as Slack keeps it: running, completed (its outputs) or failed (its error)."""
+        return self._ctx.executions.by_id[execution_id]
 
     def deliver_due_scheduled(self) -> list[Message]:
         return chat_methods.deliver_due_scheduled(self._ctx)

@@ -5,7 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.sandbox.slack_standin import chat_methods, directory_methods, unfurl_methods, view_methods
+from bot.sandbox.slack_standin import (
+    chat_methods,
+    directory_methods,
+    function_methods,
+    unfurl_methods,
+    view_methods,
+)
 from bot.sandbox.slack_standin.context import Method, MethodContext, Refusal
 from bot.sandbox.slack_standin.throttle import FaultPlan
 
@@ -25,6 +31,8 @@ METHODS: dict[str, Method] = {
     "views.update": view_methods.views_update,
     "views.push": view_methods.views_push,
     "views.publish": view_methods.views_publish,
+    "functions.completeSuccess": function_methods.complete_success,
+    "functions.completeError": function_methods.complete_error,
 }
 
 
@@ -57,6 +65,7 @@ def call_method(
         fault = faults.take(method)
         if fault is not None:
             raise Refusal(fault.error, status=fault.status, retry_after=fault.retry_after)
+        ctx.caller_token = token
         return Answer(200, {"ok": True, **implementation(ctx, args)})
     except Refusal as refusal:
         return refusal_answer(refusal)
@@ -76,5 +85,6 @@ def _check_scope(ctx: MethodContext, method: str) -> None:
 def _check_token(ctx: MethodContext, token: str | None) -> None:
     if not token:
         raise Refusal("not_authed")
-    if token != ctx.identity.bot_token and token not in ctx.extra_tokens:
+    known = token == ctx.identity.bot_token or token in ctx.extra_tokens
+    if not known and ctx.executions.by_token(token) is None:  # nor a workflow step run's own token
         raise Refusal("invalid_auth")

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 from typing import Literal
 
 from bot.services.when.durations import duration_minutes, parse_duration
@@ -81,6 +81,7 @@ class Repeat:
     count: int | None = None  # "x10"
     until_text: str | None = None  # "until Mar 31", resolved against the caller's clock
     month_week: int | None = None  # monthly by weekday: 1–4 or -1 (last), the weekday in ``weekdays``
+    from_day: date | None = None  # the first meeting's earliest day (the form's date); None: today
 
 
 # --- reading ------------------------------------------------------------------------------

@@ -48,7 +48,8 @@ async def new_meeting(cmd: NewMeeting, ctx: Caller) -> Outcome:
 
 async def schedule(cmd: Schedule, ctx: Caller) -> Outcome:
     if cmd.repeat is not None:
-        return await _schedule_series(cmd, cmd.repeat, ctx)
+        outcome, _ = await _schedule_series(cmd, cmd.repeat, ctx)
+        return outcome
     person = await ctx.person()
     try:
         reading = read_when(cmd.when_text, now=ctx.now(), tz=person.tz, locale=person.locale)
@@ -89,7 +90,9 @@ async def _zoom_for(ref: HostRef | None, ctx: Caller) -> tuple[ZoomActor, str | 
     return await zoom.for_host(email), email
 
 
-async def _schedule_series(cmd: Schedule, repeat: Repeat, ctx: Caller) -> Outcome:
+async def _schedule_series(
+    cmd: Schedule, repeat: Repeat, ctx: Caller, *, agenda: str | None = None
+) -> tuple[Outcome, Meeting]:
     person = await ctx.person()
     plan = plan_series(repeat, now=ctx.now(), tz=person.tz)
     zoom, host = await _zoom_for(cmd.host, ctx)
@@ -99,20 +102,27 @@ async def _schedule_series(cmd: Schedule, repeat: Repeat, ctx: Caller) -> Outcom
         duration=cmd.duration_minutes or DEFAULT_DURATION,
         tz_name=person.tz_name,
         recurrence=zoom_recurrence(plan),
+        agenda=agenda,
     )
     details = views.meeting_details(meeting, viewer_tz=person.tz, now=ctx.now())
     lead = notices.series_scheduled_lead(meeting, plan, viewer_tz=person.tz, host=host)
     echo = notices.series_read_as(plan, cmd.duration_minutes or DEFAULT_DURATION)
-    return Outcome(private=notices.prefixed(f"{lead} {echo}", details))
+    return Outcome(private=notices.prefixed(f"{lead} {echo}", details)), meeting
 
 
 async def schedule_from_form(form: ScheduleForm, ctx: Caller) -> Outcome:
+    """The form's meeting, through the paths `/zoom schedule` takes: once, or `every …` from the
+    chosen date; for the form's host as `host …` does."""
     person = await ctx.person()
-    zoom = await ctx.zoom()
-    meeting = await zoom.create_scheduled(
-        form.topic, start=form.start, duration=form.duration, tz_name=person.tz_name, agenda=form.agenda
-    )
-    outcome = _scheduled_reply(meeting, person.tz, ctx)
+    if form.repeat is not None:
+        as_typed = Schedule(form.topic, "", form.duration, host=form.host, repeat=form.repeat)
+        outcome, meeting = await _schedule_series(as_typed, form.repeat, ctx, agenda=form.agenda)
+    else:
+        zoom, host = await _zoom_for(form.host, ctx)
+        meeting = await zoom.create_scheduled(
+            form.topic, start=form.start, duration=form.duration, tz_name=person.tz_name, agenda=form.agenda
+        )
+        outcome = _scheduled_reply(meeting, person.tz, ctx, host=host)
     if form.channel:
         await ctx.deps.reminders.add(
             team_id=ctx.team_id,

@@ -12,8 +12,9 @@ a URL or a token is removed from them first: no start URL, token or response URL
 leak through a hint.
 
 One module per kind of wording: ``usage`` (usage lines, the grammar's error, help text),
-``zoom`` (Zoom's failures), ``refusals`` (zoombot's own refusals), ``pages`` (the Zoom
-link page), ``redact`` (quoting other people's words), ``hint`` (the Hint itself).
+``zoom`` (Zoom's failures), ``refusals`` (zoombot's own refusals), ``steps`` (the
+Workflow Builder step), ``pages`` (the Zoom link page), ``redact`` (quoting other people's
+words), ``hint`` (the Hint itself).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from bot.slack.hints.pages import link_outcome_page
 from bot.slack.hints.periods import period_hint
 from bot.slack.hints.redact import quote_external
 from bot.slack.hints.refusals import host_hint, no_personal_room_hint, refusal_hint, share_refused_hint
+from bot.slack.hints.steps import StepInputError, step_host_not_linked_hint, step_input_hint
 from bot.slack.hints.usage import (
     SHORTCUTS_LINE,
     USAGE,
@@ -74,6 +76,8 @@ __all__ = [
     "share_refused_hint",
     "slack_scope_missing_hint",
     "SHORTCUTS_LINE",
+    "StepInputError",
+    "step_host_not_linked_hint",
     "usage_lines",
 ]
 
@@ -107,6 +111,8 @@ def hint_for(
         )
     if isinstance(error, HostLookupError):
         return host_hint(error, operation)
+    if isinstance(error, StepInputError):
+        return step_input_hint(error)
     if isinstance(error, ReminderError):
         return Hint(
             "I couldn't set that reminder",

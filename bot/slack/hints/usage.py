@@ -174,7 +174,12 @@ def usage_lines(*, account_mode: bool) -> list[str]:
 SHORTCUTS_LINE = (
     "*Shortcuts*: *Schedule a Zoom meeting* (the composer's shortcuts menu) opens the schedule form; "
     "on any message, More actions → *Zoom meeting about this* starts a meeting named after it, "
-    "its Join card in the message's thread."
+    "its Join card in the message's thread.\n"
+    "*Schedule form*: *Repeats* (every weekday, every week or 2 weeks on that day, every month) "
+    "makes one Zoom series from the chosen date; *Host* schedules for someone who gave you "
+    "scheduling privilege (`/zoom schedulers`).\n"
+    "*Workflow Builder*: the step *Create a Zoom meeting* (topic, start, duration, host) creates "
+    "the meeting with the host's Zoom and passes on its join link, meeting ID and start time."
 )
 
 

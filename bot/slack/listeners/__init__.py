@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.slack.listeners import actions, commands, events, shortcuts, view_submissions
+from bot.slack.listeners import actions, commands, events, functions, shortcuts, view_submissions
 
 
 def register(app: AsyncApp) -> None:
@@ -13,3 +13,4 @@ def register(app: AsyncApp) -> None:
     view_submissions.register(app)
     events.register(app)
     shortcuts.register(app)
+    functions.register(app)

@@ -81,14 +81,40 @@ async def open_schedule_modal(ctx: Caller, client: AsyncWebClient, trigger_id: s
     try:
         person = await ctx.person()
         metadata = json.dumps({"channel_id": ctx.channel_id})
-        view = views.schedule_modal(
-            initial_channel=ctx.channel_id or None,
-            tz_name=person.tz_name,
-            private_metadata=metadata,
-            initial_date=ctx.now().astimezone(person.tz).date(),
+        form: dict[str, Any] = {
+            "initial_channel": ctx.channel_id or None,
+            "tz_name": person.tz_name,
+            "private_metadata": metadata,
+            "initial_date": ctx.now().astimezone(person.tz).date(),
+        }
+        account_mode = ctx.mode == "account"
+        host = views.host_anyone() if account_mode else None
+        opened = await client.views_open(
+            trigger_id=trigger_id, view=views.schedule_modal(**form, host_element=host)
         )
-        await client.views_open(trigger_id=trigger_id, view=view)
     except Exception as error:
         log.warning("could not open the schedule form: %s", type(error).__name__)
         hint = hint_for(error, mode=ctx.mode, operation="open the schedule form")
         await respond(**views.hint_message(hint))
+        return
+    if not account_mode:
+        await _add_host_choices(ctx, client, opened.get("view") or {}, form)
+
+
+async def _add_host_choices(
+    ctx: Caller, client: AsyncWebClient, view: dict[str, Any], form: dict[str, Any]
+) -> None:
+    """User mode: once Zoom says whom the caller may schedule for, the form gains a Host field.
+
+    Asked after the form is open (the trigger id would not wait for Zoom); without a link, or
+    with nobody to schedule for, the form simply stays as it is."""
+    try:
+        delegates = await (await ctx.zoom()).schedulers()
+        if delegates and view.get("id"):
+            await client.views_update(
+                view_id=str(view["id"]),
+                hash=view.get("hash"),
+                view=views.schedule_modal(**form, host_element=views.host_choices(delegates)),
+            )
+    except Exception as error:  # the form works without the field; the caller loses only the choice
+        log.info("schedule form without a Host field: %s", type(error).__name__)

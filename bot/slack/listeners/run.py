@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -15,13 +15,15 @@ from bot.services.reminders import ReminderError
 from bot.services.when import WhenError
 from bot.slack import views
 from bot.slack.handlers.caller import Caller
-from bot.slack.hints import UsageError, hint_for, new_reference
+from bot.slack.hints import Hint, StepInputError, UsageError, hint_for, new_reference
 from bot.slack.replies import Outcome, Respond, with_working_notice
 from bot.store.outage import is_database_outage
 from bot.zoom.errors import NotLinkedError, ZoomError, ZoomErrorKind
 from bot.zoom.errors import Outcome as ZoomOutcome
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 COMMAND_DEADLINE = 25.0  # seconds; the Zoom client gives up sooner, this is the last guard
 
@@ -41,7 +43,7 @@ async def run_and_reply(
     process's admission bound (``bot/slack/capacity.py``) until its reply is delivered.
     """
     try:
-        outcome, noticed = await with_working_notice(_with_deadline(work, operation), respond)
+        outcome, noticed = await with_working_notice(with_deadline(work, operation), respond)
         ctx.deps.metrics.commands.labels(subcommand=label, outcome="ok").inc()
     except Exception as error:  # every failure must reach the user as a hint
         outcome, noticed = await _failure(error, operation, ctx, label), False
@@ -51,7 +53,7 @@ async def run_and_reply(
         log.warning("could not deliver the /zoom %s reply: %s", label, type(error).__name__)
 
 
-async def _with_deadline(work: Awaitable[Outcome], operation: str) -> Outcome:
+async def with_deadline(work: Awaitable[T], operation: str) -> T:
     try:
         async with asyncio.timeout(COMMAND_DEADLINE):
             return await work
@@ -65,8 +67,13 @@ async def _with_deadline(work: Awaitable[Outcome], operation: str) -> Outcome:
 
 
 async def _failure(error: Exception, operation: str, ctx: Caller, label: str) -> Outcome:
+    return Outcome(private=views.hint_message(await failure_hint(error, operation, ctx, label)))
+
+
+async def failure_hint(error: Exception, operation: str, ctx: Caller, label: str) -> Hint:
+    """Log ``error`` as expected, an outage or a bug (with a reference), count it, and word it."""
     expected = isinstance(
-        error, ZoomError | Refusal | NotLinkedError | WhenError | UsageError | ReminderError
+        error, ZoomError | Refusal | NotLinkedError | WhenError | UsageError | ReminderError | StepInputError
     )
     outage = not expected and is_database_outage(error)
     reference = None if expected or outage else new_reference()
@@ -82,14 +89,13 @@ async def _failure(error: Exception, operation: str, ctx: Caller, label: str) ->
         tz = (await ctx.person()).tz
     except Exception:
         tz = None
-    hint = hint_for(
+    return hint_for(
         error,
         mode=ctx.mode,
         operation=operation,
         reference=reference,
         **({"tz": tz} if tz is not None else {}),
     )
-    return Outcome(private=views.hint_message(hint))
 
 
 async def deliver(

@@ -11,6 +11,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.services.people import HostLookupError, HostProblem, host_email
 from bot.slack import views
 from bot.slack.handlers import meetings
 from bot.slack.handlers.caller import Caller
@@ -37,6 +38,8 @@ async def schedule_submitted(
     ctx = Caller.from_bolt(context, channel_id=str(metadata.get("channel_id") or ""))
     person = await ctx.person()
     form = views.parse_schedule_submission(view.get("state") or {}, tz=person.tz, now=ctx.now())
+    if not isinstance(form, dict) and (problem := await _host_problem(form, ctx)) is not None:
+        form = {views.SCHEDULE_BLOCK_HOST: problem}
     if isinstance(form, dict):
         await ack(response_action="errors", errors=form)
         return
@@ -58,3 +61,20 @@ async def schedule_submitted(
         client=client,
         label="ScheduleForm",
     )
+
+
+async def _host_problem(form: views.ScheduleForm, ctx: Caller) -> str | None:
+    """A picked host whose Zoom user can't be told (no Slack e-mail, or gone): said on the field.
+
+    Only Slack is asked (``users.info``, cached), so the ack stays well within Slack's 3 s."""
+    if form.host is None or form.host.slack_user_id is None:
+        return None
+    try:
+        await host_email(
+            ctx.deps.people, await ctx.person(), slack_user_id=form.host.slack_user_id, email=None, label=""
+        )
+    except HostLookupError as error:
+        if error.problem is HostProblem.NO_EMAIL:
+            return "Their Slack profile shows no e-mail, so I can't tell which Zoom user they are."
+        return "Slack doesn't know that person (deactivated, or not in this workspace)."
+    return None

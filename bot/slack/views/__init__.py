@@ -35,8 +35,15 @@ from bot.slack.views.replies import (
     hint_message,
     link_prompt,
 )
+from bot.slack.views.schedule_form import BLOCK_HOST as SCHEDULE_BLOCK_HOST
 from bot.slack.views.schedule_form import CALLBACK_ID as SCHEDULE_CALLBACK_ID
-from bot.slack.views.schedule_form import ScheduleForm, parse_schedule_submission, schedule_modal
+from bot.slack.views.schedule_form import (
+    ScheduleForm,
+    host_anyone,
+    host_choices,
+    parse_schedule_submission,
+    schedule_modal,
+)
 from bot.slack.views.time_question import ACTION_TIME_CHOICE, time_question
 
 __all__ = [
@@ -57,7 +64,10 @@ __all__ = [
     "ACTION_LINK_OPEN",
     "ACTION_START",
     "ACTION_TIME_CHOICE",
+    "SCHEDULE_BLOCK_HOST",
     "SCHEDULE_CALLBACK_ID",
+    "host_anyone",
+    "host_choices",
     "ScheduleForm",
     "SlackMessage",
     "cancel_confirm",

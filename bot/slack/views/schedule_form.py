@@ -3,19 +3,26 @@
 Block and action ids are constants so the view-submission listener and tests agree.
 The submission's errors are keyed by block id, ready for
 ``ack(response_action="errors", errors=...)``.
+
+"Repeats" turns the date and time into the same :class:`~bot.services.when.Repeat` that
+`/zoom schedule … every …` reads, starting on the chosen date; "Host" names whom to schedule
+for, as `host …` does: in user mode a choice among the people who gave the caller scheduling
+privilege in Zoom (added once Zoom has said who they are), in account mode any Slack user.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.services.when import MAX_DURATION, WhenError, local_datetime
+from bot.services.when import MAX_DURATION, WORKWEEK, Repeat, WhenError, local_datetime
+from bot.slack.grammar.commands import HostRef
 from bot.slack.views._blocks import plain
+from bot.slack.views._types import DelegateLike
 
 CALLBACK_ID = "schedule_meeting"
 BLOCK_TOPIC, ACTION_TOPIC = "topic", "topic_input"
@@ -24,6 +31,19 @@ BLOCK_TIME, ACTION_TIME = "time", "time_picker"
 BLOCK_DURATION, ACTION_DURATION = "duration", "duration_select"
 BLOCK_AGENDA, ACTION_AGENDA = "agenda", "agenda_input"
 BLOCK_CHANNEL, ACTION_CHANNEL = "reminder_channel", "reminder_channel_select"
+BLOCK_REPEAT, ACTION_REPEAT = "repeats", "repeats_select"
+BLOCK_HOST, ACTION_HOST = "host", "host_select"
+
+# "Repeats": value → label; each but "none" becomes the rule `every …` would read.
+REPEATS = {
+    "none": "Does not repeat",
+    "weekdays": "Every weekday (Mon–Fri)",
+    "weekly": "Every week on that day",
+    "biweekly": "Every 2 weeks on that day",
+    "monthly": "Every month on that date",
+}
+HOST_ME = "me"  # the host select's first option: the caller hosts
+MAX_HOST_OPTIONS = 100  # Slack's limit for a static select
 
 DURATION_CHOICES = (15, 30, 45, 60, 90, 120, 180, 240)
 DEFAULT_DURATION = 30
@@ -51,14 +71,37 @@ def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool
     return block
 
 
+def _repeat_option(value: str) -> dict[str, Any]:
+    return {"text": plain(REPEATS[value], 75), "value": value}
+
+
+def host_choices(delegates: Sequence[DelegateLike]) -> dict[str, Any]:
+    """User mode: the people who gave the caller scheduling privilege (by Zoom e-mail), after "Me"."""
+    me = {"text": plain("Me", 75), "value": HOST_ME}
+    options = [me] + [
+        {"text": plain(d.email, 75), "value": d.email[:150]}
+        for d in delegates[: MAX_HOST_OPTIONS - 1]
+        if d.email
+    ]
+    return {"type": "static_select", "action_id": ACTION_HOST, "options": options, "initial_option": me}
+
+
+def host_anyone() -> dict[str, Any]:
+    """Account mode: any Slack user (their Slack e-mail names their Zoom user, as for callers)."""
+    return {"type": "users_select", "action_id": ACTION_HOST, "placeholder": plain("Me", 150)}
+
+
 def schedule_modal(
     *,
     initial_channel: str | None,
     tz_name: str,
     private_metadata: str,
     initial_date: date | None = None,
+    host_element: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """A ``views.open`` payload. ``private_metadata`` carries context (views have no channel)."""
+    """A ``views.open`` payload. ``private_metadata`` carries context (views have no channel).
+
+    ``host_element`` (:func:`host_choices` or :func:`host_anyone`) adds the Host field."""
     if len(private_metadata) > MAX_PRIVATE_METADATA:
         raise ValueError("private_metadata is over Slack's 3000 characters")
     date_picker: dict[str, Any] = {"type": "datepicker", "action_id": ACTION_DATE}
@@ -107,8 +150,20 @@ def schedule_modal(
             },
             optional=True,
         ),
+        _input(
+            BLOCK_REPEAT,
+            "Repeats",
+            {
+                "type": "static_select",
+                "action_id": ACTION_REPEAT,
+                "options": [_repeat_option(value) for value in REPEATS],
+                "initial_option": _repeat_option("none"),
+            },
+        ),
         _input(BLOCK_CHANNEL, "Post a reminder in", channel_select, optional=True),
     ]
+    if host_element is not None:
+        blocks.insert(-1, _input(BLOCK_HOST, "Host", host_element, optional=True))
     return {
         "type": "modal",
         "callback_id": CALLBACK_ID,
@@ -127,6 +182,8 @@ class ScheduleForm:
     duration: int  # minutes, as Zoom counts it
     agenda: str | None
     channel: str | None  # id of the channel to post a reminder in; None: no reminder
+    repeat: Repeat | None = None  # a series from ``start`` on; None: once
+    host: HostRef | None = None  # scheduling for someone else; None: the caller hosts
 
 
 def _value(values: Mapping[str, Any], block_id: str, action_id: str, key: str) -> Any:
@@ -193,6 +250,43 @@ def parse_schedule_submission(
             if start.astimezone(UTC) <= now.astimezone(UTC):  # instants, not wall clocks
                 errors[BLOCK_TIME] = "That time is in the past."
 
+    repeat: Repeat | None = None
+    repeats = _value(values, BLOCK_REPEAT, ACTION_REPEAT, "selected_option")
+    repeats_value = repeats.get("value") if isinstance(repeats, Mapping) else "none"
+    if repeats_value not in REPEATS:
+        errors[BLOCK_REPEAT] = "Pick how the meeting repeats."
+    elif day is not None and clock is not None and repeats_value != "none":
+        repeat = _repeat(str(repeats_value), day, clock, duration)
+        if repeats_value == "weekdays" and day.weekday() not in WORKWEEK:
+            errors[BLOCK_REPEAT] = (
+                f"A weekday series starts on a weekday, and {day:%A} is not one: "
+                "pick a Monday to Friday, or repeat every week on that day."
+            )
+
+    host = _host(values)
+
     if errors or start is None or duration is None:
         return errors
-    return ScheduleForm(topic, start, duration, agenda, channel)
+    return ScheduleForm(topic, start, duration, agenda, channel, repeat, host)
+
+
+def _repeat(choice: str, day: date, clock: time, duration: int | None) -> Repeat:
+    """The rule `every …` would read for this choice, its first meeting on ``day``."""
+    common: dict[str, Any] = {"clock": clock, "duration": duration, "from_day": day}
+    if choice == "weekdays":
+        return Repeat("weekly", weekdays=WORKWEEK, **common)
+    if choice == "monthly":
+        return Repeat("monthly", month_day=day.day, **common)
+    interval = 2 if choice == "biweekly" else 1
+    return Repeat("weekly", interval=interval, weekdays=frozenset({day.weekday()}), **common)
+
+
+def _host(values: Mapping[str, Any]) -> HostRef | None:
+    user = _text(_value(values, BLOCK_HOST, ACTION_HOST, "selected_user"))
+    if user:
+        return HostRef(label="the host you picked", slack_user_id=user)
+    option = _value(values, BLOCK_HOST, ACTION_HOST, "selected_option")
+    email = _text(option.get("value")) if isinstance(option, Mapping) else ""
+    if email and email != HOST_ME:
+        return HostRef(label=email, email=email)
+    return None
