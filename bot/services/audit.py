@@ -21,6 +21,8 @@ from bot.zoom.errors import NotLinkedError, ZoomError, ZoomErrorKind
 
 log = logging.getLogger(__name__)
 
+__all__ = ["AuditRecord", "AuditTrail", "SlackWho", "outcome_of"]
+
 DEFAULT_SHOWN = 20
 MAX_SHOWN = 100
 _FAILURES = (ZoomErrorKind.UNAVAILABLE, ZoomErrorKind.UNKNOWN)
@@ -72,9 +74,7 @@ class AuditTrail:
             reason=reason,
         )
         why = f" ({reason})" if reason else ""
-        log.info(
-            "audit: %s %s by %s/%s: %s%s", action, target, who.team_id, who.user_id, result, why
-        )
+        log.info("audit: %s %s by %s/%s: %s%s", action, target, who.team_id, who.user_id, result, why)
         try:
             await self._store.add(entry)
         except Exception:  # the action itself is done (or refused): its answer must still reach the user

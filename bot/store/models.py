@@ -293,7 +293,6 @@ class AuditEvent(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-
 class AdminAuditEntry(Base):
     """One admin or recording action taken from Slack, and how it ended (migration 0006).
 
@@ -317,6 +316,7 @@ class AdminAuditEntry(Base):
     detail: Mapped[str | None] = mapped_column(String(300))
     result: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(String(64))
+
 
 # slack_sdk's own tables for multi-workspace installs, on OUR metadata so that Alembic
 # creates and evolves them (slack_sdk's create_tables() is never called).

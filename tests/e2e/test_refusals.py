@@ -22,7 +22,8 @@ ACCOUNT_MODE_FIX = (
 )
 ACCOUNT_MODE_WHAT = (
     "`/zoom users` and `/zoom user` work only when zoombot runs in account mode, and this zoombot "
-    "runs in user mode (each person links their own Zoom account). So do `/zoom usage` and `/zoom live`."
+    "runs in user mode (each person links their own Zoom account). So do "
+    "`/zoom usage`, `/zoom live` and `/zoom audit`."
 )
 
 

@@ -113,7 +113,8 @@ def test_users_in_user_mode_is_refused_in_our_words_not_zooms(
         "[ephemeral to you]",
         "  :warning: *Couldn't list the account's users*",
         "  `/zoom users` and `/zoom user` work only when zoombot runs in account mode, and this zoombot "
-        "runs in user mode (each person links their own Zoom account). So do `/zoom usage` and `/zoom live`.",
+        "runs in user mode (each person links their own Zoom account). So do "
+        "`/zoom usage`, `/zoom live` and `/zoom audit`.",
         "    *Why:* The account's users, usage and live meetings need a token for the whole account; "
         "a personal Zoom link only ever sees its own user.",
         "  *What to do:* Whoever runs zoombot sets `ZOOM_ACCOUNT_ID` with a Zoom Server-to-Server OAuth "

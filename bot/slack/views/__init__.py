@@ -38,6 +38,13 @@ from bot.slack.views.replies import (
 from bot.slack.views.schedule_form import CALLBACK_ID as SCHEDULE_CALLBACK_ID
 from bot.slack.views.schedule_form import ScheduleForm, parse_schedule_submission, schedule_modal
 from bot.slack.views.time_question import ACTION_TIME_CHOICE, time_question
+from bot.slack.views.user_admin import (
+    ACTION_USER_CHANGE_ABORT,
+    ACTION_USER_CHANGE_CONFIRM,
+    audit_list,
+    user_change_question,
+    user_changed,
+)
 
 __all__ = [
     "ACTION_RECORDING_RECOVER",
@@ -83,4 +90,9 @@ __all__ = [
     "start_link_ephemeral",
     "user_card",
     "user_list",
+    "ACTION_USER_CHANGE_ABORT",
+    "ACTION_USER_CHANGE_CONFIRM",
+    "audit_list",
+    "user_change_question",
+    "user_changed",
 ]
