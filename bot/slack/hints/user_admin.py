@@ -18,6 +18,10 @@ from bot.zoom.errors import ZoomError, ZoomErrorKind
 _EXISTS = {"1005", "1009"}
 _NO_SEAT = {"2033", "2034", "2038", "3412"}
 _DOMAIN = {"1107", "1116", "11321"}
+_FREE_A_SEAT = (
+    "Free a seat (`/zoom user deactivate &lt;email&gt;` of someone who no longer needs one), "
+    "buy more licences (Zoom web portal → Account Management → Billing), or"
+)
 USER_ADMIN_REFUSALS = frozenset(
     {
         RefusalKind.DEACTIVATE_SELF,
@@ -54,10 +58,9 @@ def user_change_hint(error: ZoomError, title: str, why: str) -> Hint | None:
             title,
             f"Your Zoom account has no {kind} seat left for {who}, so Zoom refused. Nothing was changed.",
             why,
-            "Free a seat (`/zoom user deactivate <email>` of someone who no longer needs one), buy more "
-            "licences (Zoom web portal → Account Management → Billing), or"
+            _FREE_A_SEAT
             + (
-                " create a Basic user instead: `/zoom user create <email> basic`."
+                " create a Basic user instead: `/zoom user create &lt;email&gt; basic`."
                 if change == "create" and kind == "licensed"
                 else " ask your Zoom account's owner to raise the limit."
             ),
