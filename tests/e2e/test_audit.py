@@ -73,7 +73,12 @@ async def test_user_mode_keeps_the_trail_but_does_not_show_it(linked_world: Offl
     [listing] = await reply_to(w, ALICE, "recordings")
     await click(w, ALICE, "recording_trash", listing)
     (entry,) = await w.bot.slack.audit.recent(w.standin.identity.team_id, 20)
-    assert (entry.user_id, entry.action, entry.target, entry.result) == (ALICE, "recording_trash", "Retro", "ok")
+    assert (entry.user_id, entry.action, entry.target, entry.result) == (
+        ALICE,
+        "recording_trash",
+        "Retro",
+        "ok",
+    )
     before = dict(w.sim.stats)
     assert "account mode" in texts(await reply_to(w, ALICE, "audit"))
     assert w.sim.stats == before  # said why without asking Zoom
