@@ -25,6 +25,7 @@ from bot.reminders.worker import (
 )
 from bot.runtime import Hook, Runtime
 from bot.services.account_reports import AccountFigures
+from bot.services.audit import AuditTrail
 from bot.services.clicks import OneClick
 from bot.services.digests import DigestService
 from bot.services.idle_links import IdleLinks
@@ -41,6 +42,7 @@ from bot.slack.clients import users_info
 from bot.slack.deps import SlackDeps
 from bot.slack.response_urls import ResponseUrls
 from bot.slack.signature import SlackSignatureChecker
+from bot.store.audit import AuditStore
 from bot.store.db import Database
 from bot.store.digests import DigestStore
 from bot.store.events import ProcessedEventStore
@@ -206,6 +208,7 @@ async def build_bot(
         metrics=metrics,
         clicks=OneClick(ProcessedEventStore(db), clock=clock),
         account_figures=AccountFigures(clock=clock),
+        audit=AuditTrail(AuditStore(db), clock=clock),
         meeting_threads=background.threads,
     )
     if socket_mode:

@@ -19,6 +19,10 @@ class RefusalKind(StrEnum):
     ONLY_HOST = "only_host"  # a recording's trash/recover button, clicked by someone else
     ALREADY_IN_TRASH = "already_in_trash"  # Move to trash, but it is there already
     NOT_IN_TRASH = "not_in_trash"  # Recover, but it is not in the trash (recovered already)
+    DEACTIVATE_SELF = "deactivate_self"  # `/zoom user deactivate` naming the admin's own Zoom user
+    ALREADY_INACTIVE = "already_inactive"  # deactivate, but Zoom shows the user deactivated already
+    ALREADY_ACTIVE = "already_active"  # activate, but the user is active already
+    USER_PENDING = "user_pending"  # activate/deactivate a user who hasn't accepted the invitation yet
     NOT_ASSISTANT = (
         "not_assistant"  # account mode: `host @x`, but Zoom doesn't list the caller as x's assistant
     )
@@ -32,6 +36,7 @@ class Refusal(Exception):
     zoom_email: str | None = None  # NOT_YOURS: the caller's own Zoom user, whose meeting it is not
     role_name: str | None = None  # NOT_ZOOM_ADMIN: the caller's Zoom role, as Zoom names it
     host: str | None = None  # NOT_ASSISTANT: the Zoom user the caller named as the host
+    user: str | None = None  # the user-admin kinds: the Zoom user (e-mail) the admin named
 
     def __post_init__(self) -> None:
         super().__init__(f"{self.operation}: refused ({self.kind})")

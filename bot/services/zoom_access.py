@@ -24,6 +24,7 @@ from typing import Literal
 
 from bot.services.people import SlackPerson
 from bot.services.refusals import Refusal, RefusalKind
+from bot.zoom.account_users import AccountUsers
 from bot.zoom.attendance import Stay
 from bot.zoom.changes import MeetingRequest, MeetingUpdate
 from bot.zoom.client import AccountZoom, UserZoom
@@ -291,6 +292,11 @@ class ZoomActor:
         """The account's usage and dashboards: for Zoom owners and admins, in account mode."""
         account = await self._admin(operation)
         return account.reports()
+
+    async def account_users(self, operation: str) -> tuple[AccountUsers, ZoomUser]:
+        """Adding and switching off users, for Zoom owners and admins in account mode; and the caller."""
+        account = await self._admin(operation)
+        return account.users_admin(), await self._caller_user()
 
     # --- guards ---------------------------------------------------------------------------
 

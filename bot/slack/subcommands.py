@@ -15,10 +15,11 @@ from typing import Any
 
 from bot.slack import grammar
 from bot.slack.grammar import readers as read
+from bot.slack.grammar.admin import read_audit, read_user
 from bot.slack.grammar.schedule import read_schedule
 from bot.slack.grammar.usage_period import read_usage
 from bot.slack.grammar.words import clean, plain_words
-from bot.slack.handlers import account, admin, attendance, meetings, recordings, reminders
+from bot.slack.handlers import account, admin, attendance, meetings, recordings, reminders, user_admin
 from bot.slack.handlers.caller import Caller
 from bot.slack.hints import USAGE, Usage, UsageError
 from bot.slack.replies import Outcome
@@ -143,7 +144,15 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         read.no_args(grammar.ListUsers, "users"),
         {grammar.ListUsers: Action("list the account's users", account.list_users)},
     ),
-    Subcommand("user", read.read_user, {grammar.ShowUser: Action("look up that user", account.show_user)}),
+    Subcommand(
+        "user",
+        read_user,
+        {
+            grammar.ShowUser: Action("look up that user", account.show_user),
+            grammar.CreateUser: Action("create the Zoom user", user_admin.ask_create),
+            grammar.ChangeUserStatus: Action("change the Zoom user's status", user_admin.ask_status),
+        },
+    ),
     Subcommand(
         "usage",
         read_usage,
@@ -153,6 +162,9 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         "live",
         read.no_args(grammar.ShowLive, "live"),
         {grammar.ShowLive: Action("show the meetings in progress", admin.show_live)},
+    ),
+    Subcommand(
+        "audit", read_audit, {grammar.ShowAudit: Action("show the audit trail", user_admin.show_audit)}
     ),
     Subcommand(
         "schedulers",

@@ -44,6 +44,7 @@ LINK_STATUSES = ("active", "needs_reauth")
 REMINDER_STATUSES = ("pending", "sending", "sent", "cancelled", "missed", "failed")
 EVENT_SOURCES = ("slack", "zoom")
 LIVE_STATUSES = ("started", "ended")
+AUDIT_RESULTS = ("ok", "refused", "failed")
 
 # Deterministic constraint names, so migrations can refer to them on both backends.
 NAMING_CONVENTION = {
@@ -290,6 +291,31 @@ class AuditEvent(Base):
     internal_subject: Mapped[str] = mapped_column(String(64), index=True)
     action: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AdminAuditEntry(Base):
+    """One admin or recording action taken from Slack, and how it ended (migration 0006).
+
+    Who (the Slack team and user), what (``action``), on which Zoom user or meeting
+    (``target``, as the admin named it), ``result`` ok/refused/failed with the reason
+    (Zoom's code or zoombot's own rule). Never a token, start link or response URL.
+    """
+
+    __tablename__ = "admin_audit"
+    __table_args__ = (
+        _one_of("admin_audit", "result", AUDIT_RESULTS),
+        Index(None, "slack_team_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime]
+    slack_team_id: Mapped[str] = mapped_column(String(32))
+    slack_user_id: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str] = mapped_column(String(300))
+    detail: Mapped[str | None] = mapped_column(String(300))
+    result: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(64))
 
 
 # slack_sdk's own tables for multi-workspace installs, on OUR metadata so that Alembic

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from bot.zoom.account_users import AccountUsers
 from bot.zoom.attendance import Stay, past_participants
 from bot.zoom.changes import MeetingRequest, MeetingUpdate
 from bot.zoom.errors import Outcome, ZoomError, ZoomErrorKind
@@ -351,6 +352,9 @@ class AccountZoom(_Operations):
     def reports(self) -> AccountReports:
         """The account's usage report and live dashboard, on the same token."""
         return AccountReports(self._http, self._tokens)
+
+    def users_admin(self) -> AccountUsers:  # create, deactivate, activate users; same token
+        return AccountUsers(self._http, self._tokens)
 
     async def get_user(self, user: ZoomUserRef) -> ZoomUser:
         return await self._get_user(user.value)

@@ -22,7 +22,8 @@ ACCOUNT_MODE_FIX = (
 )
 ACCOUNT_MODE_WHAT = (
     "`/zoom users` and `/zoom user` work only when zoombot runs in account mode, and this zoombot "
-    "runs in user mode (each person links their own Zoom account). So do `/zoom usage` and `/zoom live`."
+    "runs in user mode (each person links their own Zoom account). So do "
+    "`/zoom usage`, `/zoom live` and `/zoom audit`."
 )
 
 
@@ -77,8 +78,9 @@ async def test_admin_commands_name_the_zoom_role_needed(account_world: OfflineWo
     assert reply.text == "\n".join(
         [
             ":warning: *Couldn't list the account's users*",
-            "Your Zoom role is *Member*, and only Zoom users with the *Owner* or *Admin* role may list "
-            "or look up the account's users, or see its usage and live meetings.",
+            "Your Zoom role is *Member*, and only Zoom users with the *Owner* or *Admin* role may list, "
+            "look up, add, deactivate or activate the account's users, or see its usage, live meetings "
+            "and audit trail.",
             "*Why:* zoombot asks Zoom for your role and lets only the Zoom account's owner and admins "
             "see the account's users and figures; being a Slack admin doesn't count.",
             "*What to do:* Ask your Zoom account's owner to give you the Admin role (Zoom web portal → "

@@ -23,6 +23,7 @@ from starlette.routing import Route
 from bot.metrics import Metrics
 from bot.sandbox.devserver import serve_asgi
 from bot.services.account_reports import AccountFigures
+from bot.services.audit import AuditTrail
 from bot.services.clicks import OneClick
 from bot.services.digests import DigestService
 from bot.services.link_flow import LinkFlow
@@ -35,6 +36,7 @@ from bot.slack.capacity import CommandCapacity
 from bot.slack.deps import SlackDeps
 from bot.slack.hints import Mode
 from bot.slack.response_urls import ResponseUrls
+from bot.store.audit import AuditStore
 from bot.store.db import Database
 from bot.store.digests import DigestStore
 from bot.store.events import ProcessedEventStore
@@ -153,6 +155,7 @@ async def unit_deps(
             metrics=Metrics(),
             clicks=OneClick(ProcessedEventStore(db), clock=clock),
             account_figures=AccountFigures(clock=clock),
+            audit=AuditTrail(AuditStore(db), clock=clock),
         )
         try:
             yield deps, SlackSide(base_url, known, replies)

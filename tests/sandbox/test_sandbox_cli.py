@@ -113,7 +113,8 @@ def test_users_in_user_mode_is_refused_in_our_words_not_zooms(
         "[ephemeral to you]",
         "  :warning: *Couldn't list the account's users*",
         "  `/zoom users` and `/zoom user` work only when zoombot runs in account mode, and this zoombot "
-        "runs in user mode (each person links their own Zoom account). So do `/zoom usage` and `/zoom live`.",
+        "runs in user mode (each person links their own Zoom account). So do "
+        "`/zoom usage`, `/zoom live` and `/zoom audit`.",
         "    *Why:* The account's users, usage and live meetings need a token for the whole account; "
         "a personal Zoom link only ever sees its own user.",
         "  *What to do:* Whoever runs zoombot sets `ZOOM_ACCOUNT_ID` with a Zoom Server-to-Server OAuth "
@@ -134,6 +135,21 @@ def test_account_mode_shows_the_accounts_usage_and_live_meetings(
     assert "Zoom usage: the last 30 days" in usage and "Meeting minutes" in usage and "vs before" in usage
     live = out[out.index("> /zoom live") :]
     assert "In progress now: 1 meeting" in live and "*Standup*" in live and "1 in the meeting" in live
+
+
+def test_account_mode_admins_add_a_user_after_confirming_and_read_the_audit_trail(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    runs = ["/zoom user create dana@example.com licensed", "click 1", "/zoom audit"]
+    args = ["sandbox", "--account-mode", "--data-dir", str(tmp_path)]
+    status = main([*args, *(word for line in runs for word in ("--run", line))])
+    out = capsys.readouterr().out
+    assert status == 0, out
+    question = out[out.index("> /zoom user create") : out.index("> click 1")]
+    assert "sandbox-account" in question and "[1] Create user" in question
+    assert "Zoom added" in out[out.index("> click 1") : out.index("> /zoom audit")]
+    audit = out[out.index("> /zoom audit") :]
+    assert "Audit trail: the last 1 action" in audit and "created user `dana@example.com` (licensed)" in audit
 
 
 def test_a_usage_error_makes_the_exit_status_non_zero(

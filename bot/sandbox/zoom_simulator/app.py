@@ -6,6 +6,7 @@ import random
 import secrets
 import threading
 from collections import Counter
+from datetime import date
 from typing import Any
 
 from starlette.applications import Starlette
@@ -83,6 +84,9 @@ class ZoomSimulator(SimWebhooks):
             windows={"Resource-intensive": 60.0},
         )
         self.daily = DailyCreateUpdateLimit(daily_create_update_limit)
+        # POST /users per account and UTC day; None: the plan's limit (users_admin.DAILY_CREATES).
+        self.user_create_limit: int | None = None
+        self.user_creates: Counter[tuple[str, date]] = Counter()
         self._privileges: dict[tuple[str, str], bool] = {}
         self._by_access: dict[str, TokenGrant] = {}
         self._by_refresh: dict[str, TokenGrant] = {}

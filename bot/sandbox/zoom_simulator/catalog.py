@@ -209,6 +209,16 @@ RECOVER_RECORDINGS = Operation(
     "Light",
 )
 
+CREATE_USER = Operation(
+    "POST", "/users", ("user:write", "user:write:admin", "user:write:user:admin"), "Light"
+)
+USER_STATUS = Operation(
+    "PUT",
+    "/users/{userId}/status",
+    ("user:write:admin", "user:write", "user:update:status", "user:update:status:admin"),
+    "Light",
+)
+
 OPERATIONS: tuple[Operation, ...] = (
     GET_USER,
     LIST_USERS,
@@ -229,6 +239,8 @@ OPERATIONS: tuple[Operation, ...] = (
     REPORT_PARTICIPANTS,
     TRASH_RECORDINGS,
     RECOVER_RECORDINGS,
+    CREATE_USER,
+    USER_STATUS,
 )
 
 # What a server-to-server token carries unless the account says otherwise: every admin scope.

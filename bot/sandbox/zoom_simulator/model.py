@@ -39,6 +39,9 @@ class SimAccount:
     plan: Plan = "business"
     # Zoom's reports count days in the account's time zone, not UTC.
     timezone: str = "UTC"
+    # Seats: licensed (type 2) and basic (type 1) users, active or invited, count against them.
+    licensed_seats: int = 10
+    basic_seats: int = 100
 
 
 @dataclass

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.sandbox.zoom_simulator import attendance, catalog, meetings, recording_trash, reports
+from bot.sandbox.zoom_simulator import attendance, catalog, meetings, recording_trash, reports, users_admin
 from bot.sandbox.zoom_simulator.access import Principal, authenticate, meeting_for, target_user
 from bot.sandbox.zoom_simulator.catalog import Operation
 from bot.sandbox.zoom_simulator.contract import Exchange
@@ -86,6 +86,8 @@ def rest_routes(sim: ZoomSimulator) -> list[Route]:
         (catalog.TRASH_RECORDINGS, recording_trash.trash_recordings),
         (catalog.RECOVER_RECORDINGS, recording_trash.recover_recordings),
         (catalog.LIVE_DASHBOARD, reports.live_meetings),
+        (catalog.CREATE_USER, users_admin.create_user),
+        (catalog.USER_STATUS, users_admin.user_status),
     ]
     routes = [
         Route(f"/v2{_route_path(op)}", _endpoint(sim, op, handler), methods=[op.method])

@@ -6,7 +6,7 @@ import base64
 import random
 import threading
 from collections import Counter
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from starlette.types import ASGIApp
@@ -53,6 +53,8 @@ class SimState:
     hangs: Hangs
     qps: QpsLimiter
     daily: DailyCreateUpdateLimit
+    user_create_limit: int | None
+    user_creates: Counter[tuple[str, date]]
     app: ASGIApp
     _privileges: dict[tuple[str, str], bool]
     _by_access: dict[str, TokenGrant]

@@ -12,6 +12,8 @@ from bot.services.when import Repeat
 DEFAULT_REMIND_MINUTES = 10
 DEFAULT_DIGEST_AT = time(8, 30)
 DEFAULT_RECORDING_DAYS = 7
+DEFAULT_AUDIT_COUNT = 20
+MAX_AUDIT_COUNT = 100
 
 Period = Literal["today", "tomorrow", "week"]
 
@@ -153,6 +155,27 @@ class ShowUser:
 
 
 @dataclass(frozen=True)
+class CreateUser:
+    """`/zoom user create <email> [basic|licensed]` (basic unless told)."""
+
+    email: str
+    licensed: bool = False
+
+
+@dataclass(frozen=True)
+class ChangeUserStatus:
+    """`/zoom user deactivate <email>` / `/zoom user activate <email>`."""
+
+    email: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class ShowAudit:
+    count: int = DEFAULT_AUDIT_COUNT
+
+
+@dataclass(frozen=True)
 class ShowUsage:
     period: PeriodAsk = LastDays(7)
 
@@ -176,5 +199,5 @@ Command = (
     Help | Link | Unlink | Me | NewMeeting | Schedule | OpenScheduleModal | ListMeetings | ShowMeeting
     | JoinMeeting | JoinPersonalRoom | MoveMeeting | CancelMeeting | Remind | ListReminders | CancelReminder
     | DigestOn | DigestOff | Recordings | ListUsers | ShowUser | ListSchedulers | ShowUsage | ShowLive
-    | MeetingReport | RecordingsTrash
+    | MeetingReport | RecordingsTrash | CreateUser | ChangeUserStatus | ShowAudit
 )  # fmt: skip

@@ -36,12 +36,9 @@ from bot.slack.grammar.commands import (
     RecordingsTrash,
     Remind,
     ShowMeeting,
-    ShowUser,
 )
 from bot.slack.grammar.words import (
-    EMAIL,
     channel_ref,
-    plain_words,
     take_host,
     take_meeting_id,
     take_quoted,
@@ -229,12 +226,3 @@ def read_recordings(rest: str) -> Command | UsageError:
     if not 1 <= days <= MAX_RECORDING_DAYS:
         return UsageError.for_subcommand("recordings", f"Pick between 1 and {MAX_RECORDING_DAYS} days.")
     return Recordings(days)
-
-
-def read_user(rest: str) -> Command | UsageError:
-    email = plain_words(rest)
-    if not email:
-        return UsageError.for_subcommand("user", "Give the user's e-mail address.")
-    if EMAIL.fullmatch(email) is None:
-        return UsageError.for_subcommand("user", "That doesn't look like an e-mail address.")
-    return ShowUser(email)

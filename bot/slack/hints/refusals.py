@@ -8,6 +8,7 @@ from bot.services.reminders import ReminderError
 from bot.services.when import RecurrenceError
 from bot.slack.hints.hint import Hint
 from bot.slack.hints.redact import quote_external
+from bot.slack.hints.user_admin import USER_ADMIN_REFUSALS, user_refusal_hint
 from bot.slack.hints.zoom import no_privilege_hint
 from bot.slack.mrkdwn import escape, format_meeting_id
 
@@ -33,12 +34,14 @@ def refusal_hint(refusal: Refusal, operation: str) -> Hint:
     """zoombot's own refusals: the why is our rule, in our words — Zoom was not asked, or said yes."""
     title = f"Couldn't {operation}"  # plain text: Hint.text() escapes it
     kind = refusal.kind
+    if kind in USER_ADMIN_REFUSALS:
+        return user_refusal_hint(refusal, title)
     if kind is RefusalKind.ACCOUNT_MODE_REQUIRED:
         return Hint(
             title,
             "`/zoom users` and `/zoom user` work only when zoombot runs in account mode, and this "
             "zoombot runs in user mode (each person links their own Zoom account). So do "
-            "`/zoom usage` and `/zoom live`.",
+            "`/zoom usage`, `/zoom live` and `/zoom audit`.",
             "The account's users, usage and live meetings need a token for the whole account; "
             "a personal Zoom link only ever sees its own user.",
             "Whoever runs zoombot sets `ZOOM_ACCOUNT_ID` with a Zoom Server-to-Server OAuth app "
@@ -50,8 +53,8 @@ def refusal_hint(refusal: Refusal, operation: str) -> Hint:
         yours = f"Your Zoom role is *{quote_external(role, 80)}*" if role else "Zoom names no role for you"
         return Hint(
             title,
-            f"{yours}, and only Zoom users with the *Owner* or *Admin* role may list or look up "
-            "the account's users, or see its usage and live meetings.",
+            f"{yours}, and only Zoom users with the *Owner* or *Admin* role may list, look up, add, "
+            "deactivate or activate the account's users, or see its usage, live meetings and audit trail.",
             "zoombot asks Zoom for your role and lets only the Zoom account's owner and admins see "
             "the account's users and figures; being a Slack admin doesn't count.",
             "Ask your Zoom account's owner to give you the Admin role (Zoom web portal → User "

@@ -84,9 +84,11 @@ USAGE: dict[str, Usage] = {
     ),
     "users": Usage("/zoom users", "/zoom users", "list the Zoom account's users (admins)", account_only=True),
     "user": Usage(
-        "/zoom user <email>",
-        "/zoom user ada@example.com",
-        "one Zoom user's details (admins)",
+        "/zoom user <email> | /zoom user create <email> [basic|licensed] | "
+        "/zoom user deactivate|activate <email>",
+        "/zoom user create ada@example.com licensed",
+        "one Zoom user's details; add a user (Zoom e-mails the invitation), or deactivate or "
+        "activate one, each after a confirm button (admins)",
         account_only=True,
     ),
     "usage": Usage(
@@ -97,6 +99,13 @@ USAGE: dict[str, Usage] = {
     ),
     "live": Usage(
         "/zoom live", "/zoom live", "meetings in progress now, account-wide (admins)", account_only=True
+    ),
+    "audit": Usage(
+        "/zoom audit [N]",
+        "/zoom audit 50",
+        "the last N (default 20, up to 100) user changes and recording trash/recover done from Slack, "
+        "who did them and how they ended (admins)",
+        account_only=True,
     ),
 }
 

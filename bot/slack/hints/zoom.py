@@ -8,6 +8,7 @@ from datetime import tzinfo
 
 from bot.slack.hints.hint import Hint, Mode, new_reference
 from bot.slack.hints.redact import quote_external
+from bot.slack.hints.user_admin import user_change_hint
 from bot.slack.mrkdwn import date_token, escape, format_meeting_id
 from bot.zoom.errors import Outcome, ZoomError, ZoomErrorKind
 
@@ -88,6 +89,8 @@ def zoom_hint(error: ZoomError, mode: Mode, operation: str, tz: tzinfo, referenc
     kind = error.kind
     why = _zoom_why(error)
     title = f"Couldn't {operation}"  # plain text: Hint.text() escapes it
+    if error.details.get("user_change") and (found := user_change_hint(error, title, why)) is not None:
+        return found
     if kind is ZoomErrorKind.AUTH:
         if mode == "account":
             return Hint(

@@ -13,10 +13,11 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services.recording_actions import RecordingRef
+from bot.services.user_admin import UserChange
 from bot.slack import views
 from bot.slack.deps import deps_of
 from bot.slack.grammar import Link, MoveMeeting, NewMeeting, Schedule, Unlink
-from bot.slack.handlers import account, meetings, recordings
+from bot.slack.handlers import account, meetings, recordings, user_admin
 from bot.slack.handlers.caller import Caller
 from bot.slack.hints import share_refused_hint
 from bot.slack.listeners.home import publish_home
@@ -42,6 +43,8 @@ def register(app: AsyncApp) -> None:
     app.action(TIME_CHOICES)(time_chosen)
     app.action(views.ACTION_RECORDING_TRASH)(recording_trash)
     app.action(views.ACTION_RECORDING_RECOVER)(recording_recover)
+    app.action(views.ACTION_USER_CHANGE_CONFIRM)(user_change_confirmed)
+    app.action(views.ACTION_USER_CHANGE_ABORT)(cancel_aborted)
 
 
 def _ctx(body: dict[str, Any], context: AsyncBoltContext) -> Caller:
@@ -89,8 +92,16 @@ async def ack_only(ack: AsyncAck) -> None:
     await ack()
 
 
-def _confirm_button(read: Callable[[str], Work | None], operation: str, label: str) -> ButtonListener:
-    """A confirm button's listener: read its value into work, then answer in place of the question."""
+def _confirm_button(
+    read: Callable[[str], Work | None],
+    operation: str,
+    label: str,
+    *,
+    operation_of: Callable[[str], str | None] | None = None,
+) -> ButtonListener:
+    """A confirm button's listener: read its value into work, then answer in place of the question.
+
+    ``operation_of`` names the operation from the value, when one button serves several."""
 
     async def listener(
         ack: AsyncAck,
@@ -106,8 +117,9 @@ def _confirm_button(read: Callable[[str], Work | None], operation: str, label: s
             respond = deps_of(context).response_urls.responder(body.get("response_url"))
             await respond(replace_original=False, **notices.already_answered_message())
             return
-        work = read(str(action.get("value") or ""))
-        await _replace_confirmation(body, context, client, work, operation, label)
+        value = str(action.get("value") or "")
+        named = operation_of(value) if operation_of is not None else None
+        await _replace_confirmation(body, context, client, read(value), named or operation, label)
 
     return listener
 
@@ -122,7 +134,24 @@ async def _first_click(body: dict[str, Any], action: dict[str, Any], context: As
     )
 
 
+def _user_change_work(value: str) -> Work | None:
+    """The Zoom user change a confirm button carries (None: an old or forged button)."""
+    change = UserChange.parse(value)
+    return None if change is None else partial(user_admin.confirm, change)
+
+
+def _user_change_operation(value: str) -> str | None:
+    change = UserChange.parse(value)
+    return None if change is None else change.operation
+
+
 cancel_confirmed = _confirm_button(_cancel_work, "cancel the meeting", "CancelConfirmed")
+user_change_confirmed = _confirm_button(
+    _user_change_work,
+    "change the Zoom user",
+    "UserChangeConfirmed",
+    operation_of=_user_change_operation,
+)
 time_chosen = _confirm_button(_time_choice_work, "schedule at the time you picked", "TimeChosen")
 cancel_occurrence_confirmed = _confirm_button(
     _cancel_occurrence_work, "cancel the occurrence", "CancelOccurrenceConfirmed"

@@ -45,6 +45,13 @@ from bot.slack.views.schedule_form import (
     schedule_modal,
 )
 from bot.slack.views.time_question import ACTION_TIME_CHOICE, time_question
+from bot.slack.views.user_admin import (
+    ACTION_USER_CHANGE_ABORT,
+    ACTION_USER_CHANGE_CONFIRM,
+    audit_list,
+    user_change_question,
+    user_changed,
+)
 
 __all__ = [
     "ACTION_RECORDING_RECOVER",
@@ -93,4 +100,9 @@ __all__ = [
     "start_link_ephemeral",
     "user_card",
     "user_list",
+    "ACTION_USER_CHANGE_ABORT",
+    "ACTION_USER_CHANGE_CONFIRM",
+    "audit_list",
+    "user_change_question",
+    "user_changed",
 ]
