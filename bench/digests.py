@@ -1,7 +1,7 @@
 """Morning digests for thousands of people in one Zoom account, all due in the same minute.
 
     python bench/digests.py [--users 5000] [--plan pro|business] [--zoom-latency 0.1]
-                            [--json digests.json]
+                            [--json digests.json] [--quick]
 
 Every user is linked (tokens sealed in the database as a real link leaves them) and has the
 digest on at the same local minute; one bot process (``python -m bot serve``) sends them.
@@ -115,16 +115,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
         now = datetime.now(UTC)
         zone = weekday_zone(now)
-        # Far enough ahead for the seeding (about a hundred links a second) and the start.
+        # Far enough ahead for the seeding (about a hundred links a second) and the start;
+        # --quick makes them due this minute, so the worker's first round sends them.
         lead = timedelta(minutes=1, seconds=len(users) / 50)
-        due_at = (now + lead).replace(second=0, microsecond=0) + timedelta(minutes=1)
+        due_at = (now if args.quick else now + lead + timedelta(minutes=1)).replace(second=0, microsecond=0)
         local_due = due_at.astimezone(zone)
         started_seeding = time.perf_counter()
         asyncio.run(
             seed(env["DATABASE_URL"], env["TOKEN_ENCRYPTION_KEY"], sim, users, local_due.time(), str(zone))
         )
         seeded_s = time.perf_counter() - started_seeding
-        if datetime.now(UTC) >= due_at:
+        if not args.quick and datetime.now(UTC) >= due_at:
             raise RuntimeError("seeding took past the due minute; use fewer --users")
         set_zoom_latency(sim, args.zoom_latency)
         ims = {standin.dm_channel(user): user for user in users}  # the DMs the bot will open
@@ -179,7 +180,10 @@ def main() -> None:
     parser.add_argument("--zoom-latency", type=float, default=0.1)
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds after the due minute")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--quick", action="store_true", help="20 users, due at once: a smoke run")
     args = parser.parse_args()
+    if args.quick:
+        args.users, args.timeout = 20, 120.0
     r = run(args)
     print(
         f"{r['users']:,} digests due in one minute, one Zoom account on {r['plan']} "

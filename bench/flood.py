@@ -1,7 +1,7 @@
 """A flood of `/zoom list`: 2,000 commands a second for 10 s at one bot process.
 
     python bench/flood.py [--rate 2000] [--seconds 10] [--generators 2] [--users 50]
-                          [--zoom-latency 0.4] [--json flood.json]
+                          [--zoom-latency 0.4] [--json flood.json] [--quick]
 
 What a flood must not do is take the process down or leave people waiting: every command is
 acknowledged, and either answered or told at once that the bot is busy, within 3 s (Slack's
@@ -135,7 +135,10 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--zoom-latency", type=float, default=0.4)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--quick", action="store_true", help="100 a second for 1 s: a smoke run")
     args = parser.parse_args()
+    if args.quick:
+        args.rate, args.seconds, args.generators, args.users = 100.0, 1.0, 1, 5
     result = flood(args)
     r = result
     print(

@@ -1,6 +1,6 @@
 """What grows in the bot's memory under load: tracemalloc before and after N commands.
 
-    python bench/memory_growth.py [--commands 10000] [--in-flight 50] [--top 15]
+    python bench/memory_growth.py [--commands 10000] [--in-flight 50] [--top 15] [--quick]
 
 Runs the offline world (the bot, the Zoom simulator and the Slack stand-in in this process:
 real HTTP over loopback), links one user, warms up with a few hundred commands, takes a
@@ -86,7 +86,11 @@ def main() -> None:
     parser.add_argument("--commands", type=int, default=10_000)
     parser.add_argument("--in-flight", type=int, default=50)
     parser.add_argument("--top", type=int, default=15)
-    asyncio.run(run(parser.parse_args()))
+    parser.add_argument("--quick", action="store_true", help="200 commands: a smoke run")
+    args = parser.parse_args()
+    if args.quick:
+        args.commands, args.in_flight = 200, 10
+    asyncio.run(run(args))
 
 
 if __name__ == "__main__":
