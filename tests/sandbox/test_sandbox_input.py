@@ -59,14 +59,16 @@ def test_schedule_form_fields_in_order_with_choices_and_defaults() -> None:
         "timepicker",
         "static_select",
         "plain_text_input",
+        "static_select",
         "conversations_select",
     ]
     duration = fields[3]
     assert [c.label for c in duration.choices][:3] == ["15 min", "30 min", "45 min"]
     assert duration.question() == "Duration (number or name) [30 min]: "
     assert fields[4].question() == "Agenda [optional]: "
-    assert fields[5].current_conversation
-    assert fields[5].question(channel_default="#general") == "Post a reminder in (#channel) [#general]: "
+    assert [c.label for c in fields[5].choices][:2] == ["Does not repeat", "Every weekday (Mon–Fri)"]
+    assert fields[6].current_conversation
+    assert fields[6].question(channel_default="#general") == "Post a reminder in (#channel) [#general]: "
 
 
 def test_answers_become_slack_state_entries() -> None:
@@ -111,7 +113,7 @@ def test_answers_are_what_the_bots_form_parser_accepts() -> None:
     from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
-    answers = ["Review", "tomorrow", "3pm", "2", "", "#design"]
+    answers = ["Review", "tomorrow", "3pm", "2", "", "1", "#design"]
     values = {
         block_id: {field.action_id: _answer(block_id, text)}
         for (block_id, field), text in zip(_fields().items(), answers, strict=True)
