@@ -25,6 +25,7 @@ from bot.reminders.worker import (
 )
 from bot.runtime import Hook, Runtime
 from bot.services.account_reports import AccountFigures
+from bot.services.attendance_switches import AttendanceSwitches
 from bot.services.clicks import OneClick
 from bot.services.digests import DigestService
 from bot.services.idle_links import IdleLinks
@@ -85,6 +86,7 @@ class Core:
     meeting_posts: MeetingPosts
     reminders: ReminderService
     digests: DigestService
+    attendance_switches: AttendanceSwitches
     bolt_app: AsyncApp
 
 
@@ -157,6 +159,7 @@ async def build_bot(
         meeting_posts=MeetingPosts(db),
         reminders=ReminderService(ReminderStore(db)),
         digests=DigestService(DigestStore(db), clock=clock),
+        attendance_switches=AttendanceSwitches(db, clock=clock),
         bolt_app=bolt_app,
     )
     response_urls = ResponseUrls()
@@ -198,6 +201,7 @@ async def build_bot(
         metrics=metrics,
         clicks=OneClick(ProcessedEventStore(db), clock=clock),
         account_figures=AccountFigures(clock=clock),
+        attendance_switches=core.attendance_switches,
         meeting_threads=background.threads,
     )
     if socket_mode:

@@ -17,6 +17,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.metrics import Metrics
 from bot.services.account_reports import AccountFigures
+from bot.services.attendance_switches import AttendanceSwitches
 from bot.services.clicks import OneClick
 from bot.services.digests import DigestService
 from bot.services.link_flow import LinkFlow
@@ -49,6 +50,7 @@ class SlackDeps:
     metrics: Metrics
     clicks: OneClick  # confirm buttons act once
     account_figures: AccountFigures  # account mode: usage and live read-outs for admins
+    attendance_switches: AttendanceSwitches  # `/zoom attendance on|off`, per channel
     # None without a Zoom webhook secret: no live cards, so no threads to share into.
     meeting_threads: MeetingThreads | None = None
 
