@@ -170,11 +170,11 @@ class AttendanceFollowUp:
             return
         backoff = FIRST_TRY * (2 ** max(job.attempts, 1))  # 4, 8, 16, 32… minutes
         due = min(now + backoff, job.give_up_at)
-        if not await self._jobs.retry_at(job.id, self._owner, due):
+        if not await self._jobs.retry_at(job.id, self._owner, due, now=now):
             log.warning("attendance job %d lost its lease before it could be put back", job.id)
 
     async def _finish(self, job: AttendanceJobRow, status: str) -> None:
-        if not await self._jobs.finish(job.id, self._owner, status):
+        if not await self._jobs.finish(job.id, self._owner, status, now=self._clock()):
             log.warning("attendance job %d lost its lease before it was finished (%s)", job.id, status)
 
     async def _wanted_posts(self, meeting_id: int) -> list[PostedMessage]:

@@ -124,20 +124,23 @@ class AttendanceJobStore:
             rows = [_row(values) for values in (await session.execute(statement)).all()]
         return sorted(rows, key=lambda r: (r.due_at, r.id))
 
-    async def retry_at(self, job_id: int, owner: str, due_at: datetime) -> bool:
+    async def retry_at(self, job_id: int, owner: str, due_at: datetime, *, now: datetime) -> bool:
         """Put our claimed job back for a later try; False when the lease was lost meanwhile."""
         return await self._update_claimed(
-            job_id, owner, status="pending", due_at=due_at, lease_owner=None, lease_until=None
+            job_id, owner, status="pending", due_at=due_at, lease_owner=None, lease_until=None, updated_at=now
         )
 
-    async def finish(self, job_id: int, owner: str, status: str) -> bool:
+    async def finish(self, job_id: int, owner: str, status: str, *, now: datetime) -> bool:
         """End our claimed job (``posted``, ``gave_up`` or ``failed``); False when the lease was lost."""
         if status not in FINAL_STATUSES:
             raise ValueError(f"final status must be one of {FINAL_STATUSES}")
-        return await self._update_claimed(job_id, owner, status=status, lease_owner=None, lease_until=None)
+        return await self._update_claimed(
+            job_id, owner, status=status, lease_owner=None, lease_until=None, updated_at=now
+        )
 
     async def prune(self, older_than: datetime) -> int:
-        """Drop finished jobs last touched before ``older_than`` (their instance is long over)."""
+        """Drop finished jobs finished before ``older_than`` (by the caller's clock; the instance is long
+        over, and a late duplicate of its ``meeting.ended`` long past Zoom's retries)."""
         async with self._db.session() as session:
             result = await session.execute(
                 delete(AttendanceJob).where(
