@@ -42,9 +42,11 @@ async def world(tmp_path: Path, clock: ManualClock) -> AsyncIterator[OfflineWorl
         assert_all_payloads_valid(w)
 
 
-async def hold_meeting(world: OfflineWorld, clock: ManualClock, meeting_id: int) -> None:
+async def hold_meeting(
+    world: OfflineWorld, clock: ManualClock, meeting_id: int, uuid: str | None = None
+) -> None:
     """Bob (who drops and rejoins) and a guest attend for half an hour; then the host ends it."""
-    await fire(world, "meeting.started", meeting_id)
+    await fire(world, "meeting.started", meeting_id, **({"uuid": uuid} if uuid else {}))
     await fire(world, "meeting.participant_joined", meeting_id, name="bob")
     await fire(world, "meeting.participant_joined", meeting_id, name="Guest Person")
     clock.advance(5 * 60)
@@ -69,7 +71,8 @@ async def test_attendance_comes_into_the_thread_once_zoom_has_it_and_only_once(
 ) -> None:
     world.sim.report_delay = timedelta(minutes=5)
     meeting_id, card = await new_meeting(world, "Standup")
-    await hold_meeting(world, clock, meeting_id)
+    # A UUID Zoom wants double-encoded in the path (it starts with "/" and holds "//").
+    await hold_meeting(world, clock, meeting_id, uuid="/Rm+x//q9ZtWm6sKgEhq==")
     await later(world, clock, 2)  # the first try: Zoom answers 3001, nothing is posted
     assert world.sim.stats.get(PAST, 0) == 1 and thread(world, card) == []
     await later(world, clock, 4)  # the second try, four minutes on: Zoom has the list
