@@ -25,6 +25,7 @@ from bot.reminders.worker import (
 )
 from bot.runtime import Hook, Runtime
 from bot.services.account_reports import AccountFigures
+from bot.services.attendance_switches import AttendanceSwitches
 from bot.services.audit import AuditTrail
 from bot.services.clicks import OneClick
 from bot.services.digests import DigestService
@@ -90,6 +91,7 @@ class Core:
     meeting_posts: MeetingPosts
     reminders: ReminderService
     digests: DigestService
+    attendance_switches: AttendanceSwitches
     bolt_app: AsyncApp
 
 
@@ -164,6 +166,7 @@ async def build_bot(
         meeting_posts=MeetingPosts(db),
         reminders=ReminderService(ReminderStore(db)),
         digests=DigestService(DigestStore(db), clock=clock),
+        attendance_switches=AttendanceSwitches(db, clock=clock),
         bolt_app=bolt_app,
     )
     response_urls = ResponseUrls()
@@ -209,6 +212,7 @@ async def build_bot(
         clicks=OneClick(ProcessedEventStore(db), clock=clock),
         account_figures=AccountFigures(clock=clock),
         audit=AuditTrail(AuditStore(db), clock=clock),
+        attendance_switches=core.attendance_switches,
         meeting_threads=background.threads,
     )
     if socket_mode:

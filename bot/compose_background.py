@@ -8,6 +8,7 @@ second worker over the same core (another process, in effect).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,26 +22,32 @@ from bot.reminders.worker import (
     ReminderWorker,
     process_identity,
 )
+from bot.services.attendance_followup import AttendanceFollowUp, read_as_host
 from bot.services.digests import DigestService
 from bot.services.idle_links import IdleLinks
 from bot.services.reminders import ReminderService
 from bot.services.zoom_events import ZoomEventEffects
 from bot.slack.clients import BackgroundClients
 from bot.slack.hints import idle_link_refused_hint
+from bot.slack.live.attendance import AttendanceThreads
 from bot.slack.live.cards import DEFAULT_MIN_INTERVAL_S, LiveCards
 from bot.slack.live.threads import MeetingThreads
 from bot.slack.outbox import ClientFor, SlackOut
 from bot.slack.views.relink import relink_notice
+from bot.store.attendance_jobs import AttendanceJobStore
 from bot.store.digests import DigestStore
 from bot.store.events import AuditTrail, ProcessedEventStore
 from bot.store.meeting_live import LiveMeetingStore
 from bot.store.reminders import ReminderStore
+from bot.zoom.attendance import Stay
 from bot.zoom.models import Meeting, MeetingSummary
 from bot.zoom.rate_governor import background as zoom_background
 from bot.zoom.webhooks import ZoomWebhooks
 
 if TYPE_CHECKING:
     from bot.compose import Core
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,7 @@ class Background:
     cards: LiveCards | None = None
     threads: MeetingThreads | None = None
     idle_links: IdleLinks | None = None  # user mode only
+    attendance: AttendanceFollowUp | None = None  # with a webhook secret: attendance after meetings
 
 
 def build_background(
@@ -99,10 +107,17 @@ def build_background(
     )
 
     idle_links = None if core.settings.account_mode else _idle_links(core, slack)
+    attendance = _attendance(core, slack) if secret else None
 
     async def housekeeping() -> None:
         if idle_links is not None:  # a background task, paced: it never holds up this tick
             idle_links.start_if_due()
+        if attendance is not None:  # first: its due times are the users' to see, the rest is tidying
+            try:
+                await attendance.run_due()
+                await attendance.prune()
+            except Exception:
+                log.warning("attendance jobs could not run; the next tick retries", exc_info=True)
         # Zoom stops retrying a webhook after about 90 minutes; keep the keys a day to be safe.
         await events.prune(older_than=clock() - timedelta(days=1))
         if cards is not None:  # cards a crashed process left behind
@@ -131,11 +146,30 @@ def build_background(
         audit=AuditTrail(db),
         clock=clock,
         forget_person=core.people.forget,
+        attendance=attendance,
     )
     webhooks = ZoomWebhooks(secret, events=events, effects=effects, clock=clock)
     return Background(
-        core.reminders, core.digests, worker, slack, webhooks, cards, threads, idle_links
+        core.reminders, core.digests, worker, slack, webhooks, cards, threads, idle_links, attendance
     ), clients
+
+
+def _attendance(core: Core, slack: SlackOut) -> AttendanceFollowUp:
+    """Attendance after meetings: read as the card's author (if they hosted it), posted in the threads."""
+
+    async def read(team_id: str, user_id: str, meeting_uuid: str, host_id: str | None) -> list[Stay]:
+        actor = await core.zoom_access.actor_for(await core.people.get(team_id, user_id))
+        return await read_as_host(actor, meeting_uuid, host_id)
+
+    return AttendanceFollowUp(
+        AttendanceJobStore(core.db),
+        core.meeting_posts.store,
+        core.attendance_switches.store,
+        read=read,
+        poster=AttendanceThreads(slack, mode="account" if core.settings.account_mode else "user"),
+        owner=process_identity(),
+        clock=core.clock,
+    )
 
 
 def _idle_links(core: Core, slack: SlackOut) -> IdleLinks:

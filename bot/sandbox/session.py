@@ -78,7 +78,8 @@ Type what you would type in Slack, plus a few sandbox commands:
   shortcut message        "Zoom meeting about this" on the latest message here (e.g. after paste)
   workflow run topic="Sync" [start=+2h] [duration=45] [host=@bob]
                           a workflow reaches zoombot's step "Create a Zoom meeting" (you ran it)
-  wait 10m                fast-forward the clock (s, m, h, d) so reminders and digests fire
+  wait 10m                fast-forward the clock (s, m, h, d) so reminders, digests and
+                          attendance after a meeting (`meeting end`, then `wait 3m`) fire
   meeting start|end [ID]  play Zoom: the meeting (the latest one unless ID is given) starts or ends
   meeting join|leave [ID] NAME    someone joins or leaves it (bob, carol, or any guest's name)
   meeting crowd [ID] N    N guests join at once (the channel's card keeps up within Slack's limits)

@@ -288,6 +288,10 @@ class ZoomActor:
         assert self._account is not None
         return await self._account.attendance(meeting.id)
 
+    async def instance_attendance(self, meeting_uuid: str) -> list[Stay]:
+        """Who attended one meeting instance, by UUID (the caller checks whose meeting it was)."""
+        return await self._client().attendance(meeting_uuid)
+
     async def account_reports(self, operation: str) -> AccountReports:
         """The account's usage and dashboards: for Zoom owners and admins, in account mode."""
         account = await self._admin(operation)

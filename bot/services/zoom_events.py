@@ -5,7 +5,8 @@
   meeting's live state (stored, so every process and every restart agree), then its Join
   cards are brought up to date, coalesced (``bot/slack/live/cards.py``).
 - ``recording.completed``, ``recording.transcript_completed``, ``meeting.summary_completed``:
-  into the cards' threads (``bot/slack/live/threads.py``).
+  into the cards' threads (``bot/slack/live/threads.py``); ``meeting.ended`` also schedules the
+  attendance for them (``bot/services/attendance_followup.py``).
 - ``app_deauthorized``: the user's link, reminders, digest and meeting posts are removed.
 
 Only meetings the bot posted a card for are followed: other meetings' participants are
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.services.attendance_followup import AttendanceFollowUp
 from bot.services.digests import DigestService
 from bot.services.recording_actions import RecordingRef
 from bot.services.reminders import ReminderService
@@ -95,6 +97,7 @@ class ZoomEventEffects:
         audit: AuditTrail,
         clock: Clock,
         forget_person: Callable[[str, str], None] | None = None,
+        attendance: AttendanceFollowUp | None = None,
     ) -> None:
         self._reminders = reminders
         self._digests = digests
@@ -106,6 +109,7 @@ class ZoomEventEffects:
         self._audit = audit
         self._clock = clock
         self._forget_person = forget_person
+        self._attendance = attendance
 
     async def apply(self, event: str, payload: dict[str, Any]) -> None:
         handler = {
@@ -220,6 +224,11 @@ class ZoomEventEffects:
         )
         if changed:
             self._cards.changed(meeting_id)
+        if self._attendance is not None:
+            host_id = str(obj.get("host_id") or "") or None
+            await self._attendance.meeting_ended(
+                meeting_id, str(obj.get("uuid") or ""), host_id=host_id, topic=_topic(obj)
+            )
 
     # -- the thread ----------------------------------------------------------------------
 

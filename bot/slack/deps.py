@@ -17,6 +17,7 @@ from slack_bolt.context.async_context import AsyncBoltContext
 
 from bot.metrics import Metrics
 from bot.services.account_reports import AccountFigures
+from bot.services.attendance_switches import AttendanceSwitches
 from bot.services.audit import AuditTrail
 from bot.services.clicks import OneClick
 from bot.services.digests import DigestService
@@ -51,6 +52,7 @@ class SlackDeps:
     clicks: OneClick  # confirm buttons act once
     account_figures: AccountFigures  # account mode: usage and live read-outs for admins
     audit: AuditTrail  # admin and recording actions, stored and logged
+    attendance_switches: AttendanceSwitches  # `/zoom attendance on|off`, per channel
     # None without a Zoom webhook secret: no live cards, so no threads to share into.
     meeting_threads: MeetingThreads | None = None
 

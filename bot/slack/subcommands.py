@@ -132,6 +132,11 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         {grammar.MeetingReport: Action("show the meeting's attendance", attendance.report)},
     ),
     Subcommand(
+        "attendance",
+        read.read_attendance,
+        {grammar.AttendanceSwitch: Action("switch attendance posts for this channel", attendance.switch)},
+    ),
+    Subcommand(
         "recordings",
         read.read_recordings,
         {

@@ -45,6 +45,7 @@ REMINDER_STATUSES = ("pending", "sending", "sent", "cancelled", "missed", "faile
 EVENT_SOURCES = ("slack", "zoom")
 LIVE_STATUSES = ("started", "ended")
 AUDIT_RESULTS = ("ok", "refused", "failed")
+ATTENDANCE_JOB_STATUSES = ("pending", "running", "posted", "gave_up", "failed")
 
 # Deterministic constraint names, so migrations can refer to them on both backends.
 NAMING_CONVENTION = {
@@ -280,6 +281,54 @@ class MeetingParticipant(Base):
     participant_key: Mapped[str] = mapped_column(String(128))
     joined_at: Mapped[datetime]
     left_at: Mapped[datetime | None]
+
+
+class AttendanceJob(Base):
+    """Post a meeting instance's attendance in its cards' threads once Zoom has it (migration 0007).
+
+    One row per instance (``meeting_uuid`` is unique), so a ``meeting.ended`` that reaches
+    several processes schedules it once. ``due_at`` is the next try; a process claims the row
+    with the ``lease_*`` pair (``running``), and either finishes it or puts it back ``pending``
+    for a later try. ``give_up_at`` bounds how long Zoom may take to have the list.
+    """
+
+    __tablename__ = "attendance_jobs"
+    __table_args__ = (
+        UniqueConstraint("meeting_uuid"),
+        Index(None, "status", "due_at"),
+        _one_of("attendance_jobs", "status", ATTENDANCE_JOB_STATUSES),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    zoom_meeting_id: Mapped[int] = mapped_column(BigInteger)
+    meeting_uuid: Mapped[str] = mapped_column(String(128))
+    host_id: Mapped[str | None] = mapped_column(String(64))
+    topic: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    due_at: Mapped[datetime]
+    give_up_at: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(128))
+    lease_until: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ChannelAttendance(Base):
+    """Whether meeting attendance is posted in a channel's card threads (migration 0007).
+
+    No row means on. ``changed_by`` is the Slack user who last turned it off or on.
+    """
+
+    __tablename__ = "channel_attendance"
+    __table_args__ = (UniqueConstraint("slack_team_id", "channel_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slack_team_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    changed_by: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AuditEvent(Base):

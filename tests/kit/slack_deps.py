@@ -23,6 +23,7 @@ from starlette.routing import Route
 from bot.metrics import Metrics
 from bot.sandbox.devserver import serve_asgi
 from bot.services.account_reports import AccountFigures
+from bot.services.attendance_switches import AttendanceSwitches
 from bot.services.audit import AuditTrail
 from bot.services.clicks import OneClick
 from bot.services.digests import DigestService
@@ -156,6 +157,7 @@ async def unit_deps(
             clicks=OneClick(ProcessedEventStore(db), clock=clock),
             account_figures=AccountFigures(clock=clock),
             audit=AuditTrail(AuditStore(db), clock=clock),
+            attendance_switches=AttendanceSwitches(db, clock=clock),
         )
         try:
             yield deps, SlackSide(base_url, known, replies)

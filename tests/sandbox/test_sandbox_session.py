@@ -266,6 +266,33 @@ async def test_playing_zoom_shows_the_live_card_and_its_thread(tmp_path: Path) -
         assert problem.startswith("sandbox: try `meeting start`") and terminal.session.failed
 
 
+async def test_meeting_end_then_wait_brings_the_attendance_into_the_thread(tmp_path: Path) -> None:
+    from bot.sandbox.session import CARD_UPDATE_SECONDS
+
+    clock = ManualClock(START)
+    options = {"poll_seconds": POLL, "digest_seconds": POLL, "card_update_seconds": CARD_UPDATE_SECONDS}
+    async with checked_world(tmp_path, clock=clock, reminder_options=options) as w:
+        terminal = Terminal(w, clock, Typist())
+        await terminal.type("/zoom link")
+        await terminal.type("click 1")
+        await terminal.type("/zoom new Standup")
+        await terminal.type("meeting start")
+        await terminal.type("meeting join bob")
+        await terminal.type("meeting join Guest Person")
+        await terminal.type("wait 20m")
+        await terminal.type("meeting end")
+        early = await terminal.type("wait 1m")  # Zoom has no list yet: nothing comes
+        assert "Attendance" not in early
+        arrived = await terminal.type("wait 3m")
+        assert "[#general, in the thread]" in arrived and "== Attendance: Standup ==" in arrived
+        assert "*2 people* attended" in arrived and "Bob Example (20 min)" in arrived
+        assert "@example.com" not in arrived
+        assert "Attendance" not in await terminal.type("wait 2h")  # posted once
+        switched = await terminal.type("/zoom attendance off")
+        assert "[#general]\n  @alice turned attendance off" in switched and "[ephemeral to you]" in switched
+        assert not terminal.session.failed
+
+
 async def test_paste_a_join_link_shows_the_preview_to_a_linked_poster(
     terminal: Terminal, world: tuple[OfflineWorld, ManualClock]
 ) -> None:

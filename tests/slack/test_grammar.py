@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.slack.grammar import (
+    AttendanceSwitch,
     CancelMeeting,
     CancelReminder,
     ChangeUserStatus,
@@ -93,6 +94,9 @@ ID = 81234567890
         ("digest on 07:45", DigestOn(time(7, 45))),
         ("digest on 9am", DigestOn(time(9, 0))),
         ("digest off", DigestOff()),
+        ("attendance off", AttendanceSwitch(False)),
+        ("attendance ON", AttendanceSwitch(True)),
+        ("attendance", AttendanceSwitch(None)),
         ("recordings", Recordings(7)),
         ("recordings 14", Recordings(14)),
         ("recordings 30 days", Recordings(30)),
@@ -145,6 +149,8 @@ def test_contract_rows(text: str, expected: Command) -> None:
         ("reminders cancel x", "reminders", "number"),
         ("digest on 25:00", "digest", "HH:MM"),
         ("digest maybe", "digest", "`on` or `off`"),
+        ("attendance on off", "attendance", "`on` or `off`"),
+        ("attendance sometimes", "attendance", "`on` or `off`"),
         ("recordings 0", "recordings", "between 1 and 30"),
         ("recordings lots", "recordings", "number of days"),
         ("users all", "users", "takes no arguments"),

@@ -14,6 +14,7 @@ back into the plain words the user typed before they go to Zoom.
 from __future__ import annotations
 
 from bot.slack.grammar.commands import (
+    AttendanceSwitch,
     CancelMeeting,
     CancelReminder,
     ChangeUserStatus,
@@ -50,6 +51,7 @@ from bot.slack.grammar.commands import (
 )
 
 __all__ = [
+    "AttendanceSwitch",
     "CancelMeeting",
     "CancelReminder",
     "ChangeUserStatus",

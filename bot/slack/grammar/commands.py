@@ -195,9 +195,15 @@ class MeetingReport:
     meeting_id: int
 
 
+@dataclass(frozen=True)
+class AttendanceSwitch:
+    enabled: bool | None  # None: only say how this channel is set
+
+
 Command = (
     Help | Link | Unlink | Me | NewMeeting | Schedule | OpenScheduleModal | ListMeetings | ShowMeeting
     | JoinMeeting | JoinPersonalRoom | MoveMeeting | CancelMeeting | Remind | ListReminders | CancelReminder
     | DigestOn | DigestOff | Recordings | ListUsers | ShowUser | ListSchedulers | ShowUsage | ShowLive
     | MeetingReport | RecordingsTrash | CreateUser | ChangeUserStatus | ShowAudit
+    | AttendanceSwitch
 )  # fmt: skip

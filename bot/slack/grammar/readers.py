@@ -18,6 +18,7 @@ from bot.services.when import (
 from bot.services.when.series_words import soft_starts
 from bot.slack.grammar.commands import (
     DEFAULT_REMIND_MINUTES,
+    AttendanceSwitch,
     CancelMeeting,
     CancelReminder,
     ChannelRef,
@@ -212,6 +213,15 @@ def read_digest(rest: str) -> Command | UsageError:
             return UsageError.for_subcommand("digest", "Give the time as HH:MM, like `08:30`.")
         return DigestOn(at)
     return UsageError.for_subcommand("digest", "Say `on` or `off`.")
+
+
+def read_attendance(rest: str) -> Command | UsageError:
+    words = rest.lower().split()
+    if not words:
+        return AttendanceSwitch(None)
+    if words in (["on"], ["off"]):
+        return AttendanceSwitch(words[0] == "on")
+    return UsageError.for_subcommand("attendance", "Say `on` or `off`.")
 
 
 def read_recordings(rest: str) -> Command | UsageError:

@@ -32,7 +32,13 @@ from bot.slack.hints.outage import database_down_hint, database_down_page, slack
 from bot.slack.hints.pages import link_outcome_page
 from bot.slack.hints.periods import period_hint
 from bot.slack.hints.redact import quote_external
-from bot.slack.hints.refusals import host_hint, no_personal_room_hint, refusal_hint, share_refused_hint
+from bot.slack.hints.refusals import (
+    attendance_unavailable_hint,
+    host_hint,
+    no_personal_room_hint,
+    refusal_hint,
+    share_refused_hint,
+)
 from bot.slack.hints.steps import StepInputError, step_host_not_linked_hint, step_input_hint
 from bot.slack.hints.usage import (
     SHORTCUTS_LINE,
@@ -58,6 +64,7 @@ from bot.zoom.errors import NotLinkedError, RefreshInProgress, ZoomError
 __all__ = [
     "SHARED_ACCESS_ARTICLE",
     "USAGE",
+    "attendance_unavailable_hint",
     "Hint",
     "LinkStatus",
     "Mode",

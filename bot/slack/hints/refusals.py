@@ -10,7 +10,7 @@ from bot.slack.hints.hint import Hint
 from bot.slack.hints.redact import quote_external
 from bot.slack.hints.user_admin import USER_ADMIN_REFUSALS, user_refusal_hint
 from bot.slack.hints.zoom import no_privilege_hint
-from bot.slack.mrkdwn import escape, format_meeting_id
+from bot.slack.mrkdwn import escape, format_meeting_id, truncate
 
 
 def host_hint(error: HostLookupError, operation: str | None) -> Hint:
@@ -126,31 +126,47 @@ def no_personal_room_hint() -> Hint:
 _SHARE_REFUSALS = {
     "gone": (
         "That meeting's card is gone",
-        "zoombot no longer has the channel message this summary belongs to.",
-        "Paste the summary in the channel yourself if people there should read it.",
+        "zoombot no longer has the channel message this {what} belongs to.",
+        "Paste the {what} in the channel yourself if people there should read it.",
     ),
     "not_yours": (
-        "Only the person who posted the meeting can share its summary",
-        "This summary was sent to whoever started the meeting from Slack.",
+        "Only the person who posted the meeting can share its {what}",
+        "This {what} was sent to whoever started the meeting from Slack.",
         "Ask them to press *Share in the thread*.",
     ),
     "empty": (
-        "There is no summary to share in this message",
-        "The message no longer holds the summary zoombot sent.",
-        "Paste the summary in the channel yourself if people there should read it.",
+        "There is no {what} to share in this message",
+        "The message no longer holds the {what} zoombot sent.",
+        "Paste the {what} in the channel yourself if people there should read it.",
     ),
     "slack": (
-        "Slack did not take the summary",
+        "Slack did not take the {what}",
         "Posting in the meeting's thread failed; nothing was shared.",
         "Press *Share in the thread* again in a minute.",
     ),
 }
 
 
-def share_refused_hint(reason: str) -> Hint:
-    """Why pressing "Share in the thread" on a meeting summary shared nothing."""
-    title, what, fix = _SHARE_REFUSALS.get(reason, _SHARE_REFUSALS["slack"])
-    return Hint(title=title, what=what, why=None, fix=fix)
+def share_refused_hint(reason: str, what: str = "summary") -> Hint:
+    """Why pressing "Share in the thread" on a meeting summary (or attendance) shared nothing."""
+    title, said, fix = _SHARE_REFUSALS.get(reason, _SHARE_REFUSALS["slack"])
+    return Hint(
+        title=title.format(what=what), what=said.format(what=what), why=None, fix=fix.format(what=what)
+    )
+
+
+def attendance_unavailable_hint(cause: Hint, topic: str) -> Hint:
+    """To a card's author only: their meeting's attendance could not be read, so none was posted."""
+    return Hint(
+        title=f"No attendance for {truncate(topic, 100)}",
+        what=(
+            f"zoombot could not read who attended *{escape(topic)}* to post it in its card's thread. "
+            f"{cause.what}"
+        ),
+        why=cause.why,
+        fix=f"{cause.fix} To stop these posts in a channel, run `/zoom attendance off` there.",
+        reference=cause.reference,
+    )
 
 
 # --- refusals raised by handlers, worded here and explained by ``hint_for`` -----------------

@@ -76,6 +76,13 @@ USAGE: dict[str, Usage] = {
         "/zoom report 812 3456 7890",
         "who attended one of your past meetings, how many, and for how long",
     ),
+    "attendance": Usage(
+        "/zoom attendance on|off",
+        "/zoom attendance off",
+        "in this channel, after each meeting whose Join card is here, post who attended (names, how many, "
+        "how long) in the card's thread — on unless turned off; anyone in the channel may switch it, "
+        "and the channel is told who did",
+    ),
     "recordings": Usage(
         "/zoom recordings [<days>] | /zoom recordings trash",
         "/zoom recordings 14",

@@ -25,6 +25,7 @@ from bot.slack.listeners.run import deliver, run_and_reply
 from bot.slack.live.threads import ShareRefused
 from bot.slack.replies import Outcome
 from bot.slack.subcommands import dispatch, parse_command
+from bot.slack.views import attendance as attendance_views
 from bot.slack.views import live_meeting, notices
 
 TIME_CHOICES = re.compile(rf"^{views.ACTION_TIME_CHOICE}_[0-9]$")
@@ -40,6 +41,7 @@ def register(app: AsyncApp) -> None:
     app.action(views.ACTION_HOME_UNLINK)(home_unlink)
     app.action(views.ACTION_HOME_NEW_MEETING)(home_new_meeting)
     app.action(live_meeting.ACTION_SHARE_SUMMARY)(share_summary)
+    app.action(attendance_views.ACTION_SHARE_ATTENDANCE)(share_attendance)
     app.action(TIME_CHOICES)(time_chosen)
     app.action(views.ACTION_RECORDING_TRASH)(recording_trash)
     app.action(views.ACTION_RECORDING_RECOVER)(recording_recover)
@@ -250,6 +252,19 @@ async def share_summary(
     ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
 ) -> None:
     """The host shares the meeting summary they were sent first into the meeting card's thread."""
+    await _share_in_thread(ack, body, action, context, what="summary")
+
+
+async def share_attendance(
+    ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
+) -> None:
+    """The host shares the attendance they were sent first into the meeting card's thread."""
+    await _share_in_thread(ack, body, action, context, what="attendance")
+
+
+async def _share_in_thread(
+    ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext, *, what: str
+) -> None:
     await ack()
     deps = deps_of(context)
     respond = deps.response_urls.responder(body.get("response_url"))
@@ -259,14 +274,22 @@ async def share_summary(
         await respond(replace_original=True, **notices.stale_button_message())
         return
     host_copy = list((body.get("message") or {}).get("blocks") or [])
+    team_id, user_id = str(context.team_id or ""), str(context.user_id or "")
     try:
-        shared = await threads.share_summary(
-            str(context.team_id or ""), str(context.user_id or ""), int(value), host_copy
-        )
+        if what == "attendance":
+            blocks = attendance_views.attendance_from_host_copy(host_copy)
+            shared = await threads.share_copy(team_id, user_id, int(value), blocks, "Meeting attendance")
+        else:
+            shared = await threads.share_summary(team_id, user_id, int(value), host_copy)
     except ShareRefused as refused:
-        await respond(response_type="ephemeral", **views.hint_message(share_refused_hint(refused.reason)))
+        hint = share_refused_hint(refused.reason, what)
+        await respond(response_type="ephemeral", **views.hint_message(hint))
         return
-    await respond(replace_original=True, **live_meeting.shared_summary_for_host(host_copy, shared.channel_id))
+    if what == "attendance":
+        done = attendance_views.shared_attendance_for_host(host_copy, shared.channel_id)
+    else:
+        done = live_meeting.shared_summary_for_host(host_copy, shared.channel_id)
+    await respond(replace_original=True, **done)
 
 
 async def _dm_outcome(ctx: Caller, client: AsyncWebClient, work: Any, operation: str) -> None:

@@ -84,20 +84,25 @@ class MeetingThreads:
 
     async def share_summary(self, team_id: str, user_id: str, post_id: int, host_copy: list[Block]) -> Shared:
         """The author pressed "Share in the thread" on their copy: post its summary under the card."""
+        return await self.share_copy(
+            team_id, user_id, post_id, summary_from_host_copy(host_copy), "Meeting summary"
+        )
+
+    async def share_copy(
+        self, team_id: str, user_id: str, post_id: int, blocks: list[Block], text: str
+    ) -> Shared:
+        """Post what the card's author was sent first (a summary, the attendance) under the card."""
         post = await self._posts.get(post_id)
         if post is None or post.team_id != team_id:
             raise ShareRefused("gone")
         if post.user_id != user_id:
             raise ShareRefused("not_yours")
-        blocks = summary_from_host_copy(host_copy)
         if not blocks:
             raise ShareRefused("empty")
         try:
-            await self._slack.post(
-                team_id, post.channel_id, message("Meeting summary", blocks), thread_ts=post.ts
-            )
+            await self._slack.post(team_id, post.channel_id, message(text, blocks), thread_ts=post.ts)
         except SlackOutError as error:
-            log.warning("could not share a meeting summary (%s)", error)
+            log.warning("could not share a message in a meeting's thread (%s)", error)
             raise ShareRefused("slack") from None
         return Shared(post.channel_id)
 
