@@ -170,6 +170,8 @@ async def build_bot(
         # Cards a previous run left behind are caught up by the housekeeping that the worker's
         # digest tick runs at once on start, and then on every tick.
         closers.append(background.cards.aclose)
+    if background.calls is not None:
+        closers.append(background.calls.aclose)
     if background.webhooks is not None:
         closers.append(background.webhooks.aclose)
     starters.append(background.worker.start)
@@ -199,6 +201,7 @@ async def build_bot(
         clicks=OneClick(ProcessedEventStore(db), clock=clock),
         account_figures=AccountFigures(clock=clock),
         meeting_threads=background.threads,
+        slack_calls=background.calls,
     )
     if socket_mode:
         _connect_socket_mode(bolt_app, settings, slack, starters, closers)

@@ -1,6 +1,7 @@
 """The background half of the composition root: the reminder worker, its Slack output, and more.
 
-With a Zoom webhook secret it also builds live cards, meeting threads and the webhook intake.
+With a Zoom webhook secret it also builds live cards, meeting threads, Slack calls and the
+webhook intake (a call is only registered where webhooks will keep it current and end it).
 
 ``bot/compose.py`` calls :func:`build_background` once per process; tests call it to get a
 second worker over the same core (another process, in effect).
@@ -27,6 +28,7 @@ from bot.services.reminders import ReminderService
 from bot.services.zoom_events import ZoomEventEffects
 from bot.slack.clients import BackgroundClients
 from bot.slack.hints import idle_link_refused_hint
+from bot.slack.live.calls import SlackCalls
 from bot.slack.live.cards import DEFAULT_MIN_INTERVAL_S, LiveCards
 from bot.slack.live.threads import MeetingThreads
 from bot.slack.outbox import ClientFor, SlackOut
@@ -35,6 +37,7 @@ from bot.store.digests import DigestStore
 from bot.store.events import AuditTrail, ProcessedEventStore
 from bot.store.meeting_live import LiveMeetingStore
 from bot.store.reminders import ReminderStore
+from bot.store.slack_calls import SlackCallStore
 from bot.zoom.models import Meeting, MeetingSummary
 from bot.zoom.webhooks import ZoomWebhooks
 
@@ -54,6 +57,7 @@ class Background:
     cards: LiveCards | None = None
     threads: MeetingThreads | None = None
     idle_links: IdleLinks | None = None  # user mode only
+    calls: SlackCalls | None = None  # with a webhook secret: meetings as Slack calls
 
 
 def build_background(
@@ -117,6 +121,7 @@ def build_background(
         return await actor.meeting_summary(meeting_uuid)
 
     threads = MeetingThreads(core.meeting_posts.store, slack, read_summary=read_summary)
+    calls = SlackCalls(SlackCallStore(db), slack, clock=clock)
     effects = ZoomEventEffects(
         reminders=core.reminders,
         digests=core.digests,
@@ -128,10 +133,11 @@ def build_background(
         audit=AuditTrail(db),
         clock=clock,
         forget_person=core.people.forget,
+        calls=calls,
     )
     webhooks = ZoomWebhooks(secret, events=events, effects=effects, clock=clock)
     return Background(
-        core.reminders, core.digests, worker, slack, webhooks, cards, threads, idle_links
+        core.reminders, core.digests, worker, slack, webhooks, cards, threads, idle_links, calls
     ), clients
 
 
