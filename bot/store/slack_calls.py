@@ -49,7 +49,9 @@ class SlackCallStore:
         """Mark the call ended; False when another process did first (then it sends nothing)."""
         async with self._db.session() as session:
             result = await session.execute(
-                update(SlackCall).where(SlackCall.id == row_id, SlackCall.ended_at.is_(None)).values(ended_at=at)
+                update(SlackCall)
+                .where(SlackCall.id == row_id, SlackCall.ended_at.is_(None))
+                .values(ended_at=at)
             )
             return rowcount(result) == 1
 

@@ -35,9 +35,9 @@ from bot.slack.views.replies import (
     hint_message,
     link_prompt,
 )
-from bot.slack.views.slack_calls import with_call
 from bot.slack.views.schedule_form import CALLBACK_ID as SCHEDULE_CALLBACK_ID
 from bot.slack.views.schedule_form import ScheduleForm, parse_schedule_submission, schedule_modal
+from bot.slack.views.slack_calls import with_call
 from bot.slack.views.time_question import ACTION_TIME_CHOICE, time_question
 
 __all__ = [

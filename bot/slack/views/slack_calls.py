@@ -32,7 +32,9 @@ def with_call(card: SlackMessage, call_id: str | None, join_url: str | None) -> 
     extra: list[Block] = [call_block(call_id)]
     text = card["text"]
     if join_url and join_url.startswith(("https://", "http://")):
-        extra.append({**context(f"Not seeing the call? {link(join_url, 'Join in Zoom')}"), "block_id": BLOCK_CALL_LINK})
+        extra.append(
+            {**context(f"Not seeing the call? {link(join_url, 'Join in Zoom')}"), "block_id": BLOCK_CALL_LINK}
+        )
         text = f"{text} · Join: {join_url}"
     blocks[1:1] = extra
     return {"text": fallback(text), "blocks": blocks[:MAX_MESSAGE_BLOCKS]}
