@@ -145,7 +145,9 @@ async def test_without_the_calls_scope_the_card_goes_out_without_a_call(
     [refused] = world.standin.calls_to("calls.add")
     assert refused.error == "missing_scope"
     assert call_blocks(card) == [] and "join_meeting" in str(card.blocks)
-    assert any("posted without one" in r.getMessage() and "missing_scope" in r.getMessage() for r in caplog.records)
+    assert any(
+        "posted without one" in r.getMessage() and "missing_scope" in r.getMessage() for r in caplog.records
+    )
     alice = world.person("alice").slack_id
     assert not [m for m in world.standin.ephemerals_for(alice) if m.all_text().startswith(":warning:")]
     # The card still lives; the call feed has no call to send anything to.
