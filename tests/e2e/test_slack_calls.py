@@ -17,7 +17,7 @@ from bot.sandbox.slack_standin import Message, SlackCallRecord
 from bot.sandbox.world import OfflineWorld
 from bot.sandbox.zoom_simulator import ManualClock
 from tests.e2e.conftest import assert_all_payloads_valid
-from tests.e2e.test_live_meetings import CARD_SECONDS, GENERAL, card_says, deliver, fire, new_meeting
+from tests.e2e.test_live_meetings import CARD_SECONDS, card_says, deliver, fire, new_meeting
 from tests.e2e.test_optional_scopes import OPTIONAL, REQUIRED
 from tests.kit.checked_world import checked_world
 
@@ -159,18 +159,24 @@ async def test_without_the_calls_scope_the_card_goes_out_without_a_call(
     assert [c.method for c in world.standin.calls if c.method.startswith("calls.")] == ["calls.add"]
 
 
-async def test_a_refused_participant_change_does_not_hold_up_the_rest(world: OfflineWorld) -> None:
+async def test_a_passing_fault_is_retried_and_a_refusal_holds_up_nothing(
+    world: OfflineWorld,
+) -> None:
     meeting_id, card = await new_meeting(world, "Sync")
     call = the_call(world, card)
+    bob = {"slack_id": world.person("bob").slack_id}
     await fire(world, "meeting.started", meeting_id)
     world.standin.inject("calls.participants.add", error="internal_error", times=1)
     await fire(world, "meeting.participant_joined", meeting_id, name="Bob")
     await world.events_acted_on()
-    # Slack's passing fault is tried again: Bob is in the call all the same.
-    assert call.users == [{"slack_id": world.person("bob").slack_id}]
-    statuses = [c.error for c in world.standin.calls_to("calls.participants.add")]
-    assert statuses == ["internal_error", None]
+    assert call.users == [bob]  # Slack's passing fault was tried again
+    world.standin.inject("calls.participants.add", error="not_implemented", times=1)
+    await fire(world, "meeting.participant_joined", meeting_id, name="Carol")
+    await fire(world, "meeting.participant_left", meeting_id, name="Bob")
+    await world.events_acted_on()
+    errors = [c.error for c in world.standin.calls_to("calls.participants.add")]
+    assert errors == ["internal_error", None, "not_implemented"]  # a refusal is not retried
+    assert call.users == []  # ...and Bob's leave after it still went out
     await fire(world, "meeting.ended", meeting_id)
     await world.events_acted_on()
     assert call.ended
-    assert GENERAL == card.channel
