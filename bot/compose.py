@@ -180,6 +180,8 @@ async def build_bot(
         # Cards a previous run left behind are caught up by the housekeeping that the worker's
         # digest tick runs at once on start, and then on every tick.
         closers.append(background.cards.aclose)
+    if background.calls is not None:
+        closers.append(background.calls.aclose)
     if background.webhooks is not None:
         closers.append(background.webhooks.aclose)
     shares = ShareKeeper(governor, ProcessCensus(db), PROCESS_OWNER)
@@ -214,6 +216,7 @@ async def build_bot(
         audit=AuditTrail(AuditStore(db), clock=clock),
         attendance_switches=core.attendance_switches,
         meeting_threads=background.threads,
+        slack_calls=background.calls,
     )
     if socket_mode:
         _connect_socket_mode(bolt_app, settings, slack, starters, closers)

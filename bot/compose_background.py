@@ -1,6 +1,7 @@
 """The background half of the composition root: the reminder worker, its Slack output, and more.
 
-With a Zoom webhook secret it also builds live cards, meeting threads and the webhook intake.
+With a Zoom webhook secret it also builds live cards, meeting threads, Slack calls and the
+webhook intake (a call is only registered where webhooks will keep it current and end it).
 
 ``bot/compose.py`` calls :func:`build_background` once per process; tests call it to get a
 second worker over the same core (another process, in effect).
@@ -30,6 +31,7 @@ from bot.services.zoom_events import ZoomEventEffects
 from bot.slack.clients import BackgroundClients
 from bot.slack.hints import idle_link_refused_hint
 from bot.slack.live.attendance import AttendanceThreads
+from bot.slack.live.calls import SlackCalls
 from bot.slack.live.cards import DEFAULT_MIN_INTERVAL_S, LiveCards
 from bot.slack.live.threads import MeetingThreads
 from bot.slack.outbox import ClientFor, SlackOut
@@ -39,6 +41,7 @@ from bot.store.digests import DigestStore
 from bot.store.events import AuditTrail, ProcessedEventStore
 from bot.store.meeting_live import LiveMeetingStore
 from bot.store.reminders import ReminderStore
+from bot.store.slack_calls import SlackCallStore
 from bot.zoom.attendance import Stay
 from bot.zoom.models import Meeting, MeetingSummary
 from bot.zoom.rate_governor import background as zoom_background
@@ -63,6 +66,7 @@ class Background:
     threads: MeetingThreads | None = None
     idle_links: IdleLinks | None = None  # user mode only
     attendance: AttendanceFollowUp | None = None  # with a webhook secret: attendance after meetings
+    calls: SlackCalls | None = None  # with a webhook secret: meetings as Slack calls
 
 
 def build_background(
@@ -135,6 +139,7 @@ def build_background(
             return await actor.meeting_summary(meeting_uuid)
 
     threads = MeetingThreads(core.meeting_posts.store, slack, read_summary=read_summary)
+    calls = SlackCalls(SlackCallStore(db), slack, clock=clock)
     effects = ZoomEventEffects(
         reminders=core.reminders,
         digests=core.digests,
@@ -147,10 +152,11 @@ def build_background(
         clock=clock,
         forget_person=core.people.forget,
         attendance=attendance,
+        calls=calls,
     )
     webhooks = ZoomWebhooks(secret, events=events, effects=effects, clock=clock)
     return Background(
-        core.reminders, core.digests, worker, slack, webhooks, cards, threads, idle_links, attendance
+        core.reminders, core.digests, worker, slack, webhooks, cards, threads, idle_links, attendance, calls
     ), clients
 
 

@@ -29,7 +29,15 @@ V2_URL = (
     "https://raw.githubusercontent.com/slackapi/manifest-schema/v0.5.0/schemas/manifest.schema.2.0.0.json"
 )
 BASE = "https://bot.example.com"
-EXPECTED_BOT_SCOPES = ["commands", "chat:write", "users:read", "users:read.email", "im:write"]
+EXPECTED_BOT_SCOPES = [
+    "commands",
+    "chat:write",
+    "users:read",
+    "users:read.email",
+    "im:write",
+    "calls:write",
+    "calls:read",
+]
 # Scopes only some features need: Slack lets the installing workspace leave them out.
 EXPECTED_OPTIONAL_SCOPES = ["chat:write.public", "links:read", "links:write", "channels:read"]
 

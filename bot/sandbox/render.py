@@ -14,16 +14,22 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-from bot.sandbox.slack_standin.records import Channel, Message
+from bot.sandbox.slack_standin.records import Channel, Message, SlackCallRecord
 
 INDENT = "  "
 DIVIDER = "─" * 40
 
 # A channel id or user id → its name, or None when unknown (the id is shown then).
 NameLookup = Callable[[str], str | None]
+# A call id → the call as Slack has it now (a call block shows Slack's live call, not the message).
+CallLookup = Callable[[str], SlackCallRecord | None]
 
 
 def _no_names(_: str) -> str | None:
+    return None
+
+
+def _no_calls(_: str) -> SlackCallRecord | None:
     return None
 
 
@@ -33,6 +39,7 @@ class Names:
 
     channel: NameLookup = _no_names
     user: NameLookup = _no_names
+    call: CallLookup = _no_calls
 
 
 @dataclass(frozen=True)
@@ -162,6 +169,10 @@ class _BlockWriter:
             self.line(f"{label}{optional}: {self.element(block.get('element') or {})}")
         elif kind == "image":
             self.line(f"[image: {block.get('alt_text', '')}]")
+        elif kind == "call":
+            self.line(
+                call_line(str(block.get("call_id") or ""), self.names.call(str(block.get("call_id") or "")))
+            )
         else:
             self.line(f"[{kind} block]")
 
@@ -174,6 +185,17 @@ class _BlockWriter:
         accessory = block.get("accessory")
         if isinstance(accessory, dict):
             self.line(self.element(accessory), "  ")
+
+
+def call_line(call_id: str, call: SlackCallRecord | None) -> str:
+    """A ``call`` block as Slack draws it: the call's title, and who is in it or that it ended."""
+    if call is None:
+        return f"📞 Slack call {call_id}"
+    title = call.title or "Call"
+    if call.ended:
+        minutes = f" after {max(1, round(call.duration / 60))} min" if call.duration else ""
+        return f"📞 Slack call: {title} · ended{minutes}"
+    return f"📞 Slack call: {title} · {len(call.users)} in the call"
 
 
 def render_blocks(

@@ -151,7 +151,7 @@ class SandboxSession:
         self._buttons: list[_Pressable] = []
         self._seen_messages = len(world.standin.messages)
         self._seen_views = len(world.standin.views)
-        self.names = Names(channel=self._channel_name, user=self._user_name)
+        self.names = Names(channel=self._channel_name, user=self._user_name, call=world.standin.slack_call)
 
     # -- who and where -----------------------------------------------------------------
 

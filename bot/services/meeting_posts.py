@@ -24,16 +24,25 @@ class MeetingPosts:
         user_id: str | None = None,
         topic: str | None = None,
         join_url: str | None = None,
+        call_id: str | None = None,
     ) -> Callable[[str, str], Awaitable[None]]:
         """A callback for ``Outcome.after_public``: stores (channel, ts) once Slack answered.
 
         ``user_id`` (who posted it) receives the meeting's summary first when the channel is
-        private; ``topic`` and ``join_url`` let the card be drawn again as the meeting goes.
+        private; ``topic``, ``join_url`` and ``call_id`` (the Slack call it shows) let the card
+        be drawn again as the meeting goes.
         """
 
         async def store(channel_id: str, ts: str) -> None:
             await self._store.add(
-                meeting_id, team_id, channel_id, ts, user_id=user_id, topic=topic, join_url=join_url
+                meeting_id,
+                team_id,
+                channel_id,
+                ts,
+                user_id=user_id,
+                topic=topic,
+                join_url=join_url,
+                call_id=call_id,
             )
 
         return store

@@ -4,6 +4,7 @@
 - ``meeting.started``, ``meeting.participant_joined`` / ``_left``, ``meeting.ended``: the
   meeting's live state (stored, so every process and every restart agree), then its Join
   cards are brought up to date, coalesced (``bot/slack/live/cards.py``).
+- The same joins, leaves and end go to the meeting's Slack call (``bot/services/call_feed.py``).
 - ``recording.completed``, ``recording.transcript_completed``, ``meeting.summary_completed``:
   into the cards' threads (``bot/slack/live/threads.py``); ``meeting.ended`` also schedules the
   attendance for them (``bot/services/attendance_followup.py``).
@@ -21,6 +22,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.services.attendance_followup import AttendanceFollowUp
+from bot.services.call_feed import CallFeed, call_person, call_seconds
 from bot.services.digests import DigestService
 from bot.services.recording_actions import RecordingRef
 from bot.services.reminders import ReminderService
@@ -98,6 +100,7 @@ class ZoomEventEffects:
         clock: Clock,
         forget_person: Callable[[str, str], None] | None = None,
         attendance: AttendanceFollowUp | None = None,
+        calls: CallFeed | None = None,
     ) -> None:
         self._reminders = reminders
         self._digests = digests
@@ -110,6 +113,7 @@ class ZoomEventEffects:
         self._clock = clock
         self._forget_person = forget_person
         self._attendance = attendance
+        self._calls = calls
 
     async def apply(self, event: str, payload: dict[str, Any]) -> None:
         handler = {
@@ -130,8 +134,10 @@ class ZoomEventEffects:
         await handler(payload)
 
     async def drain(self) -> None:
-        """Wait for the card updates the events started (tests; shutdown)."""
+        """Wait for the card and call updates the events started (tests; shutdown)."""
         await self._cards.drain()
+        if self._calls is not None:
+            await self._calls.drain()
 
     # -- reminders -----------------------------------------------------------------------
 
@@ -201,6 +207,10 @@ class ZoomEventEffects:
             changed = await self._live.left(meeting_id, uuid, key, at=at)
         if changed:
             self._cards.changed(meeting_id)
+            # Only a change the card counted reaches the call: repeats and late deliveries do not.
+            if self._calls is not None:
+                person = call_person(key, participant)
+                (self._calls.joined if joined else self._calls.left)(meeting_id, person)
 
     async def _meeting_id(self, obj: dict[str, Any], uuid: str) -> int | None:
         raw = str(obj.get("id") or "").strip()
@@ -213,14 +223,18 @@ class ZoomEventEffects:
     async def meeting_ended(self, payload: dict[str, Any]) -> None:
         obj = _object(payload)
         meeting_id = int(obj["id"])
+        started_at, ended_at = parse_time(obj.get("start_time")), parse_time(obj.get("end_time"))
+        if self._calls is not None:
+            # Before the card check: a call whose card could not be remembered still ends.
+            self._calls.ended(meeting_id, call_seconds(started_at, ended_at))
         if not await self._posts.tracks(meeting_id):
             return
         changed = await self._live.ended(
             meeting_id,
             str(obj.get("uuid") or ""),
             topic=_topic(obj),
-            started_at=parse_time(obj.get("start_time")),
-            ended_at=parse_time(obj.get("end_time")),
+            started_at=started_at,
+            ended_at=ended_at,
         )
         if changed:
             self._cards.changed(meeting_id)
@@ -264,6 +278,8 @@ class ZoomEventEffects:
             meeting_ids.update(await self._posts.forget_by_author(link.team_id, link.user_id))
             for meeting_id in meeting_ids:
                 await self._posts.forget(meeting_id)
+                if self._calls is not None:  # a call left running would never end
+                    self._calls.ended(meeting_id, None, forget=True)
             await self._live.forget(meeting_ids)
             if self._forget_person is not None:
                 self._forget_person(link.team_id, link.user_id)

@@ -18,7 +18,15 @@ log = logging.getLogger(__name__)
 
 # The manifest's two lists: what zoombot cannot work without, and what only some features need
 # (a workspace may decline those at install; each such feature then says why it is off).
-BOT_SCOPES = ["commands", "chat:write", "users:read", "users:read.email", "im:write"]
+BOT_SCOPES = [
+    "commands",
+    "chat:write",
+    "users:read",
+    "users:read.email",
+    "im:write",
+    "calls:write",
+    "calls:read",
+]
 BOT_OPTIONAL_SCOPES = ["chat:write.public", "links:read", "links:write", "channels:read"]
 
 

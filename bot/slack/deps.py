@@ -29,6 +29,7 @@ from bot.services.reminders import ReminderService
 from bot.services.zoom_access import ZoomAccess
 from bot.slack.capacity import CommandCapacity
 from bot.slack.hints import Mode
+from bot.slack.live.calls import SlackCalls
 from bot.slack.live.threads import MeetingThreads
 from bot.slack.response_urls import ResponseUrls
 
@@ -55,6 +56,8 @@ class SlackDeps:
     attendance_switches: AttendanceSwitches  # `/zoom attendance on|off`, per channel
     # None without a Zoom webhook secret: no live cards, so no threads to share into.
     meeting_threads: MeetingThreads | None = None
+    # None without a Zoom webhook secret too: a call nobody keeps current would never end.
+    slack_calls: SlackCalls | None = None
 
     def bolt_context(self) -> dict[str, Any]:
         """Added to the Bolt context of every Slack request."""

@@ -138,6 +138,10 @@ class SlackOut:
         found = info.get("channel") or {}
         return bool(found.get("is_private") or found.get("is_im") or found.get("is_mpim"))
 
+    async def api(self, team_id: str, method: str, arguments: dict[str, Any]) -> Any:
+        """Any other Web API method (slack_sdk's name, e.g. ``calls_add``), failures sorted as above."""
+        return await self._call(team_id, method, arguments)
+
     async def _call(self, team_id: str, method: str, arguments: dict[str, Any]) -> Any:
         try:
             client = await self._client_for(team_id)

@@ -30,6 +30,7 @@ class PostedMessage:
     join_url: str | None = field(default=None, compare=False)
     shown_version: int = field(default=0, compare=False)
     next_update_at: datetime | None = field(default=None, compare=False)
+    call_id: str | None = field(default=None, compare=False)  # the Slack call it shows (0008)
 
 
 def _posted(row: MeetingPost) -> PostedMessage:
@@ -44,6 +45,7 @@ def _posted(row: MeetingPost) -> PostedMessage:
         join_url=row.join_url,
         shown_version=row.shown_version,
         next_update_at=row.next_update_at,
+        call_id=row.call_id,
     )
 
 
@@ -61,6 +63,7 @@ class MeetingPostStore:
         user_id: str | None = None,
         topic: str | None = None,
         join_url: str | None = None,
+        call_id: str | None = None,
     ) -> None:
         async with self._db.session() as session:
             session.add(
@@ -72,6 +75,7 @@ class MeetingPostStore:
                     slack_user_id=user_id,
                     topic=topic[:300] if topic else None,
                     join_url=join_url if join_url and len(join_url) <= 1024 else None,
+                    call_id=call_id,
                 )
             )
 

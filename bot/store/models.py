@@ -239,6 +239,9 @@ class MeetingPost(Base):
     next_update_at: Mapped[datetime | None]
     update_lease_owner: Mapped[str | None] = mapped_column(String(128))
     update_lease_until: Mapped[datetime | None]
+    # The Slack call (calls.add) the card carries as a call block (migration 0008): every
+    # redraw keeps it, or chat.update would drop the call from the message.
+    call_id: Mapped[str | None] = mapped_column(String(32))
 
 
 class MeetingLive(Base):
@@ -329,6 +332,25 @@ class ChannelAttendance(Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     changed_by: Mapped[str] = mapped_column(String(32))
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SlackCall(Base):
+    """A meeting registered as a Slack call (``calls.add``), so Zoom's webhooks keep it current (0008).
+
+    One per workspace and meeting instance while it runs: a second card for the meeting shows
+    the same call. ``ended_at`` is set once ``calls.end`` went out (or the call was found ended).
+    """
+
+    __tablename__ = "slack_calls"
+    __table_args__ = (UniqueConstraint("slack_team_id", "call_id"), Index(None, "zoom_meeting_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    zoom_meeting_id: Mapped[int] = mapped_column(BigInteger)
+    slack_team_id: Mapped[str] = mapped_column(String(32))
+    call_id: Mapped[str] = mapped_column(String(32))
+    created_by: Mapped[str] = mapped_column(String(32))  # the Slack user who ran the command
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
 
 
 class AuditEvent(Base):

@@ -16,7 +16,15 @@ from tests.e2e.test_commands import ALICE, GENERAL, reply_to, schedule, texts
 from tests.e2e.test_link_previews import paste, preview_of, unfurl_calls
 from tests.e2e.test_live_meetings import deliver, fire, new_meeting
 
-REQUIRED = ["commands", "chat:write", "users:read", "users:read.email", "im:write"]
+REQUIRED = [
+    "commands",
+    "chat:write",
+    "users:read",
+    "users:read.email",
+    "im:write",
+    "calls:write",
+    "calls:read",
+]
 OPTIONAL = ["chat:write.public", "links:read", "links:write", "channels:read"]
 
 

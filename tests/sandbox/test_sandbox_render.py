@@ -18,7 +18,7 @@ from bot.sandbox.render import (
     render_message,
     render_view,
 )
-from bot.sandbox.slack_standin import Channel, Message
+from bot.sandbox.slack_standin import Channel, Message, SlackCallRecord
 from bot.slack.hints import LinkStatus
 from bot.slack.mrkdwn import date_token, escape, link
 from bot.slack.views import cancel_confirm, help_message, link_prompt, meeting_list
@@ -239,3 +239,15 @@ def test_an_unfurl_renders_its_previews_with_numbered_buttons() -> None:
     assert message_label(post, GENERAL, viewer="U0BOB", viewer_channel="C0GENERAL", names=names) == (
         "[#general, @alice wrote]"
     )
+
+
+def test_a_call_block_shows_the_call_as_slack_has_it_now() -> None:
+    call = SlackCallRecord("R1", "uuid", "https://zoom.us/j/1", "U1", 0, title="Standup")
+    names = Names(call={"R1": call}.get)
+    blocks = [{"type": "call", "call_id": "R1"}]
+    assert render_blocks(blocks, names=names).text == "📞 Slack call: Standup · 0 in the call"
+    call.users.append({"slack_id": "U2"})
+    assert render_blocks(blocks, names=names).text == "📞 Slack call: Standup · 1 in the call"
+    call.date_end, call.duration = 2520, 2520
+    assert render_blocks(blocks, names=names).text == "📞 Slack call: Standup · ended after 42 min"
+    assert render_blocks([{"type": "call", "call_id": "R9"}]).text == "📞 Slack call R9"

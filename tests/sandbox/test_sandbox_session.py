@@ -243,16 +243,21 @@ async def test_playing_zoom_shows_the_live_card_and_its_thread(tmp_path: Path) -
         terminal = Terminal(w, clock, Typist())
         await terminal.type("/zoom link")
         await terminal.type("click 1")
-        await terminal.type("/zoom new Standup")
-        assert "in progress · nobody in the meeting yet" in await terminal.type("meeting start")
+        posted = await terminal.type("/zoom new Standup")
+        assert "📞 Slack call: Standup · 0 in the call" in posted and "Not seeing the call?" in posted
+        started = await terminal.type("meeting start")
+        assert "in progress · nobody in the meeting yet" in started
+        assert "📞 Slack call: Standup · 0 in the call" in started
         joined = await terminal.type("meeting join bob")
         assert "[zoom] Bob Example joined meeting" in joined and "in progress · 1 in the meeting" in joined
+        assert "📞 Slack call: Standup · 1 in the call" in joined
         crowd = await terminal.type("meeting crowd 40")
         assert "[#general, edited]" in crowd and crowd.rstrip().count("in progress · 41 in the meeting") == 1
         assert "in progress · 40 in the meeting" in await terminal.type("meeting leave bob")
         await terminal.type("wait 42m")
         ended = await terminal.type("meeting end")
         assert "ended · lasted 42 min" in ended and "Join" not in ended
+        assert "📞 Slack call: Standup · ended after 42 min" in ended
         recorded = await terminal.type("meeting record")
         assert (
             "[#general, in the thread]" in recorded

@@ -68,3 +68,19 @@ def test_a_huge_summary_stays_within_slacks_limits_and_says_it_was_cut() -> None
 def test_zoom_markdown_becomes_mrkdwn_with_slacks_escapes() -> None:
     text = markdown_to_mrkdwn("## Key **takeaways**\n- **Sarah** ships <b>&\n  - nested")
     assert text == "*Key takeaways*\n• *Sarah* ships &lt;b&gt;&amp;\n    • nested"
+
+
+def test_a_card_with_a_slack_call_keeps_it_in_every_state_and_a_plain_join_link_while_joinable() -> None:
+    call = {"type": "call", "call_id": "R0E69JAIF", "block_id": "slack_call"}
+    for status in (None, "started", "ended"):
+        ended_at = START + timedelta(minutes=5) if status == "ended" else None
+        card = live_card(
+            CardState(81234567890, "Standup", JOIN, status, 2, START, ended_at, call_id="R0E69JAIF")
+        )
+        assert_valid_blocks(card["blocks"])
+        assert card["blocks"][1] == call  # right under the card's own line
+        joinable = status != "ended"
+        assert (JOIN in card["text"]) is joinable
+        assert any("Not seeing the call?" in str(b) for b in card["blocks"]) is joinable
+    plain = live_card(CardState(81234567890, "Standup", JOIN, "started"))
+    assert not [b for b in plain["blocks"] if b["type"] == "call"] and JOIN not in plain["text"]

@@ -7,7 +7,15 @@ real signed requests to ``/slack/events``. Only loopback traffic, made-up tokens
 
 from bot.sandbox.slack_standin.driver import SlackDriver, sign
 from bot.sandbox.slack_standin.identity import BotIdentity
-from bot.sandbox.slack_standin.records import ApiCall, Channel, Message, ScheduledMessage, User, ViewRecord
+from bot.sandbox.slack_standin.records import (
+    ApiCall,
+    Channel,
+    Message,
+    ScheduledMessage,
+    SlackCallRecord,
+    User,
+    ViewRecord,
+)
 from bot.sandbox.slack_standin.server import SLACK_POST_LIMIT, SLACK_UPDATE_LIMIT, SlackStandin
 from bot.sandbox.slack_standin.throttle import RateLimit, UpdateRateLimit
 
@@ -20,6 +28,7 @@ __all__ = [
     "Message",
     "RateLimit",
     "ScheduledMessage",
+    "SlackCallRecord",
     "SlackDriver",
     "SlackStandin",
     "UpdateRateLimit",

@@ -70,6 +70,11 @@ def _block_errors(block: dict[str, Any], where: str) -> list[str]:
         return _elements_errors(block, MAX_ACTIONS_ELEMENTS, where)
     if kind == "context":
         return _elements_errors(block, MAX_CONTEXT_ELEMENTS, where)
+    if kind == "call":
+        call_id = block.get("call_id")
+        if not isinstance(call_id, str) or not call_id:
+            return [f"must provide a call_id [json-pointer:{where}/call_id]"]
+        return _too_long(call_id, MAX_ID, f"{where}/call_id")
     return []
 
 

@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.sandbox.slack_standin.blocks import MAX_MESSAGE_BLOCKS, block_errors
+from bot.sandbox.slack_standin.call_methods import unknown_calls_in
 from bot.sandbox.slack_standin.context import MethodContext, Refusal, flag, required, text_arg
 from bot.sandbox.slack_standin.records import Channel, Message, ScheduledMessage
 
@@ -14,10 +15,13 @@ MAX_SCHEDULE_AHEAD_SECONDS = 120 * 24 * 3600
 _KNOWN_MESSAGE_ARGS = {"channel", "text", "blocks", "thread_ts", "user", "ts", "post_at", "token"}
 
 
-def check_content(text: str | None, blocks: Any, *, allow_empty: bool = False) -> None:
-    """Slack's content rules: something to show, and blocks within Block Kit limits."""
+def check_content(
+    text: str | None, blocks: Any, *, allow_empty: bool = False, ctx: MethodContext | None = None
+) -> None:
+    """Slack's content rules: something to show, blocks within Block Kit limits, real calls."""
     if blocks is not None:
         errors = block_errors(blocks, max_blocks=MAX_MESSAGE_BLOCKS)
+        errors += unknown_calls_in(ctx, blocks) if ctx is not None else []
         if errors:
             raise Refusal(
                 "invalid_blocks",
@@ -56,7 +60,7 @@ def _message_body(ctx: MethodContext, message: Message) -> dict[str, Any]:
 def post_message(ctx: MethodContext, args: dict[str, Any]) -> dict[str, Any]:
     channel = resolve_channel(ctx, text_arg(args, "channel"))
     text, blocks = text_arg(args, "text"), args.get("blocks")
-    check_content(text, blocks)
+    check_content(text, blocks, ctx=ctx)
     thread_ts = thread_parent(ctx, channel.id, text_arg(args, "thread_ts"))
     if ctx.post_limiter is not None:
         wait = ctx.post_limiter.take(channel.id)
@@ -112,7 +116,7 @@ def update(ctx: MethodContext, args: dict[str, Any]) -> dict[str, Any]:
     channel = resolve_channel(ctx, text_arg(args, "channel"))
     ts = required(args, "ts", "message_not_found")
     text, blocks = text_arg(args, "text"), args.get("blocks")
-    check_content(text, blocks)
+    check_content(text, blocks, ctx=ctx)
     if ctx.update_limiter is not None:
         wait = ctx.update_limiter.take(channel.id, ts)
         if wait is not None:

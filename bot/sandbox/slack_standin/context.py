@@ -14,7 +14,7 @@ from bot.sandbox.slack_standin.throttle import ChannelRateLimiter, UpdateRateLim
 from bot.sandbox.slack_standin.workspace import Workspace
 
 # Arguments slack_sdk sends JSON-encoded inside a form body.
-_JSON_ARGS = ("blocks", "view", "attachments", "metadata", "outputs")
+_JSON_ARGS = ("blocks", "view", "attachments", "metadata", "outputs", "users")
 
 
 class Refusal(Exception):

@@ -33,6 +33,14 @@ def users_info(ctx: MethodContext, args: dict[str, Any]) -> dict[str, Any]:
     return {"user": found}
 
 
+def users_lookup_by_email(ctx: MethodContext, args: dict[str, Any]) -> dict[str, Any]:
+    email = required(args, "email", "users_not_found").strip().lower()
+    user = next((u for u in ctx.workspace.users.values() if (u.email or "").lower() == email), None)
+    if user is None:
+        raise Refusal("users_not_found")
+    return {"user": user_object(ctx, user)}
+
+
 def user_object(ctx: MethodContext, user: User) -> dict[str, Any]:
     tz_label, tz_offset = _zone_label_and_offset(user.tz, ctx.workspace.clock())
     profile: dict[str, Any] = {

@@ -35,6 +35,40 @@ class Channel:
     im_user: str | None = None
 
 
+@dataclass
+class SlackCallRecord:
+    """A call the app registered (``calls.add``): who is in it now, and when it ended."""
+
+    id: str
+    external_unique_id: str
+    join_url: str
+    created_by: str
+    date_start: int
+    title: str | None = None
+    external_display_id: str | None = None
+    users: list[dict[str, str]] = field(default_factory=list)
+    date_end: int | None = None
+    duration: int | None = None  # seconds, as calls.end was told (None: not said)
+
+    @property
+    def ended(self) -> bool:
+        return self.date_end is not None
+
+    def as_payload(self) -> dict[str, Any]:
+        """The call object Slack's calls.* methods answer with."""
+        body: dict[str, Any] = {
+            "id": self.id,
+            "date_start": self.date_start,
+            "external_unique_id": self.external_unique_id,
+            "join_url": self.join_url,
+            "users": [dict(u) for u in self.users],
+        }
+        for key in ("title", "external_display_id", "date_end"):
+            if getattr(self, key) is not None:
+                body[key] = getattr(self, key)
+        return body
+
+
 @dataclass(frozen=True)
 class ApiCall:
     """One Web API request as the bot sent it, and how the stand-in answered."""

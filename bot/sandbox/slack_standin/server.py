@@ -32,7 +32,15 @@ from bot.sandbox.slack_standin.context import MethodContext, Refusal, normalise_
 from bot.sandbox.slack_standin.executions import Execution
 from bot.sandbox.slack_standin.identity import DEFAULT_BOT_TOKEN, BotIdentity
 from bot.sandbox.slack_standin.recorder import Recorder, wait_for
-from bot.sandbox.slack_standin.records import ApiCall, Channel, Message, ScheduledMessage, User, ViewRecord
+from bot.sandbox.slack_standin.records import (
+    ApiCall,
+    Channel,
+    Message,
+    ScheduledMessage,
+    SlackCallRecord,
+    User,
+    ViewRecord,
+)
 from bot.sandbox.slack_standin.throttle import (
     ChannelRateLimiter,
     FaultPlan,
@@ -144,6 +152,14 @@ class SlackStandin:
     def live_message(self, channel: str, ts: str) -> Message | None:
         """The current version of a (non-ephemeral) message, after edits; None once deleted."""
         return self._workspace.live.get((channel, ts))
+
+    def slack_call(self, call_id: str) -> SlackCallRecord | None:
+        """A call the app registered (calls.add), as it stands now."""
+        return self._workspace.calls.get(call_id)
+
+    @property
+    def slack_calls(self) -> list[SlackCallRecord]:
+        return list(self._workspace.calls.values())
 
     def reset_records(self) -> None:
         self._recorder.clear()

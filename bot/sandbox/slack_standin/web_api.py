@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.sandbox.slack_standin import (
+    call_methods,
     chat_methods,
     directory_methods,
     function_methods,
@@ -25,6 +26,12 @@ METHODS: dict[str, Method] = {
     "chat.deleteScheduledMessage": chat_methods.delete_scheduled_message,
     "chat.unfurl": unfurl_methods.unfurl,
     "users.info": directory_methods.users_info,
+    "users.lookupByEmail": directory_methods.users_lookup_by_email,
+    "calls.add": call_methods.add,
+    "calls.info": call_methods.info,
+    "calls.end": call_methods.end,
+    "calls.participants.add": call_methods.participants_add,
+    "calls.participants.remove": call_methods.participants_remove,
     "conversations.open": directory_methods.conversations_open,
     "conversations.info": directory_methods.conversations_info,
     "views.open": view_methods.views_open,
@@ -73,10 +80,21 @@ def call_method(
 
 # Methods that need one of the scopes zoombot's manifest marks optional (bot_optional).
 OPTIONAL_SCOPE_OF = {"chat.unfurl": "links:write", "conversations.info": "channels:read"}
+# ... and required scopes a workspace may not have granted yet: an install made before the
+# manifest asked for them keeps its old scopes until someone reinstalls the app.
+SCOPE_OF = {
+    **OPTIONAL_SCOPE_OF,
+    "calls.add": "calls:write",
+    "calls.end": "calls:write",
+    "calls.participants.add": "calls:write",
+    "calls.participants.remove": "calls:write",
+    "calls.info": "calls:read",
+    "users.lookupByEmail": "users:read.email",
+}
 
 
 def _check_scope(ctx: MethodContext, method: str) -> None:
-    needed = OPTIONAL_SCOPE_OF.get(method)
+    needed = SCOPE_OF.get(method)
     if needed is not None and not ctx.granted(needed):
         provided = ",".join(sorted(ctx.granted_scopes or ()))
         raise Refusal("missing_scope", extra={"needed": needed, "provided": provided})

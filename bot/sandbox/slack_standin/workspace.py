@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.sandbox.slack_standin.records import Channel, Message, ScheduledMessage, User
+from bot.sandbox.slack_standin.records import Channel, Message, ScheduledMessage, SlackCallRecord, User
 
 RESPONSE_URL_MAX_USES = 5
 RESPONSE_URL_LIFETIME_SECONDS = 30 * 60
@@ -46,6 +46,7 @@ class Workspace:
         self.scheduled: dict[str, ScheduledMessage] = {}
         self.views: dict[str, dict[str, object]] = {}
         self.home_views: dict[str, str] = {}  # user -> view id of their published Home tab
+        self.calls: dict[str, SlackCallRecord] = {}  # call id -> the call (calls.add)
         self._dm_by_user: dict[str, str] = {}
         self._response_urls: dict[str, ResponseUrl] = {}
         self._triggers: dict[str, Trigger] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -37,11 +38,27 @@ async def new_meeting(cmd: NewMeeting, ctx: Caller) -> Outcome:
     person = await ctx.person()
     zoom = await ctx.zoom()
     meeting = await zoom.create_instant(cmd.topic or f"{person.name}'s Zoom meeting")
+    card = await _live_card(meeting, person.tz, ctx)
+    return replace(card, private=views.start_link_ephemeral(meeting))
+
+
+async def _live_card(meeting: Meeting, tz: ZoneInfo, ctx: Caller) -> Outcome:
+    """The channel's Join card, registered as a Slack call where calls are kept current.
+
+    The card is remembered once posted, with its call, so every redraw keeps the call block.
+    """
+    calls = ctx.deps.slack_calls
+    call_id = await calls.register(ctx.team_id, ctx.user_id, meeting) if calls is not None else None
+    card = views.meeting_card(meeting, viewer_tz=tz, for_channel=True)
     return Outcome(
-        private=views.start_link_ephemeral(meeting),
-        public=views.meeting_card(meeting, viewer_tz=person.tz, for_channel=True),
+        public=views.with_call(card, call_id, meeting.join_url),
         after_public=ctx.deps.meeting_posts.remember(
-            ctx.team_id, meeting.id, user_id=ctx.user_id, topic=meeting.topic, join_url=meeting.join_url
+            ctx.team_id,
+            meeting.id,
+            user_id=ctx.user_id,
+            topic=meeting.topic,
+            join_url=meeting.join_url,
+            call_id=call_id,
         ),
     )
 
@@ -181,13 +198,8 @@ async def join_meeting(cmd: JoinMeeting, ctx: Caller) -> Outcome:
     person = await ctx.person()
     zoom = await ctx.zoom()
     meeting = await zoom.get(cmd.meeting_id)
-    return Outcome(
-        public=views.meeting_card(meeting, viewer_tz=person.tz, for_channel=True),
-        # Kept live like the /zoom new card: in progress, head count, ended, and its thread.
-        after_public=ctx.deps.meeting_posts.remember(
-            ctx.team_id, meeting.id, user_id=ctx.user_id, topic=meeting.topic, join_url=meeting.join_url
-        ),
-    )
+    # Kept live like the /zoom new card: in progress, head count, ended, its thread and its call.
+    return await _live_card(meeting, person.tz, ctx)
 
 
 async def join_personal_room(cmd: JoinPersonalRoom, ctx: Caller) -> Outcome:

@@ -219,4 +219,5 @@ def card_state(post: PostedMessage, state: LiveState) -> CardState:
         participants=state.participants,
         started_at=state.started_at,
         ended_at=state.ended_at,
+        call_id=post.call_id,
     )

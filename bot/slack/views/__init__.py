@@ -44,6 +44,7 @@ from bot.slack.views.schedule_form import (
     parse_schedule_submission,
     schedule_modal,
 )
+from bot.slack.views.slack_calls import with_call
 from bot.slack.views.time_question import ACTION_TIME_CHOICE, time_question
 from bot.slack.views.user_admin import (
     ACTION_USER_CHANGE_ABORT,
@@ -77,6 +78,7 @@ __all__ = [
     "host_choices",
     "ScheduleForm",
     "SlackMessage",
+    "with_call",
     "cancel_confirm",
     "help_blocks",
     "help_message",

@@ -26,6 +26,7 @@ from bot.slack.views._blocks import (
     section,
 )
 from bot.slack.views.recordings import trash_button_for
+from bot.slack.views.slack_calls import with_call
 
 ACTION_JOIN = "join_meeting"  # the same URL button as every Join card (the listener only acks it)
 ACTION_SHARE_SUMMARY = "share_summary_in_thread"  # value: the meeting post's id
@@ -45,6 +46,7 @@ class CardState:
     participants: int = 0
     started_at: datetime | None = None
     ended_at: datetime | None = None
+    call_id: str | None = None  # the Slack call the card carries (it stays through every redraw)
 
 
 def _is_url(url: str | None) -> bool:
@@ -71,7 +73,16 @@ def _people(count: int) -> str:
 
 
 def live_card(state: CardState) -> SlackMessage:
-    """The channel's Join card: in progress with a head count, or ended (without a Join button)."""
+    """The channel's Join card: in progress with a head count, or ended (without a Join button).
+
+    A card posted with a Slack call keeps its ``call`` block in every state: ``chat.update``
+    replaces all blocks, so leaving it out would take the call off the message.
+    """
+    card = _card(state)
+    return with_call(card, state.call_id, None if state.status == "ended" else state.join_url)
+
+
+def _card(state: CardState) -> SlackMessage:
     topic = escape(state.topic)
     meeting = f"Meeting ID `{format_meeting_id(state.meeting_id)}`"
     if state.status == "ended":
