@@ -6,6 +6,7 @@ services the composition root built (``bot.compose``) and in Bolt listeners (``b
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -18,6 +19,8 @@ from starlette.routing import Route
 
 from bot.compose import Bot
 from bot.metrics import CONTENT_TYPE_LATEST
+from bot.slack.capacity import ACKING_LIMIT, AckGate, is_slash_command
+from bot.slack.listeners.commands import busy_ack
 from bot.slack.payloads import payload_problem
 
 log = logging.getLogger(__name__)
@@ -25,8 +28,9 @@ log = logging.getLogger(__name__)
 BotFactory = Callable[[], Awaitable[Bot]]
 
 
-def create_web_app(bot_factory: BotFactory) -> Starlette:
-    """Build the app; ``bot_factory`` is awaited once at start-up (lifespan)."""
+def create_web_app(bot_factory: BotFactory, *, acking_limit: int = ACKING_LIMIT) -> Starlette:
+    """Build the app; ``bot_factory`` is awaited once at start-up (lifespan). ``acking_limit``:
+    Slack requests being acknowledged at once before a command is told the bot is busy."""
 
     current: list[Bot] = []  # the one bot, while the lifespan holds it
 
@@ -45,8 +49,24 @@ def create_web_app(bot_factory: BotFactory) -> Starlette:
         # A closure read rather than ``request.app.state``: this runs for every request.
         return current[0]
 
+    gate = AckGate(limit=acking_limit)
+    busy = json.dumps({"response_type": "ephemeral", **busy_ack()}).encode()
+
     async def slack_events(request: Request) -> Response:
         bot = rt()
+        if not gate.try_enter():
+            # Behind on acks (a flood): a command learns at once that the bot is busy; anything
+            # else gets 503, and Slack delivers events again later.
+            body = await request.body()
+            if is_slash_command(body):
+                return Response(busy, media_type="application/json")
+            return Response(status_code=503)
+        try:
+            return await _slack_events(bot, request)
+        finally:
+            gate.leave()
+
+    async def _slack_events(bot: Bot, request: Request) -> Response:
         body = await request.body()
         reason = bot.signature_checker.check(body, request.headers)
         if reason is not None:

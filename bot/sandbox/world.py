@@ -26,6 +26,7 @@ from bot.sandbox.slack_standin import SlackDriver, SlackStandin
 from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
 from bot.sandbox.zoom_simulator.contract import ContractObserver
 from bot.settings import Settings
+from bot.slack.capacity import ACKING_LIMIT
 from bot.web import create_web_app
 
 SIGNING_SECRET = "sandbox-signing-secret"  # only ever used on loopback
@@ -158,6 +159,7 @@ async def offline_world(
     reminder_options: dict[str, Any] | None = None,
     command_capacity: int | None = None,
     contract: ContractObserver | None = None,
+    acking_limit: int = ACKING_LIMIT,
 ) -> AsyncIterator[OfflineWorld]:
     """Start simulator, stand-in and bot; stop all three (nothing left listening) on exit.
 
@@ -244,7 +246,7 @@ async def offline_world(
             return bot
 
         bot_url = await stack.enter_async_context(
-            serve_asgi(create_web_app(factory), port=port, lifespan="on")
+            serve_asgi(create_web_app(factory, acking_limit=acking_limit), port=port, lifespan="on")
         )
         driver = await stack.enter_async_context(SlackDriver(bot_url, standin, SIGNING_SECRET))
         world = OfflineWorld(

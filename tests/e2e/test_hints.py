@@ -183,6 +183,20 @@ async def test_a_flooded_process_says_busy_in_the_ack_and_recovers(tiny_world: O
     assert "very busy" not in again.text
 
 
+async def test_a_process_behind_on_acks_says_busy_at_once_and_has_events_sent_again(tmp_path: Path) -> None:
+    # acking_limit=0: as if the process were already acknowledging as many requests as it takes.
+    async with checked_world(tmp_path, acking_limit=0) as w:
+        command = await w.driver.slash(ALICE, GENERAL, "new Standup")
+        assert command.status_code == 200 and "very busy" in command.text
+        assert command.json()["response_type"] == "ephemeral"
+        assert w.sim.stats.get("POST /v2/users/{userId}/meetings", 0) == 0  # nothing was started
+        event = await w.driver.event(
+            {"type": "app_home_opened", "user": ALICE, "channel": "D0ALICE", "tab": "home"}
+        )
+        assert event.status_code == 503  # Slack delivers an event again later
+        assert not [m for m in w.standin.messages if m.kind == "post"]
+
+
 async def test_metrics_count_zoom_calls_and_token_refreshes(linked_world: OfflineWorld) -> None:
     w = linked_world
     w.sim.inject(LIST, status=503, body={"code": 503, "message": "Service Unavailable"}, times=1)

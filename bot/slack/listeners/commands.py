@@ -67,6 +67,11 @@ async def zoom_command(
         deps.commands.release()
 
 
+def busy_ack() -> dict[str, object]:
+    """The ack of a command the process is too busy to start (also sent before Bolt runs)."""
+    return dict(views.hint_message(hint_for(Overloaded(), mode="user")))  # the same in either mode
+
+
 async def _ack_with_hint(
     ack: AsyncAck, deps: SlackDeps, error: Exception, *, subcommand: str, outcome: str
 ) -> None:
