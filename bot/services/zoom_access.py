@@ -19,9 +19,10 @@ import asyncio
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Literal
 
+from bot.services.meeting_times import sort_key, starts_within
 from bot.services.people import SlackPerson
 from bot.services.refusals import Refusal, RefusalKind
 from bot.zoom.account_users import AccountUsers
@@ -125,8 +126,8 @@ class ZoomActor:
                 found = await self._account.list_upcoming_meetings(self._ref, limit=MAX_LISTED_MEETINGS)
         except ZoomError as error:
             raise self._about_host(error) from None
-        within = [m for m in found if _starts_within(m, start, end)]
-        return sorted(await self._with_series_details(within), key=_sort_key)
+        within = [m for m in found if starts_within(m, start, end)]
+        return sorted(await self._with_series_details(within), key=sort_key)
 
     async def _with_series_details(self, meetings: list[Meeting]) -> list[Meeting]:
         """List items carry no recurrence rule or occurrences: read them for the first few series."""
@@ -346,27 +347,6 @@ def _about_host(error: ZoomError, host: ZoomUserRef, *, user_mode: bool = False)
         error.kind = ZoomErrorKind.SCHEDULE_PRIVILEGE
         error.args = (str(error),)
     return error
-
-
-def _occurrence_starts(meeting: Meeting) -> list[datetime]:
-    starts = [o.start_time for o in meeting.occurrences if o.start_time is not None]
-    if meeting.start_time is not None:
-        starts.append(meeting.start_time)
-    return starts
-
-
-def _starts_within(meeting: Meeting, start: datetime, end: datetime) -> bool:
-    # A meeting already under way still counts as "upcoming" until it is due to end.
-    for begins in _occurrence_starts(meeting):
-        ends = begins + timedelta(minutes=meeting.duration or 60)
-        if begins < end and ends > start:
-            return True
-    return False
-
-
-def _sort_key(meeting: Meeting) -> datetime:
-    starts = _occurrence_starts(meeting)
-    return min(starts) if starts else datetime.max.replace(tzinfo=UTC)  # no fixed time: last
 
 
 class ZoomAccess:

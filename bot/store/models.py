@@ -11,28 +11,23 @@ Ciphertext columns (``*_enc``) hold ``TokenVault`` output, never plaintext.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import date, datetime
 
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import (
     BigInteger,
     Boolean,
-    CheckConstraint,
     Date,
-    DateTime,
-    Dialect,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-from sqlalchemy.schema import conv
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.store.schema_base import Base, one_of, utcnow
 
 # Table names of slack_sdk's installation/state stores (its defaults, which
 # bot.store.slack_installations passes explicitly).
@@ -47,62 +42,6 @@ LIVE_STATUSES = ("started", "ended")
 AUDIT_RESULTS = ("ok", "refused", "failed")
 ATTENDANCE_JOB_STATUSES = ("pending", "running", "posted", "gave_up", "failed")
 
-# Deterministic constraint names, so migrations can refer to them on both backends.
-NAMING_CONVENTION = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Aware UTC datetimes in Python, naive UTC in the database (portable across backends).
-
-    Naive datetimes are refused on the way in: their time zone is a guess, and a wrong
-    guess silently shifts reminders and leases by hours.
-    """
-
-    impl = DateTime(timezone=False)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError("naive datetime given to a UTC column; pass an aware datetime")
-        return value.astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC)
-
-    @property
-    def python_type(self) -> type[Any]:
-        return datetime
-
-
-def _one_of(table: str, column: str, values: tuple[str, ...]) -> CheckConstraint:
-    """``column IN (values)``, under the name the migrations gave the constraint.
-
-    They passed the full name ``ck_<table>_<column>`` and Alembic applied the naming
-    convention to it once more, so every migrated database has ``ck_<table>_ck_<table>_<column>``.
-    ``conv`` keeps that name as it is, so a schema built from these models (a new
-    database) is the same as a migrated one."""
-    sql = f"{column} IN ({', '.join(repr(v) for v in values)})"
-    return CheckConstraint(sql, name=conv(f"ck_{table}_ck_{table}_{column}"))
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime()}
-
 
 class ZoomLink(Base):
     """A Slack user's linked Zoom account and its (encrypted) OAuth tokens.
@@ -116,7 +55,7 @@ class ZoomLink(Base):
     __table_args__ = (
         UniqueConstraint("slack_team_id", "slack_user_id"),
         UniqueConstraint("zoom_user_id"),
-        _one_of("zoom_links", "status", LINK_STATUSES),
+        one_of("zoom_links", "status", LINK_STATUSES),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -158,7 +97,7 @@ class Reminder(Base):
     __table_args__ = (
         Index(None, "status", "due_at"),
         Index(None, "slack_team_id", "slack_user_id"),
-        _one_of("reminders", "status", REMINDER_STATUSES),
+        one_of("reminders", "status", REMINDER_STATUSES),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -207,7 +146,7 @@ class ProcessedEvent(Base):
     """A Slack event / Zoom webhook delivery already handled (dedupe of retries)."""
 
     __tablename__ = "processed_events"
-    __table_args__ = (_one_of("processed_events", "source", EVENT_SOURCES),)
+    __table_args__ = (one_of("processed_events", "source", EVENT_SOURCES),)
 
     source: Mapped[str] = mapped_column(String(16), primary_key=True)
     event_key: Mapped[str] = mapped_column(String(255), primary_key=True)
@@ -252,7 +191,7 @@ class MeetingLive(Base):
     """
 
     __tablename__ = "meeting_live"
-    __table_args__ = (_one_of("meeting_live", "status", LIVE_STATUSES),)
+    __table_args__ = (one_of("meeting_live", "status", LIVE_STATUSES),)
 
     zoom_meeting_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     meeting_uuid: Mapped[str] = mapped_column(String(128))
@@ -299,7 +238,7 @@ class AttendanceJob(Base):
     __table_args__ = (
         UniqueConstraint("meeting_uuid"),
         Index(None, "status", "due_at"),
-        _one_of("attendance_jobs", "status", ATTENDANCE_JOB_STATUSES),
+        one_of("attendance_jobs", "status", ATTENDANCE_JOB_STATUSES),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -374,7 +313,7 @@ class AdminAuditEntry(Base):
 
     __tablename__ = "admin_audit"
     __table_args__ = (
-        _one_of("admin_audit", "result", AUDIT_RESULTS),
+        one_of("admin_audit", "result", AUDIT_RESULTS),
         Index(None, "slack_team_id", "at"),
     )
 
