@@ -18,7 +18,7 @@ from bot.slack.grammar import readers as read
 from bot.slack.grammar.schedule import read_schedule
 from bot.slack.grammar.usage_period import read_usage
 from bot.slack.grammar.words import clean, plain_words
-from bot.slack.handlers import account, admin, attendance, meetings, recordings, reminders
+from bot.slack.handlers import account, admin, attendance, meetings, recordings, reminders, status
 from bot.slack.handlers.caller import Caller
 from bot.slack.hints import USAGE, Usage, UsageError
 from bot.slack.replies import Outcome
@@ -137,6 +137,11 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
             grammar.Recordings: Action("list your recordings", account.recordings),
             grammar.RecordingsTrash: Action("list your recordings in the trash", recordings.trash_list),
         },
+    ),
+    Subcommand(
+        "status",
+        read.read_status,
+        {grammar.StatusSyncCommand: Action("change your status sync", status.status_sync)},
     ),
     Subcommand(
         "users",

@@ -43,6 +43,7 @@ from bot.slack.grammar.commands import (
     ShowMeeting,
     ShowUsage,
     ShowUser,
+    StatusSyncCommand,
     Unlink,
 )
 
@@ -76,5 +77,6 @@ __all__ = [
     "ShowLive",
     "ShowUsage",
     "ShowUser",
+    "StatusSyncCommand",
     "Unlink",
 ]

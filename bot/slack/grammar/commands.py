@@ -172,9 +172,16 @@ class MeetingReport:
     meeting_id: int
 
 
+@dataclass(frozen=True)
+class StatusSyncCommand:
+    """`/zoom status on|off|show`."""
+
+    verb: Literal["on", "off", "show"] = "show"
+
+
 Command = (
     Help | Link | Unlink | Me | NewMeeting | Schedule | OpenScheduleModal | ListMeetings | ShowMeeting
     | JoinMeeting | JoinPersonalRoom | MoveMeeting | CancelMeeting | Remind | ListReminders | CancelReminder
     | DigestOn | DigestOff | Recordings | ListUsers | ShowUser | ListSchedulers | ShowUsage | ShowLive
-    | MeetingReport | RecordingsTrash
+    | MeetingReport | RecordingsTrash | StatusSyncCommand
 )  # fmt: skip

@@ -37,6 +37,7 @@ from bot.slack.grammar.commands import (
     Remind,
     ShowMeeting,
     ShowUser,
+    StatusSyncCommand,
 )
 from bot.slack.grammar.words import (
     EMAIL,
@@ -238,3 +239,12 @@ def read_user(rest: str) -> Command | UsageError:
     if EMAIL.fullmatch(email) is None:
         return UsageError.for_subcommand("user", "That doesn't look like an e-mail address.")
     return ShowUser(email)
+
+
+def read_status(rest: str) -> Command | UsageError:
+    words = rest.lower().split()
+    if not words:
+        return StatusSyncCommand("show")
+    if len(words) == 1 and words[0] in ("on", "off", "show"):
+        return StatusSyncCommand(words[0])  # type: ignore[arg-type]
+    return UsageError.for_subcommand("status", "Say `on`, `off` or `show`.")
