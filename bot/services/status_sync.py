@@ -181,6 +181,7 @@ class StatusSync:
         """``record``'s person is in meeting ``meeting_key``: show our status. True when this call set it."""
         now = self._clock()
         if not await self._store.claim_start(record.id, meeting_key, self._owner, now=now, lease=LEASE):
+            log.info("status of %s/%s: already shown for a meeting", record.team_id, record.user_id)
             return False
         assert record.user_token is not None
         until = (
