@@ -320,3 +320,25 @@ async def test_shortcuts_from_the_prompt(terminal: Terminal) -> None:
     assert "[modal]\n  ┌ Schedule a meeting" in out and "Offsite" in out
     out = await t.type("shortcut sideways")
     assert "unknown command" in out
+
+
+async def test_status_sync_follows_the_hosts_meeting(tmp_path: Path) -> None:
+    clock = ManualClock(START)
+    async with checked_world(
+        tmp_path, clock=clock, reminder_options={"poll_seconds": POLL, "digest_seconds": POLL}
+    ) as w:
+        w.standin.set_own_status("U0ALICE", "Focusing", ":headphones:")
+        terminal = Terminal(w, clock, Typist())
+        await terminal.type("/zoom link")
+        await terminal.type("click 1")
+        offer = await terminal.type("/zoom status on")
+        assert "Allow in Slack" in offer
+        consent = await terminal.type("click 1")
+        assert "[browser] Status sync is on" in consent
+        assert "Status sync is *on*" in await terminal.type("/zoom status show")
+        await terminal.type("/zoom new Standup")
+        started = await terminal.type("meeting start")
+        assert "[slack] alice's status: :video_camera: In a Zoom meeting" in started
+        ended = await terminal.type("meeting end")
+        assert "[slack] alice's status: :headphones: Focusing" in ended
+        assert "Status sync is *off*" in await terminal.type("/zoom status off")
