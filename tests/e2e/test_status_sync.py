@@ -237,3 +237,40 @@ async def test_multi_workspace(tmp_path: Path) -> None:
         assert world.standin.status_of(ALICE)["status_text"] == OURS["status_text"]
         await end(world, meeting_id)
         assert world.standin.status_of(ALICE)["status_text"] == ""
+
+
+async def test_account_mode_follows_zoom_presence(tmp_path: Path) -> None:
+    async with checked_world(tmp_path, account_mode=True) as world:
+        page = await world.status_on("alice")  # the Zoom user is found by the Slack e-mail
+        assert page.status_code == 200, page.text
+        zoom_user = world.sim.user("alice@example.com")
+        assert zoom_user is not None
+        secret = world.settings.ZOOM_WEBHOOK_SECRET_TOKEN
+        assert secret is not None
+
+        async def presence(state: str) -> None:
+            # Zoom's user.presence_status_updated (Users webhooks): account_id, object.id/email/presence_status.
+            body = {
+                "event": "user.presence_status_updated",
+                "event_ts": int(datetime.now(UTC).timestamp() * 1000),
+                "payload": {
+                    "account_id": zoom_user.account_id,
+                    "object": {
+                        "date_time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                        "email": "alice@example.com",
+                        "id": zoom_user.id,
+                        "presence_status": state,
+                    },
+                },
+            }
+            answer = await world.sim.deliver_webhook(f"{world.bot_url}/zoom/webhooks", secret, body)
+            assert answer.status_code == 200
+            await world.events_acted_on()
+
+        await presence("In_Meeting")
+        assert world.standin.status_of(ALICE)["status_text"] == OURS["status_text"]
+        await presence("Presenting")  # still the same meeting: nothing new
+        assert len(profile_sets(world)) == 1
+        await presence("Available")
+        assert world.standin.status_of(ALICE)["status_text"] == ""
+        assert len(profile_sets(world)) == 2
