@@ -249,7 +249,7 @@ async def test_account_mode_follows_zoom_presence(tmp_path: Path) -> None:
         assert secret is not None
 
         async def presence(state: str) -> None:
-            # Zoom's user.presence_status_updated (Users webhooks): account_id, object.id/email/presence_status.
+            # Zoom's user.presence_status_updated (Users webhooks): object.id, email, presence_status.
             body = {
                 "event": "user.presence_status_updated",
                 "event_ts": int(datetime.now(UTC).timestamp() * 1000),
