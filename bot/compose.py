@@ -19,10 +19,9 @@ from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.compose_background import build_background
+from bot.compose_status import STATUS_REDIRECT_PATH, build_status_sync
 from bot.metrics import Metrics
-from bot.reminders.worker import (
-    ReminderWorker,
-)
+from bot.reminders.worker import ReminderWorker, process_identity
 from bot.runtime import Hook, Runtime
 from bot.services.account_reports import AccountFigures
 from bot.services.attendance_switches import AttendanceSwitches
@@ -35,6 +34,7 @@ from bot.services.link_previews import LinkPreviews, zoom_hosts
 from bot.services.meeting_posts import MeetingPosts
 from bot.services.people import PeopleDirectory
 from bot.services.reminders import ReminderService
+from bot.services.status_sync import StatusSync
 from bot.services.zoom_access import ZoomAccess
 from bot.settings import Settings
 from bot.slack.app import build_bolt_app
@@ -53,7 +53,7 @@ from bot.store.processes import ProcessCensus
 from bot.store.reminders import ReminderStore
 from bot.store.request_memory import SharedRequestMemory
 from bot.store.vault import TokenVault
-from bot.web_callbacks import LinkCallback
+from bot.web_callbacks import LinkCallback, StatusConsentCallback
 from bot.zoom.account_tokens import AccountTokenSource, StaticTokenSource
 from bot.zoom.client import AccountZoom, UserZoom
 from bot.zoom.http import ZoomHttp
@@ -65,6 +65,8 @@ from bot.zoom.tokens import UserTokenSource
 from bot.zoom.webhooks import ZoomWebhooks
 
 log = logging.getLogger(__name__)
+
+__all__ = ["STATUS_REDIRECT_PATH", "Bot", "Core", "build_bot"]
 
 Clock = Callable[[], datetime]
 # Commands in progress at once, per process (bot/slack/capacity.py); beyond, the ack says
@@ -93,6 +95,7 @@ class Core:
     digests: DigestService
     attendance_switches: AttendanceSwitches
     bolt_app: AsyncApp
+    status_sync: StatusSync  # Slack status while in a Zoom meeting (bot/compose_status.py)
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,7 @@ class Bot:
     bolt_handler: AsyncSlackRequestHandler
     slack: SlackDeps
     link_callback: LinkCallback
+    status_callback: StatusConsentCallback
     zoom_webhooks: ZoomWebhooks | None  # with a webhook secret; it also drains (sandbox, tests)
     idle_links: IdleLinks | None  # user mode: the sweep that keeps idle links alive
     worker: ReminderWorker  # reminders and digests; the sandbox asks it to catch up after a wait
@@ -168,6 +172,7 @@ async def build_bot(
         digests=DigestService(DigestStore(db), clock=clock),
         attendance_switches=AttendanceSwitches(db, clock=clock),
         bolt_app=bolt_app,
+        status_sync=build_status_sync(settings, db, vault, clock=clock, owner=process_identity()),
     )
     response_urls = ResponseUrls()
     # Closers run in reverse: the database goes last, after everything that might still use it.
@@ -217,6 +222,7 @@ async def build_bot(
         attendance_switches=core.attendance_switches,
         meeting_threads=background.threads,
         slack_calls=background.calls,
+        status_sync=core.status_sync,
     )
     if socket_mode:
         _connect_socket_mode(bolt_app, settings, slack, starters, closers)
@@ -234,6 +240,7 @@ async def build_bot(
         bolt_handler=AsyncSlackRequestHandler(bolt_app),
         slack=slack,
         link_callback=LinkCallback(link_flow, people),
+        status_callback=StatusConsentCallback(core.status_sync),
         zoom_webhooks=background.webhooks,
         worker=background.worker,
         idle_links=background.idle_links,

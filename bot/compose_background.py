@@ -27,6 +27,7 @@ from bot.services.attendance_followup import AttendanceFollowUp, read_as_host
 from bot.services.digests import DigestService
 from bot.services.idle_links import IdleLinks
 from bot.services.reminders import ReminderService
+from bot.services.status_events import StatusEvents, WithStatusSync
 from bot.services.zoom_events import ZoomEventEffects
 from bot.slack.clients import BackgroundClients
 from bot.slack.hints import idle_link_refused_hint
@@ -126,6 +127,8 @@ def build_background(
         await events.prune(older_than=clock() - timedelta(days=1))
         if cards is not None:  # cards a crashed process left behind
             await cards.catch_up()
+        # Statuses no event will put back: a missed end, a failed one, a process that died.
+        await core.status_sync.housekeeping()
 
     worker = ReminderWorker(
         delivery, sender, poll_seconds=poll_seconds, digest_seconds=digest_seconds, housekeeping=housekeeping
@@ -154,7 +157,8 @@ def build_background(
         attendance=attendance,
         calls=calls,
     )
-    webhooks = ZoomWebhooks(secret, events=events, effects=effects, clock=clock)
+    status = StatusEvents(core.status_sync, presence=core.settings.account_mode)
+    webhooks = ZoomWebhooks(secret, events=events, effects=WithStatusSync(effects, status), clock=clock)
     return Background(
         core.reminders, core.digests, worker, slack, webhooks, cards, threads, idle_links, attendance, calls
     ), clients

@@ -223,7 +223,9 @@ class Settings:
 
     @property
     def multi_workspace(self) -> bool:
-        return self.SLACK_CLIENT_ID is not None
+        """Installed through Slack's OAuth in each workspace. With a bot token as well, the app is
+        single-workspace and its client id and secret serve people's own consents (status sync)."""
+        return self.SLACK_CLIENT_ID is not None and self.SLACK_BOT_TOKEN is None
 
     def require(self, command: str) -> None:
         """Check that everything ``command`` needs is present; raise ConfigError otherwise."""

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from bot.compose import Bot
+from bot.compose import STATUS_REDIRECT_PATH, Bot
 from bot.metrics import CONTENT_TYPE_LATEST
 from bot.slack.capacity import ACKING_LIMIT, AckGate, is_slash_command
 from bot.slack.listeners.commands import busy_ack
@@ -101,18 +101,12 @@ def create_web_app(bot_factory: BotFactory, *, acking_limit: int = ACKING_LIMIT)
         return await bot.bolt_handler.handle(request, bot.slack.bolt_context())
 
     async def zoom_oauth_callback(request: Request) -> Response:
-        bot = rt()
-        status, html = await bot.link_callback.handle(dict(request.query_params))
-        return HTMLResponse(
-            html,
-            status_code=status,
-            headers={
-                "Cache-Control": "no-store",
-                "Referrer-Policy": "no-referrer",
-                "X-Content-Type-Options": "nosniff",
-                "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
-            },
-        )
+        status, html = await rt().link_callback.handle(dict(request.query_params))
+        return _page(status, html)
+
+    async def status_oauth_callback(request: Request) -> Response:
+        status, html = await rt().status_callback.handle(dict(request.query_params))
+        return _page(status, html)
 
     async def zoom_webhooks(request: Request) -> Response:
         bot = rt()
@@ -150,11 +144,30 @@ def create_web_app(bot_factory: BotFactory, *, acking_limit: int = ACKING_LIMIT)
         Route("/slack/install", timed("/slack/install", slack_oauth), methods=["GET"]),
         Route("/slack/oauth_redirect", timed("/slack/oauth_redirect", slack_oauth), methods=["GET"]),
         Route("/zoom/oauth/callback", timed("/zoom/oauth/callback", zoom_oauth_callback), methods=["GET"]),
+        Route(
+            STATUS_REDIRECT_PATH,
+            timed(STATUS_REDIRECT_PATH, status_oauth_callback),
+            methods=["GET"],
+        ),
         Route("/zoom/webhooks", timed("/zoom/webhooks", zoom_webhooks), methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
+
+
+def _page(status: int, html: str) -> Response:
+    """An OAuth callback's page: never cached, never a referrer (the query carried a code)."""
+    return HTMLResponse(
+        html,
+        status_code=status,
+        headers={
+            "Cache-Control": "no-store",
+            "Referrer-Policy": "no-referrer",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+        },
+    )
 
 
 def _events_api(body: str, content_type: str | None) -> bool:

@@ -15,6 +15,7 @@ from referencing import Registry, Resource
 
 from bot.cli import main as cli_main
 from bot.manifest import PLACEHOLDER, render_manifest
+from bot.services.status_sync import USER_SCOPES
 from bot.slack.app import BOT_OPTIONAL_SCOPES, BOT_SCOPES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +41,8 @@ EXPECTED_BOT_SCOPES = [
 ]
 # Scopes only some features need: Slack lets the installing workspace leave them out.
 EXPECTED_OPTIONAL_SCOPES = ["chat:write.public", "links:read", "links:write", "channels:read"]
+# Asked of each person at `/zoom status on` (their own token), never at install.
+EXPECTED_USER_SCOPES = ["users.profile:read", "users.profile:write"]
 
 
 def load_schema(name: str) -> dict[str, Any]:
@@ -103,7 +106,10 @@ def test_http_manifest_is_valid_and_points_every_request_url_at_slack_events() -
     assert command["url"] == events_url
     assert manifest["settings"]["interactivity"] == {"is_enabled": True, "request_url": events_url}
     assert manifest["settings"]["event_subscriptions"]["request_url"] == events_url
-    assert manifest["oauth_config"]["redirect_urls"] == [f"{BASE}/slack/oauth_redirect"]
+    assert manifest["oauth_config"]["redirect_urls"] == [
+        f"{BASE}/slack/oauth_redirect",
+        f"{BASE}/slack/status/oauth_redirect",
+    ]
     assert manifest["settings"]["socket_mode_enabled"] is False
     # Custom workflow steps need an org-ready app whose steps run on the bot itself.
     assert manifest["settings"]["org_deploy_enabled"] is True
@@ -139,6 +145,7 @@ def test_command_events_scopes_and_home(socket_mode: bool) -> None:
     assert manifest["oauth_config"]["scopes"] == {
         "bot": EXPECTED_BOT_SCOPES,
         "bot_optional": EXPECTED_OPTIONAL_SCOPES,
+        "user": EXPECTED_USER_SCOPES,
     }
     assert manifest["features"]["app_home"] == {
         "home_tab_enabled": True,
@@ -157,11 +164,13 @@ def test_zoom_links_unfurl_and_the_oauth_install_asks_for_the_manifest_scopes(so
     # Multi-workspace installs request both lists; a scope missing there would break unfurls.
     assert manifest["oauth_config"]["scopes"]["bot"] == BOT_SCOPES
     assert manifest["oauth_config"]["scopes"]["bot_optional"] == BOT_OPTIONAL_SCOPES
+    # `/zoom status on` asks each person for these; Slack refuses scopes the manifest lacks.
+    assert manifest["oauth_config"]["scopes"]["user"] == list(USER_SCOPES)
 
 
 def test_every_bot_scope_is_justified_by_a_comment_right_above_it() -> None:
     lines = render_manifest(BASE).splitlines()
-    for scope in EXPECTED_BOT_SCOPES + EXPECTED_OPTIONAL_SCOPES:
+    for scope in EXPECTED_BOT_SCOPES + EXPECTED_OPTIONAL_SCOPES + EXPECTED_USER_SCOPES:
         index = lines.index(f"      - {scope}")
         assert lines[index - 1].strip().startswith("#"), f"scope {scope} has no comment"
 

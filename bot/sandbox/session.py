@@ -81,6 +81,7 @@ Type what you would type in Slack, plus a few sandbox commands:
   wait 10m                fast-forward the clock (s, m, h, d) so reminders, digests and
                           attendance after a meeting (`meeting end`, then `wait 3m`) fire
   meeting start|end [ID]  play Zoom: the meeting (the latest one unless ID is given) starts or ends
+                          (with `/zoom status on`, the host's Slack status follows it)
   meeting join|leave [ID] NAME    someone joins or leaves it (bob, carol, or any guest's name)
   meeting crowd [ID] N    N guests join at once (the channel's card keeps up within Slack's limits)
   meeting record|transcript|summary [ID]   Zoom finishes the recording, transcript or AI summary
@@ -321,14 +322,17 @@ class SandboxSession:
         return (answer or "").strip().lower() in ("y", "yes")
 
     async def _open_in_browser(self, url: str) -> None:
-        if not url.startswith(f"{self.world.zoom_url}/oauth/authorize"):
-            self.out(f"[browser] opens {url}")
-            return
-        # Zoom's consent page, signed in as this person; then back to zoombot's callback.
+        # Zoom's or Slack's consent page, signed in as this person; then back to zoombot's callback.
         try:
-            page = await self.world.follow_consent(url, login_email=self.user.email)
+            if url.startswith(f"{self.world.zoom_url}/oauth/authorize"):
+                page = await self.world.follow_consent(url, login_email=self.user.email)
+            elif url.startswith(f"{self.world.slack_url}/oauth/v2/authorize"):
+                page = await self.world.follow_slack_consent(url, slack_user=self.user.slack_id)
+            else:
+                self.out(f"[browser] opens {url}")
+                return
         except (AssertionError, httpx.HTTPError, KeyError):
-            self._usage("Zoom's consent page did not send the browser back to zoombot")
+            self._usage("the consent page did not send the browser back to zoombot")
             return
         title, paragraphs = page_summary(page.text)
         self.out(f"[browser] {title or page.status_code}")
@@ -417,9 +421,11 @@ class SandboxSession:
         self.out(
             f"[clock] fast-forwarded {how_long.strip()}: it is now {local:%a %d %b %H:%M} ({self.user.tz})"
         )
+        statuses = self._statuses()
         await self.world.reminders_caught_up()  # what fell due has been posted when this returns
         await self._settle(before, expect_reply=False)
         await self._show_new()
+        self._show_status_changes(statuses)  # a status whose meeting's end never came
 
     async def _meeting(self, text: str) -> None:
         """Play Zoom: something happens in a meeting and Zoom tells the bot (a signed webhook)."""
@@ -459,11 +465,23 @@ class SandboxSession:
     async def _fire(self, event: str, meeting_id: int, **params: str) -> None:
         body = self.world.sim.webhook_payload(event, meeting_id=meeting_id, **params)
         before = self._arrivals()
+        statuses = self._statuses()
         await self._deliver([body])
         self.out(f"[zoom] {_happened(event, body)}")
         await self._events_acted_on()
         await self._settle(before, expect_reply=False)
         await self._show_new()
+        self._show_status_changes(statuses)
+
+    def _statuses(self) -> dict[str, dict[str, Any]]:
+        """Everyone's Slack status now, as the stand-in shows it (status sync changes them)."""
+        return {name: self.world.standin.status_of(p.slack_id) for name, p in self.world.people.items()}
+
+    def _show_status_changes(self, before: dict[str, dict[str, Any]]) -> None:
+        for name, status in self._statuses().items():
+            if status != before.get(name):
+                shown = " ".join(s for s in (status["status_emoji"], status["status_text"]) if s)
+                self.out(f"[slack] {name}'s status: {shown or '(none)'}")
 
     async def _crowd(self, meeting_id: int, count: int) -> None:
         taken = {p.handle for p in self.world.sim.meetings[meeting_id].participants}

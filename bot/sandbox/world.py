@@ -13,11 +13,13 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlencode, urlsplit
 
 import httpx
+import yaml
 from cryptography.fernet import Fernet
 
 from bot.compose import Bot, build_bot
@@ -33,6 +35,9 @@ SIGNING_SECRET = "sandbox-signing-secret"  # only ever used on loopback
 ZOOM_CLIENT_ID = "sandbox-zoom-client"
 ZOOM_CLIENT_SECRET = "sandbox-zoom-secret"  # noqa: S105 - a made-up credential for the simulator
 ACCOUNT_ID = "sandbox-account"
+# The Slack app's own credentials: people's consents (status sync) go through Slack's OAuth.
+SLACK_CLIENT_ID = "sandbox-slack-client"
+SLACK_CLIENT_SECRET = "sandbox-slack-secret"  # noqa: S105 - a made-up credential for the stand-in
 USER_SCOPES = [
     "user:read:user",
     "meeting:read:meeting",
@@ -128,6 +133,35 @@ class OfflineWorld:
         assert url is not None
         return await self.follow_consent(url, login_email=as_zoom_user or person.email)
 
+    async def status_on(
+        self, name: str, *, approve: bool = True, as_slack_user: str | None = None
+    ) -> httpx.Response:
+        """`/zoom status on` as ``name``, then Slack's consent page signed in as ``as_slack_user``
+        (default: the same person), and back to the bot's callback. Returns the callback page."""
+        person = self.people[name]
+        before = len(self.standin.messages)
+        await self.driver.slash(person.slack_id, "C0GENERAL", "status on")
+        message = await self.standin.wait_for(
+            lambda: next(
+                (m for m in reversed(self.standin.messages[before:]) if status_button_url(m.blocks)), None
+            ),
+            timeout=10,
+        )
+        url = status_button_url(message.blocks if message is not None else None)
+        assert url is not None
+        return await self.follow_slack_consent(
+            url, slack_user=as_slack_user or person.slack_id, approve=approve
+        )
+
+    async def follow_slack_consent(
+        self, authorize_url: str, *, slack_user: str, approve: bool = True
+    ) -> httpx.Response:
+        async with httpx.AsyncClient(timeout=10) as browser:
+            query = urlencode({"standin_user": slack_user, "approve": "yes" if approve else "no"})
+            consent = await browser.get(f"{authorize_url}&{query}")
+            assert consent.status_code in (302, 303), consent.text[:300]
+            return await browser.get(consent.headers["location"])
+
     async def follow_consent(self, authorize_url: str, *, login_email: str) -> httpx.Response:
         async with httpx.AsyncClient(timeout=10) as browser:
             separator = "&" if "?" in authorize_url else "?"
@@ -136,11 +170,38 @@ class OfflineWorld:
             return await browser.get(consent.headers["location"])
 
 
+def manifest_user_scopes() -> list[str]:
+    """The user scopes the app's manifest declares: all a person can be asked to consent to."""
+    scopes = _manifest()["oauth_config"]["scopes"].get("user", [])
+    return [str(scope) for scope in scopes]
+
+
+def manifest_redirect_paths() -> list[str]:
+    """The paths of the manifest's redirect URLs, as Slack would accept them for this app."""
+    return [urlsplit(str(url)).path for url in _manifest()["oauth_config"]["redirect_urls"]]
+
+
+def _manifest() -> dict[str, Any]:
+    manifest: dict[str, Any] = yaml.safe_load(
+        files("bot").joinpath("manifest.yml").read_text(encoding="utf-8")
+    )
+    return manifest
+
+
 def link_button_url(blocks: list[dict[str, Any]] | None) -> str | None:
     """The consent URL on the "Link Zoom account" button of a `/zoom link` reply, if any."""
     for block in blocks or []:
         for element in block.get("elements", []) if block.get("type") == "actions" else []:
             if element.get("action_id") == "link_zoom_open" and element.get("url"):
+                return str(element["url"])
+    return None
+
+
+def status_button_url(blocks: list[dict[str, Any]] | None) -> str | None:
+    """The consent URL on the "Allow in Slack" button of a `/zoom status on` reply, if any."""
+    for block in blocks or []:
+        for element in block.get("elements", []) if block.get("type") == "actions" else []:
+            if element.get("action_id") == "status_sync_open" and element.get("url"):
                 return str(element["url"])
     return None
 
@@ -223,9 +284,10 @@ async def offline_world(
             "ZOOM_ACCOUNT_ID": ACCOUNT_ID if account_mode else None,
             "ZOOM_WEBHOOK_SECRET_TOKEN": "sandbox-webhook-secret",
             # Named explicitly so a developer's SLACK_*/LOG_* environment cannot switch the
-            # offline bot into multi-workspace or Socket Mode, or break its start-up.
-            "SLACK_CLIENT_ID": None,
-            "SLACK_CLIENT_SECRET": None,
+            # offline bot into multi-workspace or Socket Mode, or break its start-up. With the
+            # bot token, the client credentials only serve people's own consents.
+            "SLACK_CLIENT_ID": SLACK_CLIENT_ID,
+            "SLACK_CLIENT_SECRET": SLACK_CLIENT_SECRET,
             "SLACK_APP_TOKEN": None,
             "LOG_LEVEL": "INFO",
             "LOG_FORMAT": "text",
@@ -233,6 +295,13 @@ async def offline_world(
         }
         values.update(settings_overrides or {})
         settings = Settings(**values)
+        if settings.SLACK_CLIENT_ID and settings.SLACK_CLIENT_SECRET:
+            standin.register_app(
+                settings.SLACK_CLIENT_ID,
+                settings.SLACK_CLIENT_SECRET,
+                [f"{bot_url}{path}" for path in manifest_redirect_paths()],
+                manifest_user_scopes(),
+            )
         bot_box: list[Bot] = []
 
         async def factory() -> Bot:

@@ -63,7 +63,7 @@ def build_bolt_app(
         "process_before_response": False,
         "raise_error_for_unhandled_request": False,
     }
-    if settings.SLACK_CLIENT_ID and settings.SLACK_CLIENT_SECRET:
+    if settings.multi_workspace and settings.SLACK_CLIENT_ID and settings.SLACK_CLIENT_SECRET:
         from bot.store.slack_installations import installation_store, oauth_state_store
 
         app = AsyncApp(

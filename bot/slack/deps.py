@@ -26,6 +26,7 @@ from bot.services.link_previews import LinkPreviews
 from bot.services.meeting_posts import MeetingPosts
 from bot.services.people import PeopleDirectory
 from bot.services.reminders import ReminderService
+from bot.services.status_sync import StatusSync
 from bot.services.zoom_access import ZoomAccess
 from bot.slack.capacity import CommandCapacity
 from bot.slack.hints import Mode
@@ -58,6 +59,8 @@ class SlackDeps:
     meeting_threads: MeetingThreads | None = None
     # None without a Zoom webhook secret too: a call nobody keeps current would never end.
     slack_calls: SlackCalls | None = None
+    # Slack status while in a Zoom meeting (None: the tests' port, built without it).
+    status_sync: StatusSync | None = None
 
     def bolt_context(self) -> dict[str, Any]:
         """Added to the Bolt context of every Slack request."""

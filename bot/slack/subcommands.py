@@ -19,7 +19,16 @@ from bot.slack.grammar.admin import read_audit, read_user
 from bot.slack.grammar.schedule import read_schedule
 from bot.slack.grammar.usage_period import read_usage
 from bot.slack.grammar.words import clean, plain_words
-from bot.slack.handlers import account, admin, attendance, meetings, recordings, reminders, user_admin
+from bot.slack.handlers import (
+    account,
+    admin,
+    attendance,
+    meetings,
+    recordings,
+    reminders,
+    status,
+    user_admin,
+)
 from bot.slack.handlers.caller import Caller
 from bot.slack.hints import USAGE, Usage, UsageError
 from bot.slack.replies import Outcome
@@ -143,6 +152,11 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
             grammar.Recordings: Action("list your recordings", account.recordings),
             grammar.RecordingsTrash: Action("list your recordings in the trash", recordings.trash_list),
         },
+    ),
+    Subcommand(
+        "status",
+        read.read_status,
+        {grammar.StatusSyncCommand: Action("change your status sync", status.status_sync)},
     ),
     Subcommand(
         "users",

@@ -359,3 +359,42 @@ class BotProcess(Base):
 
     owner: Mapped[str] = mapped_column(String(128), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class StatusSync(Base):
+    """A person's opt-in to a Slack status while in a Zoom meeting (added by migration 0010).
+
+    ``user_token_enc`` is their own Slack user token (``users.profile:write``), sealed by the
+    vault; None while the consent is pending (``state_hash``, ``state_expires_at``: the SHA-256 of
+    the OAuth ``state``). ``meeting_key`` names the meeting instance whose status is shown;
+    ``saved_*`` is the status they had before it; whoever holds the ``lease_*`` pair changes it.
+    """
+
+    __tablename__ = "status_sync"
+    __table_args__ = (
+        UniqueConstraint("slack_team_id", "slack_user_id"),
+        UniqueConstraint("state_hash"),
+        Index(None, "zoom_user_id"),
+        Index(None, "meeting_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slack_team_id: Mapped[str] = mapped_column(String(32))
+    slack_user_id: Mapped[str] = mapped_column(String(32))
+    zoom_user_id: Mapped[str] = mapped_column(String(64))
+    zoom_email: Mapped[str] = mapped_column(String(320))
+    user_token_enc: Mapped[str | None] = mapped_column(Text)
+    scopes: Mapped[str] = mapped_column(Text, default="")
+    state_hash: Mapped[str | None] = mapped_column(String(64))
+    state_expires_at: Mapped[datetime | None]
+    meeting_key: Mapped[str | None] = mapped_column(String(160))
+    status_set: Mapped[bool] = mapped_column(Boolean, default=False)
+    status_until: Mapped[datetime | None]
+    ending: Mapped[bool] = mapped_column(Boolean, default=False)
+    saved_text: Mapped[str | None] = mapped_column(String(200))
+    saved_emoji: Mapped[str | None] = mapped_column(String(100))
+    saved_expiration: Mapped[int | None] = mapped_column(BigInteger)
+    lease_owner: Mapped[str | None] = mapped_column(String(128))
+    lease_until: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -380,3 +380,25 @@ async def test_the_form_repeats_and_a_workflow_runs_the_zoom_step(terminal: Term
     assert "carol runs `/zoom link`" in out and t.session.failed
     out = await t.type("workflow run start=+1h")
     assert "give the meeting a topic" in out
+
+
+async def test_status_sync_follows_the_hosts_meeting(tmp_path: Path) -> None:
+    clock = ManualClock(START)
+    async with checked_world(
+        tmp_path, clock=clock, reminder_options={"poll_seconds": POLL, "digest_seconds": POLL}
+    ) as w:
+        w.standin.set_own_status("U0ALICE", "Focusing", ":headphones:")
+        terminal = Terminal(w, clock, Typist())
+        await terminal.type("/zoom link")
+        await terminal.type("click 1")
+        offer = await terminal.type("/zoom status on")
+        assert "Allow in Slack" in offer
+        consent = await terminal.type("click 1")
+        assert "[browser] Status sync is on" in consent
+        assert "Status sync is *on*" in await terminal.type("/zoom status show")
+        await terminal.type("/zoom new Standup")
+        started = await terminal.type("meeting start")
+        assert "[slack] alice's status: :video_camera: In a Zoom meeting" in started
+        ended = await terminal.type("meeting end")
+        assert "[slack] alice's status: :headphones: Focusing" in ended
+        assert "Status sync is *off*" in await terminal.type("/zoom status off")

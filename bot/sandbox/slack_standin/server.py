@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from bot.sandbox.devserver import serve_asgi, serve_asgi_in_thread
@@ -48,6 +48,7 @@ from bot.sandbox.slack_standin.throttle import (
     UpdateRateLimit,
     UpdateRateLimiter,
 )
+from bot.sandbox.slack_standin.user_methods import OAuthApp, UserSide, basic_credentials
 from bot.sandbox.slack_standin.web_api import Answer, call_method, refusal_answer
 from bot.sandbox.slack_standin.workspace import Workspace
 
@@ -56,7 +57,11 @@ T = TypeVar("T")
 SLACK_POST_LIMIT = RateLimit(per_second=1.0, burst=3)
 SLACK_UPDATE_LIMIT = UpdateRateLimit()
 UNFURL_DOMAINS = ("zoom.us",)  # the manifest's features.unfurl_domains
-RESPONSE_URL_FAULT = "response_url"  # inject() name for faults on response_url posts
+RESPONSE_URL_FAULT = "response_url"
+# Called with a person's own token, or (oauth.v2.access) the app's client credentials.
+_USER_METHODS = frozenset(
+    {"oauth.v2.access", "users.profile.get", "users.profile.set", "auth.revoke"}
+)  # inject() name for faults on response_url posts
 
 
 class SlackStandin:
@@ -81,8 +86,11 @@ class SlackStandin:
         self._ctx = MethodContext(self._workspace, self._recorder, self.identity)
         self.limit_posts(post_rate_limit)  # off unless asked for
         self._base_url: str | None = None
+        # People's own consents and tokens (status sync), and their statuses.
+        self.user_side = UserSide(clock, lambda: {self.team_id, *self._ctx.extra_tokens.values()})
         self.app = Starlette(
             routes=[
+                Route("/oauth/v2/authorize", self._authorize, methods=["GET"]),
                 Route("/api/{method}", self._api, methods=["GET", "POST"]),
                 Route("/response/{token}", self._response_url, methods=["POST"]),
             ]
@@ -201,6 +209,26 @@ class SlackStandin:
         """Accept another bot token (a second workspace installed through OAuth)."""
         self._ctx.extra_tokens[token] = team_id
 
+    def register_app(
+        self, client_id: str, client_secret: str, redirect_urls: list[str], user_scopes: list[str]
+    ) -> None:
+        """The Slack app people consent to: its credentials, redirect URLs and user scopes (manifest)."""
+        self.user_side.apps[client_id] = OAuthApp(
+            client_id, client_secret, tuple(redirect_urls), frozenset(user_scopes)
+        )
+
+    def set_own_status(self, user_id: str, text: str, emoji: str = "", expiration: int = 0) -> None:
+        """The person changes their status in Slack themselves."""
+        self.user_side.set_own_status(user_id, text, emoji, expiration)
+
+    def status_of(self, user_id: str) -> dict[str, Any]:
+        """The person's status as Slack shows it now (an expired one is cleared)."""
+        return self.user_side.status_of(user_id)
+
+    def user_tokens_of(self, user_id: str) -> list[str]:
+        """The user tokens issued to ``user_id`` through OAuth (tests: where must they not appear?)."""
+        return [token for token, grant in self.user_side.tokens.items() if grant.user_id == user_id]
+
     def limit_posts(self, limit: RateLimit | None = SLACK_POST_LIMIT) -> None:
         """Turn ``chat.postMessage``'s per-channel rate limit on (or off with None)."""
         self._ctx.post_limiter = ChannelRateLimiter(limit, self.clock) if limit is not None else None
@@ -294,9 +322,40 @@ class SlackStandin:
             form_token = args.pop("token", None)
             token = _bearer(request) or (str(form_token) if form_token else None)
             with self._recorder.effects_after_call():
-                answer = call_method(self._ctx, self._faults, method, args, token)
+                if method in _USER_METHODS:
+                    basic = basic_credentials(request.headers.get("authorization", ""))
+                    answer = self._user_method(method, args, token, basic)
+                else:
+                    answer = call_method(self._ctx, self._faults, method, args, token)
                 self._recorder.call(_record(method, args, token, arrived, answer))
         return JSONResponse(answer.body, status_code=answer.status, headers=answer.headers)
+
+    def _user_method(
+        self, method: str, args: dict[str, Any], token: str | None, basic: tuple[str, str] | None
+    ) -> Answer:
+        side = self.user_side
+        bot_tokens = {self.bot_token, *self._ctx.extra_tokens}
+        try:
+            fault = self._faults.take(method)
+            if fault is not None:
+                raise Refusal(fault.error, status=fault.status, retry_after=fault.retry_after)
+            if method == "oauth.v2.access":
+                body = side.oauth_v2_access(args, basic)
+            elif method == "users.profile.get":
+                body = side.profile_get(token, bot_tokens)
+            elif method == "users.profile.set":
+                body = side.profile_set(token, bot_tokens, args)
+            else:
+                body = side.revoke(token)
+        except Refusal as refusal:
+            return refusal_answer(refusal)
+        return Answer(200, {"ok": True, **body})
+
+    async def _authorize(self, request: Request) -> Response:
+        status, where = self.user_side.authorize(dict(request.query_params))
+        if status == 302:
+            return RedirectResponse(where, status_code=302)
+        return PlainTextResponse(f"Slack could not start the sign-in: {where}", status_code=status)
 
     async def _response_url(self, request: Request) -> Response:
         try:

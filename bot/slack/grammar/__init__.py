@@ -47,6 +47,7 @@ from bot.slack.grammar.commands import (
     ShowMeeting,
     ShowUsage,
     ShowUser,
+    StatusSyncCommand,
     Unlink,
 )
 
@@ -84,5 +85,6 @@ __all__ = [
     "ShowLive",
     "ShowUsage",
     "ShowUser",
+    "StatusSyncCommand",
     "Unlink",
 ]

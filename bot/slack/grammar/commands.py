@@ -200,10 +200,17 @@ class AttendanceSwitch:
     enabled: bool | None  # None: only say how this channel is set
 
 
+@dataclass(frozen=True)
+class StatusSyncCommand:
+    """`/zoom status on|off|show`."""
+
+    verb: Literal["on", "off", "show"] = "show"
+
+
 Command = (
     Help | Link | Unlink | Me | NewMeeting | Schedule | OpenScheduleModal | ListMeetings | ShowMeeting
     | JoinMeeting | JoinPersonalRoom | MoveMeeting | CancelMeeting | Remind | ListReminders | CancelReminder
     | DigestOn | DigestOff | Recordings | ListUsers | ShowUser | ListSchedulers | ShowUsage | ShowLive
     | MeetingReport | RecordingsTrash | CreateUser | ChangeUserStatus | ShowAudit
-    | AttendanceSwitch
+    | AttendanceSwitch | StatusSyncCommand
 )  # fmt: skip

@@ -37,6 +37,7 @@ from bot.slack.grammar.commands import (
     RecordingsTrash,
     Remind,
     ShowMeeting,
+    StatusSyncCommand,
 )
 from bot.slack.grammar.words import (
     channel_ref,
@@ -236,3 +237,12 @@ def read_recordings(rest: str) -> Command | UsageError:
     if not 1 <= days <= MAX_RECORDING_DAYS:
         return UsageError.for_subcommand("recordings", f"Pick between 1 and {MAX_RECORDING_DAYS} days.")
     return Recordings(days)
+
+
+def read_status(rest: str) -> Command | UsageError:
+    words = rest.lower().split()
+    if not words:
+        return StatusSyncCommand("show")
+    if len(words) == 1 and words[0] in ("on", "off", "show"):
+        return StatusSyncCommand(words[0])  # type: ignore[arg-type]
+    return UsageError.for_subcommand("status", "Say `on`, `off` or `show`.")

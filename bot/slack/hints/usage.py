@@ -89,6 +89,11 @@ USAGE: dict[str, Usage] = {
         "cloud recordings of the last N days, each with *Move to trash*; `trash` lists the trash, "
         "each with *Recover*",
     ),
+    "status": Usage(
+        "/zoom status on|off|show",
+        "/zoom status on",
+        'your Slack status says "In a Zoom meeting" while you\'re in one (`on` asks Slack for your consent)',
+    ),
     "users": Usage("/zoom users", "/zoom users", "list the Zoom account's users (admins)", account_only=True),
     "user": Usage(
         "/zoom user <email> | /zoom user create <email> [basic|licensed] | "

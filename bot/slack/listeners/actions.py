@@ -27,9 +27,12 @@ from bot.slack.replies import Outcome
 from bot.slack.subcommands import dispatch, parse_command
 from bot.slack.views import attendance as attendance_views
 from bot.slack.views import live_meeting, notices
+from bot.slack.views.status import ACTION_STATUS_CONSENT
 
 TIME_CHOICES = re.compile(rf"^{views.ACTION_TIME_CHOICE}_[0-9]$")
-URL_BUTTONS = re.compile(rf"^({views.ACTION_JOIN}|{views.ACTION_START}|{views.ACTION_LINK_OPEN})$")
+URL_BUTTONS = re.compile(
+    rf"^({views.ACTION_JOIN}|{views.ACTION_START}|{views.ACTION_LINK_OPEN}|{ACTION_STATUS_CONSENT})$"
+)
 
 
 def register(app: AsyncApp) -> None:
