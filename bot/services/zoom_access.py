@@ -267,7 +267,7 @@ class ZoomActor:
         """Account mode: whether Zoom names the caller an owner or admin of the account."""
         if self._account is None:
             return False
-        return (await self._caller_user()).role_name.strip().lower() in ADMIN_ROLES
+        return _is_active_admin(await self._caller_user())
 
     async def meeting_summary(self, meeting_uuid: str) -> MeetingSummary:
         """The AI Companion summary of a meeting instance the caller hosted."""
@@ -328,9 +328,16 @@ class ZoomActor:
         if self._account is None:
             raise Refusal(RefusalKind.ACCOUNT_MODE_REQUIRED, operation)
         me = await self._caller_user()
-        if me.role_name.strip().lower() not in ADMIN_ROLES:
-            raise Refusal(RefusalKind.NOT_ZOOM_ADMIN, operation, role_name=me.role_name)
+        if not _is_active_admin(me):
+            role = me.role_name if me.status == "active" else f"{me.role_name} (deactivated)"
+            raise Refusal(RefusalKind.NOT_ZOOM_ADMIN, operation, role_name=role)
         return self._account
+
+
+def _is_active_admin(user: ZoomUser) -> bool:
+    # A deactivated owner or admin keeps its role in Zoom but may not act: the bot acts with the
+    # account's token, so it must not lend that to someone Zoom itself would not let in.
+    return user.role_name.strip().lower() in ADMIN_ROLES and user.status.strip().lower() == "active"
 
 
 def _about_host(error: ZoomError, host: ZoomUserRef, *, user_mode: bool = False) -> ZoomError:

@@ -71,6 +71,17 @@ async def test_a_member_is_refused_and_zoom_is_not_asked_to_change_anything(
     assert zoom_changes(w) == 0 and w.sim.find_user("frank@example.com") is None
 
 
+async def test_a_deactivated_admin_is_refused_though_zoom_still_names_the_role(
+    account_world: OfflineWorld,
+) -> None:
+    w = account_world
+    w.sim.user("alice@example.com").status = "inactive"  # the owner, deactivated in Zoom's portal
+    for command in ("user create dana@example.com", "users", "audit"):
+        body = texts(await reply_to(w, ALICE, command))
+        assert "(deactivated)" in body and "What to do" in body, body
+    assert zoom_changes(w) == 0
+
+
 async def test_user_mode_says_why_without_calling_zoom(linked_world: OfflineWorld) -> None:
     w = linked_world
     before = dict(w.sim.stats)
