@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.sandbox.world import OfflineWorld, offline_world
+from bot.sandbox.zoom_simulator import ManualClock
 from tests.kit.checked_world import checked_world
 from tests.kit.zoom_contract import StrictContract
 from tests.slack.blockkit import assert_valid_blocks, assert_valid_home, assert_valid_modal
@@ -18,6 +21,22 @@ from tests.slack.blockkit import assert_valid_blocks, assert_valid_home, assert_
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[OfflineWorld]:
     async with checked_world(tmp_path) as w:
+        yield w
+        assert_all_payloads_valid(w)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """The clock Zoom's simulator and the bot share, moved by hand; it starts now, to the second."""
+    return ManualClock(datetime.now(UTC).replace(microsecond=0))
+
+
+@asynccontextmanager
+async def alice_linked(tmp_path: Path, clock: ManualClock, **options: Any) -> AsyncIterator[OfflineWorld]:
+    """A world on ``clock`` with alice's Zoom linked; every payload it sent is checked at the end."""
+    async with checked_world(tmp_path, clock=clock, **options) as w:
+        page = await w.link("alice")
+        assert page.status_code == 200, page.text
         yield w
         assert_all_payloads_valid(w)
 

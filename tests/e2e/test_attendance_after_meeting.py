@@ -18,7 +18,7 @@ from bot.sandbox.slack_standin import Message
 from bot.sandbox.world import ACCOUNT_ID, OfflineWorld
 from bot.sandbox.zoom_simulator import ManualClock
 from bot.store.attendance_jobs import AttendanceJobStore
-from tests.e2e.conftest import assert_all_payloads_valid
+from tests.e2e.conftest import alice_linked, assert_all_payloads_valid
 from tests.e2e.test_live_meetings import GENERAL, fire, new_meeting
 from tests.kit.checked_world import checked_world
 
@@ -29,17 +29,9 @@ OPTIONS = {"poll_seconds": NEVER, "digest_seconds": NEVER, "card_update_seconds"
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(datetime.now(UTC).replace(microsecond=0))
-
-
-@pytest.fixture
 async def world(tmp_path: Path, clock: ManualClock) -> AsyncIterator[OfflineWorld]:
-    async with checked_world(tmp_path, clock=clock, reminder_options=OPTIONS) as w:
-        page = await w.link("alice")
-        assert page.status_code == 200, page.text
+    async with alice_linked(tmp_path, clock, reminder_options=OPTIONS) as w:
         yield w
-        assert_all_payloads_valid(w)
 
 
 async def hold_meeting(

@@ -8,7 +8,6 @@ import asyncio
 import re
 import time
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +17,7 @@ import pytest
 from bot.sandbox.slack_standin import Message
 from bot.sandbox.world import OfflineWorld
 from bot.sandbox.zoom_simulator import ManualClock
-from tests.e2e.conftest import assert_all_payloads_valid
-from tests.kit.checked_world import checked_world
+from tests.e2e.conftest import alice_linked
 from tests.kit.zoom_contract import validate_webhook
 
 CARD_SECONDS = 1.0  # the bot's per-card update interval in these tests (production: 3 s)
@@ -27,19 +25,9 @@ GENERAL = "C0GENERAL"
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(datetime.now(UTC).replace(microsecond=0))
-
-
-@pytest.fixture
 async def world(tmp_path: Path, clock: ManualClock) -> AsyncIterator[OfflineWorld]:
-    async with checked_world(
-        tmp_path, clock=clock, reminder_options={"card_update_seconds": CARD_SECONDS}
-    ) as w:
-        page = await w.link("alice")
-        assert page.status_code == 200, page.text
+    async with alice_linked(tmp_path, clock, reminder_options={"card_update_seconds": CARD_SECONDS}) as w:
         yield w
-        assert_all_payloads_valid(w)
 
 
 def webhook_url(world: OfflineWorld) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,26 +15,15 @@ import pytest
 from bot.sandbox.slack_standin import Message, SlackCallRecord
 from bot.sandbox.world import OfflineWorld
 from bot.sandbox.zoom_simulator import ManualClock
-from tests.e2e.conftest import assert_all_payloads_valid
+from tests.e2e.conftest import alice_linked
 from tests.e2e.test_live_meetings import CARD_SECONDS, card_says, deliver, fire, new_meeting
 from tests.e2e.test_optional_scopes import OPTIONAL, REQUIRED
-from tests.kit.checked_world import checked_world
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(datetime.now(UTC).replace(microsecond=0))
 
 
 @pytest.fixture
 async def world(tmp_path: Path, clock: ManualClock) -> AsyncIterator[OfflineWorld]:
-    async with checked_world(
-        tmp_path, clock=clock, reminder_options={"card_update_seconds": CARD_SECONDS}
-    ) as w:
-        page = await w.link("alice")
-        assert page.status_code == 200, page.text
+    async with alice_linked(tmp_path, clock, reminder_options={"card_update_seconds": CARD_SECONDS}) as w:
         yield w
-        assert_all_payloads_valid(w)
 
 
 def call_blocks(message: Message | None) -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ from bot.sandbox.world import OfflineWorld
 from bot.sandbox.zoom_simulator import ManualClock
 from bot.store.models import StatusSync
 from bot.zoom.models import parse_time
-from tests.e2e.conftest import assert_all_payloads_valid
+from tests.e2e.conftest import alice_linked
 from tests.e2e.test_live_meetings import deliver, new_meeting
 from tests.kit.checked_world import checked_world
 from tests.kit.sibling import sibling_bot
@@ -29,17 +29,9 @@ OURS = {"status_text": "In a Zoom meeting", "status_emoji": ":video_camera:"}
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock(datetime.now(UTC).replace(microsecond=0))
-
-
-@pytest.fixture
 async def world(tmp_path: Path, clock: ManualClock) -> AsyncIterator[OfflineWorld]:
-    async with checked_world(tmp_path, clock=clock) as w:
-        page = await w.link("alice")
-        assert page.status_code == 200, page.text
+    async with alice_linked(tmp_path, clock) as w:
         yield w
-        assert_all_payloads_valid(w)
 
 
 def profile_sets(world: OfflineWorld) -> list[ApiCall]:
