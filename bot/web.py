@@ -59,6 +59,8 @@ def create_web_app(bot_factory: BotFactory, *, acking_limit: int = ACKING_LIMIT)
             # else gets 503, and Slack delivers events again later.
             body = await request.body()
             if is_slash_command(body):
+                # Counted like a command the listener finds no room for; not read, so unnamed.
+                bot.metrics.commands.labels(subcommand="", outcome="busy").inc()
                 return Response(busy, media_type="application/json")
             return Response(status_code=503)
         try:

@@ -65,11 +65,9 @@ class AckGate:
     def __init__(self, *, limit: int = ACKING_LIMIT) -> None:
         self.limit = limit
         self.acking = 0
-        self.turned_away = 0  # since start (metrics, the flood benchmark)
 
     def try_enter(self) -> bool:
         if self.acking >= self.limit:
-            self.turned_away += 1
             return False
         self.acking += 1
         return True

@@ -31,7 +31,6 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -87,9 +86,8 @@ def rate_label(method: str, path_template: str) -> str:
 _LISTS = {"users", "meetings", "recordings", "participants", "schedulers", "assistants"}
 
 
-@dataclass
-class _Window:
-    sent: deque[float]  # monotonic send times, ascending; some may be reserved in the future
+# Windows kept before the idle ones are swept out (one per account and label ever called).
+SWEEP_AT = 10_000
 
 
 class RateGovernor:
@@ -110,7 +108,9 @@ class RateGovernor:
         self._background_wait = background_wait
         self._monotonic = monotonic
         self._sleep = sleep
-        self._windows: dict[tuple[str, str], _Window] = {}
+        # Per (account, label): monotonic send times, ascending; some may be reserved ahead.
+        self._windows: dict[tuple[str, str], deque[float]] = {}
+        self._sweep_at = SWEEP_AT
         self.waited = 0  # calls that waited for room (metrics)
         self.refused = 0  # commands answered "try again" instead of waiting
 
@@ -122,15 +122,12 @@ class RateGovernor:
     async def acquire(self, account: str, label: str, operation: str) -> None:
         """Wait for room to send one call to ``account`` under ``label``, or raise RATE_LIMITED."""
         limit, span = self.share(label)
-        window = self._windows.get((account, label))
-        if window is None:
-            window = self._windows[(account, label)] = _Window(deque())
-        if _background.get():
-            await self._acquire_background(window, max(1, limit * 2 // 3), span, operation)
-            return
         now = self._monotonic()
-        self._prune(window, now, span)
-        sent = window.sent
+        sent = self._window(account, label, now)
+        if _background.get():
+            await self._acquire_background(sent, max(1, limit * 2 // 3), span, label, operation)
+            return
+        _prune(sent, now, span)
         at = now
         if sent:
             at = max(at, sent[-1])  # first come, first served
@@ -144,37 +141,46 @@ class RateGovernor:
             self.waited += 1
             await self._sleep(at - now)
 
-    async def _acquire_background(self, window: _Window, limit: int, span: float, operation: str) -> None:
+    async def _acquire_background(
+        self, sent: deque[float], limit: int, span: float, label: str, operation: str
+    ) -> None:
         deadline = self._monotonic() + self._background_wait
         waited = False
         while True:
             now = self._monotonic()
-            self._prune(window, now, span)
-            sent = window.sent
-            # Room now, below half the window, and no command's reservation ahead.
+            _prune(sent, now, span)
+            # Room now, within the background's part of the window, and no command's reservation ahead.
             if len(sent) < limit and (not sent or sent[-1] <= now):
                 sent.append(now)
-                self.waited += waited
+                self.waited += int(waited)
                 return
             if now >= deadline:
-                raise _rate_limited(operation, "background", span)
+                raise _rate_limited(operation, label, span)
             soonest = sent[-1] if sent[-1] > now else sent[-limit] + span
             waited = True
             await self._sleep(max(_BACKGROUND_POLL_S, min(soonest, deadline) - now))
 
-    def _prune(self, window: _Window, now: float, span: float) -> None:
-        sent = window.sent
-        while sent and sent[0] <= now - span:
-            sent.popleft()
-        if not sent and len(self._windows) > 10_000:
-            self._forget_idle(now)
+    def _window(self, account: str, label: str, now: float) -> deque[float]:
+        window = self._windows.get((account, label))
+        if window is None:
+            if len(self._windows) >= self._sweep_at:
+                self._sweep(now)
+            window = self._windows[(account, label)] = deque()
+        return window
 
-    def _forget_idle(self, now: float) -> None:
-        # One entry per (account, label) ever called: drop the empty ones so a bot serving
-        # many accounts does not keep a window for each forever.
+    def _sweep(self, now: float) -> None:
+        # Drop the windows idle for a minute or more, then wait for as many new ones again:
+        # a sweep costs one pass, however many accounts the bot serves.
+        idle_since = now - 60.0 * WINDOW_SLACK
         for key, window in list(self._windows.items()):
-            if not window.sent or window.sent[-1] <= now - 60.0 * WINDOW_SLACK:
+            if not window or window[-1] <= idle_since:
                 del self._windows[key]
+        self._sweep_at = max(SWEEP_AT, 2 * len(self._windows))
+
+
+def _prune(sent: deque[float], now: float, span: float) -> None:
+    while sent and sent[0] <= now - span:
+        sent.popleft()
 
 
 def _rate_limited(operation: str, label: str, wait: float) -> ZoomError:

@@ -195,6 +195,9 @@ async def test_a_process_behind_on_acks_says_busy_at_once_and_has_events_sent_ag
         )
         assert event.status_code == 503  # Slack delivers an event again later
         assert not [m for m in w.standin.messages if m.kind == "post"]
+        async with httpx.AsyncClient() as client:
+            metrics = (await client.get(f"{w.bot_url}/metrics")).text
+        assert 'zoombot_commands_total{outcome="busy",subcommand=""} 1.0' in metrics
 
 
 async def test_metrics_count_zoom_calls_and_token_refreshes(linked_world: OfflineWorld) -> None:

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from bot.zoom.errors import ZoomError, ZoomErrorKind
-from bot.zoom.rate_governor import RateGovernor, background, rate_label
+from bot.zoom.rate_governor import SWEEP_AT, RateGovernor, background, rate_label
 
 
 class Clock:
@@ -134,3 +134,13 @@ def test_rate_labels_follow_zooms_reference(method: str, path: str, label: str) 
 def test_an_unknown_plan_is_refused() -> None:
     with pytest.raises(ValueError, match="plan"):
         RateGovernor("enterprise-plus")
+
+
+async def test_idle_windows_are_swept_once_there_are_many() -> None:
+    clock = Clock()
+    g = governor(clock)
+    for n in range(SWEEP_AT):
+        await g.acquire(f"account-{n}", "Light", "get")
+    clock.now += 120  # every one of them idle for two minutes
+    await g.acquire("one-more", "Light", "get")
+    assert len(g._windows) == 1  # noqa: SLF001 - the memory bound is what is tested
