@@ -28,7 +28,7 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script: import the siblings
 
 from loadgen import run_in_subprocess  # noqa: E402
-from run import warm_up  # noqa: E402
+from run import values_at, warm_up  # noqa: E402
 from world import SECRET, bench_world  # noqa: E402
 
 ACK_LIMIT_S = 3.0
@@ -90,14 +90,7 @@ def figures(
         return sum(int(run[key]) for run in runs)
 
     def worst(*path: str) -> float:
-        values = []
-        for run in runs:
-            value: Any = run
-            for key in path:
-                value = value.get(key) if isinstance(value, dict) else None
-            if isinstance(value, int | float):
-                values.append(float(value))
-        return max(values) if values else 0.0
+        return max(values_at(runs, *path), default=0.0)
 
     sent = total("requests")
     return {

@@ -125,7 +125,8 @@ def profiled(pid: int, out: Path | None, seconds: float) -> Iterator[None]:
         recorder.wait(timeout=seconds + 30)
 
 
-def median_of(runs: list[Run], *path: str) -> float | None:
+def values_at(runs: list[Run], *path: str) -> list[float]:
+    """The number at ``path`` (keys into nested dicts) in each run that has one."""
     values = []
     for run in runs:
         node: Any = run
@@ -133,6 +134,11 @@ def median_of(runs: list[Run], *path: str) -> float | None:
             node = node.get(key) if isinstance(node, dict) else None
         if isinstance(node, int | float):
             values.append(float(node))
+    return values
+
+
+def median_of(runs: list[Run], *path: str) -> float | None:
+    values = values_at(runs, *path)
     return statistics.median(values) if values else None
 
 

@@ -5,21 +5,13 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from bot.sandbox.world import ACCOUNT_ID, OfflineWorld
+from bot.sandbox.world import ACCOUNT_ID
 from tests.e2e.test_commands import ALICE, GENERAL
-from tests.e2e.test_throughput import until
+from tests.e2e.test_throughput import final_replies, until
 from tests.kit.checked_world import checked_world
 
 BURST = 200
 LIST = "GET /v2/users/{userId}/meetings"
-
-
-def final_replies(w: OfflineWorld, since: int) -> list[str]:
-    return [
-        m.text or ""
-        for m in w.standin.messages[since:]
-        if m.kind == "response" and not (m.text or "").startswith(":hourglass")
-    ]
 
 
 async def test_a_burst_of_200_commands_a_second_is_paced_under_the_plans_limit(tmp_path: Path) -> None:

@@ -23,6 +23,15 @@ async def until(condition: str, check: object) -> None:
         await asyncio.sleep(0.05)
 
 
+def final_replies(w: OfflineWorld, since: int) -> list[str]:
+    """The texts of command replies posted since message ``since``, "working on it" notices left out."""
+    return [
+        m.text or ""
+        for m in w.standin.messages[since:]
+        if m.kind == "response" and not (m.text or "").startswith(":hourglass")
+    ]
+
+
 async def commands_all_await_zoom_at_once(w: OfflineWorld) -> None:
     page = await w.link("alice")
     assert page.status_code == 200, page.text
@@ -40,15 +49,7 @@ async def commands_all_await_zoom_at_once(w: OfflineWorld) -> None:
 
     w.sim.release_hangs()  # the held calls answer 503; the list is read again and answered
 
-    def answered() -> bool:
-        final = [
-            m
-            for m in w.standin.messages[replies_before:]
-            if m.kind == "response" and not (m.text or "").startswith(":hourglass")
-        ]
-        return len(final) >= AT_ONCE
-
-    await until("every command answered", answered)
+    await until("every command answered", lambda: len(final_replies(w, replies_before)) >= AT_ONCE)
     await until("every command finished", lambda: w.bot.slack.commands.admitted == 0)
 
 
