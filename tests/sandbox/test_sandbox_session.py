@@ -67,6 +67,17 @@ def terminal(world: tuple[OfflineWorld, ManualClock]) -> Terminal:
     return Terminal(*world, Typist())
 
 
+@pytest.fixture
+async def card_terminal(tmp_path: Path) -> AsyncIterator[Terminal]:
+    """A terminal whose live cards update as often as the sandbox's do."""
+    from bot.sandbox.session import CARD_UPDATE_SECONDS
+
+    clock = ManualClock(START)
+    options = {"poll_seconds": POLL, "digest_seconds": POLL, "card_update_seconds": CARD_UPDATE_SECONDS}
+    async with checked_world(tmp_path, clock=clock, reminder_options=options) as w:
+        yield Terminal(w, clock, Typist())
+
+
 def meeting_id(output: str, topic: str) -> str:
     match = re.search(rf"\*{re.escape(topic)}\*\n.*ID `([\d ]+)`", output)
     assert match, output
@@ -234,68 +245,53 @@ async def test_a_confirm_dialog_is_asked_at_a_terminal(world: tuple[OfflineWorld
     assert "[home]" in out and "[1] Link Zoom account" in out  # unlinked: the tab offers linking again
 
 
-async def test_playing_zoom_shows_the_live_card_and_its_thread(tmp_path: Path) -> None:
-    from bot.sandbox.session import CARD_UPDATE_SECONDS
-
-    clock = ManualClock(START)
-    options = {"poll_seconds": POLL, "digest_seconds": POLL, "card_update_seconds": CARD_UPDATE_SECONDS}
-    async with checked_world(tmp_path, clock=clock, reminder_options=options) as w:
-        terminal = Terminal(w, clock, Typist())
-        await terminal.type("/zoom link")
-        await terminal.type("click 1")
-        posted = await terminal.type("/zoom new Standup")
-        assert "📞 Slack call: Standup · 0 in the call" in posted and "Not seeing the call?" in posted
-        started = await terminal.type("meeting start")
-        assert "in progress · nobody in the meeting yet" in started
-        assert "📞 Slack call: Standup · 0 in the call" in started
-        joined = await terminal.type("meeting join bob")
-        assert "[zoom] Bob Example joined meeting" in joined and "in progress · 1 in the meeting" in joined
-        assert "📞 Slack call: Standup · 1 in the call" in joined
-        crowd = await terminal.type("meeting crowd 40")
-        assert "[#general, edited]" in crowd and crowd.rstrip().count("in progress · 41 in the meeting") == 1
-        assert "in progress · 40 in the meeting" in await terminal.type("meeting leave bob")
-        await terminal.type("wait 42m")
-        ended = await terminal.type("meeting end")
-        assert "ended · lasted 42 min" in ended and "Join" not in ended
-        assert "📞 Slack call: Standup · ended after 42 min" in ended
-        recorded = await terminal.type("meeting record")
-        assert (
-            "[#general, in the thread]" in recorded
-            and "watch it here (https://zoom.us/rec/share/" in recorded
-        )
-        summary = await terminal.type("meeting summary")
-        assert (
-            "[#general, in the thread]" in summary and "== Summary: Meeting summary for Standup ==" in summary
-        )
-        problem = await terminal.type("meeting join")
-        assert problem.startswith("sandbox: try `meeting start`") and terminal.session.failed
+async def test_playing_zoom_shows_the_live_card_and_its_thread(card_terminal: Terminal) -> None:
+    terminal = card_terminal
+    await terminal.type("/zoom link")
+    await terminal.type("click 1")
+    posted = await terminal.type("/zoom new Standup")
+    assert "📞 Slack call: Standup · 0 in the call" in posted and "Not seeing the call?" in posted
+    started = await terminal.type("meeting start")
+    assert "in progress · nobody in the meeting yet" in started
+    assert "📞 Slack call: Standup · 0 in the call" in started
+    joined = await terminal.type("meeting join bob")
+    assert "[zoom] Bob Example joined meeting" in joined and "in progress · 1 in the meeting" in joined
+    assert "📞 Slack call: Standup · 1 in the call" in joined
+    crowd = await terminal.type("meeting crowd 40")
+    assert "[#general, edited]" in crowd and crowd.rstrip().count("in progress · 41 in the meeting") == 1
+    assert "in progress · 40 in the meeting" in await terminal.type("meeting leave bob")
+    await terminal.type("wait 42m")
+    ended = await terminal.type("meeting end")
+    assert "ended · lasted 42 min" in ended and "Join" not in ended
+    assert "📞 Slack call: Standup · ended after 42 min" in ended
+    recorded = await terminal.type("meeting record")
+    assert "[#general, in the thread]" in recorded and "watch it here (https://zoom.us/rec/share/" in recorded
+    summary = await terminal.type("meeting summary")
+    assert "[#general, in the thread]" in summary and "== Summary: Meeting summary for Standup ==" in summary
+    problem = await terminal.type("meeting join")
+    assert problem.startswith("sandbox: try `meeting start`") and terminal.session.failed
 
 
-async def test_meeting_end_then_wait_brings_the_attendance_into_the_thread(tmp_path: Path) -> None:
-    from bot.sandbox.session import CARD_UPDATE_SECONDS
-
-    clock = ManualClock(START)
-    options = {"poll_seconds": POLL, "digest_seconds": POLL, "card_update_seconds": CARD_UPDATE_SECONDS}
-    async with checked_world(tmp_path, clock=clock, reminder_options=options) as w:
-        terminal = Terminal(w, clock, Typist())
-        await terminal.type("/zoom link")
-        await terminal.type("click 1")
-        await terminal.type("/zoom new Standup")
-        await terminal.type("meeting start")
-        await terminal.type("meeting join bob")
-        await terminal.type("meeting join Guest Person")
-        await terminal.type("wait 20m")
-        await terminal.type("meeting end")
-        early = await terminal.type("wait 1m")  # Zoom has no list yet: nothing comes
-        assert "Attendance" not in early
-        arrived = await terminal.type("wait 3m")
-        assert "[#general, in the thread]" in arrived and "== Attendance: Standup ==" in arrived
-        assert "*2 people* attended" in arrived and "Bob Example (20 min)" in arrived
-        assert "@example.com" not in arrived
-        assert "Attendance" not in await terminal.type("wait 2h")  # posted once
-        switched = await terminal.type("/zoom attendance off")
-        assert "[#general]\n  @alice turned attendance off" in switched and "[ephemeral to you]" in switched
-        assert not terminal.session.failed
+async def test_meeting_end_then_wait_brings_the_attendance_into_the_thread(card_terminal: Terminal) -> None:
+    terminal = card_terminal
+    await terminal.type("/zoom link")
+    await terminal.type("click 1")
+    await terminal.type("/zoom new Standup")
+    await terminal.type("meeting start")
+    await terminal.type("meeting join bob")
+    await terminal.type("meeting join Guest Person")
+    await terminal.type("wait 20m")
+    await terminal.type("meeting end")
+    early = await terminal.type("wait 1m")  # Zoom has no list yet: nothing comes
+    assert "Attendance" not in early
+    arrived = await terminal.type("wait 3m")
+    assert "[#general, in the thread]" in arrived and "== Attendance: Standup ==" in arrived
+    assert "*2 people* attended" in arrived and "Bob Example (20 min)" in arrived
+    assert "@example.com" not in arrived
+    assert "Attendance" not in await terminal.type("wait 2h")  # posted once
+    switched = await terminal.type("/zoom attendance off")
+    assert "[#general]\n  @alice turned attendance off" in switched and "[ephemeral to you]" in switched
+    assert not terminal.session.failed
 
 
 async def test_paste_a_join_link_shows_the_preview_to_a_linked_poster(
