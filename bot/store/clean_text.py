@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Engine, event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -56,10 +56,12 @@ def _clean_value(value: Any) -> Any:
     return value
 
 
-def install_text_cleaning(engine: AsyncEngine) -> None:
+def install_text_cleaning(engine: AsyncEngine | Engine) -> None:
     """Clean the string parameters of every statement ``engine`` runs."""
 
-    @event.listens_for(engine.sync_engine, "before_cursor_execute", retval=True)
+    target = engine.sync_engine if isinstance(engine, AsyncEngine) else engine
+
+    @event.listens_for(target, "before_cursor_execute", retval=True)
     def _before(
         connection: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
     ) -> tuple[str, Any]:

@@ -19,11 +19,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sqlalchemy import CursorResult, Result, event, text
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import StaticPool
 
+from bot.store.autocommit import AutocommitWriter
 from bot.store.clean_text import install_text_cleaning
 
 log = logging.getLogger(__name__)
@@ -42,10 +43,13 @@ def is_sqlite_memory(url: URL) -> bool:
     return is_sqlite(url) and url.database in (None, "", ":memory:")
 
 
-def install_sqlite_pragmas(engine: AsyncEngine, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> None:
+def install_sqlite_pragmas(
+    engine: AsyncEngine | Engine, *, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS
+) -> None:
     """Set WAL, busy timeout and foreign keys on every new SQLite connection of ``engine``."""
+    target = engine.sync_engine if isinstance(engine, AsyncEngine) else engine
 
-    @event.listens_for(engine.sync_engine, "connect")
+    @event.listens_for(target, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         try:
@@ -108,18 +112,30 @@ def rowcount(result: Result[Any]) -> int:
 class Database:
     """An ``AsyncEngine`` plus a session factory. Create one per process and share it."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, sqlite_file: Engine | None = None) -> None:
         self._engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self._autocommit = AutocommitWriter(engine, sqlite_file)
 
     @classmethod
     def from_url(cls, url: str) -> Database:
         parsed = make_url(url)
         engine = create_async_engine(parsed, **engine_options(parsed))
         install_text_cleaning(engine)
+        sqlite_file: Engine | None = None
         if is_sqlite(parsed):
             install_sqlite_pragmas(engine)
-        return cls(engine)
+        if is_sqlite(parsed) and not is_sqlite_memory(parsed):
+            # The same file through the standard library's driver, for autocommit writes.
+            sqlite_file = create_engine(parsed.set(drivername="sqlite"), hide_parameters=True)
+            install_text_cleaning(sqlite_file)
+            install_sqlite_pragmas(sqlite_file)
+        return cls(engine, sqlite_file)
+
+    @property
+    def autocommit(self) -> AutocommitWriter:
+        """Single statements that commit on their own, by the backend's cheapest path."""
+        return self._autocommit
 
     @property
     def engine(self) -> AsyncEngine:
@@ -136,6 +152,17 @@ class Database:
         async with self._sessions.begin() as session:
             yield session
 
+    def insert(self, table: Any) -> Any:
+        """An INSERT that can take ``ON CONFLICT`` clauses, in this backend's dialect. Only the
+        dialect in use is imported: the other would cost a process megabytes for nothing."""
+        if self.dialect_name == "postgresql":
+            from sqlalchemy.dialects import postgresql
+
+            return postgresql.insert(table)
+        from sqlalchemy.dialects import sqlite
+
+        return sqlite.insert(table)
+
     async def ping(self, timeout: float = PING_TIMEOUT_S) -> bool:
         """True when the database answers ``SELECT 1`` within ``timeout``. Never raises."""
         try:
@@ -148,4 +175,5 @@ class Database:
         return True
 
     async def dispose(self) -> None:
+        await asyncio.to_thread(self._autocommit.close)
         await self._engine.dispose()

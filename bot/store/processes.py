@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.store.db import Database
 from bot.store.models import BotProcess
@@ -15,8 +13,7 @@ from bot.store.models import BotProcess
 class ProcessCensus:
     def __init__(self, db: Database) -> None:
         self._db = db
-        insert = postgresql_insert if db.dialect_name == "postgresql" else sqlite_insert
-        statement = insert(BotProcess)
+        statement = db.insert(BotProcess)
         self._beat = statement.on_conflict_do_update(
             index_elements=[BotProcess.owner], set_={"seen_at": statement.excluded.seen_at}
         )

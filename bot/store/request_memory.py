@@ -13,9 +13,6 @@ import asyncio
 import hashlib
 from datetime import datetime
 
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
 from bot.store.db import Database
 from bot.store.models import ProcessedEvent
 
@@ -35,8 +32,8 @@ class SharedRequestMemory:
         self._db = db
         self._waiting: list[_Waiting] = []
         self._writer: asyncio.Task[None] | None = None
-        insert = postgresql_insert if db.dialect_name == "postgresql" else sqlite_insert
-        self._statement = insert(ProcessedEvent).on_conflict_do_nothing().returning(ProcessedEvent.event_key)
+        insert = db.insert(ProcessedEvent).on_conflict_do_nothing()
+        self._statement = insert.returning(ProcessedEvent.event_key)
 
     async def first_time(self, signature: str, *, now: datetime) -> bool:
         """Record the request; False when some process recorded it before (a replay)."""
@@ -62,7 +59,7 @@ class SharedRequestMemory:
 
     async def _insert(self, batch: list[_Waiting]) -> set[str]:
         rows = [{"source": SOURCE, "event_key": key, "received_at": now} for key, now, _ in batch]
-        async with self._db.engine.begin() as connection:
-            # One statement, compiled once: SQLAlchemy sends the rows as a multi-row VALUES.
-            result = await connection.execute(self._statement, rows if len(rows) > 1 else rows[0])
-            return {str(key) for key in result.scalars()}
+        # One statement, compiled once, committing on its own: SQLAlchemy sends the rows as a
+        # multi-row VALUES (bot/store/autocommit.py says why not through a session).
+        returned = await self._db.autocommit.rows(self._statement, rows if len(rows) > 1 else rows[0])
+        return {str(row[0]) for row in returned}
