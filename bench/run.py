@@ -2,6 +2,7 @@
 
     python bench/run.py [--quick] [--seconds 5] [--repeats 3] [--json bench.json] [--starts-only]
                         [--no-package-transport] [--profile stacks.txt] [--zoom-latency 0.1]
+                        [--memory-only N]
 
 Everything runs on loopback (see bench/world.py): the Zoom simulator, answering every
 meeting list after ``--zoom-latency`` seconds, and the Slack stand-in in this process; each
@@ -28,7 +29,8 @@ Measured (every point ``--repeats`` times, servers interleaved, the median repor
   on a new and a migrated database, and the RSS of a new bot process after 1,000 commands.
 
 Prints a table and the targets met or missed; ``--json`` writes every figure.
-``--starts-only`` measures only start → /healthz (``--repeats`` starts of each kind).
+``--starts-only`` measures only start → /healthz (``--repeats`` starts of each kind);
+``--memory-only N`` only the RSS of a new bot process after N commands.
 """
 
 from __future__ import annotations
@@ -350,7 +352,8 @@ def timed_start(
 
 
 def measure_memory(world: World, commands: int) -> dict[str, Any]:
-    """RSS of a new bot process after ``commands`` commands (10 in flight, 2 minutes at most).
+    """RSS of a new bot process after ``commands`` commands (10 in flight; at most 2 minutes or
+    1 s per 20 commands, whichever is longer).
 
     Also reported: the RSS of the bot that took every load point before (300/s included) and
     of both floors."""
@@ -363,7 +366,7 @@ def measure_memory(world: World, commands: int) -> dict[str, Any]:
             SECRET,
             world.users,
             concurrency=IN_FLIGHT,
-            duration=120,
+            duration=max(120.0, commands / 20),
             count=commands,
             pace="reply",
             reply_timeout=10,
@@ -378,6 +381,13 @@ def measure_memory(world: World, commands: int) -> dict[str, Any]:
         "minimal_rss_mb": world.minimal.process.memory_info().rss / 2**20,
         "bare_bolt_rss_mb": world.baseline.memory_info().rss / 2**20,
     }
+
+
+def memory_only(commands: int) -> None:
+    with bench_world(10, 0.1, package_transport=False, own_accounts=True) as world:
+        warm_up(world)
+        figures = measure_memory(world, commands)
+    print(json.dumps(figures, indent=2))
 
 
 def starts_only(repeats: int) -> None:
@@ -421,7 +431,17 @@ def main() -> None:
     parser.add_argument(
         "--starts-only", action="store_true", help="only start → /healthz, --repeats times on each database"
     )
+    parser.add_argument(
+        "--memory-only",
+        type=int,
+        default=None,
+        metavar="N",
+        help="only the RSS of a new bot process after N commands (and of the floors beside it)",
+    )
     args = parser.parse_args()
+    if args.memory_only:
+        memory_only(args.memory_only)
+        return
     if args.starts_only:
         starts_only(args.repeats)
         return

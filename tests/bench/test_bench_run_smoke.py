@@ -93,3 +93,20 @@ def test_quick_benchmark_answers_every_command_and_reports_every_figure(tmp_path
     assert len(targets) == 11 and all(isinstance(t["met"], bool) for t in targets.values())
     assert isinstance(results["bot_log_problems"], dict)
     assert "minimal bot" in run.stdout and "refresh stampede" in run.stdout
+
+
+@pytest.mark.slow
+def test_memory_only_reports_the_rss_after_every_command_answered() -> None:
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--memory-only", "50"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    figures = json.loads(run.stdout)
+    assert figures["commands"] == figures["replies"] == 50
+    assert figures["missing_replies"] == 0
+    for name in ("ours_rss_mb", "minimal_rss_mb", "bare_bolt_rss_mb"):
+        assert figures[name] > 10, name  # a Python process with its libraries, not a zero
