@@ -22,6 +22,9 @@ MAX_SKEW_SECONDS = 300
 # The shared memory is one INSERT; past this, the ack (due within Slack's 3 s) goes ahead on
 # this process's own memory rather than wait for a database that is not answering.
 SHARED_MEMORY_TIMEOUT_S = 1.0
+# While the database is down every request falls back: one line a minute (with how many fell
+# back since the last) says so without flooding the log.
+FALLBACK_LOG_EVERY_S = 60.0
 
 # Records a signature in memory every bot process shares; False when it was there already.
 SharedMemory = Callable[[str], Awaitable[bool]]
@@ -54,6 +57,8 @@ class SlackSignatureChecker:
     ) -> None:
         self._shared = shared
         self._shared_timeout = shared_timeout
+        self._fallbacks_unlogged = 0
+        self._fallback_logged_at: float | None = None
         self._secret = signing_secret
         self._clock = clock
         self._window = replay_window
@@ -91,11 +96,23 @@ class SlackSignatureChecker:
             async with asyncio.timeout(self._shared_timeout):
                 first = await self._shared(headers.get("x-slack-signature", ""))
         except Exception as error:  # the database is down or slow: this process's memory stands
-            log.warning(
-                "replay check on this process only: the database did not answer (%s)", type(error).__name__
-            )
+            self._log_fallback(error)
             return False
         return not first
+
+    def _log_fallback(self, error: Exception) -> None:
+        self._fallbacks_unlogged += 1
+        now = self._clock()
+        if self._fallback_logged_at is not None and now - self._fallback_logged_at < FALLBACK_LOG_EVERY_S:
+            return
+        log.warning(
+            "replay check on this process only: the database did not answer (%s); "
+            "%d request(s) since the last such line",
+            type(error).__name__,
+            self._fallbacks_unlogged,
+        )
+        self._fallback_logged_at = now
+        self._fallbacks_unlogged = 0
 
     def _remember(self, signature: str, now: float) -> bool:
         while self._seen:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -77,3 +80,24 @@ async def test_the_shared_memory_catches_a_sibling_replay_and_falls_back_when_it
     alone = SlackSignatureChecker(SECRET, clock=lambda: NOW, shared=down)
     assert alone.check(body, request) is None and not await alone.replayed_elsewhere(request)
     assert alone.check(body, request) == "replayed request"  # its own memory still holds
+
+
+async def test_a_database_outage_is_logged_once_a_minute_with_the_count_not_once_per_request(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    now = [float(NOW)]
+
+    async def down(signature: str) -> bool:
+        raise ConnectionRefusedError("database down")
+
+    alone = SlackSignatureChecker(SECRET, clock=lambda: now[0], shared=down)
+    caplog.set_level(logging.WARNING, logger="bot.slack.signature")
+    for second in range(0, 130, 2):  # a request every 2 s for over two minutes
+        now[0] = NOW + second
+        body = f"command=%2Fzoom&text=list&n={second}".encode()
+        request = headers(str(int(now[0])), compute_signature(SECRET, str(int(now[0])), body))
+        assert alone.check(body, request) is None and not await alone.replayed_elsewhere(request)
+    lines = [r.getMessage() for r in caplog.records if "replay check on this process only" in r.getMessage()]
+    assert len(lines) == 3  # at 0 s, 60 s and 120 s
+    assert "ConnectionRefusedError" in lines[0] and "1 request(s)" in lines[0]
+    assert "30 request(s)" in lines[1] and "30 request(s)" in lines[2]
