@@ -17,6 +17,7 @@ from bot.slack import views
 from bot.slack.handlers.caller import Caller
 from bot.slack.hints import Hint, StepInputError, UsageError, hint_for, new_reference
 from bot.slack.replies import Outcome, Respond, with_working_notice
+from bot.slack.response_urls import ResponseUrlError
 from bot.store.outage import is_database_outage
 from bot.zoom.errors import NotLinkedError, ZoomError, ZoomErrorKind
 from bot.zoom.errors import Outcome as ZoomOutcome
@@ -49,7 +50,9 @@ async def run_and_reply(
         outcome, noticed = await _failure(error, operation, ctx, label), False
     try:
         await deliver(outcome, ctx=ctx, respond=respond, client=client, replace=noticed)
-    except Exception as error:  # Slack unreachable or the response_url refused: nobody left to tell
+    except ResponseUrlError as error:  # its message is written to carry no URL: say what failed
+        log.warning("could not deliver the /zoom %s reply: %s", label, error)
+    except Exception as error:  # Slack unreachable or refused: nobody left to tell
         log.warning("could not deliver the /zoom %s reply: %s", label, type(error).__name__)
 
 
