@@ -47,6 +47,7 @@ from bot.store.audit import AuditStore
 from bot.store.db import Database
 from bot.store.digests import DigestStore
 from bot.store.events import ProcessedEventStore
+from bot.store.host_writes import HostWriteStore
 from bot.store.links import LinkStore
 from bot.store.oauth_states import OAuthStateStore
 from bot.store.processes import ProcessCensus
@@ -56,6 +57,7 @@ from bot.store.vault import TokenVault
 from bot.web_callbacks import LinkCallback, StatusConsentCallback
 from bot.zoom.account_tokens import AccountTokenSource, StaticTokenSource
 from bot.zoom.client import AccountZoom, UserZoom
+from bot.zoom.host_writes import HostWrites
 from bot.zoom.http import ZoomHttp
 from bot.zoom.models import ZoomUser
 from bot.zoom.oauth import ZoomOAuth
@@ -146,6 +148,8 @@ async def build_bot(
         deadline=15.0,
         observe=lambda operation, outcome: metrics.zoom_calls.labels(operation, outcome).inc(),
         governor=governor,
+        # Meeting creates + updates under Zoom's 100 a day per host, counted in the shared database.
+        host_writes=HostWrites(HostWriteStore(db)),
     )
     oauth = ZoomOAuth(
         zoom_http,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.reminders.delivery import DEFAULT_LEASE, ReminderDelivery
@@ -40,6 +40,7 @@ from bot.slack.views.relink import relink_notice
 from bot.store.attendance_jobs import AttendanceJobStore
 from bot.store.digests import DigestStore
 from bot.store.events import AuditTrail, ProcessedEventStore
+from bot.store.host_writes import HostWriteStore
 from bot.store.meeting_live import LiveMeetingStore
 from bot.store.reminders import ReminderStore
 from bot.store.slack_calls import SlackCallStore
@@ -101,6 +102,7 @@ def build_background(
 
     sender = DigestSender(DigestStore(db), slack, meetings_for, clock=clock)
     events = ProcessedEventStore(db)
+    host_writes = HostWriteStore(db)
     secret = core.settings.ZOOM_WEBHOOK_SECRET_TOKEN
     live = LiveMeetingStore(db)
     cards = (
@@ -125,6 +127,8 @@ def build_background(
                 log.warning("attendance jobs could not run; the next tick retries", exc_info=True)
         # Zoom stops retrying a webhook after about 90 minutes; keep the keys a day to be safe.
         await events.prune(older_than=clock() - timedelta(days=1))
+        # Zoom resets each host's meeting create/update count at 00:00 UTC: past days are done.
+        await host_writes.prune(before=clock().astimezone(UTC).date())
         if cards is not None:  # cards a crashed process left behind
             await cards.catch_up()
         # Statuses no event will put back: a missed end, a failed one, a process that died.

@@ -207,14 +207,17 @@ class ZoomActor:
         return host.display_name or host.email or meeting.host_email
 
     async def move(self, meeting_id: int, *, start: datetime, tz_name: str) -> Meeting:
-        await self.get(meeting_id)
-        await self._client().update_meeting(meeting_id, MeetingUpdate(start_time=start, timezone=tz_name))
+        meeting = await self.get(meeting_id)
+        update = MeetingUpdate(start_time=start, timezone=tz_name)
+        await self._client().update_meeting(meeting_id, update, host=meeting.host_email)
         return await self._client().get_meeting(meeting_id)
 
     async def move_occurrence(self, meeting: Meeting, occurrence_id: str, *, start: datetime) -> Meeting:
         """Move one occurrence of the caller's series (``meeting`` as read by :meth:`get`)."""
         client = self._client()
-        await client.update_meeting(meeting.id, MeetingUpdate(start_time=start), occurrence_id=occurrence_id)
+        await client.update_meeting(
+            meeting.id, MeetingUpdate(start_time=start), occurrence_id=occurrence_id, host=meeting.host_email
+        )
         return await client.get_meeting(meeting.id)
 
     async def reschedule_series(
@@ -227,7 +230,7 @@ class ZoomActor:
         recurrence: Recurrence,
     ) -> Meeting:
         """Give the whole series (or a one-off, which becomes one) a new rule and first start."""
-        await self.get(meeting_id)
+        meeting = await self.get(meeting_id)
         update = MeetingUpdate(
             start_time=start,
             timezone=tz_name,
@@ -235,7 +238,7 @@ class ZoomActor:
             type=MeetingType.RECURRING,
             recurrence=recurrence,
         )
-        await self._client().update_meeting(meeting_id, update)
+        await self._client().update_meeting(meeting_id, update, host=meeting.host_email)
         return await self._client().get_meeting(meeting_id)
 
     async def cancel_occurrence(self, meeting_id: int, occurrence_id: str) -> Meeting:

@@ -40,6 +40,7 @@ class _Entry:
     access_token: str = field(repr=False)
     expires_at: datetime
     zoom_account_id: str = ""
+    zoom_user: str = ""  # the link's Zoom e-mail (else id): whose daily meeting create/update cap it spends
 
 
 class FreshTokens:
@@ -76,6 +77,11 @@ class FreshTokens:
         entry = self._entries.get(key)
         return entry.zoom_account_id if entry is not None and entry.zoom_account_id else None
 
+    def zoom_user(self, key: LinkKey) -> str | None:
+        """The Zoom user of a remembered link (for its per-host daily create/update count)."""
+        entry = self._entries.get(key)
+        return entry.zoom_user if entry is not None and entry.zoom_user else None
+
     def put(
         self,
         key: LinkKey,
@@ -85,12 +91,13 @@ class FreshTokens:
         *,
         generation: int,
         zoom_account_id: str = "",
+        zoom_user: str = "",
     ) -> bool:
         """Remember a token read at ``generation``; refused (False) if the key was forgotten since."""
         if self.generation(key) != generation:
             return False
         self._drop(key)
-        self._entries[key] = _Entry(link_id, access_token, expires_at, zoom_account_id)
+        self._entries[key] = _Entry(link_id, access_token, expires_at, zoom_account_id, zoom_user)
         self._key_by_link[link_id] = key
         while len(self._entries) > self._max_entries:
             _, oldest = self._entries.popitem(last=False)

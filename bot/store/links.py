@@ -61,6 +61,9 @@ class LinkStore(LinkRefreshes):
     def cached_zoom_account(self, team_id: str, user_id: str) -> str | None:
         return self._fresh.zoom_account((team_id, user_id))
 
+    def cached_zoom_user(self, team_id: str, user_id: str) -> str | None:
+        return self._fresh.zoom_user((team_id, user_id))
+
     def cache_generation(self, team_id: str, user_id: str) -> int:
         """Take this BEFORE reading the link row whose token you may :meth:`remember_fresh`."""
         return self._fresh.generation((team_id, user_id))
@@ -81,6 +84,7 @@ class LinkStore(LinkRefreshes):
             record.access_expires_at,
             generation=generation,
             zoom_account_id=record.zoom_account_id,
+            zoom_user=record.zoom_email or record.zoom_user_id,
         )
 
     def forget_cached(self, team_id: str, user_id: str) -> None:

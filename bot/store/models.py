@@ -27,6 +27,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.store.pacing_models import BotProcess as BotProcess
+from bot.store.pacing_models import ZoomHostWrites as ZoomHostWrites
 from bot.store.schema_base import Base, one_of, utcnow
 
 # Table names of slack_sdk's installation/state stores (its defaults, which
@@ -349,16 +351,6 @@ for _table, _columns in SLACK_TOKEN_COLUMNS.items():
 
 # Added by migration 0002: reminders are looked up by meeting when it moves, ends or is deleted.
 Index("ix_reminders_zoom_meeting_id", Reminder.zoom_meeting_id)
-
-
-class BotProcess(Base):
-    """A bot process that is alive (it beats every few seconds), so processes can split Zoom's
-    per-account rate limits between them (added by migration 0009)."""
-
-    __tablename__ = "bot_processes"
-
-    owner: Mapped[str] = mapped_column(String(128), primary_key=True)
-    seen_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class StatusSync(Base):

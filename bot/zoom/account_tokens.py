@@ -56,6 +56,9 @@ class AccountTokenSource:
     def rate_account(self) -> str | None:
         return self.account_id
 
+    def host_user(self) -> str | None:
+        return None  # an account token is nobody's: its calls name the user (never `me`)
+
     async def _get(self, *, stale: str | None) -> str:
         usable = self._usable(stale)
         if usable is not None:
@@ -83,3 +86,6 @@ class StaticTokenSource:
 
     def rate_account(self) -> str | None:
         return None  # one call right after the code exchange
+
+    def host_user(self) -> str | None:
+        return None  # reads the user it was given for; it creates and changes nothing

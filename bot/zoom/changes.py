@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.zoom.models import MeetingType, Recurrence, zoom_time
+from bot.zoom.models import MeetingType, Recurrence, ref_marker, zoom_time
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,28 @@ class MeetingRequest:
             raise ValueError("start_time must be timezone-aware")
         if (self.type == MeetingType.RECURRING) != (self.recurrence is not None):
             raise ValueError("a recurrence is needed for, and only for, recurring meetings")
+
+    def to_zoom(self, ref: str, *, now: datetime) -> dict[str, Any]:
+        """The create body, ``ref`` marked in the agenda so a lost create can be found again.
+        "Instant" goes out as a scheduled meeting starting ``now`` (see ``client.py``)."""
+        wire_type = MeetingType.SCHEDULED if self.type == MeetingType.INSTANT else self.type
+        agenda = f"{self.agenda}\n\n{ref_marker(ref)}" if self.agenda else ref_marker(ref)
+        body: dict[str, Any] = {
+            "topic": self.topic,
+            "type": int(wire_type),
+            "start_time": zoom_time(self.start_time or now),
+            "duration": self.duration,
+            "agenda": agenda,
+        }
+        if self.timezone:
+            body["timezone"] = self.timezone
+        if self.recurrence is not None:
+            body["recurrence"] = self.recurrence.to_zoom()
+        if self.settings:
+            body["settings"] = dict(self.settings)
+        if self.schedule_for:
+            body["schedule_for"] = self.schedule_for
+        return body
 
 
 @dataclass(frozen=True)

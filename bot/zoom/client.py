@@ -6,12 +6,11 @@
   every user-scoped method takes a ``ZoomUserRef`` — a user id or e-mail that can never
   be empty or ``me``.
 
-Creating a meeting is the one operation that is not safe to repeat. When its answer is
-lost (read timeout, dropped connection, 5xx) we *reconcile* instead of retrying: each
-create carries a random reference in its agenda, and we look for it among the host's
-upcoming meetings. Zoom's list endpoint never returns instant (type 1) meetings, so an
-"instant" meeting is created as a scheduled meeting (type 2) starting now: it can be
-joined and started at once like an instant one, and it can be found again.
+Creating a meeting is the one operation that is not safe to repeat. When its answer is lost (read
+timeout, dropped connection, 5xx) we *reconcile* instead of retrying: each create carries a random
+reference in its agenda, and we look for it among the host's upcoming meetings. Zoom's list endpoint
+never returns instant (type 1) meetings, so an "instant" meeting is created as a scheduled meeting
+(type 2) starting now: it can be joined and started at once like an instant one, and found again.
 """
 
 from __future__ import annotations
@@ -31,13 +30,11 @@ from bot.zoom.models import (
     Delegate,
     Meeting,
     MeetingSummary,
-    MeetingType,
     Page,
     Recording,
     ZoomUser,
     date_windows,
     ref_marker,
-    zoom_time,
 )
 from bot.zoom.reports import AccountReports
 
@@ -81,31 +78,9 @@ class _Operations:
 
     # -- meetings --------------------------------------------------------------------------
 
-    def _create_body(self, request: MeetingRequest, ref: str) -> dict[str, Any]:
-        # "Instant" goes out as a scheduled meeting starting now (see the module docstring).
-        start = request.start_time or self._http.clock()
-        wire_type = MeetingType.SCHEDULED if request.type == MeetingType.INSTANT else request.type
-        agenda = f"{request.agenda}\n\n{ref_marker(ref)}" if request.agenda else ref_marker(ref)
-        body: dict[str, Any] = {
-            "topic": request.topic,
-            "type": int(wire_type),
-            "start_time": zoom_time(start),
-            "duration": request.duration,
-            "agenda": agenda,
-        }
-        if request.timezone:
-            body["timezone"] = request.timezone
-        if request.recurrence is not None:
-            body["recurrence"] = request.recurrence.to_zoom()
-        if request.settings:
-            body["settings"] = dict(request.settings)
-        if request.schedule_for:
-            body["schedule_for"] = request.schedule_for
-        return body
-
     async def _create_meeting(self, user: str, request: MeetingRequest) -> Meeting:
         ref = self._new_ref()
-        body = self._create_body(request, ref)
+        body = request.to_zoom(ref, now=self._http.clock())
         try:
             response = await self._http.api(
                 "POST",
@@ -208,9 +183,14 @@ class _Operations:
         return Meeting.from_zoom(data)
 
     async def update_meeting(
-        self, meeting_id: int | str, update: MeetingUpdate, *, occurrence_id: str | None = None
+        self,
+        meeting_id: int | str,
+        update: MeetingUpdate,
+        *,
+        occurrence_id: str | None = None,
+        host: str = "",
     ) -> None:
-        """PATCH the meeting, or with ``occurrence_id`` one occurrence of a recurring meeting."""
+        """PATCH the meeting, or one occurrence; it counts against ``host``'s (e-mail) daily cap."""
         await self._http.api(
             "PATCH",
             "/meetings/{meetingId}",
@@ -219,6 +199,7 @@ class _Operations:
             path_params={"meetingId": meeting_id_param(meeting_id)},
             params={"occurrence_id": occurrence_id} if occurrence_id else None,
             json=update.to_zoom(),
+            host=host or None,
         )
 
     async def delete_meeting(

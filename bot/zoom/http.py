@@ -13,6 +13,9 @@
 - on a 401 (Zoom code 124) asks the token source once for a new token
   (``invalidate``) and repeats the call once.
 
+A meeting create or update first takes one of its host's 100 daily slots
+(``host_writes.py``): with none left it fails at once, without calling Zoom.
+
 A non-idempotent call (creating a meeting, the token endpoint) whose request may have
 reached Zoom (read timeout, dropped connection, 5xx) is not retried: it raises
 ``UNAVAILABLE`` with ``outcome=UNKNOWN`` and the caller decides (see ``client.py``).
@@ -34,6 +37,7 @@ import httpx
 from bot.http_transport import AiohttpTransport
 from bot.zoom.classify import error_from_response
 from bot.zoom.errors import Outcome, ZoomError, ZoomErrorKind
+from bot.zoom.host_writes import HostWrites, Slot, counted, paced_host
 from bot.zoom.rate_governor import RateGovernor, rate_label
 
 log = logging.getLogger(__name__)
@@ -71,6 +75,11 @@ class TokenSource(Protocol):
         None leaves them unpaced."""
         ...
 
+    def host_user(self) -> str | None:
+        """The token's own Zoom user (e-mail, else id) once known: whose daily meeting
+        create/update count a ``me`` call spends (``host_writes.py``); None when unknown."""
+        ...
+
 
 class NoOtherToken(Exception):
     """A token source with nothing to renew (a token known up front)."""
@@ -105,6 +114,7 @@ class ZoomHttp:
         transport: httpx.AsyncBaseTransport | None = None,
         observe: Callable[[str, str], None] | None = None,
         governor: RateGovernor | None = None,
+        host_writes: HostWrites | None = None,
     ) -> None:
         self.api_url = api_url.rstrip("/")
         self.oauth_url = oauth_url.rstrip("/")
@@ -117,6 +127,7 @@ class ZoomHttp:
         # (operation, outcome) of every attempt: "ok", a ZoomErrorKind, or "unreachable".
         self.observe = observe or (lambda operation, outcome: None)
         self.governor = governor  # paces calls under Zoom's per-account limits
+        self.host_writes = host_writes  # paces meeting creates/updates under the per-host daily cap
         self._transport = transport or AiohttpTransport(max_connections=MAX_CONNECTIONS)
         self._timeout_phases = timeout.as_dict()
         # The OAuth token endpoint (form posts, a few per hour) goes through the full client;
@@ -141,11 +152,13 @@ class ZoomHttp:
         params: Mapping[str, str | int] | None = None,
         json: Any = None,
         idempotent: bool | None = None,
+        host: str | None = None,
     ) -> httpx.Response:
         """Call ``method api_url+path_template`` and return the 2xx response, or raise ZoomError.
 
         ``path_template`` uses Zoom's names (``/meetings/{meetingId}``); values are
-        percent-encoded (a ``/`` in a value cannot change the path).
+        percent-encoded (a ``/`` in a value cannot change the path). ``host``: the meeting's
+        host (e-mail), for a meeting update to count against their daily cap.
         """
         path = path_template.format(**{k: quote(str(v), safe="@") for k, v in (path_params or {}).items()})
         request = _Call(
@@ -158,20 +171,29 @@ class ZoomHttp:
             meeting_path=path_template.startswith("/meetings/"),
             label=rate_label(method.upper(), path_template),
         )
+        if self.host_writes is not None and counted(request.method, path_template):
+            request.paced = (path_template, dict(path_params or {}), host)
         try:
-            async with asyncio.timeout(self.deadline):
-                return await self._with_token(request, tokens)
-        except TimeoutError:
-            raise ZoomError(
-                kind=ZoomErrorKind.UNAVAILABLE,
-                operation=operation,
-                message=f"no answer from Zoom within {self.deadline:g} s",
-                outcome=Outcome.UNCHANGED if request.idempotent else Outcome.UNKNOWN,
-            ) from None
+            try:
+                async with asyncio.timeout(self.deadline):
+                    return await self._with_token(request, tokens)
+            except TimeoutError:
+                raise ZoomError(
+                    kind=ZoomErrorKind.UNAVAILABLE,
+                    operation=operation,
+                    message=f"no answer from Zoom within {self.deadline:g} s",
+                    outcome=Outcome.UNCHANGED if request.idempotent else Outcome.UNKNOWN,
+                ) from None
+        except ZoomError as error:
+            if request.slot is not None and self.host_writes is not None:
+                await self.host_writes.settle(request.slot, error, reached=request.reached)
+            raise
 
     async def _with_token(self, call: _Call, tokens: TokenSource) -> httpx.Response:
         token = await tokens.access_token()
         call.account = tokens.rate_account()
+        if call.paced is not None:
+            await self._take_host_slot(call, tokens)
         try:
             return await self._with_retries(call, token)
         except ZoomError as error:
@@ -184,6 +206,15 @@ class ZoomHttp:
             except NoOtherToken:
                 raise error from None  # what Zoom said is the explanation
             return await self._with_retries(call, token)
+
+    async def _take_host_slot(self, call: _Call, tokens: TokenSource) -> None:
+        """A meeting create/update counts against its host's daily cap (``host_writes.py``);
+        after the token, which names the host of a ``me`` call."""
+        assert self.host_writes is not None and call.paced is not None
+        template, path_params, named = call.paced
+        host = paced_host(call.method, template, path_params, call.json, named, tokens.host_user)
+        if host:
+            call.slot = await self.host_writes.take(host, call.operation, self.clock())
 
     async def _with_retries(self, call: _Call, token: str) -> httpx.Response:
         headers = {**_HEADERS, "Authorization": f"Bearer {token}"}
@@ -205,7 +236,18 @@ class ZoomHttp:
     async def _paced_send(self, call: _Call, url: str, headers: dict[str, str]) -> httpx.Response:
         if self.governor is not None and call.account is not None:
             await self.governor.acquire(call.account, call.label, call.operation)
-        return await self._send(call.method, url, call.json, headers)
+        if call.slot is None:
+            return await self._send(call.method, url, call.json, headers)
+        # A counted create/update: note whether Zoom may have acted on it (and so counted it).
+        try:
+            response = await self._send(call.method, url, call.json, headers)
+        except _NOT_SENT:
+            raise
+        except BaseException:
+            call.reached = True  # sent, maybe acted on: a lost answer, or cancelled in flight
+            raise
+        call.reached = call.reached or not 400 <= response.status_code < 500
+        return response
 
     async def _send(self, method: str, url: str, json: Any, headers: dict[str, str]) -> httpx.Response:
         """One REST request handed straight to the transport, with the client's timeouts.
@@ -302,6 +344,11 @@ class _Call:
     meeting_path: bool
     label: str = "Light"  # Zoom's rate label
     account: str | None = None  # whose rate limits it spends, once the token source says
+    # A meeting create/update under the per-host daily cap: (path template, path values, named host),
+    # the slot it took, and whether any attempt may have reached Zoom (then the slot is kept).
+    paced: tuple[str, dict[str, str | int], str | None] | None = None
+    slot: Slot | None = None
+    reached: bool = False
 
 
 def _transport_error(

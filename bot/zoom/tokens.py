@@ -149,6 +149,7 @@ class UserTokenSource:
         self._observe_refresh = observe_refresh or (lambda outcome: None)
         self._rng = rng or _JITTER  # one per process: seeding a new one costs more than the command
         self._zoom_account: str | None = None  # learnt from the row, for rate pacing
+        self._zoom_user: str | None = None  # learnt from the row: whose daily create/update cap `me` spends
 
     # -- public ------------------------------------------------------------------------------
 
@@ -173,6 +174,9 @@ class UserTokenSource:
     def rate_account(self) -> str | None:
         return self._zoom_account or self._links.cached_zoom_account(self.team_id, self.user_id)
 
+    def host_user(self) -> str | None:
+        return self._zoom_user or self._links.cached_zoom_user(self.team_id, self.user_id)
+
     async def invalidate(self, stale_access_token: str) -> str:
         # The remembered token may be what Zoom refused (another process refreshed, or the
         # link was revoked): from here on only the row counts.
@@ -190,6 +194,7 @@ class UserTokenSource:
             raise NotLinkedError(self.team_id, self.user_id)
         self._check_usable(row)
         self._zoom_account = row.zoom_account_id or None
+        self._zoom_user = row.zoom_email or row.zoom_user_id or None
         return row
 
     def _check_usable(self, row: LinkRecord) -> None:

@@ -172,6 +172,19 @@ def test_daily_limit_gives_the_reset_time_as_a_date_token_in_the_readers_zone() 
     assert "00:00 UTC" in hint_for(zoom_error(ZoomErrorKind.DAILY_LIMIT), mode="user").fix
 
 
+def test_a_daily_limit_the_bot_counted_itself_says_nothing_was_sent_and_when_to_retry() -> None:
+    reset = datetime(2026, 6, 11, 0, 0, tzinfo=UTC)
+    paced = zoom_error(ZoomErrorKind.DAILY_LIMIT, reset_at=reset, details={"paced": "yes"})
+    hint = hint_for(paced, mode="user", tz=ZoneInfo("Europe/Berlin"))
+    assert "did not send this request to Zoom" in hint.what
+    assert hint.why is not None and "100 meeting creates and changes a day" in hint.why
+    assert "Zoom answered" not in hint.text()  # Zoom was not asked
+    assert hint.fix.startswith("Nothing was changed.") and f"<!date^{int(reset.timestamp())}^" in hint.fix
+    # Zoom's own daily 429 keeps its explanation: what Zoom said, and Zoom's limit.
+    zooms = hint_for(zoom_error(ZoomErrorKind.DAILY_LIMIT, status=429, reset_at=reset), mode="user")
+    assert "You've reached Zoom's daily limit" in zooms.what and "HTTP 429" in (zooms.why or "")
+
+
 @pytest.mark.parametrize(
     ("outcome", "status", "expected_what", "expected_fix"),
     [

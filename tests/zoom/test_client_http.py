@@ -231,6 +231,9 @@ class CountingTokens:
     def rate_account(self) -> str | None:
         return None
 
+    def host_user(self) -> str | None:
+        return None
+
 
 async def test_401_asks_the_token_source_once_and_repeats_once(
     http: ZoomHttp, sim: ZoomSimulator, sim_login: Login

@@ -261,6 +261,16 @@ def zoom_hint(error: ZoomError, mode: Mode, operation: str, tz: tzinfo, referenc
             wait = f"Try again after {when}."
         else:
             wait = "Try again tomorrow (Zoom resets daily limits at 00:00 UTC)."
+        if error.details.get("paced"):  # our own count (bot/zoom/host_writes.py): Zoom was not asked
+            return Hint(
+                title,
+                "The meeting's host has no meeting creates or changes left today, so zoombot did not "
+                "send this request to Zoom.",
+                "Zoom allows each host 100 meeting creates and changes a day, counted across every app "
+                "on the account, and resets the count at 00:00 UTC. zoombot counts them so Zoom "
+                "doesn't have to refuse.",
+                f"Nothing was changed. {wait}",
+            )
         return Hint(
             title,
             "You've reached Zoom's daily limit for this (Zoom allows 100 meeting creates/updates "
