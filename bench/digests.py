@@ -32,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # run as a script: imp
 from world import (  # noqa: E402
     CLIENT_ID,
     CLIENT_SECRET,
+    ROOT,
     SCOPES,
     SECRET,
     bot_env,
@@ -55,19 +56,25 @@ from bot.store.vault import TokenVault  # noqa: E402
 ACCOUNT = "bench-digest-account"
 TEAM = "T0STANDIN"
 LIST = "GET /v2/users/{userId}/meetings"
-ZONES = ("UTC", "Etc/GMT+12", "Etc/GMT-14")  # one of them is on a weekday whatever the day
+ZONES = ("UTC", "Etc/GMT+12", "Etc/GMT-14")  # UTC, the first zone of a day and the last
 
 
-def weekday_zone(now: datetime) -> ZoneInfo:
-    """A zone where it is a weekday now and the next few minutes stay in the same day."""
-    for name in ZONES:
-        local = now.astimezone(ZoneInfo(name))
-        if local.weekday() < 5 and (local + timedelta(minutes=10)).date() == local.date():
-            return ZoneInfo(name)
-    raise RuntimeError("no weekday zone right now; try again in a few minutes")
+def weekday_plan(now: datetime) -> tuple[int, ZoneInfo]:
+    """Whole days to move the bot's clock ahead (0 when possible) and a zone where it is then
+    a weekday, with the next few minutes in the same day. From Saturday 12:00 to Sunday
+    10:00 UTC no zone is on a weekday, so the bot runs a day or two ahead
+    (``bench/bot_days_ahead.py``)."""
+    for days in range(4):
+        for name in ZONES:
+            local = (now + timedelta(days=days)).astimezone(ZoneInfo(name))
+            if local.weekday() < 5 and (local + timedelta(minutes=10)).date() == local.date():
+                return days, ZoneInfo(name)
+    raise AssertionError("four days in a row include a weekday in UTC")
 
 
-async def seed(url: str, key: str, sim: ZoomSimulator, users: list[str], due: dt_time, zone: str) -> None:
+async def seed(
+    url: str, key: str, sim: ZoomSimulator, users: list[str], due: dt_time, zone: str, now: datetime
+) -> None:
     await asyncio.to_thread(upgrade_to_head, url)
     db = Database.from_url(url)
     links, digests = LinkStore(db, TokenVault([key])), DigestStore(db)
@@ -90,7 +97,7 @@ async def seed(url: str, key: str, sim: ZoomSimulator, users: list[str], due: dt
                 scopes=SCOPES,
                 access_token=grant.access_token,
                 refresh_token=grant.refresh_token or "",
-                access_expires_at=datetime.now(UTC) + timedelta(minutes=55),
+                access_expires_at=now + timedelta(minutes=55),  # by the bot's clock
             )
             await digests.enable(TEAM, user, at=due, tz_name=zone, send_empty=True)
     finally:
@@ -113,8 +120,13 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         sim.add_app(CLIENT_ID, CLIENT_SECRET, f"http://127.0.0.1:{port}/zoom/oauth/callback", SCOPES)
         env = {**bot_env(tmp / "bot.db", standin.api_url, zoom_url, port), "ZOOM_PLAN": args.plan}
 
-        now = datetime.now(UTC)
-        zone = weekday_zone(now)
+        days, zone = weekday_plan(datetime.now(UTC))
+        shift = timedelta(days=days)
+
+        def bot_now() -> datetime:  # the bot's clock: due times and token expiry are on it
+            return datetime.now(UTC) + shift
+
+        now = bot_now()
         # Far enough ahead for the seeding (about a hundred links a second) and the start;
         # --quick makes them due this minute, so the worker's first round sends them.
         lead = timedelta(minutes=1, seconds=len(users) / 50)
@@ -122,24 +134,27 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         local_due = due_at.astimezone(zone)
         started_seeding = time.perf_counter()
         asyncio.run(
-            seed(env["DATABASE_URL"], env["TOKEN_ENCRYPTION_KEY"], sim, users, local_due.time(), str(zone))
+            seed(
+                env["DATABASE_URL"], env["TOKEN_ENCRYPTION_KEY"], sim, users, local_due.time(), str(zone), now
+            )
         )
         seeded_s = time.perf_counter() - started_seeding
-        if not args.quick and datetime.now(UTC) >= due_at:
+        if not args.quick and bot_now() >= due_at:
             raise RuntimeError("seeding took past the due minute; use fewer --users")
         set_zoom_latency(sim, args.zoom_latency)
         ims = {standin.dm_channel(user): user for user in users}  # the DMs the bot will open
 
-        bot = stack.enter_context(child([sys.executable, "-m", "bot", "serve", "--port", str(port)], env))
+        launch = [str(ROOT / "bench" / "bot_days_ahead.py"), "--days", str(days)] if days else ["-m", "bot"]
+        bot = stack.enter_context(child([sys.executable, *launch, "serve", "--port", str(port)], env))
         wait_healthy(f"http://127.0.0.1:{port}", time.perf_counter())
         peak_rss = 0
         deadline = due_at + timedelta(seconds=args.timeout)
-        while datetime.now(UTC) < deadline:
+        while bot_now() < deadline:
             peak_rss = max(peak_rss, bot.memory_info().rss)
             if len(delivered(standin, ims)) >= len(users):
                 break
             time.sleep(0.5)
-        finished = datetime.now(UTC)
+        finished = bot_now()
         notes = delivered(standin, ims)
         calls = sim.stats.get(LIST, 0)
         refused = sim.qps.refused.get("Medium", 0)
@@ -148,6 +163,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "users": len(users),
             "plan": args.plan,
             "zoom_latency_ms": args.zoom_latency * 1000,
+            "bot_days_ahead": days,
             "seeded_s": seeded_s,
             "delivered": len(notes),
             "digests": sum(1 for text in notes.values() if "couldn't" not in text.lower()),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,20 @@ def test_quick_memory_growth_names_where_memory_went() -> None:
     run = bench("memory_growth.py")
     assert "200 commands in" in run.stdout and "traced memory" in run.stdout
     assert "KB" in run.stdout.split("top 15 growth by line:")[1]
+
+
+def test_the_digest_bench_has_a_weekday_to_deliver_on_at_any_time_of_the_week() -> None:
+    """Digests go out Monday to Friday only; on a weekend everywhere the bench moves the bot's
+    clock ahead by whole days instead of failing (it once did, every Saturday afternoon)."""
+    sys.path.insert(0, str(ROOT))
+    from bench import digests
+
+    monday = datetime(2026, 12, 7, tzinfo=UTC)
+    for quarter in range(7 * 24 * 4):
+        now = monday + timedelta(minutes=15 * quarter + 7)
+        days, zone = digests.weekday_plan(now)
+        local = (now + timedelta(days=days)).astimezone(zone)
+        assert local.weekday() < 5, now
+        assert (local + timedelta(minutes=10)).date() == local.date(), now
+        if now.weekday() < 4:
+            assert days == 0, now  # Monday to Thursday the bot runs on the wall clock
