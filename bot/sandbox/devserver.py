@@ -75,10 +75,6 @@ def _make_server(app: ASGIApp, lifespan: Lifespan) -> uvicorn.Server:
         access_log=False,
         # Keep-alive connections from test clients must not hold shutdown up for long.
         timeout_graceful_shutdown=1,
-        # Longer than the clients' idle expiry (httpx's and our pools' 5 s), so a client always
-        # drops an idle connection first. At 5 s each (uvicorn's default), a client could send
-        # on a connection the server was closing that instant: a ReadError in a long busy run.
-        timeout_keep_alive=30,
     )
     return EmbeddedServer(config)
 

@@ -127,13 +127,7 @@ class Database:
             install_sqlite_pragmas(engine)
         if is_sqlite(parsed) and not is_sqlite_memory(parsed):
             # The same file through the standard library's driver, for autocommit writes.
-            # Its connections move between the writer thread and the event loop, one user at
-            # a time (bot/store/autocommit.py).
-            sqlite_file = create_engine(
-                parsed.set(drivername="sqlite"),
-                hide_parameters=True,
-                connect_args={"check_same_thread": False},
-            )
+            sqlite_file = create_engine(parsed.set(drivername="sqlite"), hide_parameters=True)
             install_text_cleaning(sqlite_file)
             install_sqlite_pragmas(sqlite_file)
         return cls(engine, sqlite_file)

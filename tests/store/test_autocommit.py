@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
-from bot.store.autocommit import CHECKPOINT_EVERY
 from bot.store.db import Database
 from bot.store.models import ProcessedEvent
 
@@ -56,9 +53,6 @@ async def test_a_sqlite_write_waits_for_the_lock_off_the_event_loop(_migrated_sq
 
     now = datetime.now(UTC)
     try:
-        # A first write opens the connection the event loop writes on when the lock is free.
-        await db.autocommit.rows(_insert(db), {"source": "slack", "event_key": "warm", "received_at": now})
-        await db.autocommit.rows(_insert(db), {"source": "slack", "event_key": "warm2", "received_at": now})
         async with other.session() as session:  # another process holds the write lock…
             session.add(ProcessedEvent(source="slack", event_key="held", received_at=now))
             await session.flush()
@@ -75,28 +69,3 @@ async def test_a_sqlite_write_waits_for_the_lock_off_the_event_loop(_migrated_sq
     finally:
         await db.dispose()
         await other.dispose()
-
-
-async def test_sqlite_writes_on_the_loop_keep_the_wal_checkpointed(_migrated_sqlite_url: str) -> None:
-    """The loop's connection never checkpoints (that is the fsync); the writer thread does,
-    every CHECKPOINT_EVERY writes, so the WAL file is reused instead of growing per write."""
-    db = Database.from_url(_migrated_sqlite_url)
-    wal = Path(make_url(_migrated_sqlite_url).database or "").with_name(
-        Path(make_url(_migrated_sqlite_url).database or "").name + "-wal"
-    )
-    now = datetime.now(UTC)
-    writes = 10 * CHECKPOINT_EVERY
-    try:
-        for i in range(writes):
-            rows = await db.autocommit.rows(
-                _insert(db), {"source": "slack", "event_key": f"k{i}", "received_at": now}
-            )
-            assert [row[0] for row in rows] == [f"k{i}"]
-        async with db.session() as session:
-            count = await session.scalar(sa.select(sa.func.count()).select_from(ProcessedEvent))
-        assert count == writes
-        # Every commit appends at least one 4 KiB page to the WAL (a row is about 3.5): without
-        # checkpoints the file would hold them all; with them it is reused every 250 writes.
-        assert wal.stat().st_size < writes * 4096 / 2
-    finally:
-        await db.dispose()
