@@ -53,8 +53,14 @@ def sim_contract() -> Iterator[StrictContract]:
 
 
 @pytest.fixture
-def sim(sim_clock: ManualClock, sim_contract: StrictContract) -> ZoomSimulator:
-    simulator = ZoomSimulator(sim_clock, seed=7, contract=sim_contract)
+def sim_options() -> dict[str, Any]:
+    """Extra ``ZoomSimulator`` options; a test module overrides this fixture to change them."""
+    return {}
+
+
+@pytest.fixture
+def sim(sim_clock: ManualClock, sim_contract: StrictContract, sim_options: dict[str, Any]) -> ZoomSimulator:
+    simulator = ZoomSimulator(sim_clock, seed=7, contract=sim_contract, **sim_options)
     simulator.add_app(
         "sim-client",
         "sim-client-secret",

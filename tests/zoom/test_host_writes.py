@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 
@@ -25,9 +26,7 @@ from bot.zoom.oauth import ZoomOAuth
 from bot.zoom.tokens import UserTokenSource
 from tests.kit.alice_link import TEAM, USER, link_alice
 from tests.kit.table_gone import table_gone
-from tests.kit.zoom_contract import StrictContract
 from tests.kit.zoom_link import Login, TokenFetch
-from tests.zoom.conftest import ADMIN_SCOPES, USER_SCOPES
 
 CREATE = "POST /v2/users/{userId}/meetings"
 UPDATE = "PATCH /v2/meetings/{meetingId}"
@@ -35,20 +34,10 @@ ALICE = ZoomUserRef("alice@example.com")
 
 
 @pytest.fixture
-def sim(sim_clock: ManualClock, sim_contract: StrictContract) -> ZoomSimulator:
+def sim_options() -> dict[str, Any]:
     """The tests' usual simulator, with its per-second limits off: a hundred creates in a row
     meet only the daily cap."""
-    simulator = ZoomSimulator(sim_clock, seed=7, contract=sim_contract, qps_limit=0)
-    simulator.add_app(
-        "sim-client",
-        "sim-client-secret",
-        "http://localhost:3000/zoom/oauth/callback",
-        USER_SCOPES + ADMIN_SCOPES,
-    )
-    simulator.add_account("acc-1", s2s_client_id="sim-s2s", s2s_client_secret="sim-s2s-secret")
-    simulator.add_user("alice@example.com", "Alice", "Ng", account_id="acc-1")
-    simulator.add_user("bob@example.com", "Bob", "Meyer", account_id="acc-1")
-    return simulator
+    return {"qps_limit": 0}
 
 
 @pytest.fixture
