@@ -7,4 +7,5 @@ from tests.zoom.conftest import (  # noqa: F401 - fixtures, shared by name
     sim_app,
     sim_clock,
     sim_contract,
+    sim_options,
 )

@@ -7,5 +7,6 @@ from tests.zoom.conftest import (  # noqa: F401 - fixtures, shared by name
     sim_clock,
     sim_contract,
     sim_login,
+    sim_options,
     zoom,
 )

@@ -3,4 +3,4 @@
 from tests.kit.unit_tier import alice, clock, deps, port, slack  # noqa: F401 - fixtures, shared by name
 
 # The simulator fixtures (on a manual clock, every exchange checked against Zoom's documents).
-from tests.zoom.conftest import sim, sim_clock, sim_contract  # noqa: F401 - fixtures, shared by name
+from tests.zoom.conftest import sim, sim_clock, sim_contract, sim_options  # noqa: F401 - fixtures, shared by name
