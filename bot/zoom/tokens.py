@@ -150,6 +150,9 @@ class UserTokenSource:
         self._rng = rng or _JITTER  # one per process: seeding a new one costs more than the command
         self._zoom_account: str | None = None  # learnt from the row, for rate pacing
         self._zoom_user: str | None = None  # learnt from the row: whose daily create/update cap `me` spends
+        # Links whose refresh Zoom has answered: the save that follows releases the lease, so a
+        # heartbeat that finds the lease gone after that has nothing to warn about.
+        self._saving: set[int] = set()
 
     # -- public ------------------------------------------------------------------------------
 
@@ -259,6 +262,7 @@ class UserTokenSource:
             done.set()
             if heartbeat is not None:
                 await heartbeat  # let a renewal under way finish, rather than cut a statement short
+            self._saving.discard(seen.id)
             if not self._links.has_pending_rotation(seen.id):
                 await self._release_lease(seen.id)
             # else the lease stays ours until the pending pair is written (the write releases it)
@@ -279,7 +283,8 @@ class UserTokenSource:
                 log.warning("zoom link %s: lease not renewed (%s)", link_id, type(error).__name__)
                 continue
             if not renewed:
-                log.warning("zoom link %s: the refresh lease lapsed while we held it", link_id)
+                if link_id not in self._saving:  # else our own save released it
+                    log.warning("zoom link %s: the refresh lease lapsed while we held it", link_id)
                 return
 
     async def _release_lease(self, link_id: int) -> None:
@@ -303,6 +308,7 @@ class UserTokenSource:
                 row, error, adopt_retry=adopt_retry, lost_before=lost_before
             )
         # Written at once, before anything else: Zoom has already killed the old refresh token.
+        self._saving.add(row.id)
         saved = await self._links.save_rotation(
             row,
             lease_owner=self._owner,

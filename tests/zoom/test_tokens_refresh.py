@@ -9,6 +9,7 @@ import sys
 import textwrap
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import event
@@ -16,7 +17,7 @@ from sqlalchemy import event
 from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
 from bot.services.link_flow import LinkFlow
 from bot.store.db import Database
-from bot.store.links import LinkRecord, LinkStore
+from bot.store.links import LinkRecord, LinkStore, SaveOutcome
 from bot.store.oauth_states import OAuthStateStore
 from bot.store.vault import TokenVault
 from bot.zoom.account_tokens import AccountTokenSource
@@ -382,6 +383,50 @@ async def test_a_caller_deadline_does_not_cut_a_refresh_in_flight(
         await asyncio.sleep(0.02)
     assert row.status == "active" and row.refresh_token == live_refresh_token(sim)
     assert await source.access_token() == row.access_token
+    assert sim.stats[REFRESH] == 1
+
+
+class SlowSaves(LinkStore):
+    """The real link store, its rotation save paused after it has written (and so released
+    the lease) until the lease's heartbeat has tried once more: the order a busy process sees."""
+
+    def __init__(self, db: Database, vault: TokenVault) -> None:
+        super().__init__(db, vault)
+        self.saved = asyncio.Event()
+        self.renewed_after_save = asyncio.Event()
+
+    async def save_rotation(self, *args: Any, **kwargs: Any) -> SaveOutcome:
+        outcome = await super().save_rotation(*args, **kwargs)
+        self.saved.set()
+        await asyncio.wait_for(self.renewed_after_save.wait(), timeout=10)
+        return outcome
+
+    async def renew_refresh_lease(self, *args: Any, **kwargs: Any) -> bool:
+        renewed = await super().renew_refresh_lease(*args, **kwargs)
+        if self.saved.is_set():
+            self.renewed_after_save.set()
+        return renewed
+
+
+async def test_a_heartbeat_that_finds_the_lease_released_by_our_own_save_does_not_cry_lapse(
+    database: Database,
+    key: str,
+    oauth: ZoomOAuth,
+    sim: ZoomSimulator,
+    sim_login: Login,
+    sim_clock: ManualClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    links = SlowSaves(database, TokenVault([key]))
+    await link_alice(links, sim, sim_login, sim_clock, expired=True)
+    # A short lease: its heartbeat beats every 0.1 s, so it beats while the save is paused.
+    source = UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now, lease_ttl=0.3)
+    with caplog.at_level(logging.WARNING, logger="bot.zoom.tokens"):
+        token = await source.access_token()
+    assert links.renewed_after_save.is_set()  # the heartbeat did find the lease gone
+    assert "lapsed" not in caplog.text
+    row = await links.get(TEAM, USER)
+    assert row is not None and row.access_token == token
     assert sim.stats[REFRESH] == 1
 
 
