@@ -50,6 +50,7 @@ def main() -> None:
         port=args.port,
         log_level="warning",
         access_log=False,
+        loop="asyncio",  # as `zoombot serve` (bot/cli.py EVENT_LOOP)
     )
 
 

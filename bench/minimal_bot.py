@@ -1,7 +1,7 @@
 """The second floor: the least any real bot does for `/zoom list`.
 
-A slack-bolt ``AsyncApp`` behind the same ASGI stack as the bot (Starlette + uvicorn, which
-picks httptools and uvloop when installed, as it does for the bot). Its `/zoom` listener
+A slack-bolt ``AsyncApp`` behind the same ASGI stack as the bot (Starlette + uvicorn with
+httptools, on asyncio's own event loop as the bot is). Its `/zoom` listener
 acks, makes the one Zoom call `/zoom list` needs (``GET /users/me/meetings?type=upcoming``)
 with a static token over one shared aiohttp session, and posts a small Block Kit reply to the
 command's ``response_url`` over the same session. No database, no token refresh, no
@@ -134,7 +134,8 @@ def main() -> None:
     app = build(
         args.secret, args.slack_api_url, args.bot_token, args.zoom_api_url, args.zoom_token, args.database_url
     )
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
+    # asyncio's loop, as `zoombot serve` (bot/cli.py EVENT_LOOP): the floor runs what the bot runs.
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False, loop="asyncio")
 
 
 if __name__ == "__main__":

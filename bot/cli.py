@@ -150,6 +150,15 @@ def _db(command: str, settings: Settings) -> int:
     raise AssertionError(command)
 
 
+# asyncio's own event loop, not uvloop (uvicorn's "auto" pick). Under a flood (bench/flood.py,
+# 2,000 commands a second at one process) uvloop left the listen socket's accept queue near
+# full for the whole flood (thousands of kernel listen overflows): requests sent in the first
+# seconds were accepted ~10 s later, ack p99 6.9–10.7 s. On asyncio's loop the same flood
+# acked at p99 ~0.4 s, max ~0.6 s, with no overflows; at a steady 100/s the CPU per command is
+# within the benchmark's noise of uvloop's.
+EVENT_LOOP = "asyncio"
+
+
 def _serve(settings: Settings, host: str, port: int, *, socket_mode: bool) -> int:
     import uvicorn
 
@@ -167,5 +176,5 @@ def _serve(settings: Settings, host: str, port: int, *, socket_mode: bool) -> in
     gc.freeze()
     gc.enable()
     log.info("zoombot listening on http://%s:%d (%s mode)", host, port, "socket" if socket_mode else "HTTP")
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, lifespan="on")
+    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, lifespan="on", loop=EVENT_LOOP)
     return 0
