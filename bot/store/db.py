@@ -102,6 +102,15 @@ def engine_options(url: URL) -> dict[str, Any]:
     return options
 
 
+def sqlite_file_engine(url: URL) -> Engine:
+    """The same SQLite file through the standard library's driver, for autocommit writes
+    (``bot/store/autocommit.py``): the same pragmas and text cleaning as the async engine."""
+    engine = create_engine(url.set(drivername="sqlite"), hide_parameters=True)
+    install_text_cleaning(engine)
+    install_sqlite_pragmas(engine)
+    return engine
+
+
 def rowcount(result: Result[Any]) -> int:
     """Rows matched by an UPDATE/DELETE: the verdict of every compare-and-set in the store."""
     if not isinstance(result, CursorResult):
@@ -126,10 +135,7 @@ class Database:
         if is_sqlite(parsed):
             install_sqlite_pragmas(engine)
         if is_sqlite(parsed) and not is_sqlite_memory(parsed):
-            # The same file through the standard library's driver, for autocommit writes.
-            sqlite_file = create_engine(parsed.set(drivername="sqlite"), hide_parameters=True)
-            install_text_cleaning(sqlite_file)
-            install_sqlite_pragmas(sqlite_file)
+            sqlite_file = sqlite_file_engine(parsed)
         return cls(engine, sqlite_file)
 
     @property

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 
-from bot.store.db import Database
+from bot.store.autocommit import AutocommitWriter
+from bot.store.db import Database, sqlite_file_engine
 from bot.store.models import ProcessedEvent
 
 
@@ -69,3 +72,50 @@ async def test_a_sqlite_write_waits_for_the_lock_off_the_event_loop(_migrated_sq
     finally:
         await db.dispose()
         await other.dispose()
+
+
+async def test_an_uncontended_sqlite_write_stays_on_the_loop_and_a_locked_one_goes_to_the_thread(
+    _migrated_sqlite_url: str,
+) -> None:
+    db, other = Database.from_url(_migrated_sqlite_url), Database.from_url(_migrated_sqlite_url)
+    now = datetime.now(UTC)
+    try:
+        await db.autocommit.rows(_insert(db), {"source": "slack", "event_key": "free", "received_at": now})
+        assert (db.autocommit.written_on_loop, db.autocommit.written_in_thread) == (1, 0)
+        async with other.session() as session:  # another process holds the write lock
+            session.add(ProcessedEvent(source="slack", event_key="held", received_at=now))
+            await session.flush()
+            write = asyncio.create_task(
+                db.autocommit.rows(_insert(db), {"source": "slack", "event_key": "k", "received_at": now})
+            )
+            await asyncio.sleep(0.1)
+        assert [row[0] for row in await write] == ["k"]
+        assert (db.autocommit.written_on_loop, db.autocommit.written_in_thread) == (1, 1)
+        # The loop's connection is not left in a failed transaction: the next write is on the loop.
+        await db.autocommit.rows(_insert(db), {"source": "slack", "event_key": "k2", "received_at": now})
+        assert (db.autocommit.written_on_loop, db.autocommit.written_in_thread) == (2, 1)
+    finally:
+        await db.dispose()
+        await other.dispose()
+
+
+async def test_writes_on_the_loop_are_checkpointed_by_the_thread_so_the_wal_stays_small(
+    _migrated_sqlite_url: str,
+) -> None:
+    # The loop's connection never checkpoints; without the thread's checkpoints these 1,000
+    # commits would leave a WAL of about 13 MB (the pages each commit touched, and a header).
+    url = make_url(_migrated_sqlite_url)
+    db = Database.from_url(_migrated_sqlite_url)
+    writer = AutocommitWriter(db.engine, sqlite_file_engine(url), checkpoint_every=50)
+    now = datetime.now(UTC)
+    wal = Path(f"{url.database}-wal")
+    try:
+        for i in range(1000):
+            await writer.rows(_insert(db), {"source": "slack", "event_key": f"w{i}", "received_at": now})
+            if i % 50 == 49:
+                await asyncio.sleep(0.01)  # let the thread's checkpoint run, as a serving loop would
+        assert writer.written_on_loop == 1000
+        assert wal.stat().st_size < 1_000_000
+    finally:
+        await asyncio.to_thread(writer.close)
+        await db.dispose()
