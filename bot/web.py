@@ -30,7 +30,8 @@ BotFactory = Callable[[], Awaitable[Bot]]
 
 def create_web_app(bot_factory: BotFactory, *, acking_limit: int = ACKING_LIMIT) -> Starlette:
     """Build the app; ``bot_factory`` is awaited once at start-up (lifespan). ``acking_limit``:
-    Slack requests being acknowledged at once before a command is told the bot is busy."""
+    Slack requests being acknowledged at once before a command is told the bot is busy,
+    however prompt the acks (``AckGate``: a late ack refuses sooner)."""
 
     current: list[Bot] = []  # the one bot, while the lifespan holds it
 
@@ -54,7 +55,8 @@ def create_web_app(bot_factory: BotFactory, *, acking_limit: int = ACKING_LIMIT)
 
     async def slack_events(request: Request) -> Response:
         bot = rt()
-        if not gate.try_enter():
+        ticket = gate.try_enter()
+        if ticket is None:
             # Behind on acks (a flood): a command learns at once that the bot is busy; anything
             # else gets 503, and Slack delivers events again later.
             body = await request.body()
@@ -66,7 +68,7 @@ def create_web_app(bot_factory: BotFactory, *, acking_limit: int = ACKING_LIMIT)
         try:
             return await _slack_events(bot, request)
         finally:
-            gate.leave()
+            gate.leave(ticket)
 
     async def _slack_events(bot: Bot, request: Request) -> Response:
         body = await request.body()

@@ -13,6 +13,11 @@ never, if the process runs out of memory holding thousands of queued commands.
 
 from __future__ import annotations
 
+import itertools
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+
 LOG_EVERY_S = 10.0  # at most one log line per this many seconds about refused commands
 
 
@@ -51,29 +56,67 @@ class CommandCapacity:
         return refused
 
 
-# Slack requests a process may be working on before their ack. Acking takes a millisecond or
-# two of CPU; when this many are under way the process is behind (a flood), and each more one
-# makes every ack later, past Slack's 3 s. Past it a slash command is told at once that the
-# bot is busy — a few microseconds, with no signature, database or Bolt work — so the
-# process catches up instead of timing out for everyone.
-ACKING_LIMIT = 100
+# Slack wants an ack within 3 s. Acking takes a millisecond or two of CPU, so a burst of a
+# thousand commands at once (a 9:00 stand-up in a big workspace) is acked well inside that;
+# a flood that outruns the CPU is not, and each more request makes every ack later. So the
+# gate refuses by lateness, not by count: when the oldest request still waiting for its ack
+# came in more than a patience ago, the process is behind, and a new slash command is told
+# at once that the bot is busy — a few microseconds, with no signature, database or Bolt
+# work — so the process catches up instead of timing out for everyone.
+# A burst after a calm gets BURST_PATIENCE_S, long enough for a thousand requests to be read
+# in; once the gate has refused anything it keeps to FLOOD_PATIENCE_S until CALM_AFTER_S
+# pass without a refusal: a flood holds few requests inside, so its memory stays bounded.
+# ACKING_LIMIT bounds the requests inside (a few kilobytes each) whatever their age.
+BURST_PATIENCE_S = 0.25
+FLOOD_PATIENCE_S = 0.05
+CALM_AFTER_S = 5.0
+ACKING_LIMIT = 1000
 
 
 class AckGate:
-    """Counts Slack requests between arrival and ack; refuses entry past the limit."""
+    """Slack requests between arrival and ack; refuses entry while acks run late or the
+    gate is full."""
 
-    def __init__(self, *, limit: int = ACKING_LIMIT) -> None:
+    def __init__(
+        self,
+        *,
+        limit: int = ACKING_LIMIT,
+        burst_patience: float = BURST_PATIENCE_S,
+        flood_patience: float = FLOOD_PATIENCE_S,
+        calm_after: float = CALM_AFTER_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.limit = limit
-        self.acking = 0
+        self._burst_patience = burst_patience
+        self._flood_patience = flood_patience
+        self._calm_after = calm_after
+        self._clock = clock
+        self._inside: OrderedDict[int, float] = OrderedDict()  # ticket → arrival, oldest first
+        self._tickets = itertools.count()
+        self._refused_at = float("-inf")
 
-    def try_enter(self) -> bool:
-        if self.acking >= self.limit:
-            return False
-        self.acking += 1
-        return True
+    @property
+    def acking(self) -> int:
+        """Requests inside: arrived and not acked yet."""
+        return len(self._inside)
 
-    def leave(self) -> None:
-        self.acking -= 1
+    def try_enter(self) -> int | None:
+        """A ticket to hand back to :meth:`leave`, or None: the request is refused."""
+        now = self._clock()
+        if len(self._inside) >= self.limit or (self._inside and self._late(now)):
+            self._refused_at = now
+            return None
+        ticket = next(self._tickets)
+        self._inside[ticket] = now
+        return ticket
+
+    def leave(self, ticket: int) -> None:
+        del self._inside[ticket]
+
+    def _late(self, now: float) -> bool:
+        flooded = now - self._refused_at < self._calm_after
+        patience = self._flood_patience if flooded else self._burst_patience
+        return now - next(iter(self._inside.values())) > patience
 
 
 def is_slash_command(body: bytes) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.slack.capacity import LOG_EVERY_S, CommandCapacity
+from bot.slack.capacity import LOG_EVERY_S, AckGate, CommandCapacity
 
 
 def test_admits_up_to_the_limit_then_refuses_until_one_finishes() -> None:
@@ -24,3 +24,60 @@ def test_refusals_are_reported_at_most_once_per_period_with_their_count() -> Non
     assert capacity.refusals_to_log(100.0 + LOG_EVERY_S / 2) == 0  # too soon: kept for later
     capacity.try_admit()
     assert capacity.refusals_to_log(100.0 + LOG_EVERY_S) == 2
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_burst_after_a_calm_is_let_in_up_to_the_limit_whatever_its_size() -> None:
+    clock = Clock()
+    gate = AckGate(limit=1000, burst_patience=0.25, flood_patience=0.05, clock=clock)
+    tickets = [gate.try_enter() for _ in range(1000)]  # a thousand commands in the same instant
+    assert None not in tickets and gate.acking == 1000
+    assert gate.try_enter() is None  # the limit bounds memory whatever the age
+    for ticket in tickets:
+        assert ticket is not None
+        gate.leave(ticket)
+    assert gate.acking == 0
+
+
+def test_a_request_is_refused_while_the_oldest_inside_waits_past_the_patience() -> None:
+    clock = Clock()
+    gate = AckGate(limit=1000, burst_patience=0.25, flood_patience=0.05, calm_after=5.0, clock=clock)
+    oldest = gate.try_enter()
+    clock.now += 0.2
+    younger = gate.try_enter()
+    assert younger is not None  # 0.2 s late: within the burst patience
+    clock.now += 0.1
+    assert gate.try_enter() is None  # the oldest has waited 0.3 s: the process is behind
+    assert oldest is not None
+    gate.leave(oldest)
+    assert gate.try_enter() is None  # the oldest inside now (0.1 s) is past the flood patience
+    clock.now += 5.0
+    gate.leave(younger)
+    assert gate.try_enter() is not None  # empty again, and calm for 5 s: a burst is welcome
+
+
+def test_after_a_refusal_the_gate_keeps_to_the_flood_patience_until_calm() -> None:
+    clock = Clock()
+    gate = AckGate(limit=1, burst_patience=0.25, flood_patience=0.05, calm_after=5.0, clock=clock)
+    first = gate.try_enter()
+    assert first is not None and gate.try_enter() is None  # full: refused, and the gate is now strict
+    gate.leave(first)
+    held = gate.try_enter()
+    assert held is not None
+    gate.limit = 10
+    clock.now += 0.1
+    assert gate.try_enter() is None  # 0.1 s late is too late while flooded…
+    clock.now += 5.0
+    assert gate.try_enter() is None  # …and still refused: a refusal just now restarted the calm
+    gate.leave(held)
+    clock.now += 5.1
+    burst = gate.try_enter()
+    clock.now += 0.1
+    assert burst is not None and gate.try_enter() is not None  # calm again: the burst patience
