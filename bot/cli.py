@@ -176,5 +176,14 @@ def _serve(settings: Settings, host: str, port: int, *, socket_mode: bool) -> in
     gc.freeze()
     gc.enable()
     log.info("zoombot listening on http://%s:%d (%s mode)", host, port, "socket" if socket_mode else "HTTP")
-    uvicorn.run(app, host=host, port=port, log_config=None, access_log=False, lifespan="on", loop=EVENT_LOOP)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        loop=EVENT_LOOP,
+        timeout_keep_alive=settings.HTTP_KEEP_ALIVE_SECONDS,
+    )
     return 0

@@ -43,6 +43,7 @@ EXPECTED: dict[str, str] = {
     "LOG_LEVEL": "one of DEBUG, INFO, WARNING, ERROR",
     "LOG_FORMAT": "text or json",
     "PORT": "a TCP port number from 1 to 65535",
+    "HTTP_KEEP_ALIVE_SECONDS": "whole seconds from 1 to 3600 (longer than your load balancer's idle timeout)",
 }
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
@@ -148,6 +149,15 @@ def _zoom_plan(value: object) -> ZoomPlan:
     return cast(ZoomPlan, plan)
 
 
+def _keep_alive(value: object) -> int:
+    if isinstance(value, bool):
+        raise ValueError("not a number of seconds")
+    seconds = int(value.strip()) if isinstance(value, str) else value
+    if not isinstance(seconds, int) or not 1 <= seconds <= 3600:
+        raise ValueError("not a number of seconds")
+    return seconds
+
+
 def _port(value: object) -> int:
     if isinstance(value, bool):
         raise ValueError("not a port")
@@ -177,6 +187,7 @@ PARSERS: dict[str, Callable[[object], Any]] = {
     "LOG_LEVEL": _log_level,
     "LOG_FORMAT": _log_format,
     "PORT": _port,
+    "HTTP_KEEP_ALIVE_SECONDS": _keep_alive,
 }
 
 
@@ -206,6 +217,11 @@ class Settings:
     LOG_LEVEL: LogLevel = "INFO"
     LOG_FORMAT: LogFormat = "text"
     PORT: int = 3000
+    # How long `serve` keeps an idle connection open. A load balancer reuses its connections
+    # to the bot until its own idle timeout (AWS's 60 s, nginx's 60 s by default): a server
+    # that closes first races it, and the request that loses comes back to Slack as a 502.
+    # 75 s outlasts the common defaults; uvicorn's own is 5 s.
+    HTTP_KEEP_ALIVE_SECONDS: int = 75
 
     def __post_init__(self) -> None:
         for variable in PARSERS:

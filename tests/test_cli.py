@@ -95,6 +95,25 @@ def test_serve_migrates_and_answers_healthz(tmp_path: Path) -> None:
     assert (tmp_path / "z.db").exists()
 
 
+def test_serve_closes_an_idle_connection_after_the_keep_alive_it_is_given(tmp_path: Path) -> None:
+    # A load balancer reuses its connection to the bot until its own idle timeout, so the bot
+    # must keep it longer (HTTP_KEEP_ALIVE_SECONDS, 75 s unless set; uvicorn's own is 5 s).
+    env = base_env(f"sqlite+aiosqlite:///{tmp_path}/z.db")
+    env["HTTP_KEEP_ALIVE_SECONDS"] = "2"
+    with serving(env, tmp_path) as (url, _):
+        wait_status(url, 200)
+        host, port = url.removeprefix("http://").split(":")
+        request = f"GET /healthz HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode()
+        with socket.create_connection((host, int(port)), timeout=10) as connection:
+            connection.sendall(request)
+            assert connection.recv(4096).startswith(b"HTTP/1.1 200")
+            time.sleep(1.0)  # idle within the 2 s: the same connection serves again
+            connection.sendall(request)
+            assert connection.recv(4096).startswith(b"HTTP/1.1 200")
+            time.sleep(3.5)  # idle past the 2 s (and well before uvicorn's own 5 s): closed
+            assert connection.recv(4096) == b""
+
+
 def test_serve_with_database_down_answers_503(tmp_path: Path) -> None:
     port = free_port()  # nothing listens there
     env = base_env(f"postgresql+asyncpg://postgres@127.0.0.1:{port}/none")

@@ -55,6 +55,7 @@ def test_serve_refuses_to_start_without_each_required_variable(missing: str, tmp
         ("PORT", "70000"),
         ("LOG_FORMAT", "xml"),
         ("ZOOM_PLAN", "enterprise-plus"),
+        ("HTTP_KEEP_ALIVE_SECONDS", "0"),
     ],
 )
 def test_malformed_values_name_the_variable(variable: str, value: str, tmp_path: Path) -> None:
@@ -64,7 +65,7 @@ def test_malformed_values_name_the_variable(variable: str, value: str, tmp_path:
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and variable in lines[0], result.stderr
     # Secrets are never echoed.
-    assert value not in lines[0] or variable in ("PORT", "LOG_FORMAT", "ZOOM_PLAN")
+    assert value not in lines[0] or variable in ("PORT", "LOG_FORMAT", "ZOOM_PLAN", "HTTP_KEEP_ALIVE_SECONDS")
 
 
 def test_several_keys_newest_first(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -135,6 +136,11 @@ def test_every_setting_has_a_parser_and_an_expected_form() -> None:
     # A field added without a parser would be accepted unchecked; without a form, its error
     # message would not say what to write.
     assert set(PARSERS) == SETTING_NAMES == set(EXPECTED)
+
+
+def test_idle_connections_are_kept_longer_than_common_load_balancers_keep_theirs() -> None:
+    assert Settings().HTTP_KEEP_ALIVE_SECONDS == 75  # AWS's ALB and nginx: 60 s
+    assert Settings(HTTP_KEEP_ALIVE_SECONDS=" 620 ").HTTP_KEEP_ALIVE_SECONDS == 620  # type: ignore[arg-type]
 
 
 def test_the_zoom_plan_reads_either_case_and_defaults_to_pro() -> None:

@@ -29,6 +29,11 @@ from starlette.types import ASGIApp
 Lifespan = Literal["auto", "on", "off"]
 
 START_TIMEOUT_SECONDS = 10.0
+# Idle connections stay open this long, as on the servers the bot meets in production (and as
+# `zoombot serve` keeps them): longer than the bot's own clients keep an idle connection
+# (5 s, bot/http_transport.py), so a client always retires a connection before the server
+# closes it. With uvicorn's 5 s on both ends, a request sent as the server closed failed.
+KEEP_ALIVE_SECONDS = 75
 STOP_TIMEOUT_SECONDS = 5.0
 _POLL_SECONDS = 0.005
 
@@ -73,6 +78,7 @@ def _make_server(app: ASGIApp, lifespan: Lifespan) -> uvicorn.Server:
         log_config=None,
         lifespan=lifespan,
         access_log=False,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
         # Keep-alive connections from test clients must not hold shutdown up for long.
         timeout_graceful_shutdown=1,
     )

@@ -66,7 +66,10 @@ class CommandCapacity:
 # A burst after a calm gets BURST_PATIENCE_S, long enough for a thousand requests to be read
 # in; once the gate has refused anything it keeps to FLOOD_PATIENCE_S until CALM_AFTER_S
 # pass without a refusal: a flood holds few requests inside, so its memory stays bounded.
-# ACKING_LIMIT bounds the requests inside (a few kilobytes each) whatever their age.
+# Below ACKING_FLOOR requests inside, none is refused however late the acks: a busy machine
+# slows every ack a little, and a hundred requests are never a flood. ACKING_LIMIT bounds
+# the requests inside (a few kilobytes each) whatever their age.
+ACKING_FLOOR = 100
 BURST_PATIENCE_S = 0.25
 FLOOD_PATIENCE_S = 0.05
 CALM_AFTER_S = 5.0
@@ -74,19 +77,21 @@ ACKING_LIMIT = 1000
 
 
 class AckGate:
-    """Slack requests between arrival and ack; refuses entry while acks run late or the
-    gate is full."""
+    """Slack requests between arrival and ack; past ``floor`` inside, refuses entry while
+    acks run late; at ``limit`` inside, refuses entry."""
 
     def __init__(
         self,
         *,
         limit: int = ACKING_LIMIT,
+        floor: int = ACKING_FLOOR,
         burst_patience: float = BURST_PATIENCE_S,
         flood_patience: float = FLOOD_PATIENCE_S,
         calm_after: float = CALM_AFTER_S,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.limit = limit
+        self.floor = floor
         self._burst_patience = burst_patience
         self._flood_patience = flood_patience
         self._calm_after = calm_after
@@ -103,7 +108,8 @@ class AckGate:
     def try_enter(self) -> int | None:
         """A ticket to hand back to :meth:`leave`, or None: the request is refused."""
         now = self._clock()
-        if len(self._inside) >= self.limit or (self._inside and self._late(now)):
+        inside = len(self._inside)
+        if inside >= self.limit or (inside >= self.floor and self._late(now)):
             self._refused_at = now
             return None
         ticket = next(self._tickets)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -79,6 +80,24 @@ async def test_an_idle_keep_alive_connection_does_not_hold_shutdown() -> None:
         assert not port_is_listening(base_url)
     finally:
         await client.aclose()
+
+
+async def test_an_idle_connection_outlives_the_bots_own_five_second_keep_alive() -> None:
+    # The bot's clients retire an idle connection after 5 s; a server that closed at the same
+    # moment raced them (a request sent as it closed failed), as real servers do not.
+    async with serve_asgi(hello_app()) as base_url:
+        parts = urlsplit(base_url)
+        reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
+        request = f"GET / HTTP/1.1\r\nHost: {parts.netloc}\r\n\r\n".encode()
+        try:
+            for pause in (6.0, 0.0):
+                writer.write(request)
+                await writer.drain()
+                assert (await reader.readline()).startswith(b"HTTP/1.1 200")
+                await reader.readuntil(f"hello from {parts.port}".encode())
+                await asyncio.sleep(pause)  # idle past 5 s, then the same connection again
+        finally:
+            writer.close()
 
 
 def test_thread_variant_serves_sync_callers_and_stops() -> None:

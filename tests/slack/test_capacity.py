@@ -48,7 +48,7 @@ def test_a_burst_after_a_calm_is_let_in_up_to_the_limit_whatever_its_size() -> N
 
 def test_a_request_is_refused_while_the_oldest_inside_waits_past_the_patience() -> None:
     clock = Clock()
-    gate = AckGate(limit=1000, burst_patience=0.25, flood_patience=0.05, calm_after=5.0, clock=clock)
+    gate = AckGate(limit=1000, floor=1, burst_patience=0.25, flood_patience=0.05, calm_after=5.0, clock=clock)
     oldest = gate.try_enter()
     clock.now += 0.2
     younger = gate.try_enter()
@@ -65,7 +65,7 @@ def test_a_request_is_refused_while_the_oldest_inside_waits_past_the_patience() 
 
 def test_after_a_refusal_the_gate_keeps_to_the_flood_patience_until_calm() -> None:
     clock = Clock()
-    gate = AckGate(limit=1, burst_patience=0.25, flood_patience=0.05, calm_after=5.0, clock=clock)
+    gate = AckGate(limit=1, floor=1, burst_patience=0.25, flood_patience=0.05, calm_after=5.0, clock=clock)
     first = gate.try_enter()
     assert first is not None and gate.try_enter() is None  # full: refused, and the gate is now strict
     gate.leave(first)
@@ -81,3 +81,13 @@ def test_after_a_refusal_the_gate_keeps_to_the_flood_patience_until_calm() -> No
     burst = gate.try_enter()
     clock.now += 0.1
     assert burst is not None and gate.try_enter() is not None  # calm again: the burst patience
+
+
+def test_below_the_floor_no_request_is_refused_however_late_the_acks() -> None:
+    clock = Clock()
+    gate = AckGate(limit=1000, floor=100, burst_patience=0.25, clock=clock)
+    first = [gate.try_enter() for _ in range(50)]
+    clock.now += 2.0  # a busy machine: the oldest has waited 2 s
+    rest = [gate.try_enter() for _ in range(50)]
+    assert None not in first + rest and gate.acking == 100
+    assert gate.try_enter() is None  # at the floor, lateness counts again
