@@ -7,6 +7,7 @@ import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
@@ -118,4 +119,19 @@ async def test_writes_on_the_loop_are_checkpointed_by_the_thread_so_the_wal_stay
         assert wal.stat().st_size < 1_000_000
     finally:
         await asyncio.to_thread(writer.close)
+        await db.dispose()
+
+
+async def test_after_a_failed_write_on_the_loop_the_next_one_is_on_the_loop_again(
+    _migrated_sqlite_url: str,
+) -> None:
+    db = Database.from_url(_migrated_sqlite_url)
+    row = {"source": "slack", "event_key": "k", "received_at": datetime.now(UTC)}
+    try:
+        with pytest.raises(sa.exc.OperationalError):
+            await db.autocommit.rows(sa.text("INSERT INTO no_such_table VALUES (1)"), {})
+        rows = await db.autocommit.rows(_insert(db), row)
+        assert [row[0] for row in rows] == ["k"]
+        assert (db.autocommit.written_on_loop, db.autocommit.written_in_thread) == (1, 0)
+    finally:
         await db.dispose()
