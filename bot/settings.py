@@ -149,22 +149,18 @@ def _zoom_plan(value: object) -> ZoomPlan:
     return cast(ZoomPlan, plan)
 
 
-def _keep_alive(value: object) -> int:
-    if isinstance(value, bool):
-        raise ValueError("not a number of seconds")
-    seconds = int(value.strip()) if isinstance(value, str) else value
-    if not isinstance(seconds, int) or not 1 <= seconds <= 3600:
-        raise ValueError("not a number of seconds")
-    return seconds
+def _whole_number(low: int, high: int) -> Callable[[object], int]:
+    """A parser of whole numbers from ``low`` to ``high`` (text from the environment, or an int)."""
 
+    def parse(value: object) -> int:
+        if isinstance(value, bool):
+            raise ValueError("not a whole number")
+        number = int(value.strip()) if isinstance(value, str) else value
+        if not isinstance(number, int) or not low <= number <= high:
+            raise ValueError("out of range")
+        return number
 
-def _port(value: object) -> int:
-    if isinstance(value, bool):
-        raise ValueError("not a port")
-    port = int(value.strip()) if isinstance(value, str) else value
-    if not isinstance(port, int) or not 1 <= port <= 65535:
-        raise ValueError("not a port")
-    return port
+    return parse
 
 
 PARSERS: dict[str, Callable[[object], Any]] = {
@@ -186,8 +182,8 @@ PARSERS: dict[str, Callable[[object], Any]] = {
     "ZOOM_PLAN": _zoom_plan,
     "LOG_LEVEL": _log_level,
     "LOG_FORMAT": _log_format,
-    "PORT": _port,
-    "HTTP_KEEP_ALIVE_SECONDS": _keep_alive,
+    "PORT": _whole_number(1, 65535),
+    "HTTP_KEEP_ALIVE_SECONDS": _whole_number(1, 3600),
 }
 
 

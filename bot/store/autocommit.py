@@ -119,7 +119,8 @@ class AutocommitWriter:
 
     def _checkpoint_soon(self) -> None:
         """Have the writer thread fold the WAL back into the file, unless it is doing so."""
-        if self._thread is None or (self._checkpointing is not None and not self._checkpointing.done()):
+        assert self._thread is not None  # loop writes exist only beside the writer thread
+        if self._checkpointing is not None and not self._checkpointing.done():
             return
         self._since_checkpoint = 0
         self._checkpointing = self._thread.submit(self._checkpoint)
@@ -142,9 +143,7 @@ class AutocommitWriter:
     def close(self) -> None:
         if self._thread is not None:
             self._thread.shutdown(wait=True)
-        if self._on_loop is not None:
-            self._on_loop.close()
-            self._on_loop = None
+        self._close_on_loop()
         if self._sqlite_file is not None:
             self._sqlite_file.dispose()
 

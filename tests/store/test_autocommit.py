@@ -4,6 +4,8 @@ at once, on both backends, and cleaned like every other statement."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,6 +16,15 @@ from sqlalchemy.engine import make_url
 from bot.store.autocommit import AutocommitWriter
 from bot.store.db import Database, sqlite_file_engine
 from bot.store.models import ProcessedEvent
+
+
+@asynccontextmanager
+async def holding_the_write_lock(other: Database, now: datetime) -> AsyncIterator[None]:
+    """Another process in the middle of a write transaction: SQLite's write lock is its."""
+    async with other.session() as session:
+        session.add(ProcessedEvent(source="slack", event_key="held", received_at=now))
+        await session.flush()
+        yield
 
 
 def _insert(db: Database) -> sa.Executable:
@@ -57,9 +68,7 @@ async def test_a_sqlite_write_waits_for_the_lock_off_the_event_loop(_migrated_sq
 
     now = datetime.now(UTC)
     try:
-        async with other.session() as session:  # another process holds the write lock…
-            session.add(ProcessedEvent(source="slack", event_key="held", received_at=now))
-            await session.flush()
+        async with holding_the_write_lock(other, now):  # another process holds the write lock…
             write = asyncio.create_task(
                 db.autocommit.rows(_insert(db), {"source": "slack", "event_key": "k", "received_at": now})
             )
@@ -83,9 +92,7 @@ async def test_an_uncontended_sqlite_write_stays_on_the_loop_and_a_locked_one_go
     try:
         await db.autocommit.rows(_insert(db), {"source": "slack", "event_key": "free", "received_at": now})
         assert (db.autocommit.written_on_loop, db.autocommit.written_in_thread) == (1, 0)
-        async with other.session() as session:  # another process holds the write lock
-            session.add(ProcessedEvent(source="slack", event_key="held", received_at=now))
-            await session.flush()
+        async with holding_the_write_lock(other, now):
             write = asyncio.create_task(
                 db.autocommit.rows(_insert(db), {"source": "slack", "event_key": "k", "received_at": now})
             )
