@@ -15,7 +15,13 @@ algorithm itself always reads the row. It is safe to be out of date:
   link's token back, and later commands would keep using it;
 - another process's writes are not seen here, but each of them leaves the cached access
   token refused by Zoom (a refresh rotates it, an unlink or deauthorization revokes it),
-  and a refusal (401/124) makes the token source drop the entry and read the row again.
+  and a refusal (401/124) makes the token source drop the entry and read the row again;
+- a refresh this process saved leaves its new token here (:meth:`FreshTokens.settle`),
+  marked as the successor of the token it replaced, unless the link was written by anything
+  else while the refresh was saved. Calls that went out with the old token and were refused
+  take the successor (:meth:`FreshTokens.successor`) instead of each reading the row: when
+  every token of a workspace has expired (a 9:00 burst), ten commands of one person cost one
+  refresh and no further reads.
 
 The cache is bounded (least recently used entries go first) and holds nothing that is
 not already in this process's memory while a call runs. So are the generations: they
@@ -41,6 +47,7 @@ class _Entry:
     expires_at: datetime
     zoom_account_id: str = ""
     zoom_user: str = ""  # the link's Zoom e-mail (else id): whose daily meeting create/update cap it spends
+    replaces: str = field(default="", repr=False)  # the access token this one's refresh retired
 
 
 class FreshTokens:
@@ -72,6 +79,23 @@ class FreshTokens:
         self._entries.move_to_end(key)
         return entry.access_token
 
+    def successor(self, key: LinkKey, refused: str, *, valid_after: datetime) -> str | None:
+        """The token this process's refresh put in place of ``refused``, if it is remembered
+        and stays valid past ``valid_after``; None otherwise (the row must be read)."""
+        entry = self._entries.get(key)
+        if entry is None or not refused or entry.replaces != refused:
+            return None
+        return self.get(key, valid_after=valid_after)
+
+    def drop_if(self, key: LinkKey, access_token: str) -> None:
+        """Zoom refused ``access_token``: forget the key if that is the token remembered.
+
+        Another token (a successor) stays, and so does the generation when nothing is
+        remembered: a refresh being saved meanwhile may still :meth:`settle`."""
+        entry = self._entries.get(key)
+        if entry is not None and entry.access_token == access_token:
+            self.forget(key)
+
     def zoom_account(self, key: LinkKey) -> str | None:
         """The Zoom account of a remembered link (for pacing calls under its limits)."""
         entry = self._entries.get(key)
@@ -92,17 +116,49 @@ class FreshTokens:
         generation: int,
         zoom_account_id: str = "",
         zoom_user: str = "",
+        replaces: str = "",
     ) -> bool:
         """Remember a token read at ``generation``; refused (False) if the key was forgotten since."""
         if self.generation(key) != generation:
             return False
         self._drop(key)
-        self._entries[key] = _Entry(link_id, access_token, expires_at, zoom_account_id, zoom_user)
+        self._entries[key] = _Entry(link_id, access_token, expires_at, zoom_account_id, zoom_user, replaces)
         self._key_by_link[link_id] = key
         while len(self._entries) > self._max_entries:
             _, oldest = self._entries.popitem(last=False)
             self._key_by_link.pop(oldest.link_id, None)
         return True
+
+    def settle(
+        self,
+        key: LinkKey,
+        link_id: int,
+        access_token: str,
+        expires_at: datetime,
+        *,
+        generation: int,
+        replaces: str,
+        zoom_account_id: str = "",
+        zoom_user: str = "",
+    ) -> bool:
+        """After this process committed a refresh of the key begun at ``generation``: forget
+        the key (every put read before the commit is refused), then remember the new token
+        as the successor of ``replaces`` — unless something else forgot the key meanwhile
+        (another write to the link: an unlink must not see the token come back)."""
+        written_by_others = self.generation(key) != generation
+        self.forget(key)
+        if written_by_others:
+            return False
+        return self.put(
+            key,
+            link_id,
+            access_token,
+            expires_at,
+            generation=self.generation(key),
+            zoom_account_id=zoom_account_id,
+            zoom_user=zoom_user,
+            replaces=replaces,
+        )
 
     def forget(self, key: LinkKey) -> None:
         """The link was written: drop its token and refuse every put read before now."""

@@ -11,6 +11,7 @@ database fails, the sealed pair stays pending and ``retry_rotation`` writes it l
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -84,16 +85,22 @@ class LinkRefreshes(LinkRows):
         from memory, and :meth:`retry_rotation` writes it once the database answers. Like
         :meth:`save_refreshed`, not conditional on the lease.
         """
-        sealed = self._seal(
-            seen.id,
-            seen.team_id,
-            seen.user_id,
-            expected_version=seen.version,
-            lease_owner=lease_owner,
+        sealed = replace(
+            self._seal(
+                seen.id,
+                seen.team_id,
+                seen.user_id,
+                expected_version=seen.version,
+                lease_owner=lease_owner,
+                access_token=access_token,
+                refresh_token=refresh_token,
+                access_expires_at=access_expires_at,
+                scopes=scopes,
+            ),
             access_token=access_token,
-            refresh_token=refresh_token,
-            access_expires_at=access_expires_at,
-            scopes=scopes,
+            replaces=seen.access_token,
+            zoom_account_id=seen.zoom_account_id,
+            zoom_user=seen.zoom_email or seen.zoom_user_id,
         )
         self._pending[seen.id] = sealed  # before the write: a failed write cannot lose it
         try:
@@ -145,7 +152,9 @@ class LinkRefreshes(LinkRows):
         )
 
     async def _write_rotation(self, sealed: SealedRotation) -> SaveOutcome:
-        self._fresh.forget((sealed.team_id, sealed.user_id))  # the old access token dies with the rotation
+        key = (sealed.team_id, sealed.user_id)
+        self._fresh.forget(key)  # the old access token dies with the rotation
+        generation = self._fresh.generation(key)
         async with self._db.session() as session:
             result = await session.execute(
                 update(ZoomLink)
@@ -162,7 +171,20 @@ class LinkRefreshes(LinkRows):
             saved = rowcount(result) == 1
         if self._pending.get(sealed.link_id) is sealed:
             del self._pending[sealed.link_id]
-        self._fresh.forget((sealed.team_id, sealed.user_id))
+        if saved and sealed.access_token:
+            # Calls refused with the old token take this one rather than read the row.
+            self._fresh.settle(
+                key,
+                sealed.link_id,
+                sealed.access_token,
+                sealed.access_expires_at,
+                generation=generation,
+                replaces=sealed.replaces,
+                zoom_account_id=sealed.zoom_account_id,
+                zoom_user=sealed.zoom_user,
+            )
+        else:
+            self._fresh.forget(key)
         return SaveOutcome.SAVED if saved else SaveOutcome.MOVED_ON
 
     async def save_refreshed(

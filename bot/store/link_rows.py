@@ -57,6 +57,12 @@ class SealedRotation:
     lease_owner: str
     access_expires_at: datetime
     values: dict[str, Any] = field(repr=False)
+    # For this process's cache once written (fresh_tokens.py): the new access token, the one
+    # it replaces, and the link's Zoom account and user.
+    access_token: str = field(default="", repr=False)
+    replaces: str = field(default="", repr=False)
+    zoom_account_id: str = ""
+    zoom_user: str = ""
 
 
 # What a database that is down, restarting or refusing connections raises (OSError covers

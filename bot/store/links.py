@@ -90,6 +90,16 @@ class LinkStore(LinkRefreshes):
     def forget_cached(self, team_id: str, user_id: str) -> None:
         self._fresh.forget((team_id, user_id))
 
+    def cached_successor(
+        self, team_id: str, user_id: str, refused: str, *, valid_after: datetime
+    ) -> str | None:
+        """The token this process's refresh put in place of ``refused``, while it is fresh."""
+        return self._fresh.successor((team_id, user_id), refused, valid_after=valid_after)
+
+    def forget_refused(self, team_id: str, user_id: str, refused: str) -> None:
+        """Zoom refused ``refused``: drop it if it is the remembered token (not its successor)."""
+        self._fresh.drop_if((team_id, user_id), refused)
+
     # -- reading ---------------------------------------------------------------
 
     async def get(self, team_id: str, user_id: str) -> LinkRecord | None:

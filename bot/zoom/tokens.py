@@ -18,8 +18,9 @@ deleted raises ``NotLinkedError`` too. So once a deletion has committed, this pr
 uses that link's tokens again, whatever Zoom would still accept. Otherwise:
 
 1. **In process**: take the ``asyncio.Lock`` for this link (one per link key per event
-   loop) and read the row again (double-checked: the coroutine that held the lock
-   before us has probably refreshed already).
+   loop) and look again (double-checked: the coroutine that held the lock before us has
+   probably refreshed already, and its save left the new token in the process's cache,
+   ``FreshTokens.settle``); if not there, read the row again.
 2. **Across processes**: take the row's refresh *lease* with a conditional UPDATE
    (``try_acquire_refresh_lease``: free or expired → ours for ``LEASE_TTL_SECONDS``).
    This is portable compare-and-set, not ``SELECT ... FOR UPDATE``, which SQLite ignores.
@@ -56,9 +57,12 @@ uses that link's tokens again, whatever Zoom would still accept. Otherwise:
    - Zoom unreachable before anything was sent, or a 5xx: nothing rotated; UNAVAILABLE
      is raised and the stored tokens stay as they were.
 
-``invalidate(stale)`` follows a 401/124 from the API. It **re-reads the row first** (a
-sibling's refresh kills our old access token, and the row already has the new one),
-and only refreshes if the row still holds the refused token — at most once.
+``invalidate(stale)`` follows a 401/124 from the API. If this process's own refresh already
+replaced the refused token, it takes the successor from the cache: the calls sent together
+with one token come back refused together, and one refreshes while the rest read nothing.
+Otherwise, under the lock, it **re-reads the row first** (a sibling's refresh kills our old
+access token, and the row already has the new one), and only refreshes if the row still
+holds the refused token — at most once.
 
 ``AccountTokenSource`` (``account_tokens.py``) caches one Server-to-Server token per process and renews it
 ``REFRESH_MARGIN`` before expiry, with a single fetch under contention.
@@ -181,13 +185,20 @@ class UserTokenSource:
         return self._zoom_user or self._links.cached_zoom_user(self.team_id, self.user_id)
 
     async def invalidate(self, stale_access_token: str) -> str:
+        # Calls that went out together with one token come back refused together: the first
+        # refreshes, the others take what it saved (fresh_tokens.py) without a read.
+        successor = self._successor(stale_access_token)
+        if successor is not None:
+            return successor
         # The remembered token may be what Zoom refused (another process refreshed, or the
-        # link was revoked): from here on only the row counts.
-        self._links.forget_cached(self.team_id, self.user_id)
-        row = await self._load()
-        if row.access_token != stale_access_token and self._fresh(row):
-            return row.access_token  # a sibling already refreshed
+        # link was revoked): from here on only the row counts. Under the lock, the row is read
+        # before anything is refreshed: a sibling process may have refreshed already.
+        self._links.forget_refused(self.team_id, self.user_id, stale_access_token)
         return await self._refresh_locked(stale=stale_access_token)
+
+    def _successor(self, refused: str) -> str | None:
+        valid_after = self._clock() + self._margin
+        return self._links.cached_successor(self.team_id, self.user_id, refused, valid_after=valid_after)
 
     # -- steps ---------------------------------------------------------------------------------
 
@@ -211,6 +222,15 @@ class UserTokenSource:
 
     async def _refresh_locked(self, *, stale: str | None) -> str:
         async with self._locks.lock((self.team_id, self.user_id)):
+            # Whoever held the lock before us has probably refreshed: its token is remembered.
+            if stale is None:
+                ahead = self._links.cached_access_token(
+                    self.team_id, self.user_id, valid_after=self._clock() + self._margin
+                )
+            else:
+                ahead = self._successor(stale)
+            if ahead is not None:
+                return ahead
             row = await self._load()
             if self._fresh(row, stale):
                 return row.access_token

@@ -94,3 +94,52 @@ def test_many_keys_keep_the_generation_map_at_its_bound() -> None:
         assert put(cache, key, n, "tok", LATER)
         cache.forget(key)
     assert len(cache) == 0 and len(cache._generations) == 5
+
+
+# -- a refresh saved by this process: its token as the successor of the one it retired -----------
+
+
+def test_a_settled_refresh_is_the_successor_of_the_token_it_replaced_only() -> None:
+    cache = FreshTokens()
+    key = ("T", "A")
+    put(cache, key, 1, "old", LATER)
+    cache.forget(key)  # the refresh's write begins: the old token dies with it
+    began = cache.generation(key)
+    assert cache.settle(key, 1, "new", LATER, generation=began, replaces="old")
+    assert cache.successor(key, "old", valid_after=NOW) == "new"
+    assert cache.successor(key, "older", valid_after=NOW) is None  # refused long before: read the row
+    assert cache.successor(key, "", valid_after=NOW) is None
+    assert cache.get(key, valid_after=NOW) == "new"
+    assert cache.successor(key, "old", valid_after=LATER) is None  # expired: not handed out
+
+
+def test_a_refresh_settles_nothing_if_the_link_was_written_while_it_was_saved() -> None:
+    cache = FreshTokens()
+    key = ("T", "A")
+    began = cache.generation(key)
+    cache.forget(key)  # an unlink commits while the rotation is written
+    assert not cache.settle(key, 1, "new", LATER, generation=began, replaces="old")
+    assert cache.get(key, valid_after=NOW) is None and cache.successor(key, "old", valid_after=NOW) is None
+
+
+def test_a_settle_refuses_every_put_read_before_it() -> None:
+    cache = FreshTokens()
+    key = ("T", "A")
+    began = cache.generation(key)
+    read_during_the_write = cache.generation(key)  # a reader that read the old row meanwhile
+    assert cache.settle(key, 1, "new", LATER, generation=began, replaces="old")
+    assert not cache.put(key, 1, "old", LATER, generation=read_during_the_write)
+    assert cache.get(key, valid_after=NOW) == "new"
+
+
+def test_a_refusal_drops_only_the_refused_token_and_leaves_a_refresh_free_to_settle() -> None:
+    cache = FreshTokens()
+    key = ("T", "A")
+    began = cache.generation(key)
+    cache.drop_if(key, "old")  # a late refusal while nothing is remembered: no generation moves
+    assert cache.settle(key, 1, "new", LATER, generation=began, replaces="old")
+    cache.drop_if(key, "old")  # the successor stays
+    assert cache.get(key, valid_after=NOW) == "new"
+    cache.drop_if(key, "new")  # the remembered token itself refused: gone, reads refused
+    assert cache.get(key, valid_after=NOW) is None
+    assert not cache.put(key, 1, "new", LATER, generation=began)

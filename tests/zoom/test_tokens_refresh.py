@@ -461,6 +461,49 @@ async def test_a_fresh_token_is_read_from_the_database_once(
     assert statements.count == 1
 
 
+class LinkReads:
+    """Counts the reads of link rows an engine sends (a real listener on the real engine)."""
+
+    def __init__(self, database: Database) -> None:
+        self.count = 0
+        event.listen(database.engine.sync_engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, _connection: object, _cursor: object, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT") and "zoom_links" in statement:
+            self.count += 1
+
+
+async def test_calls_refused_together_share_one_refresh_and_the_rest_read_no_row(
+    database: Database,
+    key: str,
+    http: ZoomHttp,
+    oauth: ZoomOAuth,
+    sim: ZoomSimulator,
+    sim_login: Login,
+    sim_clock: ManualClock,
+) -> None:
+    """The 9:00 burst: ten commands of one person go out with the remembered token, Zoom
+    refuses all ten (it expired, or was revoked); one refreshes, nine take its token."""
+    links = LinkStore(database, TokenVault([key]))
+    await link_alice(links, sim, sim_login, sim_clock, expired=False)
+
+    async def refused_round(calls: int) -> int:
+        await UserZoom(http, source(links, oauth, sim_clock)).get_user()  # the token is remembered
+        sim.expire_access_tokens("alice@example.com")
+        reads = LinkReads(database)
+        refreshes = sim.stats.get(REFRESH, 0)
+        users = await asyncio.gather(
+            *(UserZoom(http, source(links, oauth, sim_clock)).get_user() for _ in range(calls))
+        )
+        assert {u.email for u in users} == {"alice@example.com"}
+        assert sim.stats[REFRESH] == refreshes + 1
+        event.remove(database.engine.sync_engine, "before_cursor_execute", reads._seen)
+        return reads.count
+
+    alone = await refused_round(1)
+    assert await refused_round(10) == alone  # nine more calls, not one more read
+
+
 async def test_a_remembered_token_expires_with_the_clock(
     links: LinkStore, oauth: ZoomOAuth, sim: ZoomSimulator, sim_login: Login, sim_clock: ManualClock
 ) -> None:
