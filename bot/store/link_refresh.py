@@ -109,7 +109,12 @@ class LinkRefreshes(LinkRows):
             key = (seen.team_id, seen.user_id)
             self._fresh.forget(key)
             self._fresh.put(
-                key, seen.id, access_token, access_expires_at, generation=self._fresh.generation(key)
+                key,
+                seen.id,
+                access_token,
+                access_expires_at,
+                generation=self._fresh.generation(key),
+                replaces=seen.access_token,  # calls refused with the old token take this one
             )
             return SaveOutcome.PENDING
 

@@ -94,6 +94,8 @@ async def test_a_rotated_pair_the_database_refuses_is_kept_served_and_saved_late
         assert await later.access_token() == token
         me = await UserZoom(http, later).get_user()
         assert me.email == "alice@example.com"
+        # A call that went out with the old token and was refused takes the new one too.
+        assert await later.invalidate(linked.access_token) == token
         await restore()
 
     async def saved() -> bool:
