@@ -79,6 +79,12 @@ class FreshTokens:
         self._entries.move_to_end(key)
         return entry.access_token
 
+    def ran_out(self, key: LinkKey, *, valid_after: datetime) -> bool:
+        """Whether a token is remembered that does not stay valid past ``valid_after`` (kept:
+        the refresh that replaces it drops it)."""
+        entry = self._entries.get(key)
+        return entry is not None and entry.expires_at <= valid_after
+
     def successor(self, key: LinkKey, refused: str, *, valid_after: datetime) -> str | None:
         """The token this process's refresh put in place of ``refused``, if it is remembered
         and stays valid past ``valid_after``; None otherwise (the row must be read)."""

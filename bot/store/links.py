@@ -58,6 +58,9 @@ class LinkStore(LinkRefreshes):
     def cached_access_token(self, team_id: str, user_id: str, *, valid_after: datetime) -> str | None:
         return self._fresh.get((team_id, user_id), valid_after=valid_after)
 
+    def cached_token_ran_out(self, team_id: str, user_id: str, *, valid_after: datetime) -> bool:
+        return self._fresh.ran_out((team_id, user_id), valid_after=valid_after)
+
     def cached_zoom_account(self, team_id: str, user_id: str) -> str | None:
         return self._fresh.zoom_account((team_id, user_id))
 

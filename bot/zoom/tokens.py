@@ -161,9 +161,13 @@ class UserTokenSource:
     # -- public ------------------------------------------------------------------------------
 
     async def access_token(self) -> str:
-        cached = self._links.cached_access_token(
-            self.team_id, self.user_id, valid_after=self._clock() + self._margin
-        )
+        valid_after = self._clock() + self._margin
+        if self._links.cached_token_ran_out(self.team_id, self.user_id, valid_after=valid_after):
+            # The row holds the same token unless another process refreshed: settle it under the
+            # lock, where the first caller refreshes and the others take its token (the first
+            # command of the day of each person, all at 9:00).
+            return await self._refresh_locked(stale=None)
+        cached = self._links.cached_access_token(self.team_id, self.user_id, valid_after=valid_after)
         if cached is not None:
             return cached
         for _ in range(_READS_BEFORE_LOCKING):
@@ -222,19 +226,28 @@ class UserTokenSource:
 
     async def _refresh_locked(self, *, stale: str | None) -> str:
         async with self._locks.lock((self.team_id, self.user_id)):
-            # Whoever held the lock before us has probably refreshed: its token is remembered.
-            if stale is None:
-                ahead = self._links.cached_access_token(
-                    self.team_id, self.user_id, valid_after=self._clock() + self._margin
-                )
-            else:
-                ahead = self._successor(stale)
+            ahead = self._remembered_ahead(stale)
             if ahead is not None:
                 return ahead
+            generation = self._links.cache_generation(self.team_id, self.user_id)
             row = await self._load()
             if self._fresh(row, stale):
+                # Another process refreshed: the callers queued behind us take it from memory.
+                self._links.remember_fresh(row, generation=generation)
                 return row.access_token
             return await self._refresh_across_processes(row, stale)
+
+    def _remembered_ahead(self, stale: str | None) -> str | None:
+        """Under the lock: the token whoever held it before us saved (fresh_tokens.py), if any.
+
+        A remembered token that ran out stays remembered until its refresh is saved: it is
+        what sends the callers behind us to the lock rather than to the row."""
+        if stale is not None:
+            return self._successor(stale)
+        valid_after = self._clock() + self._margin
+        if self._links.cached_token_ran_out(self.team_id, self.user_id, valid_after=valid_after):
+            return None
+        return self._links.cached_access_token(self.team_id, self.user_id, valid_after=valid_after)
 
     async def _refresh_across_processes(self, seen: LinkRecord, stale: str | None) -> str:
         started = time.monotonic()

@@ -504,6 +504,33 @@ async def test_calls_refused_together_share_one_refresh_and_the_rest_read_no_row
     assert await refused_round(10) == alone  # nine more calls, not one more read
 
 
+async def test_calls_after_the_remembered_token_ran_out_share_one_refresh_and_the_rest_read_no_row(
+    database: Database,
+    key: str,
+    oauth: ZoomOAuth,
+    sim: ZoomSimulator,
+    sim_login: Login,
+    sim_clock: ManualClock,
+) -> None:
+    """The first commands of the day: the remembered token expired overnight."""
+    links = LinkStore(database, TokenVault([key]))
+    await link_alice(links, sim, sim_login, sim_clock, expired=False)
+
+    async def round_after_expiry(calls: int) -> int:
+        await source(links, oauth, sim_clock).access_token()  # the token is remembered
+        sim_clock.advance(2 * 60 * 60)
+        reads = LinkReads(database)
+        refreshes = sim.stats.get(REFRESH, 0)
+        tokens = await asyncio.gather(*(source(links, oauth, sim_clock).access_token() for _ in range(calls)))
+        assert len(set(tokens)) == 1
+        assert sim.stats[REFRESH] == refreshes + 1
+        event.remove(database.engine.sync_engine, "before_cursor_execute", reads._seen)
+        return reads.count
+
+    alone = await round_after_expiry(1)
+    assert await round_after_expiry(10) == alone
+
+
 async def test_a_remembered_token_expires_with_the_clock(
     links: LinkStore, oauth: ZoomOAuth, sim: ZoomSimulator, sim_login: Login, sim_clock: ManualClock
 ) -> None:
