@@ -1,9 +1,10 @@
 """Decrypted access tokens that are still fresh, remembered per process.
 
 Without it every Zoom call of every command reads the link row and decrypts it — about a
-sixth of the bot's CPU per `/zoom` command (see ``bench/run.py``). An entry is
-only a shortcut for the first read in ``UserTokenSource.access_token``; the refresh
-algorithm itself always reads the row. It is safe to be out of date:
+sixth of the bot's CPU per `/zoom` command (see ``bench/run.py``). An entry is only a
+shortcut for a read of the row: the refresh itself (the lease, Zoom, the save) always reads
+the row; only callers queued behind one refresh take its result from here. It is safe to
+be out of date:
 
 - this process's own writes to a link (new link, refresh, needs_reauth, unlink,
   deauthorization) drop the entry once the write is committed (``LinkStore`` does it);
