@@ -77,11 +77,12 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from bot.store.links import DATABASE_FAILURES, LinkRecord, LinkStore, SaveOutcome
+from bot.store.links import LinkRecord, LinkStore, SaveOutcome
 from bot.zoom.errors import NotLinkedError, Outcome, RefreshInProgress, ZoomError, ZoomErrorKind
 from bot.zoom.http import utc_now
 from bot.zoom.oauth import ZoomOAuth
 from bot.zoom.pending_tokens import keep_saving
+from bot.zoom.refresh_lease import HeldLease
 from bot.zoom.refresh_locks import PROCESS_LOCKS, PROCESS_OWNER, RefreshLocks
 
 log = logging.getLogger(__name__)
@@ -94,7 +95,6 @@ LEASE_RENEW_SECONDS = 0.5  # the holder's heartbeat (at most a third of the TTL)
 # How long a command waits for another process's refresh: below ZoomHttp's API deadline
 # (15 s in the bot), so the person hears why rather than a generic timeout.
 WAIT_FOR_OTHERS_SECONDS = 10.0
-# A rotated pair the database refused is written again after these pauses (doubling).
 NEEDS_REAUTH = "needs_reauth"
 
 Clock = Callable[[], datetime]
@@ -284,8 +284,13 @@ class UserTokenSource:
         return row
 
     async def _refresh_holding_lease(self, seen: LinkRecord, stale: str | None) -> str:
+        lease = HeldLease(self._links, seen.id, self._owner, self._lease_ttl, self._lease_clock)
         done = asyncio.Event()
-        heartbeat = asyncio.ensure_future(self._renew_lease(seen.id, done)) if self._renew_every else None
+        heartbeat = (
+            asyncio.ensure_future(lease.renew_until(done, self._renew_every, self._saving))
+            if self._renew_every
+            else None
+        )
         try:
             row = await self._row(seen.id)
             if row.version != seen.version and self._fresh(row, stale):
@@ -297,40 +302,8 @@ class UserTokenSource:
                 await heartbeat  # let a renewal under way finish, rather than cut a statement short
             self._saving.discard(seen.id)
             if not self._links.has_pending_rotation(seen.id):
-                await self._release_lease(seen.id)
+                await lease.release()
             # else the lease stays ours until the pending pair is written (the write releases it)
-
-    async def _renew_lease(self, link_id: int, done: asyncio.Event) -> None:
-        assert self._renew_every is not None
-        while True:
-            try:
-                await asyncio.wait_for(done.wait(), self._renew_every)
-                return
-            except TimeoutError:
-                pass
-            try:
-                renewed = await self._links.renew_refresh_lease(
-                    link_id, self._owner, self._lease_ttl, self._lease_clock()
-                )
-            except DATABASE_FAILURES as error:
-                log.warning("zoom link %s: lease not renewed (%s)", link_id, type(error).__name__)
-                continue
-            if not renewed:
-                if link_id not in self._saving:  # else our own save released it
-                    log.warning("zoom link %s: the refresh lease lapsed while we held it", link_id)
-                return
-
-    async def _release_lease(self, link_id: int) -> None:
-        # A failure here must not mask the refresh's result: the lease lapses on its own.
-        try:
-            await self._links.release_lease(link_id, self._owner)
-        except DATABASE_FAILURES as error:
-            log.warning(
-                "zoom link %s: could not release the refresh lease (%s); it lapses in %g s",
-                link_id,
-                type(error).__name__,
-                self._lease_ttl,
-            )
 
     async def _call_zoom_and_save(self, row: LinkRecord, *, adopt_retry: bool, lost_before: bool) -> str:
         try:

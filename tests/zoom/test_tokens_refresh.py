@@ -421,7 +421,7 @@ async def test_a_heartbeat_that_finds_the_lease_released_by_our_own_save_does_no
     await link_alice(links, sim, sim_login, sim_clock, expired=True)
     # A short lease: its heartbeat beats every 0.1 s, so it beats while the save is paused.
     source = UserTokenSource(links, oauth, TEAM, USER, clock=sim_clock.now, lease_ttl=0.3)
-    with caplog.at_level(logging.WARNING, logger="bot.zoom.tokens"):
+    with caplog.at_level(logging.WARNING, logger="bot.zoom.refresh_lease"):
         token = await source.access_token()
     assert links.renewed_after_save.is_set()  # the heartbeat did find the lease gone
     assert "lapsed" not in caplog.text
