@@ -35,7 +35,7 @@ def _dirty(value: object) -> bool:
     return isinstance(value, str) and clean(value) is not value
 
 
-def _clean_parameters(parameters: Any) -> Any:
+def clean_parameters(parameters: Any) -> Any:
     """The same shape (a tuple, list or dict of values; a list of those for executemany)."""
     if isinstance(parameters, dict):
         if any(_dirty(v) or isinstance(v, list | tuple | dict) for v in parameters.values()):
@@ -52,7 +52,7 @@ def _clean_value(value: Any) -> Any:
     if isinstance(value, str):
         return clean(value)
     if isinstance(value, list | tuple | dict):
-        return _clean_parameters(value)
+        return clean_parameters(value)
     return value
 
 
@@ -65,4 +65,4 @@ def install_text_cleaning(engine: AsyncEngine | Engine) -> None:
     def _before(
         connection: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
     ) -> tuple[str, Any]:
-        return statement, _clean_parameters(parameters)
+        return statement, clean_parameters(parameters)

@@ -33,7 +33,8 @@ class SharedRequestMemory:
         self._waiting: list[_Waiting] = []
         self._writer: asyncio.Task[None] | None = None
         insert = db.insert(ProcessedEvent).on_conflict_do_nothing()
-        self._statement = insert.returning(ProcessedEvent.event_key)
+        # Written for every signed request: prepared once (bot/store/autocommit.py).
+        self._statement = db.autocommit.prepare(insert.returning(ProcessedEvent.event_key))
 
     async def first_time(self, signature: str, *, now: datetime) -> bool:
         """Record the request; False when some process recorded it before (a replay)."""
@@ -59,7 +60,8 @@ class SharedRequestMemory:
 
     async def _insert(self, batch: list[_Waiting]) -> set[str]:
         rows = [{"source": SOURCE, "event_key": key, "received_at": now} for key, now, _ in batch]
-        # One statement, compiled once, committing on its own: SQLAlchemy sends the rows as a
-        # multi-row VALUES (bot/store/autocommit.py says why not through a session).
+        # One transaction of its own: on PostgreSQL and in the thread SQLAlchemy sends the rows
+        # as one multi-row VALUES; on the loop's SQLite connection the driver runs the prepared
+        # INSERT per row (bot/store/autocommit.py says why not through a session).
         returned = await self._db.autocommit.rows(self._statement, rows if len(rows) > 1 else rows[0])
         return {str(row[0]) for row in returned}

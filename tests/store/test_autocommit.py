@@ -142,3 +142,76 @@ async def test_after_a_failed_write_on_the_loop_the_next_one_is_on_the_loop_agai
         assert (db.autocommit.written_on_loop, db.autocommit.written_in_thread) == (1, 0)
     finally:
         await db.dispose()
+
+
+async def test_a_prepared_write_on_the_loop_stores_what_sqlalchemy_would(_migrated_sqlite_url: str) -> None:
+    db = Database.from_url(_migrated_sqlite_url)
+    now = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
+    prepared = db.autocommit.prepare(_insert(db))
+    try:
+        written = await db.autocommit.rows(
+            _insert(db), {"source": "slack", "event_key": "plain", "received_at": now}
+        )
+        rows = await db.autocommit.rows(
+            prepared, {"source": "slack", "event_key": "fast\x00", "received_at": now}
+        )
+        assert [row[0] for row in rows] == ["fast"]  # cleaned like every other statement
+        assert [row[0] for row in written] == ["plain"]
+        assert (
+            await db.autocommit.rows(prepared, {"source": "slack", "event_key": "fast", "received_at": now})
+            == []
+        )
+        batch = [{"source": "slack", "event_key": key, "received_at": now} for key in ("fast", "b1", "b2")]
+        assert sorted(row[0] for row in await db.autocommit.rows(prepared, batch)) == ["b1", "b2"]
+        assert (db.autocommit.written_on_loop, db.autocommit.written_in_thread) == (4, 0)
+        async with db.session() as session:
+            stored = dict(
+                (await session.execute(sa.select(ProcessedEvent.event_key, ProcessedEvent.received_at))).all()
+            )
+            # The same text in the file as SQLAlchemy's own write, so both read back alike.
+            as_text = sa.text("SELECT event_key, received_at FROM processed_events")
+            raw = {row[0]: row[1] for row in await session.execute(as_text)}
+        assert stored == {"plain": now, "fast": now, "b1": now, "b2": now}
+        assert raw["fast"] == raw["plain"] == raw["b1"]
+    finally:
+        await db.dispose()
+
+
+async def test_a_prepared_statement_sqlalchemy_must_complete_is_run_by_sqlalchemy(
+    _migrated_sqlite_url: str,
+) -> None:
+    db = Database.from_url(_migrated_sqlite_url)
+    # received_at left out: its default is computed in Python, which only SQLAlchemy does.
+    prepared = db.autocommit.prepare(_insert(db))
+    try:
+        rows = await db.autocommit.rows(prepared, {"source": "slack", "event_key": "k"})
+        assert [row[0] for row in rows] == ["k"]
+        async with db.session() as session:
+            received = await session.scalar(sa.select(ProcessedEvent.received_at))
+        assert received is not None
+        assert prepared.plans == {("source", "event_key"): None}
+    finally:
+        await db.dispose()
+
+
+async def test_a_prepared_write_waits_for_the_lock_in_the_thread_and_then_returns_to_the_loop(
+    _migrated_sqlite_url: str,
+) -> None:
+    db, other = Database.from_url(_migrated_sqlite_url), Database.from_url(_migrated_sqlite_url)
+    prepared = db.autocommit.prepare(_insert(db))
+    now = datetime.now(UTC)
+    try:
+        async with holding_the_write_lock(other, now):
+            write = asyncio.create_task(
+                db.autocommit.rows(prepared, {"source": "slack", "event_key": "k", "received_at": now})
+            )
+            await asyncio.sleep(0.1)
+            assert not write.done()
+        assert [row[0] for row in await write] == ["k"]
+        assert (db.autocommit.written_on_loop, db.autocommit.written_in_thread) == (0, 1)
+        # The driver rolled back its failed attempt: the next write is on the loop again.
+        await db.autocommit.rows(prepared, {"source": "slack", "event_key": "k2", "received_at": now})
+        assert (db.autocommit.written_on_loop, db.autocommit.written_in_thread) == (1, 1)
+    finally:
+        await db.dispose()
+        await other.dispose()
