@@ -36,11 +36,14 @@ from __future__ import annotations
 
 import asyncio
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 
 import aiohttp
 import httpx
+
+# Method, URL, headers and body in; the answer out (``AiohttpTransport.sender``).
+BareSend = Callable[[str, str, Mapping[str, str], bytes | None], Awaitable[httpx.Response]]
 
 # Failures that happen before any byte of the request left this process.
 _NOT_SENT: tuple[tuple[type[BaseException], type[httpx.TransportError]], ...] = (
@@ -62,7 +65,7 @@ _MAYBE_SENT: tuple[tuple[type[BaseException], type[httpx.TransportError]], ...] 
 
 
 @contextmanager
-def _as_httpx_errors(request: httpx.Request) -> Iterator[None]:
+def _as_httpx_errors(request: httpx.Request | None) -> Iterator[None]:
     try:
         yield
     except (aiohttp.ClientError, OSError) as exc:
@@ -76,13 +79,12 @@ def _seconds(value: object) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
-def _client_timeout(request: httpx.Request) -> aiohttp.ClientTimeout:
+def _client_timeout(phases: Mapping[str, object]) -> aiohttp.ClientTimeout:
     """httpx's per-phase timeouts (pool, connect, read) as aiohttp's.
 
     aiohttp's ``connect`` covers waiting for a pooled connection *and* opening one, so it
     gets both budgets; ``sock_connect`` is the TCP/TLS part alone. httpx's write timeout
     has no aiohttp counterpart; the callers' overall deadlines bound a stuck write."""
-    phases = request.extensions.get("timeout", {})
     pool, connect, read = (_seconds(phases.get(k)) for k in ("pool", "connect", "read"))
     waiting = None if pool is None or connect is None else pool + connect
     return aiohttp.ClientTimeout(total=None, connect=waiting, sock_connect=connect, sock_read=read)
@@ -146,17 +148,59 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._pool = SessionPool(max_connections=max_connections, keepalive_expiry=keepalive_expiry)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        session = self._pool.session()
         body = await request.aread()
+        url = request.url
+        response = await self._exchange(
+            request.method,
+            str(url),
+            list(request.headers.multi_items()),
+            body or None,
+            _client_timeout(request.extensions.get("timeout", {})),
+            self._pool.proxy_for(url.scheme, url.host),
+            request,
+        )
+        response.request = request
+        return response
+
+    def sender(self, base_url: str, timeout: httpx.Timeout) -> BareSend:
+        """A send for requests under ``base_url`` that need no ``httpx.Request`` at all.
+
+        ``bot/zoom/http.py`` sends every REST call through it: building and parsing an
+        ``httpx.Request`` (its URL, its headers) took about as much CPU as aiohttp's own
+        request. The proxy and the timeouts are settled here once for the origin; the
+        answer is the same ``httpx.Response`` (without ``.request``) and failures the same
+        httpx errors as through ``handle_async_request``."""
+        origin = httpx.URL(base_url)
+        proxy = self._pool.proxy_for(origin.scheme, origin.host)
+        client_timeout = _client_timeout(timeout.as_dict())
+
+        async def send(
+            method: str, url: str, headers: Mapping[str, str], body: bytes | None
+        ) -> httpx.Response:
+            return await self._exchange(method, url, headers, body, client_timeout, proxy, None)
+
+        return send
+
+    async def _exchange(
+        self,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | list[tuple[str, str]],
+        body: bytes | None,
+        timeout: aiohttp.ClientTimeout,
+        proxy: str | None,
+        request: httpx.Request | None,
+    ) -> httpx.Response:
+        session = self._pool.session()
         with _as_httpx_errors(request):
             async with session.request(
-                request.method,
-                str(request.url),
-                headers=list(request.headers.multi_items()),
-                data=body or None,
-                timeout=_client_timeout(request),
+                method,
+                url,
+                headers=headers,
+                data=body,
+                timeout=timeout,
                 allow_redirects=False,  # httpx decides about redirects
-                proxy=self._pool.proxy_for(request.url.scheme, request.url.host),
+                proxy=proxy,
             ) as answer:
                 content = await answer.read()
                 return httpx.Response(
@@ -164,7 +208,6 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                     headers=list(answer.raw_headers),
                     content=content,
                     extensions={"http_version": b"HTTP/1.1", "reason_phrase": (answer.reason or "").encode()},
-                    request=request,
                 )
 
     async def aclose(self) -> None:

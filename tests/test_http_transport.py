@@ -123,3 +123,63 @@ async def test_http_proxy_from_the_environment_is_used_and_no_proxy_respected(
         async with httpx.AsyncClient(transport=AiohttpTransport()) as http:
             direct = await http.get(f"{direct_url}/v2/users/me")
         assert direct.json()["start"] == "GET /v2/users/me HTTP/1.1"
+
+
+# -- the bare sender (ZoomHttp's REST path: no httpx.Request) ---------------------------------
+
+
+async def test_the_bare_sender_round_trips_like_the_transport() -> None:
+    transport = AiohttpTransport(max_connections=1)
+    async with raw_server(echo_forever) as (url, accepted):
+        send = transport.sender(f"{url}/v2", httpx.Timeout(5.0))
+        body = json.dumps({"topic": "Standup"}).encode()
+        first = await send(
+            "POST", f"{url}/v2/users/me/meetings?x=1", {"Content-Type": "application/json"}, body
+        )
+        second = await send("GET", f"{url}/v2/users/me", {"Authorization": "Bearer t"}, None)
+        await transport.aclose()
+    seen = first.json()  # gzip decoded once, by httpx, as through the transport
+    assert first.status_code == 200 and first.headers["x-zoom"] == "yes"
+    assert seen["start"] == "POST /v2/users/me/meetings?x=1 HTTP/1.1"
+    assert seen["headers"]["content-type"] == "application/json"
+    assert json.loads(seen["body"]) == {"topic": "Standup"}
+    assert second.json()["headers"]["authorization"] == "Bearer t"
+    assert second.json()["start"] == "GET /v2/users/me HTTP/1.1"
+    assert len(accepted) == 1
+
+
+async def test_the_bare_sender_maps_failures_as_the_transport_does() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    transport = AiohttpTransport()
+    refused = transport.sender(f"http://127.0.0.1:{port}", httpx.Timeout(5.0))
+    with pytest.raises(httpx.ConnectError):
+        await refused("POST", f"http://127.0.0.1:{port}/x", {}, b"{}")
+
+    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        await asyncio.sleep(5)
+
+    async with raw_server(hang_up) as (url, _):
+        with pytest.raises(httpx.TransportError) as caught:
+            await transport.sender(url, httpx.Timeout(5.0))("POST", f"{url}/m", {}, b"{}")
+    assert isinstance(caught.value, httpx.RemoteProtocolError | httpx.ReadError)
+    async with raw_server(silent) as (url, _):
+        with pytest.raises(httpx.ReadTimeout):  # the sender's own read timeout applies
+            await transport.sender(url, httpx.Timeout(5.0, read=0.2))("GET", f"{url}/slow", {}, None)
+    await transport.aclose()
+
+
+async def test_the_bare_sender_settles_the_proxy_for_its_origin(monkeypatch: pytest.MonkeyPatch) -> None:
+    async with raw_server(echo_forever) as (proxy_url, _):
+        monkeypatch.setenv("HTTP_PROXY", proxy_url)
+        monkeypatch.setenv("NO_PROXY", "localhost")
+        transport = AiohttpTransport()
+        send = transport.sender("http://zoom.invalid/v2", httpx.Timeout(5.0))
+        proxied = await send("GET", "http://zoom.invalid/v2/users/me", {}, None)
+        await transport.aclose()
+    assert proxied.json()["start"] == "GET http://zoom.invalid/v2/users/me HTTP/1.1"

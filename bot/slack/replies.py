@@ -37,14 +37,30 @@ async def with_working_notice(
     """Await ``work``; if it takes longer than ``after`` seconds, tell the caller once.
 
     Returns the outcome and whether a working notice was sent (then the final reply
-    replaces it).
+    replaces it). The work runs in the caller's own task and a timer starts the notice
+    beside it only when the work is slow: most commands answer well within ``after``, and
+    a second task per command (with ``asyncio.wait`` around it) cost CPU on every one.
+    Whatever follows (the reply, or the hint for a failure) goes out after the notice.
     """
-    task = asyncio.ensure_future(work)
-    done, _ = await asyncio.wait({task}, timeout=after)
-    if done:
-        return task.result(), False
+    loop = asyncio.get_running_loop()
+    notice: asyncio.Task[None] | None = None
+
+    def start_notice() -> None:
+        nonlocal notice
+        notice = loop.create_task(_send_working_notice(respond))
+
+    timer = loop.call_later(after, start_notice)
+    try:
+        outcome = await work
+    finally:
+        timer.cancel()
+        if notice is not None:
+            await notice
+    return outcome, notice is not None
+
+
+async def _send_working_notice(respond: Respond) -> None:
     try:
         await respond(text=":hourglass_flowing_sand: Working on it… Zoom is taking a moment.")
     except Exception:
         log.warning("could not send the working notice", exc_info=True)
-    return await task, True

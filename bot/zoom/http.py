@@ -29,12 +29,13 @@ import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from json import dumps as json_dumps
 from typing import Any, Protocol
 from urllib.parse import quote, urlencode
 
 import httpx
 
-from bot.http_transport import AiohttpTransport
+from bot.http_transport import AiohttpTransport, BareSend
 from bot.zoom.classify import error_from_response
 from bot.zoom.errors import Outcome, ZoomError, ZoomErrorKind
 from bot.zoom.host_writes import HostWrites, Slot, counted, paced_host
@@ -130,6 +131,9 @@ class ZoomHttp:
         self.host_writes = host_writes  # paces meeting creates/updates under the per-host daily cap
         self._transport = transport or AiohttpTransport(max_connections=MAX_CONNECTIONS)
         self._timeout_phases = timeout.as_dict()
+        self._bare_send: BareSend | None = None
+        if isinstance(self._transport, AiohttpTransport):
+            self._bare_send = self._transport.sender(self.api_url, timeout)
         # The OAuth token endpoint (form posts, a few per hour) goes through the full client;
         # REST calls take the short way in ``_send``.
         self.client = httpx.AsyncClient(
@@ -256,7 +260,14 @@ class ZoomHttp:
         and redirect machinery and a cookie jar none of our calls use: twice the CPU of the
         whole aiohttp request underneath, on every Zoom call. The query arrives encoded
         exactly as httpx encodes ``params`` (``urlencode``: ``+`` for a space, every reserved
-        character escaped), so the URL is parsed once."""
+        character escaped). On the process's own aiohttp transport not even an
+        ``httpx.Request`` is built (``AiohttpTransport.sender``); the body is JSON encoded
+        as httpx would encode it."""
+        if self._bare_send is not None:
+            if json is None:
+                return await self._bare_send(method, url, headers, None)
+            body = json_dumps(json, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+            return await self._bare_send(method, url, {**headers, "Content-Type": "application/json"}, body)
         request = httpx.Request(
             method, url, json=json, headers=headers, extensions={"timeout": self._timeout_phases}
         )
