@@ -12,6 +12,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
+from slack_bolt.adapter.starlette.async_handler import to_starlette_response
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
@@ -21,7 +22,7 @@ from bot.compose import STATUS_REDIRECT_PATH, Bot
 from bot.metrics import CONTENT_TYPE_LATEST
 from bot.slack.capacity import ACKING_LIMIT, AckGate, is_slash_command
 from bot.slack.listeners.commands import busy_ack
-from bot.slack.payloads import payload_problem
+from bot.slack.payloads import bolt_request
 
 log = logging.getLogger(__name__)
 
@@ -81,10 +82,13 @@ def create_web_app(bot_factory: BotFactory, *, acking_limit: int = ACKING_LIMIT)
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             return JSONResponse({"error": "invalid request"}, status_code=400)
-        problem = payload_problem(text, request.headers.get("content-type"))
-        if problem is not None:
+        # Listeners find their port in Bolt's context (a middleware does it in Socket Mode).
+        checked = bolt_request(
+            text, query=request.query_params, headers=request.headers, context=bot.slack.bolt_context()
+        )
+        if isinstance(checked, str):
             bot.metrics.slack_rejected.labels(reason="malformed payload").inc()
-            log.warning("refused a signed Slack request: %s", problem)
+            log.warning("refused a signed Slack request: %s", checked)
             return JSONResponse({"error": "invalid request"}, status_code=400)
         # Shared by every process, so checked last: only a request about to be acted on is kept.
         # Events API deliveries (JSON) skip it: each effect of an event is idempotent or keyed
@@ -95,8 +99,7 @@ def create_web_app(bot_factory: BotFactory, *, acking_limit: int = ACKING_LIMIT)
             bot.metrics.slack_rejected.labels(reason="replayed request").inc()
             log.info("refused a Slack request: replayed request")
             return JSONResponse({"error": "invalid request"}, status_code=401)
-        # Listeners find their port in Bolt's context (a middleware does it in Socket Mode).
-        return await bot.bolt_handler.handle(request, bot.slack.bolt_context())
+        return to_starlette_response(await bot.bolt_handler.app.async_dispatch(checked))
 
     async def slack_oauth(request: Request) -> Response:
         bot = rt()

@@ -3,16 +3,39 @@
 The signature only says the bytes came from someone with the signing secret; Bolt and our
 listeners then index into the body as Slack shapes it (``payload["actions"][0]["action_id"]``,
 ``view["private_metadata"]`` as our JSON object, …) and a body shaped otherwise used to
-end in a 500 from inside Bolt. The body is parsed here exactly as Bolt will parse it, and
-the parts Bolt's routing and our listeners rely on are checked before either runs.
+end in a 500 from inside Bolt. ``bolt_request`` builds Bolt's own request (Bolt parses the
+body once, for itself and for this check) and checks the parts Bolt's routing and our
+listeners rely on before either runs.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.request.internals import parse_body
+
+
+def bolt_request(
+    body: str, *, query: Mapping[str, str], headers: Mapping[str, str], context: dict[str, Any]
+) -> AsyncBoltRequest | str:
+    """Bolt's request for a signed ``body``, or the reason it is refused (never the body itself).
+
+    Building it parses the body and reads a few fields into Bolt's context (team, user,
+    channel); a body no Slack client sends can make that reading fail in any way (``.get`` on
+    a list, ``in`` on a number, a RecursionError from JSON nested too deep), and each is a
+    refusal, not an error of ours."""
+    try:
+        # Starlette's query and header mappings, as Bolt's own Starlette adapter passes them.
+        request = AsyncBoltRequest(body=body, query=query, headers=headers, context=context)  # type: ignore[arg-type]
+    except (ValueError, RecursionError):
+        return "body is not the JSON it claims to be"
+    except Exception:  # Bolt's reading of a field shaped as Slack never sends it
+        return "payload is not shaped as Slack sends it"
+    problem = parsed_payload_problem(request.body)
+    return request if problem is None else problem
 
 
 def payload_problem(body: str, content_type: str | None) -> str | None:
@@ -21,6 +44,11 @@ def payload_problem(body: str, content_type: str | None) -> str | None:
         parsed = parse_body(body, content_type.split(";")[0].strip() if content_type else None)
     except (ValueError, RecursionError):
         return "body is not the JSON it claims to be"
+    return parsed_payload_problem(parsed)
+
+
+def parsed_payload_problem(parsed: object) -> str | None:
+    """``payload_problem`` for a body Bolt has already parsed."""
     if not isinstance(parsed, dict) or not parsed:
         return "payload is not an object"
     if "command" in parsed:
