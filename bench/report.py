@@ -57,8 +57,9 @@ def print_table(results: dict[str, Any]) -> None:
         if isinstance(row, dict):
             print_row(f"{in_flight['commands']} in fl.", name, row)
     ack = results["ack_path"]
-    for name in ("bare_bolt", "ours"):
-        print_row(f"c={ack['concurrency']} ack", name, ack[name])
+    for name in ("bare_bolt", "ours", "ours_before"):
+        if name in ack:
+            print_row(f"c={ack['concurrency']} ack", name, ack[name])
     print(
         "(ms; cpu/cmd = server CPU ms per completed command (per ack on the ack path), the drain "
         "included; sent/replies/busy/missing summed over the repeats; busy = acked 'very busy', "

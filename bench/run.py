@@ -23,8 +23,9 @@ Measured (every point ``--repeats`` times, servers interleaved, the median repor
   replies missing, busy answers, and server CPU per completed command (user + system time
   of the server process over the turn and its drain, divided by the replies);
 - 10 in flight: each of 10 workers waits for its reply before the next command;
-- ack path: closed loop at 50 concurrent, the bare Bolt app against ours answering
-  `/zoom show` without an id (a usage hint in the ack, no Zoom work);
+- ack path: closed loop at 50 concurrent, the bare Bolt app against ours (and the
+  ``--before`` checkout, when given) answering `/zoom show` without an id (a usage hint in
+  the ack, no Zoom work);
 - a refresh stampede (every token expired, 10 commands per user at once), start → /healthz
   on a new and a migrated database, and the RSS of a new bot process after 1,000 commands.
 
@@ -228,40 +229,31 @@ def measure_in_flight(world: World, seconds: float, repeats: int) -> dict[str, A
 
 
 def measure_ack_path(world: World, seconds: float, repeats: int) -> dict[str, Any]:
-    """Closed loop: the bare Bolt app acking `/zoom list` against ours answering a usage hint."""
-    base: list[Run] = []
-    ours: list[Run] = []
+    """Closed loop: the bare Bolt app acking `/zoom list` against ours answering a usage hint
+    (and the ``--before`` checkout answering the same, when there is one)."""
+    servers: dict[str, tuple[psutil.Process, str, str]] = {
+        "bare_bolt": (world.baseline, world.baseline_url, "list"),
+        "ours": (world.bot, world.bot_url, ANSWERED_IN_ACK),
+    }
+    if world.before is not None:
+        servers["ours_before"] = (world.before.process, world.before.url, ANSWERED_IN_ACK)
+    runs: dict[str, list[Run]] = {name: [] for name in servers}
+
+    def closed_loop(url: str, text: str, pid: int) -> Run:
+        return run_in_subprocess(
+            url,
+            SECRET,
+            world.users,
+            concurrency=ACK_PATH_CONCURRENCY,
+            duration=seconds,
+            text=text,
+            server_pid=pid,
+        )
+
     for _ in range(repeats):
-        base.append(
-            measured(
-                world.baseline,
-                lambda pid: run_in_subprocess(
-                    world.baseline_url,
-                    SECRET,
-                    world.users,
-                    concurrency=ACK_PATH_CONCURRENCY,
-                    duration=seconds,
-                    server_pid=pid,
-                ),
-                per="acknowledged",
-            )
-        )
-        ours.append(
-            measured(
-                world.bot,
-                lambda pid: run_in_subprocess(
-                    world.bot_url,
-                    SECRET,
-                    world.users,
-                    concurrency=ACK_PATH_CONCURRENCY,
-                    duration=seconds,
-                    text=ANSWERED_IN_ACK,
-                    server_pid=pid,
-                ),
-                per="acknowledged",
-            )
-        )
-    return {"concurrency": ACK_PATH_CONCURRENCY, "bare_bolt": summarise(base), "ours": summarise(ours)}
+        for name, (process, url, text) in servers.items():
+            runs[name].append(measured(process, partial(closed_loop, url, text), per="acknowledged"))
+    return {"concurrency": ACK_PATH_CONCURRENCY, **{name: summarise(r) for name, r in runs.items()}}
 
 
 def measure_stampede(world: World, users: int, per_user: int) -> dict[str, Any]:
