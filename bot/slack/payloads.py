@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_bolt.request.internals import parse_body
 
 
 def bolt_request(
@@ -34,21 +33,13 @@ def bolt_request(
         return "body is not the JSON it claims to be"
     except Exception:  # Bolt's reading of a field shaped as Slack never sends it
         return "payload is not shaped as Slack sends it"
-    problem = parsed_payload_problem(request.body)
+    problem = payload_problem(request.body)
     return request if problem is None else problem
 
 
-def payload_problem(body: str, content_type: str | None) -> str | None:
-    """None when Bolt can route ``body`` safely; else a short reason (never the body itself)."""
-    try:
-        parsed = parse_body(body, content_type.split(";")[0].strip() if content_type else None)
-    except (ValueError, RecursionError):
-        return "body is not the JSON it claims to be"
-    return parsed_payload_problem(parsed)
-
-
-def parsed_payload_problem(parsed: object) -> str | None:
-    """``payload_problem`` for a body Bolt has already parsed."""
+def payload_problem(parsed: object) -> str | None:
+    """None when Bolt can route a body it parsed as ``parsed`` safely; else a short reason
+    (never the body itself)."""
     if not isinstance(parsed, dict) or not parsed:
         return "payload is not an object"
     if "command" in parsed:
