@@ -1,8 +1,9 @@
 """The bot with the ``httpx-aiohttp`` package's transport in place of ``bot/http_transport.py``.
 
 Same command line and settings as ``python -m bot``; only the transport under the bot's
-httpx clients (Zoom, OAuth, response_url replies) differs, so the benchmark can set both
-side by side on the same load (``pip install -e '.[bench]'`` brings the package).
+httpx client (Zoom's REST calls and OAuth; replies to response_urls use aiohttp directly)
+differs, so the benchmark can set both side by side on the same load
+(``pip install -e '.[bench]'`` brings the package).
 
     python bench/bot_on_httpx_aiohttp.py serve --port 3300
 """
@@ -28,7 +29,8 @@ def package_transport(
     return httpx_aiohttp.AiohttpTransport(limits=limits)
 
 
-# Before bot.zoom.http and bot.slack.response_urls import the name (the CLI imports them lazily).
+# Before bot.zoom.http imports the name (the CLI imports it lazily). The package's transport has
+# no bare ``sender``, so the Zoom client drives it through ``httpx.Request`` (``SendsBare``).
 bot.http_transport.AiohttpTransport = package_transport  # type: ignore[misc, assignment]
 
 from bot.cli import main  # noqa: E402

@@ -26,10 +26,10 @@ and ``bench/run.py``, which also runs the bot on the package's transport):
   ``ConnectTimeout`` rather than ``ConnectError``;
 - it ignores ``HTTP(S)_PROXY`` / ``NO_PROXY``, keeps a cookie jar, and binds its session to
   the first event loop it serves (a second loop fails with "Event loop is closed");
-- CPU: nothing to win. The same bot on each transport, same load, median of 3, two runs:
-  4.65 / 4.45 ms of server CPU per `/zoom list` at 100 commands/s with this module against
-  4.47 / 4.48 ms with the package; at 10 in flight 3.90 / 4.39 against 4.43 / 4.24 ms. The
-  differences change sign between runs and stay inside the run-to-run noise (~10%).
+- CPU: nothing to win. The same bot on each transport, same load, median of 3 (the
+  package driven through ``httpx.Request``, as it must be; ours through ``sender`` below):
+  1.50 ms of server CPU per `/zoom list` at 100 commands/s on both, 1.44 against 1.51 ms at
+  300/s, 1.48 against 1.52 ms at 10 in flight: inside the run-to-run noise (~10%).
 """
 
 from __future__ import annotations
@@ -38,12 +38,25 @@ import asyncio
 import urllib.request
 from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
+from typing import Protocol, runtime_checkable
 
 import aiohttp
 import httpx
 
 # Method, URL, headers and body in; the answer out (``AiohttpTransport.sender``).
 BareSend = Callable[[str, str, Mapping[str, str], bytes | None], Awaitable[httpx.Response]]
+
+
+@runtime_checkable
+class SendsBare(Protocol):
+    """A transport that can also send without an ``httpx.Request`` (``AiohttpTransport``).
+
+    Checked by what it can do, not by class: any other transport (the tests'
+    ``MockTransport``, the httpx-aiohttp package the benchmark runs the bot on) is driven
+    through ``httpx.AsyncClient`` as usual."""
+
+    def sender(self, base_url: str, timeout: httpx.Timeout) -> BareSend: ...
+
 
 # Failures that happen before any byte of the request left this process.
 _NOT_SENT: tuple[tuple[type[BaseException], type[httpx.TransportError]], ...] = (

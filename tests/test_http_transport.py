@@ -14,7 +14,7 @@ import socket
 import httpx
 import pytest
 
-from bot.http_transport import AiohttpTransport
+from bot.http_transport import AiohttpTransport, SendsBare
 from tests.kit.raw_http import raw_server, read_request
 
 
@@ -183,3 +183,11 @@ async def test_the_bare_sender_settles_the_proxy_for_its_origin(monkeypatch: pyt
         proxied = await send("GET", "http://zoom.invalid/v2/users/me", {}, None)
         await transport.aclose()
     assert proxied.json()["start"] == "GET http://zoom.invalid/v2/users/me HTTP/1.1"
+
+
+def test_only_a_transport_that_can_send_bare_is_driven_without_httpx_requests() -> None:
+    # The Zoom client takes the short way only through a transport that offers it; any
+    # other (a test's MockTransport, another package's transport) goes through httpx.
+    assert isinstance(AiohttpTransport(), SendsBare)
+    assert not isinstance(httpx.MockTransport(lambda request: httpx.Response(200)), SendsBare)
+    assert not isinstance(httpx.AsyncHTTPTransport(), SendsBare)

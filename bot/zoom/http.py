@@ -35,7 +35,7 @@ from urllib.parse import quote, urlencode
 
 import httpx
 
-from bot.http_transport import AiohttpTransport, BareSend
+from bot.http_transport import AiohttpTransport, BareSend, SendsBare
 from bot.zoom.classify import error_from_response
 from bot.zoom.errors import Outcome, ZoomError, ZoomErrorKind
 from bot.zoom.host_writes import HostWrites, Slot, counted, paced_host
@@ -132,7 +132,7 @@ class ZoomHttp:
         self._transport = transport or AiohttpTransport(max_connections=MAX_CONNECTIONS)
         self._timeout_phases = timeout.as_dict()
         self._bare_send: BareSend | None = None
-        if isinstance(self._transport, AiohttpTransport):
+        if isinstance(self._transport, SendsBare):
             self._bare_send = self._transport.sender(self.api_url, timeout)
         # The OAuth token endpoint (form posts, a few per hour) goes through the full client;
         # REST calls take the short way in ``_send``.
