@@ -29,6 +29,8 @@ from pathlib import Path
 
 import httpx
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: the test kit too
+
 from bot.http_transport import AiohttpTransport
 from bot.sandbox.zoom_simulator import ZoomSimulator
 from bot.sandbox.zoom_simulator.server import serve_simulator
