@@ -13,8 +13,9 @@ import hashlib
 import hmac
 import logging
 import time
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
+
+from bot.slack.recent_signatures import RecentSignatures
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +62,7 @@ class SlackSignatureChecker:
         self._fallback_logged_at: float | None = None
         self._secret = signing_secret
         self._clock = clock
-        self._window = replay_window
-        self._max = max_remembered
-        self._seen: OrderedDict[str, float] = OrderedDict()
+        self._seen = RecentSignatures(replay_window, max_remembered)
 
     def check(self, body: bytes, headers: Mapping[str, str]) -> str | None:
         """Return None when the request is authentic and fresh, else a short reason."""
@@ -83,7 +82,7 @@ class SlackSignatureChecker:
         expected = compute_signature(self._secret, timestamp, body).encode("ascii")
         if not hmac.compare_digest(given, expected):
             return "wrong signature"
-        if self._remember(signature, now):
+        if self._seen.seen_before(signature, now):
             return "replayed request"
         return None
 
@@ -113,14 +112,3 @@ class SlackSignatureChecker:
         )
         self._fallback_logged_at = now
         self._fallbacks_unlogged = 0
-
-    def _remember(self, signature: str, now: float) -> bool:
-        while self._seen:
-            oldest, seen_at = next(iter(self._seen.items()))
-            if now - seen_at <= self._window and len(self._seen) < self._max:
-                break
-            del self._seen[oldest]
-        if signature in self._seen:
-            return True
-        self._seen[signature] = now
-        return False
