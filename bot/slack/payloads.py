@@ -31,8 +31,10 @@ def bolt_request(
         request = AsyncBoltRequest(body=body, query=query, headers=headers, context=context)  # type: ignore[arg-type]
     except (ValueError, RecursionError):
         return "body is not the JSON it claims to be"
-    except Exception:  # Bolt's reading of a field shaped as Slack never sends it
-        return "payload is not shaped as Slack sends it"
+    except Exception as error:  # Bolt's reading of a field shaped as Slack never sends it
+        # The error's kind, never its text (that may quote the body): when every request is
+        # refused so, after a Bolt upgrade say, the log line says where to look.
+        return f"payload is not shaped as Slack sends it ({type(error).__name__} in Bolt)"
     problem = payload_problem(request.body)
     return request if problem is None else problem
 

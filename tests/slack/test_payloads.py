@@ -84,5 +84,5 @@ def test_a_team_that_is_a_number_is_refused_not_raised() -> None:
     # Bolt's own reading of the context does `"id" in team`: a TypeError for a number.
     body = json.dumps({"type": "block_actions", "team": 5, "user": {"id": "U1"}, "actions": []})
     assert bolt_request(body, query={}, headers={"content-type": "application/json"}, context={}) == (
-        "payload is not shaped as Slack sends it"
+        "payload is not shaped as Slack sends it (TypeError in Bolt)"
     )
