@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -43,6 +44,8 @@ BOT_LIBRARIES = (
     "httpx",
     "cryptography.fernet",
     "prometheus_client",
+    "apscheduler.schedulers.asyncio",
+    "apscheduler.triggers.interval",
 )
 
 
@@ -105,6 +108,9 @@ def build(
 
 
 def read_database_once(database_url: str) -> Any:
+    # As bot/__init__.py does: httpx would otherwise import its command-line client (rich,
+    # pygments) wherever they are installed, as they are beside the test tools.
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
     for name in BOT_LIBRARIES:
         importlib.import_module(name)
     from sqlalchemy import text

@@ -102,6 +102,8 @@ def print_other(results: dict[str, Any]) -> None:
     print(
         f"RSS of a new bot process after {memory['commands']} commands "
         f"({memory['missing_replies']} replies missing): {memory['ours_rss_mb']:.0f} MB; "
+        f"the stack's floor (the minimal bot on our libraries) after the same: "
+        f"{memory['stack_floor_rss_mb']:.0f} MB; "
         f"the bot that took every point above: {memory['ours_after_every_point_rss_mb']:.0f} MB; "
         f"minimal bot {memory['minimal_rss_mb']:.0f} MB, bare Bolt {memory['bare_bolt_rss_mb']:.0f} MB"
     )

@@ -345,30 +345,38 @@ def timed_start(
 
 def measure_memory(world: World, commands: int) -> dict[str, Any]:
     """RSS of a new bot process after ``commands`` commands (10 in flight; at most 2 minutes or
-    1 s per 20 commands, whichever is longer).
+    1 s per 20 commands, whichever is longer), and of the stack's floor after the same load:
+    the minimal bot importing the libraries ours runs on (``--database-url``), so what ours
+    holds beyond it is what our own code and state cost.
 
     Also reported: the RSS of the bot that took every load point before (300/s included) and
     of both floors."""
-    port = free_port()
-    with child([*world.bot_command, "--port", str(port)], dict(world.bot_env)) as fresh:
-        url = f"http://127.0.0.1:{port}"
-        wait_healthy(url, time.perf_counter())
-        run = run_in_subprocess(
-            url,
-            SECRET,
-            world.users,
-            concurrency=IN_FLIGHT,
-            duration=max(120.0, commands / 20),
-            count=commands,
-            pace="reply",
-            reply_timeout=10,
-        )
-        rss = fresh.memory_info().rss / 2**20
+    rss, missing, replies = {}, {}, {}
+    for name, command in (("ours", world.bot_command), ("stack_floor", world.floor_command)):
+        port = free_port()
+        with child([*command, "--port", str(port)], dict(world.bot_env)) as fresh:
+            url = f"http://127.0.0.1:{port}"
+            wait_healthy(url, time.perf_counter())
+            run = run_in_subprocess(
+                url,
+                SECRET,
+                world.users,
+                concurrency=IN_FLIGHT,
+                duration=max(120.0, commands / 20),
+                count=commands,
+                pace="reply",
+                reply_timeout=10,
+            )
+            rss[name] = fresh.memory_info().rss / 2**20
+        replies[name] = run["replies"]
+        missing[name] = run["requests"] - run["shed"] - run["replies"]
     return {
         "commands": commands,
-        "replies": run["replies"],
-        "missing_replies": run["requests"] - run["shed"] - run["replies"],
-        "ours_rss_mb": rss,
+        "replies": replies["ours"],
+        "missing_replies": missing["ours"],
+        "ours_rss_mb": rss["ours"],
+        "stack_floor_rss_mb": rss["stack_floor"],
+        "stack_floor_missing_replies": missing["stack_floor"],
         "ours_after_every_point_rss_mb": world.bot.memory_info().rss / 2**20,
         "minimal_rss_mb": world.minimal.process.memory_info().rss / 2**20,
         "bare_bolt_rss_mb": world.baseline.memory_info().rss / 2**20,
