@@ -26,10 +26,11 @@ _BITS = 0xFFFF_FFFF_FFFF_FFFF
 class _HashTable:
     """A set of 64-bit keys in one ``array``: open addressing, linear probing, at most half full.
 
-    A Python ``set`` holds an int object per key (40 bytes) besides its slot (16 bytes, and a set
-    under 50,000 keys grows fourfold, so a third to a sixth of its slots are in use): 70 to
-    145 bytes a key. Here a key is its 8 bytes in a table kept between a quarter and half
-    full: 16 to 32 bytes."""
+    A Python ``set`` holds an int object per key (~40 bytes) besides its slots (16 bytes each;
+    a set under 50,000 keys grows fourfold, so 15–60% of them are in use): 65 to 145 bytes a
+    key. Here a key is its 8 bytes in a table kept between a quarter and half full: 16 to 32
+    bytes. Doubling re-places every key in Python: at the default cap the largest step (to
+    131,072 slots) holds the loop ~11 ms, once per generation."""
 
     __slots__ = ("_slots", "_mask", "_used")
 
