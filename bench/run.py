@@ -351,13 +351,14 @@ def measure_memory(world: World, commands: int) -> dict[str, Any]:
 
     Also reported: the RSS of the bot that took every load point before (300/s included) and
     of both floors."""
-    rss, missing, replies = {}, {}, {}
+    rss: dict[str, float] = {}
+    runs: dict[str, Run] = {}
     for name, command in (("ours", world.bot_command), ("stack_floor", world.floor_command)):
         port = free_port()
         with child([*command, "--port", str(port)], dict(world.bot_env)) as fresh:
             url = f"http://127.0.0.1:{port}"
             wait_healthy(url, time.perf_counter())
-            run = run_in_subprocess(
+            runs[name] = run_in_subprocess(
                 url,
                 SECRET,
                 world.users,
@@ -368,15 +369,14 @@ def measure_memory(world: World, commands: int) -> dict[str, Any]:
                 reply_timeout=10,
             )
             rss[name] = fresh.memory_info().rss / 2**20
-        replies[name] = run["replies"]
-        missing[name] = run["requests"] - run["shed"] - run["replies"]
+    ours, floor = runs["ours"], runs["stack_floor"]
     return {
         "commands": commands,
-        "replies": replies["ours"],
-        "missing_replies": missing["ours"],
+        "replies": ours["replies"],
+        "missing_replies": ours["requests"] - ours["shed"] - ours["replies"],
         "ours_rss_mb": rss["ours"],
         "stack_floor_rss_mb": rss["stack_floor"],
-        "stack_floor_missing_replies": missing["stack_floor"],
+        "stack_floor_missing_replies": floor["requests"] - floor["shed"] - floor["replies"],
         "ours_after_every_point_rss_mb": world.bot.memory_info().rss / 2**20,
         "minimal_rss_mb": world.minimal.process.memory_info().rss / 2**20,
         "bare_bolt_rss_mb": world.baseline.memory_info().rss / 2**20,

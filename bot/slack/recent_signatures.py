@@ -84,16 +84,14 @@ class RecentSignatures:
         self._half = max(1, most // 2)
         self._current = _HashTable()
         self._previous = _HashTable()
-        self._started: float | None = None
+        self._started = float("-inf")  # so the first signature starts the first generation
 
     def seen_before(self, signature: str, now: float) -> bool:
         """Remember ``signature`` (admitted at ``now``); True when it was remembered already."""
         key = _key(signature)
         if key in self._current or key in self._previous:
             return True
-        if self._started is None:
-            self._started = now
-        elif now - self._started >= self._window or len(self._current) >= self._half:
+        if now - self._started >= self._window or len(self._current) >= self._half:
             self._previous, self._current, self._started = self._current, _HashTable(), now
         self._current.add(key)
         return False
