@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.exc import StatementError
 
-from bot.store.db import Database
+from bot.store.db import SQLITE_POOL_OVERFLOW, SQLITE_POOL_SIZE, Database
 from bot.store.models import AuditEvent
 
 
@@ -25,6 +26,38 @@ async def test_sqlite_connections_are_set_up_for_several_processes(sqlite_url: s
             assert await connection.scalar(text("PRAGMA journal_mode")) == "wal"
             assert await connection.scalar(text("PRAGMA busy_timeout")) == 5000
             assert await connection.scalar(text("PRAGMA foreign_keys")) == 1
+    finally:
+        await db.dispose()
+
+
+async def test_a_burst_opens_few_sqlite_connections_and_keeps_fewer(sqlite_url: str) -> None:
+    """Each aiosqlite connection is a thread with a page cache of its own: a burst of units of
+    work shares a few, waits its turn for them, and the extra ones close when it is over."""
+    db = Database.from_url(sqlite_url)
+    open_now, peak = 0, 0
+
+    def opened(*_: object) -> None:
+        nonlocal open_now, peak
+        open_now += 1
+        peak = max(peak, open_now)
+
+    def closed(*_: object) -> None:
+        nonlocal open_now
+        open_now -= 1
+
+    event.listen(db.engine.sync_engine, "connect", opened)
+    event.listen(db.engine.sync_engine, "close", closed)
+
+    async def unit_of_work(n: int) -> int:
+        async with db.session() as session:
+            value = await session.scalar(text(f"SELECT {n}"))
+            await asyncio.sleep(0.02)  # held a while, as a real step is
+            return int(value or 0)
+
+    try:
+        assert await asyncio.gather(*(unit_of_work(n) for n in range(12))) == list(range(12))
+        assert peak == SQLITE_POOL_SIZE + SQLITE_POOL_OVERFLOW < 12
+        assert open_now == SQLITE_POOL_SIZE
     finally:
         await db.dispose()
 
