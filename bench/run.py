@@ -145,6 +145,11 @@ def median_of(runs: list[Run], *path: str) -> float | None:
     return statistics.median(values) if values else None
 
 
+def missing(run: Run) -> int:
+    """Sent and never answered: no reply, no busy answer in the ack (failures included)."""
+    return int(run["requests"] - run["shed"] - run["replies"])
+
+
 def summarise(runs: list[Run]) -> dict[str, Any]:
     """Medians over the repeats; counts summed over them."""
     return {
@@ -162,10 +167,7 @@ def summarise(runs: list[Run]) -> dict[str, Any]:
         "busy": sum(r["shed"] for r in runs),
         "answered_in_ack": sum(r["answered_in_ack"] for r in runs),
         "replies": sum(r["replies"] for r in runs),
-        # Sent and never answered: no reply, no busy answer in the ack (failures included).
-        "missing_replies": sum(r["requests"] - r["shed"] - r["replies"] for r in runs)
-        if all(r["e2e"] is not None for r in runs)
-        else None,
+        "missing_replies": sum(missing(r) for r in runs) if all(r["e2e"] is not None for r in runs) else None,
         "runs": len(runs),
     }
 
@@ -369,14 +371,13 @@ def measure_memory(world: World, commands: int) -> dict[str, Any]:
                 reply_timeout=10,
             )
             rss[name] = fresh.memory_info().rss / 2**20
-    ours, floor = runs["ours"], runs["stack_floor"]
     return {
         "commands": commands,
-        "replies": ours["replies"],
-        "missing_replies": ours["requests"] - ours["shed"] - ours["replies"],
+        "replies": runs["ours"]["replies"],
+        "missing_replies": missing(runs["ours"]),
         "ours_rss_mb": rss["ours"],
         "stack_floor_rss_mb": rss["stack_floor"],
-        "stack_floor_missing_replies": floor["requests"] - floor["shed"] - floor["replies"],
+        "stack_floor_missing_replies": missing(runs["stack_floor"]),
         "ours_after_every_point_rss_mb": world.bot.memory_info().rss / 2**20,
         "minimal_rss_mb": world.minimal.process.memory_info().rss / 2**20,
         "bare_bolt_rss_mb": world.baseline.memory_info().rss / 2**20,
