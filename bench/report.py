@@ -33,7 +33,7 @@ def ratio(ours: float | None, floor: float | None) -> float | None:
 
 HEADER = (
     f"{'load':<10} {'server':<20} {'ack p50':>7} {'ack p99':>7} {'e2e p50':>7} {'e2e p99':>7} "
-    f"{'cpu/cmd':>7} {'acks/s':>7} {'sent':>6} {'replies':>7} {'busy':>5} {'missing':>7}"
+    f"{'cpu/cmd':>7} {'loop':>5} {'acks/s':>7} {'sent':>6} {'replies':>7} {'busy':>5} {'missing':>7}"
 )
 
 
@@ -41,7 +41,8 @@ def print_row(load: str, name: str, row: dict[str, Any]) -> None:
     print(
         f"{load:<10} {LABELS.get(name, name):<20} {fmt(row['ack_p50_ms'])} {fmt(row['ack_p99_ms'])} "
         f"{fmt(row['e2e_p50_ms'])} {fmt(row['e2e_p99_ms'])} "
-        f"{fmt(row['server_cpu_ms_per_command'], digits=2)} {fmt(row['acks_per_second'], digits=0)} "
+        f"{fmt(row['server_cpu_ms_per_command'], digits=2)} {fmt(row.get('loop_cpu_ms_per_command'), 5, 2)} "
+        f"{fmt(row['acks_per_second'], digits=0)} "
         f"{row['requests']:>6} {row['replies']:>7} {row['busy']:>5} "
         f"{row['missing_replies'] if row['missing_replies'] is not None else '-':>7}"
     )
@@ -62,9 +63,10 @@ def print_table(results: dict[str, Any]) -> None:
             print_row(f"c={ack['concurrency']} ack", name, ack[name])
     print(
         "(ms; cpu/cmd = server CPU ms per completed command (per ack on the ack path), the drain "
-        "included; sent/replies/busy/missing summed over the repeats; busy = acked 'very busy', "
-        "no work started; missing = sent and never answered at all. Ack path: bare Bolt acks "
-        "`/zoom list`, ours answers `/zoom show` with no id, a usage hint in the ack)"
+        "included; loop = the part of it on the event loop's thread; sent/replies/busy/missing "
+        "summed over the repeats; busy = acked 'very busy', no work started; missing = sent and "
+        "never answered at all. Ack path: bare Bolt acks `/zoom list`, ours answers `/zoom show` "
+        "with no id, a usage hint in the ack)"
     )
 
 

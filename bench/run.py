@@ -107,8 +107,10 @@ def measured(proc: psutil.Process, load: Callable[[int], Run], *, per: str) -> R
     the count it is divided by (``replies``: completed commands; ``acknowledged``)."""
     wait_until_idle(proc)
     result = load(proc.pid)
-    spent = result["server_cpu_s"]
-    result["server_cpu_ms_per_command"] = spent * 1000 / result[per] if result[per] else None
+    count = result[per]
+    result["server_cpu_ms_per_command"] = result["server_cpu_s"] * 1000 / count if count else None
+    loop = result.get("server_loop_cpu_s")
+    result["loop_cpu_ms_per_command"] = loop * 1000 / count if count and loop is not None else None
     return result
 
 
@@ -161,6 +163,7 @@ def summarise(runs: list[Run]) -> dict[str, Any]:
         "e2e_p99_ms": median_of(runs, "e2e", "p99_ms"),
         "e2e_max_ms": median_of(runs, "e2e", "max_ms"),
         "server_cpu_ms_per_command": median_of(runs, "server_cpu_ms_per_command"),
+        "loop_cpu_ms_per_command": median_of(runs, "loop_cpu_ms_per_command"),
         "schedule_lag_p99_ms": median_of(runs, "schedule_lag", "p99_ms"),
         "requests": sum(r["requests"] for r in runs),
         "failures": sum(r["failures"] for r in runs),

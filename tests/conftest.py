@@ -19,6 +19,10 @@ Fixtures
 ``vault``
     A ``TokenVault`` with one fresh random key.
 
+Every test also fails if a task in it took a second database connection while holding one
+(``bot/store/checkout_watch.py``): that nesting can use up the bounded pool under a burst.
+A test that nests on purpose is marked ``nested_checkout``.
+
 PostgreSQL
 ----------
 The server is ``postgresql+asyncpg://postgres@127.0.0.1:5432/test`` unless
@@ -35,6 +39,7 @@ and never disturb the loop pytest-asyncio gives the test.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import secrets
 import shutil
@@ -47,6 +52,7 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
+from bot.store.checkout_watch import NESTED_CHECKOUT
 from bot.store.db import Database
 from bot.store.migrate import upgrade_to_head
 from bot.store.models import Base
@@ -190,6 +196,29 @@ def db_url(request: pytest.FixtureRequest) -> str:
     if request.param == "sqlite":
         return str(request.getfixturevalue("_migrated_sqlite_url"))
     return str(request.getfixturevalue("postgres_url"))
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def _no_nested_checkouts(request: pytest.FixtureRequest) -> Iterator[None]:
+    logger = logging.getLogger("bot.store.checkout_watch")
+    seen = _Records()
+    logger.addHandler(seen)
+    try:
+        yield
+    finally:
+        logger.removeHandler(seen)
+    nested = [r for r in seen.records if getattr(r, NESTED_CHECKOUT, False)]
+    if nested and request.node.get_closest_marker("nested_checkout") is None:
+        pytest.fail(f"a task took a second database connection while holding one:\n{nested[0].stack_info}")
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from bot.store.autocommit import AutocommitWriter
+from bot.store.checkout_watch import CheckoutWatch
 from bot.store.clean_text import install_text_cleaning
 
 log = logging.getLogger(__name__)
@@ -134,6 +135,9 @@ class Database:
         self._engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
         self._autocommit = AutocommitWriter(engine, sqlite_file)
+        self.checkouts = CheckoutWatch()
+        if not isinstance(engine.sync_engine.pool, StaticPool):  # one shared connection: nothing to use up
+            self.checkouts.install(engine)
 
     @classmethod
     def from_url(cls, url: str) -> Database:

@@ -7,6 +7,7 @@ targets (the machine is shared).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -53,6 +54,14 @@ def test_quick_benchmark_answers_every_command_and_reports_every_figure(tmp_path
             # The answer waited for Zoom.
             assert zoom_ms <= row["e2e_p50_ms"] <= row["e2e_p99_ms"] <= row["e2e_max_ms"]
             assert row["schedule_lag_p99_ms"] is not None
+            # The event loop's thread: part of the process's CPU, never more than all of it
+            # (which is counted in clock ticks: two readings, each up to a tick short).
+            tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
+            slack = 2 * tick_ms / row["replies"]
+            assert 0 < row["loop_cpu_ms_per_command"] <= row["server_cpu_ms_per_command"] + slack, (
+                rate,
+                name,
+            )
 
     in_flight = results["in_flight"]
     assert in_flight["commands"] == 10
