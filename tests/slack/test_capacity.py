@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from bot.slack.capacity import LOG_EVERY_S, AckGate, CommandCapacity
+from bot.slack.capacity import (
+    ACKING_FLOOR,
+    BURST_PATIENCE_S,
+    LOG_EVERY_S,
+    AckGate,
+    CommandCapacity,
+)
 
 
 def test_admits_up_to_the_limit_then_refuses_until_one_finishes() -> None:
@@ -91,3 +97,22 @@ def test_below_the_floor_no_request_is_refused_however_late_the_acks() -> None:
     rest = [gate.try_enter() for _ in range(50)]
     assert None not in first + rest and gate.acking == 100
     assert gate.try_enter() is None  # at the floor, lateness counts again
+
+
+def test_a_burst_two_seconds_after_the_last_refusal_gets_the_burst_patience() -> None:
+    """Two stand-ups a few seconds apart: the first had some of its requests turned away; once
+    they are all acked, a burst two seconds after the last refusal is a burst, not the tail
+    of a flood (the gate's own defaults). Within a flood refusals come many times a second."""
+    clock = Clock()
+    gate = AckGate(clock=clock)
+    first = [gate.try_enter() for _ in range(ACKING_FLOOR)]
+    clock.now += BURST_PATIENCE_S + 0.1
+    assert gate.try_enter() is None  # behind: the first burst's latecomer is told "busy"
+    for ticket in first:
+        assert ticket is not None
+        gate.leave(ticket)
+
+    clock.now += 2.0
+    second = [gate.try_enter() for _ in range(ACKING_FLOOR)]
+    clock.now += BURST_PATIENCE_S - 0.1  # far past the flood's patience, within a burst's
+    assert None not in second and gate.try_enter() is not None
