@@ -140,9 +140,11 @@ class AutocommitWriter:
         self._checkpoint_every = checkpoint_every
         self._since_checkpoint = 0
         self._checkpointing: Future[None] | None = None
-        # Where SQLite writes went, on the loop or waited for in the thread (tests read them).
+        # Where SQLite writes went, on the loop or waited for in the thread, and the thread's
+        # finished checkpoints (tests read them).
         self.written_on_loop = 0
         self.written_in_thread = 0
+        self.checkpoints = 0
 
     def prepare(self, statement: Executable) -> PreparedWrite:
         """``statement`` as one this writer will run often (see the module's docstring)."""
@@ -245,6 +247,7 @@ class AutocommitWriter:
         assert self._sqlite_file is not None
         with self._sqlite_file.connect() as connection:
             connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+        self.checkpoints += 1
 
     def _write_file(self, statement: Executable, params: Params) -> list[Any]:
         """In the writer thread: the statement and its commit on the SQLite file."""

@@ -37,10 +37,11 @@ class CheckoutWatch:
         self.nested = 0  # second checkouts seen
 
     def install(self, engine: AsyncEngine) -> None:
-        pool = engine.sync_engine
-        event.listen(pool, "checkout", self._checkout)
-        event.listen(pool, "checkin", self._returned)
-        event.listen(pool, "detach", self._returned)
+        # Pool events, registered through the engine: they apply to its pool.
+        target = engine.sync_engine
+        event.listen(target, "checkout", self._checkout)
+        event.listen(target, "checkin", self._returned)
+        event.listen(target, "detach", self._returned)
 
     def held_by(self, task: asyncio.Task[Any]) -> int:
         return self._held.get(task, 0)

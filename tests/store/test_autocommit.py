@@ -121,8 +121,14 @@ async def test_writes_on_the_loop_are_checkpointed_by_the_thread_so_the_wal_stay
         for i in range(1000):
             await writer.rows(_insert(db), {"source": "slack", "event_key": f"w{i}", "received_at": now})
             if i % 50 == 49:
-                await asyncio.sleep(0.01)  # let the thread's checkpoint run, as a serving loop would
-        assert writer.written_on_loop == 1000
+                # A serving loop has gaps between requests, and the thread's checkpoint runs in
+                # one. Waited for rather than slept: on a slow disk its sync outlasts 10 ms, and
+                # a checkpoint that writes overtake cannot let the WAL start over.
+                checkpoints = (i + 1) // 50
+                async with asyncio.timeout(10):
+                    while writer.checkpoints < checkpoints:
+                        await asyncio.sleep(0.002)
+        assert writer.written_on_loop == 1000 and writer.checkpoints == 20
         assert wal.stat().st_size < 1_000_000
     finally:
         await asyncio.to_thread(writer.close)
