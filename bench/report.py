@@ -41,7 +41,7 @@ def print_row(load: str, name: str, row: dict[str, Any]) -> None:
     print(
         f"{load:<10} {LABELS.get(name, name):<20} {fmt(row['ack_p50_ms'])} {fmt(row['ack_p99_ms'])} "
         f"{fmt(row['e2e_p50_ms'])} {fmt(row['e2e_p99_ms'])} "
-        f"{fmt(row['server_cpu_ms_per_command'], digits=2)} {fmt(row.get('loop_cpu_ms_per_command'), 5, 2)} "
+        f"{fmt(row['server_cpu_ms_per_command'], digits=2)} {fmt(row['loop_cpu_ms_per_command'], 5, 2)} "
         f"{fmt(row['acks_per_second'], digits=0)} "
         f"{row['requests']:>6} {row['replies']:>7} {row['busy']:>5} "
         f"{row['missing_replies'] if row['missing_replies'] is not None else '-':>7}"
