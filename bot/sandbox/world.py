@@ -27,6 +27,7 @@ from bot.sandbox.devserver import serve_asgi
 from bot.sandbox.slack_standin import SlackDriver, SlackStandin
 from bot.sandbox.zoom_simulator import ManualClock, ZoomSimulator
 from bot.sandbox.zoom_simulator.contract import ContractObserver
+from bot.sandbox.zoom_simulator.server import serve_simulator_in_thread
 from bot.settings import Settings
 from bot.slack.capacity import ACKING_LIMIT
 from bot.web import create_web_app
@@ -221,6 +222,7 @@ async def offline_world(
     command_capacity: int | None = None,
     contract: ContractObserver | None = None,
     acking_limit: int = ACKING_LIMIT,
+    zoom_in_own_thread: bool = False,
 ) -> AsyncIterator[OfflineWorld]:
     """Start simulator, stand-in and bot; stop all three (nothing left listening) on exit.
 
@@ -229,6 +231,11 @@ async def offline_world(
 
     ``reminder_options`` go to the bot's reminder worker (e.g. ``poll_seconds``: the sandbox
     polls often so a fast-forwarded clock shows its reminder at once).
+
+    ``zoom_in_own_thread`` serves the simulator on its own thread and event loop, as Zoom is
+    another host: it then sees a request when the bot sent it, not when this loop, busy with
+    the bot, gets round to reading it (what its per-second limits count). Faults that hang
+    a request (``drop=True``) need the default, one loop.
     """
     async with AsyncExitStack() as stack:
         sim = ZoomSimulator(clock=clock, contract=contract, **(sim_options or {}))
@@ -238,7 +245,10 @@ async def offline_world(
             standin.add_user(person.slack_id, person.name, person.email, tz=person.tz)
         for channel_id, name in DEFAULT_CHANNELS:
             standin.add_channel(channel_id, name)
-        zoom_url = await stack.enter_async_context(serve_asgi(sim.app))
+        if zoom_in_own_thread:
+            zoom_url = stack.enter_context(serve_simulator_in_thread(sim))
+        else:
+            zoom_url = await stack.enter_async_context(serve_asgi(sim.app))
         # Join links of simulated meetings live on the simulator's host; Slack would unfurl
         # them if the app listed that domain, so the stand-in does.
         standin.unfurl_domains = (*standin.unfurl_domains, urlsplit(zoom_url).hostname or "127.0.0.1")

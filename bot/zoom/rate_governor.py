@@ -7,6 +7,9 @@ it answers 429. A 429 costs a round trip and, for a command, usually a second on
 
 - each process keeps a sliding window of the calls it sent per (account, label) and lets a
   call go when the window has room, else at the moment it will (first come, first served);
+- a call that wakes late (a busy event loop runs timers late, and runs the late ones
+  together) is checked once more against the moments calls really left, so a late batch
+  and the on-time batch reserved after it do not reach Zoom inside one of its windows;
 - processes share the limit by splitting it: each takes ``limit × SAFETY ÷ processes``,
   where ``processes`` is how many bot processes were alive a moment ago (the composition
   counts them in the database, see ``bot/store/processes.py``). No database step per call,
@@ -53,6 +56,7 @@ WINDOW_SLACK = 1.05
 COMMAND_WAIT_S = 3.0
 BACKGROUND_WAIT_S = 120.0
 _BACKGROUND_POLL_S = 0.05
+_SAME_MOMENT = 1e-6  # seconds: float sums of the same instant may differ in the last bit
 
 log = logging.getLogger(__name__)
 BEAT_S = 5.0  # how often a process says it is alive and counts the others
@@ -108,10 +112,10 @@ class RateGovernor:
         self._background_wait = background_wait
         self._monotonic = monotonic
         self._sleep = sleep
-        # Per (account, label): monotonic send times, ascending; some may be reserved ahead.
-        self._windows: dict[tuple[str, str], deque[float]] = {}
+        self._windows: dict[tuple[str, str], _Window] = {}
         self._sweep_at = SWEEP_AT
         self.waited = 0  # calls that waited for room (metrics)
+        self.held = 0  # calls that woke late and waited again for what really left to age
         self.refused = 0  # commands answered "try again" instead of waiting
 
     def share(self, label: str) -> tuple[int, float]:
@@ -123,10 +127,16 @@ class RateGovernor:
         """Wait for room to send one call to ``account`` under ``label``, or raise RATE_LIMITED."""
         limit, span = self.share(label)
         now = self._monotonic()
-        sent = self._window(account, label, now)
+        window = self._window(account, label, now)
         if _background.get():
-            await self._acquire_background(sent, max(1, limit * 2 // 3), span, label, operation)
-            return
+            await self._acquire_background(window.reserved, max(1, limit * 2 // 3), span, label, operation)
+        else:
+            await self._acquire_command(window.reserved, limit, span, label, operation, now)
+        await self._leave(window.left, limit, span)
+
+    async def _acquire_command(
+        self, sent: deque[float], limit: int, span: float, label: str, operation: str, now: float
+    ) -> None:
         _prune(sent, now, span)
         at = now
         if sent:
@@ -160,12 +170,29 @@ class RateGovernor:
             waited = True
             await self._sleep(max(_BACKGROUND_POLL_S, min(soonest, deadline) - now))
 
-    def _window(self, account: str, label: str, now: float) -> deque[float]:
+    async def _leave(self, left: deque[float], limit: int, span: float) -> None:
+        """Let the call go once fewer than ``limit`` calls really left in the last ``span``.
+
+        Reservations are kept on time, but the loop may run a sleeper late: late ones then
+        leave together, just before the calls reserved a window after them leave on time.
+        Zoom counts what arrives, so the moments of leaving decide. A call woken on time
+        finds room at once; a late one waits at most as long as it was late."""
+        while True:
+            now = self._monotonic()
+            _prune(left, now, span)
+            room_at = left[-limit] + span if len(left) >= limit else now
+            if room_at - now <= _SAME_MOMENT:
+                left.append(now)
+                return
+            self.held += 1
+            await self._sleep(room_at - now)
+
+    def _window(self, account: str, label: str, now: float) -> _Window:
         window = self._windows.get((account, label))
         if window is None:
             if len(self._windows) >= self._sweep_at:
                 self._sweep(now)
-            window = self._windows[(account, label)] = deque()
+            window = self._windows[(account, label)] = _Window()
         return window
 
     def _sweep(self, now: float) -> None:
@@ -173,9 +200,20 @@ class RateGovernor:
         # a sweep costs one pass, however many accounts the bot serves.
         idle_since = now - 60.0 * WINDOW_SLACK
         for key, window in list(self._windows.items()):
-            if not window or window[-1] <= idle_since:
+            if not window.reserved or window.reserved[-1] <= idle_since:
                 del self._windows[key]
         self._sweep_at = max(SWEEP_AT, 2 * len(self._windows))
+
+
+class _Window:
+    """One account's calls under one label: the send times given out (ascending; commands'
+    may lie ahead of now) and the moments the calls really left."""
+
+    __slots__ = ("left", "reserved")
+
+    def __init__(self) -> None:
+        self.reserved: deque[float] = deque()
+        self.left: deque[float] = deque()
 
 
 def _prune(sent: deque[float], now: float, span: float) -> None:

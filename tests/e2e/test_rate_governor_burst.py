@@ -15,12 +15,14 @@ LIST = "GET /v2/users/{userId}/meetings"
 
 
 async def test_a_burst_of_200_commands_a_second_is_paced_under_the_plans_limit(tmp_path: Path) -> None:
-    async with checked_world(tmp_path) as w:
+    # Zoom is another host: it counts a request when the bot sent it, whatever this loop is busy with.
+    async with checked_world(tmp_path, zoom_in_own_thread=True) as w:
         w.sim.accounts[ACCOUNT_ID].plan = "pro"  # Zoom answers 429 past 20 lists a second
         page = await w.link("alice")
         assert page.status_code == 200, page.text
+        before = len(w.standin.messages)
         await w.driver.slash(ALICE, GENERAL, "list")  # warm: the person and the token are known
-        await until("the first answer", lambda: len(final_replies(w, 0)) >= 1)
+        await until("the warm-up's answer", lambda: len(final_replies(w, before)) >= 1)
         since = len(w.standin.messages)
 
         async def one(n: int) -> int:
